@@ -1,0 +1,96 @@
+"""The one spaCy pipeline factory.
+
+Offline by design: ``spacy.blank(lang)`` with a ``sentencizer`` and the ``lemmatizer`` in
+lookup mode (tables from the ``spacy-lookups-data`` package) gives tokens, sentences and
+lemmas for Dutch and English with nothing downloaded. When a trained pipeline is installed
+and configured (``WORKBENCH_SPACY_MODEL_NL=nl_core_news_sm``), it is used instead. A
+pipeline is built once per language, on first use; spaCy itself is imported only then.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+SUPPORTED_LANGUAGES = ("nl", "en")
+_pipelines: dict[tuple[str, bool], Language] = {}
+_lock = threading.Lock()
+
+
+def configured_model(lang: str) -> str | None:
+    """The name of a trained pipeline configured for ``lang``, if any."""
+    return os.environ.get(f"WORKBENCH_SPACY_MODEL_{lang.upper()}") or None
+
+
+def _build(lang: str, lemmas: bool) -> Language:
+    import spacy
+
+    model = configured_model(lang)
+    if model:
+        try:
+            nlp = spacy.load(model)
+        except OSError as exc:
+            raise WorkbenchError(
+                f"spaCy pipeline {model!r} (set for {lang!r}) is not installed; unset "
+                f"WORKBENCH_SPACY_MODEL_{lang.upper()} to use the built-in one"
+            ) from exc
+        if not lemmas:
+            keep = {"senter", "parser", "sentencizer", "tok2vec", "transformer"}
+            for name in list(nlp.pipe_names):
+                if name not in keep:
+                    nlp.disable_pipe(name)
+        return nlp
+    try:
+        nlp = spacy.blank(lang)
+    except Exception as exc:  # ImportError / KeyError for an unknown language code
+        raise WorkbenchError(f"spaCy has no language {lang!r}") from exc
+    nlp.add_pipe("sentencizer")
+    if lemmas:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    nlp.max_length = 20_000_000
+    return nlp
+
+
+def pipeline(lang: str, *, lemmas: bool = False) -> Language:
+    """The shared pipeline for ``lang``: sentences always, lemmas when asked for."""
+    key = (lang, lemmas)
+    with _lock:
+        nlp = _pipelines.get(key)
+        if nlp is None:
+            nlp = _pipelines[key] = _build(lang, lemmas)
+    return nlp
+
+
+def sentence_spans(
+    lang: str, pieces: Iterable[tuple[int, str]], batch_size: int = 256
+) -> Iterator[tuple[int, int]]:
+    """Sentences of text pieces given as ``(offset, text)``, as absolute ``(start, end)``.
+
+    Pieces are spans that no sentence crosses (paragraphs, or a turn's speech in one
+    paragraph). Leading and trailing white space is not part of a sentence.
+    """
+    nlp = pipeline(lang)
+    items = list(pieces)
+    docs = nlp.pipe((text for _, text in items), batch_size=batch_size)
+    for (offset, _text), doc in zip(items, docs, strict=True):
+        for sent in doc.sents:
+            span = sent.text
+            stripped = span.strip()
+            if not stripped:
+                continue
+            lead = len(span) - len(span.lstrip())
+            start = offset + sent.start_char + lead
+            yield start, start + len(stripped)
+
+
+def lemmatise(lang: str, texts: Iterable[str]) -> Iterator[Any]:
+    """spaCy docs with lemmas for the texts (used by search and suggestions)."""
+    yield from pipeline(lang, lemmas=True).pipe(texts, batch_size=256)
