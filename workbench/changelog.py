@@ -43,9 +43,10 @@ def _encode(value: Any) -> Any:
 def _decode(column: sa.Column[Any], value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(column.type, sa.DateTime):
+    column_type = getattr(column.type, "impl", column.type)
+    if isinstance(column_type, sa.DateTime):
         return datetime.fromisoformat(value)
-    if isinstance(column.type, sa.Date):
+    if isinstance(column_type, sa.Date):
         return date.fromisoformat(value)
     return value
 

@@ -11,7 +11,6 @@ failing half-way through.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -165,6 +164,9 @@ class Project:
         With ``record`` the rows changed in tracked tables are written to the change log as
         one change named ``action``, which ``undo`` and ``redo`` act on as a whole.
         """
+        from workbench.coders import default_name
+
+        coder = coder or default_name()
         bind = self.engine.execution_options(workbench_write=True)
         with Session(bind, expire_on_commit=False, autoflush=True) as session:
             recorder = changelog.Recorder(action=action, coder=coder) if record else None
@@ -209,8 +211,7 @@ def create_project(target: str | Path) -> Project:
     except BaseException:
         engine.dispose()
         if path is not None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            remove_project_files(path)
         raise
     return Project(engine=engine, path=path)
 
@@ -252,12 +253,7 @@ def open_project(target: str | Path) -> Project:
     return Project(engine=engine, path=path, backup=backup)
 
 
-def remove_backup_files(path: Path) -> None:
-    """Delete a project file with its WAL and shared-memory files (used by tests and demo)."""
+def remove_project_files(path: str | Path) -> None:
+    """Delete a SQLite project file with its WAL and shared-memory files."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def copy_project(source: Path, target: Path) -> None:
-    """Copy a closed SQLite project file."""
-    shutil.copyfile(source, target)

@@ -27,8 +27,8 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    """The current time in UTC, without tzinfo (SQLite keeps no zone)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """The current time, timezone-aware in UTC (as SQLModel's UTCDateTime requires)."""
+    return datetime.now(UTC)
 
 
 def new_guid() -> str:

@@ -48,10 +48,15 @@ class SourceText:
 
 
 def normalise(text: str) -> str:
-    """Line ends to ``\\n``, a leading BOM removed. Applied once, at import."""
+    """Line ends to ``\\n``, a leading BOM removed. Applied once, at import.
+
+    Unicode line and paragraph separators (U+2028, U+2029: Word's soft breaks) become
+    ``\\n`` too; being one character each, they keep every offset after them.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u2028", "\n").replace("\u2029", "\n")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

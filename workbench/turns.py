@@ -42,7 +42,7 @@ NOT_LABELS = {
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _LABEL_LINE = re.compile(
-    rf"^[ \t]*(?:\[?{_TIME}\]?[ \t]+)?"
+    rf"^[^\S\n]*(?:\[?{_TIME}\]?[ \t]+)?"
     r"(?P<label>[A-Za-z][A-Za-z0-9.'’\-]*(?: [A-Za-z0-9.'’\-]+){0,2}?)"
     rf"(?:[ \t]*[\[(]{_TIME}[\])])?"
     r"[ \t]*:(?P<gap>[ \t]*)(?P<rest>.*)$"
@@ -50,7 +50,7 @@ _LABEL_LINE = re.compile(
 _HEADING = re.compile(r"^\s*(?:part|section|deel)\s+(?:\d+|one|two|three|i{1,3})\b", re.I)
 _KEY_HEADER = re.compile(r"^\s*(?:key|legend|sleutel)\s*:?\s*$", re.I)
 _KEY_ENTRY = re.compile(
-    r"^[ \t]*(?P<label>[A-Za-z][\w.]{0,12})[ \t]*(?::|=|-|–)[ \t]*(?P<role>[A-Za-z][\w ]{0,30}?)\s*$"
+    r"^[^\S\n]*(?P<label>[A-Za-z][\w.]{0,12})[ \t]*(?::|=|-|–)[ \t]*(?P<role>[A-Za-z][\w ]{0,30}?)\s*$"
 )
 _SENTENCE_END = re.compile(r"[.?!…:;\"”’)]\s*$")
 
@@ -107,9 +107,9 @@ class _Labelled:
 
 
 def _key_lines(lines: list[_Line]) -> set[int]:
-    """Indexes of the lines of a ``Key:`` block (the header and its label definitions)."""
+    """Indexes of the lines of ``Key:`` blocks (each header and its label definitions)."""
     found: set[int] = set()
-    for index, line in enumerate(lines[:80]):
+    for index, line in enumerate(lines):
         if not _KEY_HEADER.match(line.text):
             continue
         found.add(index)
@@ -124,7 +124,6 @@ def _key_lines(lines: list[_Line]) -> set[int]:
                 break
             found.add(cursor)
             cursor += 1
-        break
     return found
 
 
