@@ -171,23 +171,27 @@ def init(project: Path, codebook_path: str | None, language: str, coder: str | N
               type=click.Choice(["lines", "blank-lines"]),
               help="A paragraph is a line, or a block between blank lines (hard-wrapped text).")
 @click.option("--name", default=None, help="Import a single file under this name.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress on stderr (default: when stderr is a terminal).")
 @CODER
 @JSON
 @handle_errors
 def import_(project: Path, files: tuple[Path, ...], case: str | None, attrs: tuple[str, ...],
-            language: str | None, paragraphs: str, name: str | None, coder: str | None,
-            as_json: bool) -> None:
+            language: str | None, paragraphs: str, name: str | None, progress: bool | None,
+            coder: str | None, as_json: bool) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt), all or none."""
     from workbench.importer import import_files
 
-    def progress(done: int, total: int, file_name: str) -> None:
-        if file_name and not as_json and total > 1:
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def report(done: int, total: int, file_name: str) -> None:
+        if show and file_name:
             click.echo(f"[{done + 1}/{total}] reading {file_name}", err=True)
 
     with opened(project) as proj:
         results = import_files(
             proj, files, case=case, attributes=attrs, language=language,
-            paragraph_mode=paragraphs, name=name, coder=coder, progress=progress,
+            paragraph_mode=paragraphs, name=name, coder=coder, progress=report,
         )
     if as_json:
         emit_json([vars(result) for result in results])

@@ -171,13 +171,13 @@ def read_odt(path: Path, data: bytes) -> SourceText:
     if "content.xml" not in archive.namelist():
         raise InputError(path, "not an OpenDocument text file (no content.xml)")
     try:
-        from odf import teletype, text as odftext
+        from odf import teletype
         from odf.opendocument import load
 
         document = load(io.BytesIO(data))
         lines: list[str] = []
         for element in document.text.childNodes:
-            lines.extend(_odt_lines(element, teletype, odftext))
+            lines.extend(_odt_lines(element, teletype))
     except InputError:
         raise
     except Exception as exc:
@@ -185,13 +185,17 @@ def read_odt(path: Path, data: bytes) -> SourceText:
     return SourceText(text=_check_text(path, "\n".join(lines)), encoding="odt")
 
 
-def _odt_lines(element: object, teletype: object, odftext: object) -> list[str]:
-    qname = getattr(element, "qname", None)
-    if qname in (odftext.P().qname, odftext.H().qname):  # type: ignore[attr-defined]
+_ODF_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODF_PARAGRAPHS = {(_ODF_TEXT_NS, "p"), (_ODF_TEXT_NS, "h")}
+
+
+def _odt_lines(element: object, teletype: object) -> list[str]:
+    """Paragraphs and headings in document order, also inside lists, sections and tables."""
+    if getattr(element, "qname", None) in _ODF_PARAGRAPHS:
         return [teletype.extractText(element)]  # type: ignore[attr-defined]
     lines: list[str] = []
     for child in getattr(element, "childNodes", []):
-        lines.extend(_odt_lines(child, teletype, odftext))
+        lines.extend(_odt_lines(child, teletype))
     return lines
 
 

@@ -11,8 +11,10 @@ Styles handled (all found in real research transcripts):
 - no labels at all: speakers alternate paragraph by paragraph;
 - timestamps around a label (``[00:01:02] Anna:``, ``Anna (00:01):``).
 
-Headings such as ``Part 2`` or ``Part 2 - Participant 16`` end a turn and belong to none;
-back-channel cues inside a line (``[Interviewee: yeah]``) are part of the turn they are in.
+Headings (``Part 2``, ``Participant 39 - Part 2 – Female, 22``, a repeated title line) and
+transcriber's notes (a line wholly in brackets, or ``Interruption``, ``Recording paused``,
+``(End of recording)``) end a turn and belong to none.
+Back-channel cues inside a line (``[Interviewee: yeah]``) are part of the turn they are in.
 A turn covers its label and its speech (``start``..``end``); ``text_start`` is where the
 speech begins.
 """
@@ -48,6 +50,18 @@ _LABEL_LINE = re.compile(
     r"[ \t]*:(?P<gap>[ \t]*)(?P<rest>.*)$"
 )
 _HEADING = re.compile(r"^\s*(?:part|section|deel)\s+(?:\d+|one|two|three|i{1,3})\b", re.I)
+_PART_INSIDE = re.compile(r"\b(?:part|deel)\s+(?:\d+|one|two|three)\b", re.I)
+_TITLE = re.compile(
+    r"^\s*(?:interview|participant|respondent)\b(?:\s+number)?\s*\(?\s*(?:participant\s+)?\d+",
+    re.I,
+)
+_BRACKETED = re.compile(r"^\s*[\[(][^\[\]()]*[\])]\s*$")
+_NOTE = re.compile(
+    r"^[\[(]?\s*(?:end of (?:the )?(?:recording|interview)|recording (?:paused|stopped|resumed|ends?)"
+    r"|interruption|interrupted|paused?|break|inaudible|crosstalk|laugh(?:s|ter)?|silence)"
+    r"\s*[.…]?\s*[\])]?$",
+    re.I,
+)
 _KEY_HEADER = re.compile(r"^\s*(?:key|legend|sleutel)\s*:?\s*$", re.I)
 _KEY_ENTRY = re.compile(
     r"^[^\S\n]*(?P<label>[A-Za-z][\w.]{0,12})[ \t]*(?::|=|-|–)[ \t]*(?P<role>[A-Za-z][\w ]{0,30}?)\s*$"
@@ -96,7 +110,15 @@ def _is_speaker_label(label: str, frequency: int) -> bool:
 
 
 def _is_heading(line: _Line) -> bool:
-    return bool(_HEADING.match(line.text)) and len(line.text.split()) <= 14
+    """A part heading, a title line repeated inside the transcript, or a transcriber's note."""
+    text = line.text.strip()
+    if not text or len(text.split()) > 14:
+        return False
+    if _HEADING.match(text) or _BRACKETED.match(text) or _NOTE.match(text):
+        return True
+    if text.endswith((".", "?", "!")):
+        return False
+    return bool(_PART_INSIDE.search(text) or _TITLE.match(text))
 
 
 @dataclass
@@ -205,14 +227,14 @@ def _labelled_turns(
 
     for index, line in enumerate(lines):
         item = labelled[index]
-        if index in skip or _is_heading(line):
+        if index in skip:
             close()
         elif item is not None:
             close()
             current = [line.start, line.end, item.text_start, item.label]
-        elif line.blank or current is None:
-            continue
-        else:
+        elif _is_heading(line):
+            close()
+        elif not line.blank and current is not None:
             if current[2] == current[1]:  # label alone so far: the speech starts here
                 current[2] = line.start + (len(line.text) - len(line.text.lstrip()))
             current[1] = line.end
@@ -237,12 +259,12 @@ def _one_speaker_labelled(
 
     for index, line in enumerate(lines):
         item = labelled[index]
-        if index in skip or _is_heading(line):
-            close_block()
-        elif item is not None:
+        if item is not None:
             close_block()
             seen_label = True
             turns.append(ParsedTurn(line.start, line.end, item.text_start, item.label))
+        elif index in skip or _is_heading(line):
+            close_block()
         elif not line.blank:
             block.append(line)
     close_block()

@@ -1,0 +1,107 @@
+"""The schema: migrations produce exactly the models; opening old, new and foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+from workbench import db
+from workbench.errors import ProjectError
+
+
+def test_migrations_produce_exactly_the_models(tmp_path: Path) -> None:
+    project = db.create_project(tmp_path / "new.db")
+    with project.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+        tables = set(sa.inspect(connection).get_table_names())
+    assert tables == set(SQLModel.metadata.tables) | {"alembic_version"}
+    project.dispose()
+
+
+def test_revision_list_matches_the_migration_scripts() -> None:
+    scripts = ScriptDirectory.from_config(db.alembic_config())
+    chain = [rev.revision for rev in scripts.walk_revisions()][::-1]
+    assert tuple(chain) == db.REVISIONS
+    assert scripts.get_current_head() == db.HEAD_REVISION
+
+
+def test_new_project_is_stamped_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    project = db.create_project(tmp_path / "p.db")
+    assert db.current_revision(project.engine) == db.HEAD_REVISION
+    with project.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.BUSY_TIMEOUT_MS
+    project.dispose()
+
+
+def test_older_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = db.make_engine(db.database_url(path))
+    db.upgrade(engine, "0001")  # a project as the first version of the workbench made it
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO coder (name, guid, created_at) VALUES ('ann', 'g', '2026-01-01 00:00:00')"
+        )
+    engine.dispose()
+
+    project = db.open_project(path)
+    assert project.backup is not None and project.backup.exists()
+    assert db.current_revision(project.engine) == db.HEAD_REVISION
+    assert "pseudonym" in sa.inspect(project.engine).get_table_names()
+    project.dispose()
+    backup = sqlite3.connect(project.backup)
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert backup.execute("SELECT name FROM coder").fetchall() == [("ann",)]
+    tables = {r[0] for r in backup.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "pseudonym" not in tables
+    backup.close()
+    # Opening it again needs no migration and makes no second backup.
+    again = db.open_project(path)
+    assert again.backup is None
+    again.dispose()
+
+
+def test_unknown_revision_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    db.create_project(path).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(ProjectError, match="9999.*unknown"):
+        db.open_project(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"just some text, not a database", "not a SQLite database"), (None, "no project there")],
+)
+def test_open_refuses_what_is_not_a_project(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "x.db"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ProjectError, match=message):
+        db.open_project(path)
+
+
+def test_create_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "keep.txt"
+    path.write_text("precious")
+    with pytest.raises(ProjectError, match="already exists"):
+        db.create_project(path)
+    assert path.read_text() == "precious"
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (x)")
+    with pytest.raises(ProjectError, match="not a workbench project"):
+        db.open_project(path)

@@ -1,0 +1,182 @@
+"""Undo and redo restore every table exactly.
+
+(Coders are the one exception: a coder is an identity created on first use and referred to
+by the change log itself, so undo leaves the row; it holds no research data.)
+
+A random sequence of coding operations is applied, one transaction each, and the whole
+project is dumped after each. Undoing step by step must give back each earlier dump, down
+to the start; redoing must give each later dump again. A new change after an undo drops the
+redo stack.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from tests.conftest import dump
+from workbench import cases, changelog, coders, coding, db
+from workbench.errors import NothingToDo, WorkbenchError
+from workbench.importer import import_files
+from workbench.models import Code, Place, Segment
+
+TEXT = (
+    "Interviewer: Where do you feel at home?\n"
+    "Interviewee: At the library — the staff know my name. It’s my second home.\n"
+    "Interviewer: And the youth club?\n"
+    "Interviewee: It closed. Now there is nowhere to go after school, so I stay in.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    source = folder / "talk.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    path = folder / "template.db"
+    project = db.create_project(path)
+    with project.transaction("init", record=False) as session:
+        for name in ("welcome", "stigma", "lost place", "second home"):
+            coding.add_code(session, name)
+        coding.add_place(session, "Central Library", kind="library")
+    import_files(project, [source], language="en")
+    with project.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    project.dispose()
+    return path
+
+
+SKIP = ("coder",)
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from([
+            "code", "code", "code", "uncode", "add_code", "rename", "move", "merge", "delete",
+            "add_place", "edit_place", "link", "unlink", "memo", "case", "edit_code",
+        ]),
+        st.integers(0, 1000), st.integers(0, 1000), st.integers(0, 1000),
+    ),
+    min_size=1, max_size=12,
+)
+
+
+def _pick(items: list, index: int):  # type: ignore[no-untyped-def,type-arg]
+    return items[index % len(items)] if items else None
+
+
+def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type: ignore[no-untyped-def]
+    cid = coders.ensure(session, "ann" if a % 2 else "bob").id
+    codes = list(session.exec(select(Code).order_by(Code.id)))
+    places = list(session.exec(select(Place).order_by(Place.id)))
+    segments = list(session.exec(select(Segment).order_by(Segment.id)))
+    if op == "code":
+        start = a % (len(TEXT) - 2)
+        end = start + 1 + b % 40
+        names = {_pick(codes, b).name, _pick(codes, c).name} if codes else set()
+        chosen = [_pick(places, c).name] if places and c % 3 == 0 else []
+        coding.code_span(session, "talk", start, min(end, len(TEXT)), sorted(names), places=chosen,
+                         coder_id=cid, memo="a memo" if c % 5 == 0 else None)
+    elif op == "uncode" and segments:
+        segment = _pick(segments, a)
+        view = coding.segment_view(session, segment.id)
+        coding.uncode(session, segment.id, view.codes[:1] if b % 2 else [])
+    elif op == "add_code":
+        parent = _pick(codes, a).name if codes and b % 2 else None
+        coding.add_code(session, f"code {step}-{a}", parent=parent, coder_id=cid)
+    elif op == "rename" and codes:
+        coding.rename_code(session, _pick(codes, a).name, f"renamed {step}-{b}")
+    elif op == "move" and codes:
+        coding.move_code(session, _pick(codes, a).name, _pick(codes, b).name if c % 3 else None)
+    elif op == "merge" and len(codes) > 1:
+        coding.merge_codes(session, _pick(codes, a).name, _pick(codes, b).name)
+    elif op == "delete" and codes:
+        coding.delete_code(session, _pick(codes, a).name, recursive=True)
+    elif op == "add_place":
+        coding.add_place(session, f"Place {step}-{a}", kind="park", aliases=[f"alias {b}"],
+                         coder_id=cid)
+    elif op == "edit_place" and places:
+        coding.edit_place(session, _pick(places, a).name, status=("lost", "missed", "wished")[b % 3],
+                          latitude=51.5, longitude=-0.1)
+    elif op == "link" and segments and places:
+        coding.link(session, _pick(segments, a).id, _pick(places, b).name, coder_id=cid)
+    elif op == "unlink" and segments and places:
+        coding.unlink(session, _pick(segments, a).id, _pick(places, b).name)
+    elif op == "memo" and codes:
+        coding.add_memo(session, "code", _pick(codes, a).name, f"memo {step}", coder_id=cid)
+    elif op == "case":
+        case = cases.ensure_case(session, f"case {a % 3}", coder_id=cid)
+        cases.set_value(session, case, "age", str(18 + b % 10))
+    else:
+        raise WorkbenchError("nothing to do for this operation")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_undo_and_redo_walk_the_history_exactly(template: Path, tmp_path: Path, ops) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / f"run-{abs(hash(tuple(ops)))}.db"
+    shutil.copyfile(template, path)
+    project = db.open_project(path)
+    try:
+        states = [dump(project, skip=SKIP)]
+        for step, (op, a, b, c) in enumerate(ops):
+            try:
+                with project.transaction(op, coder="ann") as session:
+                    _apply(session, op, a, b, c, step)
+            except WorkbenchError:
+                continue  # refused: nothing changed, nothing logged
+            if dump(project, skip=SKIP) != states[-1]:
+                states.append(dump(project, skip=SKIP))
+        for expected in reversed(states[:-1]):
+            with project.transaction("undo", record=False) as session:
+                changelog.undo(session)
+            assert dump(project, skip=SKIP) == expected
+        with pytest.raises(NothingToDo), project.transaction("undo", record=False) as session:
+            changelog.undo(session)
+        for expected in states[1:]:
+            with project.transaction("redo", record=False) as session:
+                changelog.redo(session)
+            assert dump(project, skip=SKIP) == expected
+        with pytest.raises(NothingToDo), project.transaction("redo", record=False) as session:
+            changelog.redo(session)
+    finally:
+        project.dispose()
+
+
+def test_a_new_change_drops_the_redo_stack(template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    shutil.copyfile(template, path)
+    project = db.open_project(path)
+    with project.transaction("code", coder="ann") as session:
+        coding.code_span(session, "talk", 0, 11, ["welcome"], coder_id=coders.ensure(session, "ann").id)
+    with project.transaction("undo", record=False) as session:
+        changelog.undo(session)
+    with project.transaction("code", coder="ann") as session:
+        coding.code_span(session, "talk", 13, 20, ["stigma"], coder_id=coders.ensure(session, "ann").id)
+    with pytest.raises(NothingToDo), project.transaction("redo", record=False) as session:
+        changelog.redo(session)
+    with project.session() as session:
+        states = [change.state for change in changelog.history(session)]
+    assert states == ["done", "dropped"]
+    project.dispose()
+
+
+def test_undo_refuses_when_a_row_changed_outside_the_log(template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    shutil.copyfile(template, path)
+    project = db.open_project(path)
+    with project.transaction("rename", coder="ann") as session:
+        coding.rename_code(session, "welcome", "feeling welcome")
+    with project.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE code SET color = '#000000' WHERE name = 'feeling welcome'")
+    before = dump(project, skip=SKIP)
+    with pytest.raises(WorkbenchError, match="changed outside the change log"), project.transaction(
+        "undo", record=False
+    ) as session:
+        changelog.undo(session)
+    assert dump(project, skip=SKIP) == before
+    project.dispose()
