@@ -124,7 +124,9 @@ def test_same_file_twice_is_refused_unless_renamed(cli, study: Path, tmp_path: P
     _refused(cli, study, "import", study, copy, expect="already in the project")
     moved = tmp_path / "other-name.txt"
     moved.write_text(copy.read_text())
-    _refused(cli, study, "import", study, moved, expect="same text is already in the project as 'good'")
+    _refused(
+        cli, study, "import", study, moved, expect="same text is already in the project as 'good'"
+    )
     cli("import", study, moved, "--name", "good (second reading)")
     names = [d["name"] for d in as_json(cli("docs", study, "--json"))]
     assert names == ["good", "good (second reading)"]
@@ -158,21 +160,60 @@ def test_loading_a_bad_codebook_into_a_project(cli, study: Path, tmp_path: Path)
 
 
 def test_offset_past_the_end(cli, study: Path) -> None:  # type: ignore[no-untyped-def]
-    _refused(cli, study, "code", study, "good", 10, 100000, "welcome",
-             expect="offset 100000 is past the end of document 'good'")
+    _refused(
+        cli,
+        study,
+        "code",
+        study,
+        "good",
+        10,
+        100000,
+        "welcome",
+        expect="offset 100000 is past the end of document 'good'",
+    )
     _refused(cli, study, "code", study, "good", 20, 10, "welcome", expect="must be greater")
 
 
 def test_code_that_does_not_exist(cli, study: Path) -> None:  # type: ignore[no-untyped-def]
-    line = _refused(cli, study, "code", study, "good", 0, 11, "welcome", "welcom3",
-                    expect="no code called 'welcom3'")
+    line = _refused(
+        cli,
+        study,
+        "code",
+        study,
+        "good",
+        0,
+        11,
+        "welcome",
+        "welcom3",
+        expect="no code called 'welcom3'",
+    )
     assert "did you mean 'welcome'" in line
 
 
 def test_unknown_document_place_segment_and_kind(cli, study: Path) -> None:  # type: ignore[no-untyped-def]
     _refused(cli, study, "code", study, "nope", 0, 5, "welcome", expect="no document called 'nope'")
     _refused(cli, study, "link", study, 999, "Library", expect="no segment 999")
-    _refused(cli, study, "place", "add", study, "Somewhere", "--kind", "spaceport",
-             expect="unknown place kind 'spaceport'")
-    _refused(cli, study, "place", "add", study, "Somewhere", "--kind", "park", "--status", "gone",
-             expect="unknown place status 'gone'")
+    _refused(
+        cli,
+        study,
+        "place",
+        "add",
+        study,
+        "Somewhere",
+        "--kind",
+        "spaceport",
+        expect="unknown place kind 'spaceport'",
+    )
+    _refused(
+        cli,
+        study,
+        "place",
+        "add",
+        study,
+        "Somewhere",
+        "--kind",
+        "park",
+        "--status",
+        "gone",
+        expect="unknown place status 'gone'",
+    )

@@ -32,8 +32,18 @@ def _text_of(path: Path) -> str:
 def study(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     path = tmp_path / "study.db"
     cli("init", path, "--codebook", "sociale-infrastructuur", "--language", "en")
-    cli("import", path, corpus_file(P01), corpus_file(P17, ".docx"), "--case", "young adults",
-        "--attr", "borough=Newham", "--attr", "age_group:text=18-24")
+    cli(
+        "import",
+        path,
+        corpus_file(P01),
+        corpus_file(P17, ".docx"),
+        "--case",
+        "young adults",
+        "--attr",
+        "borough=Newham",
+        "--attr",
+        "age_group:text=18-24",
+    )
     return path
 
 
@@ -57,16 +67,61 @@ def test_code_list_undo_redo(study: Path, cli) -> None:  # type: ignore[no-untyp
     text = _text_of(corpus_file(P01))
     start = text.index("being misunderstood")
     end = start + len("being misunderstood")
-    cli("place", "add", study, "Stratford Library", "--kind", "library", "--alias", "the library",
-        "--neighbourhood", "Stratford", "--municipality", "Newham")
+    cli(
+        "place",
+        "add",
+        study,
+        "Stratford Library",
+        "--kind",
+        "library",
+        "--alias",
+        "the library",
+        "--neighbourhood",
+        "Stratford",
+        "--municipality",
+        "Newham",
+    )
     cli("place", "add", study, "Old youth club", "--kind", "youth_facility", "--status", "lost")
 
-    first = as_json(cli("code", study, P01, start, end, "loneliness", "stigma",
-                        "--place", "the library", "--coder", "ann", "--json"))
-    assert first == {"segment": first["segment"], "document": P01, "start": start, "end": end,
-                     "codes": ["loneliness", "stigma"], "places": ["Stratford Library"]}
-    second = as_json(cli("code", study, P01, 0, 30, "lost place", "--place", "Old youth club",
-                         "--place", "Stratford Library", "--json"))
+    first = as_json(
+        cli(
+            "code",
+            study,
+            P01,
+            start,
+            end,
+            "loneliness",
+            "stigma",
+            "--place",
+            "the library",
+            "--coder",
+            "ann",
+            "--json",
+        )
+    )
+    assert first == {
+        "segment": first["segment"],
+        "document": P01,
+        "start": start,
+        "end": end,
+        "codes": ["loneliness", "stigma"],
+        "places": ["Stratford Library"],
+    }
+    second = as_json(
+        cli(
+            "code",
+            study,
+            P01,
+            0,
+            30,
+            "lost place",
+            "--place",
+            "Old youth club",
+            "--place",
+            "Stratford Library",
+            "--json",
+        )
+    )
     assert second["places"] == ["Old youth club", "Stratford Library"]
     # Coding the same span again adds to the same segment.
     again = as_json(cli("code", study, P01, start, end, "welcome", "--json"))
@@ -123,7 +178,8 @@ def test_uncode_link_memo(study: Path, cli) -> None:  # type: ignore[no-untyped-
     assert kept["codes"] == [] and kept["places"] == ["Canal path"]
     cli("undo", study)
     assert as_json(cli("code", study, P01, 10, 40, "stigma", "--json"))["codes"] == [
-        "stigma", "welcome"
+        "stigma",
+        "welcome",
     ]
 
 
@@ -160,7 +216,9 @@ def test_undo_survives_a_restart_in_separate_processes(study: Path) -> None:
     def run(*args: object) -> dict:  # type: ignore[type-arg]
         done = subprocess.run(
             [sys.executable, "-m", "workbench", *map(str, args)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return json.loads(done.stdout)
 

@@ -24,7 +24,9 @@ def core_modules() -> list[str]:
 
 def test_there_is_a_core_to_check() -> None:
     modules = core_modules()
-    assert {"workbench.models", "workbench.db", "workbench.importer", "workbench.coding"} <= set(modules)
+    assert {"workbench.models", "workbench.db", "workbench.importer", "workbench.coding"} <= set(
+        modules
+    )
 
 
 def test_core_imports_neither_textual_nor_rich() -> None:

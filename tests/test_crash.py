@@ -22,7 +22,9 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals"
 def _transcript(number: int, turns: int = 1200) -> str:
     lines = [f"Interview {number} (generated for a test)", ""]
     for turn in range(turns):
-        lines.append(f"Interviewer: Question {turn} about the library and the park, number {number}?")
+        lines.append(
+            f"Interviewer: Question {turn} about the library and the park, number {number}?"
+        )
         lines.append(
             f"Interviewee: Answer {turn}. I go to the community centre on Tuesdays. "
             "The staff there make me feel welcome, and I meet neighbours. It is my second home."
@@ -40,9 +42,20 @@ def test_sigkill_during_import_leaves_a_whole_project(tmp_path: Path) -> None:
         files.append(path)
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "import", str(project_path), *map(str, files),
-         "--language", "en", "--progress"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "import",
+            str(project_path),
+            *map(str, files),
+            "--language",
+            "en",
+            "--progress",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
     )
     assert process.stderr is not None
     deadline = time.monotonic() + 120
@@ -68,9 +81,18 @@ def test_sigkill_during_import_leaves_a_whole_project(tmp_path: Path) -> None:
 
     # The project is still usable: the same import now goes through whole.
     done = subprocess.run(
-        [sys.executable, "-m", "workbench", "import", str(project_path), *map(str, files[:3]),
-         "--language", "en"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "import",
+            str(project_path),
+            *map(str, files[:3]),
+            "--language",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(project_path) as connection:

@@ -83,7 +83,9 @@ def test_unknown_revision_is_a_clear_error(tmp_path: Path) -> None:
     ("content", "message"),
     [(b"just some text, not a database", "not a SQLite database"), (None, "no project there")],
 )
-def test_open_refuses_what_is_not_a_project(tmp_path: Path, content: bytes | None, message: str) -> None:
+def test_open_refuses_what_is_not_a_project(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
     path = tmp_path / "x.db"
     if content is not None:
         path.write_bytes(content)

@@ -278,7 +278,6 @@ def test_docx_that_is_plain_text_is_refused(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- .odt
 
 
-
 def test_odt_heading_and_paragraphs_in_order(tmp_path: Path) -> None:
     from odf.opendocument import OpenDocumentText
     from odf.text import H, P

@@ -179,8 +179,6 @@ def test_part_headings_end_a_turn_and_belong_to_none() -> None:
     assert not covered(text, "Part 2 - Participant 16 - Male, 24, Hackney")
 
 
-
-
 def test_participant_first_part_heading_belongs_to_no_turn() -> None:
     # The heading line of the corpus file P39_female_22_TowerHamlets.
     text = (
@@ -464,6 +462,7 @@ def test_corpus_turns_are_ordered_and_well_formed(name: str) -> None:
 
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
 
 @pytest.mark.parametrize("name", CORPUS_FILES)
 @corpus_only

@@ -55,13 +55,32 @@ SKIP = ("coder",)
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from([
-            "code", "code", "code", "uncode", "add_code", "rename", "move", "merge", "delete",
-            "add_place", "edit_place", "link", "unlink", "memo", "case", "edit_code",
-        ]),
-        st.integers(0, 1000), st.integers(0, 1000), st.integers(0, 1000),
+        st.sampled_from(
+            [
+                "code",
+                "code",
+                "code",
+                "uncode",
+                "add_code",
+                "rename",
+                "move",
+                "merge",
+                "delete",
+                "add_place",
+                "edit_place",
+                "link",
+                "unlink",
+                "memo",
+                "case",
+                "edit_code",
+            ]
+        ),
+        st.integers(0, 1000),
+        st.integers(0, 1000),
+        st.integers(0, 1000),
     ),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 
 
@@ -79,8 +98,16 @@ def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type
         end = start + 1 + b % 40
         names = {_pick(codes, b).name, _pick(codes, c).name} if codes else set()
         chosen = [_pick(places, c).name] if places and c % 3 == 0 else []
-        coding.code_span(session, "talk", start, min(end, len(TEXT)), sorted(names), places=chosen,
-                         coder_id=cid, memo="a memo" if c % 5 == 0 else None)
+        coding.code_span(
+            session,
+            "talk",
+            start,
+            min(end, len(TEXT)),
+            sorted(names),
+            places=chosen,
+            coder_id=cid,
+            memo="a memo" if c % 5 == 0 else None,
+        )
     elif op == "uncode" and segments:
         segment = _pick(segments, a)
         view = coding.segment_view(session, segment.id)
@@ -97,11 +124,17 @@ def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type
     elif op == "delete" and codes:
         coding.delete_code(session, _pick(codes, a).name, recursive=True)
     elif op == "add_place":
-        coding.add_place(session, f"Place {step}-{a}", kind="park", aliases=[f"alias {b}"],
-                         coder_id=cid)
+        coding.add_place(
+            session, f"Place {step}-{a}", kind="park", aliases=[f"alias {b}"], coder_id=cid
+        )
     elif op == "edit_place" and places:
-        coding.edit_place(session, _pick(places, a).name, status=("lost", "missed", "wished")[b % 3],
-                          latitude=51.5, longitude=-0.1)
+        coding.edit_place(
+            session,
+            _pick(places, a).name,
+            status=("lost", "missed", "wished")[b % 3],
+            latitude=51.5,
+            longitude=-0.1,
+        )
     elif op == "link" and segments and places:
         coding.link(session, _pick(segments, a).id, _pick(places, b).name, coder_id=cid)
     elif op == "unlink" and segments and places:
@@ -115,7 +148,9 @@ def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type
         raise WorkbenchError("nothing to do for this operation")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=OPS)
 def test_undo_and_redo_walk_the_history_exactly(template: Path, tmp_path: Path, ops) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / f"run-{abs(hash(tuple(ops)))}.db"
@@ -152,11 +187,15 @@ def test_a_new_change_drops_the_redo_stack(template: Path, tmp_path: Path) -> No
     shutil.copyfile(template, path)
     project = db.open_project(path)
     with project.transaction("code", coder="ann") as session:
-        coding.code_span(session, "talk", 0, 11, ["welcome"], coder_id=coders.ensure(session, "ann").id)
+        coding.code_span(
+            session, "talk", 0, 11, ["welcome"], coder_id=coders.ensure(session, "ann").id
+        )
     with project.transaction("undo", record=False) as session:
         changelog.undo(session)
     with project.transaction("code", coder="ann") as session:
-        coding.code_span(session, "talk", 13, 20, ["stigma"], coder_id=coders.ensure(session, "ann").id)
+        coding.code_span(
+            session, "talk", 13, 20, ["stigma"], coder_id=coders.ensure(session, "ann").id
+        )
     with pytest.raises(NothingToDo), project.transaction("redo", record=False) as session:
         changelog.redo(session)
     with project.session() as session:
@@ -172,11 +211,14 @@ def test_undo_refuses_when_a_row_changed_outside_the_log(template: Path, tmp_pat
     with project.transaction("rename", coder="ann") as session:
         coding.rename_code(session, "welcome", "feeling welcome")
     with project.engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE code SET color = '#000000' WHERE name = 'feeling welcome'")
+        connection.exec_driver_sql(
+            "UPDATE code SET color = '#000000' WHERE name = 'feeling welcome'"
+        )
     before = dump(project, skip=SKIP)
-    with pytest.raises(WorkbenchError, match="changed outside the change log"), project.transaction(
-        "undo", record=False
-    ) as session:
+    with (
+        pytest.raises(WorkbenchError, match="changed outside the change log"),
+        project.transaction("undo", record=False) as session,
+    ):
         changelog.undo(session)
     assert dump(project, skip=SKIP) == before
     project.dispose()

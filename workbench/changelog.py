@@ -304,7 +304,9 @@ def history(session: OrmSession, limit: int = 50) -> list[ChangeInfo]:
     coder_table = models.Coder.__table__  # type: ignore[attr-defined]
     query = (
         sa.select(change_table, coder_table.c.name.label("coder_name"))
-        .select_from(change_table.outerjoin(coder_table, change_table.c.coder_id == coder_table.c.id))
+        .select_from(
+            change_table.outerjoin(coder_table, change_table.c.coder_id == coder_table.c.id)
+        )
         .order_by(change_table.c.id.desc())
         .limit(limit)
     )

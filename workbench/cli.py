@@ -28,7 +28,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 CODER = click.option(
-    "--coder", default=None, metavar="NAME",
+    "--coder",
+    default=None,
+    metavar="NAME",
     help="Who does this (default: $WORKBENCH_CODER or your login name).",
 )
 
@@ -76,7 +78,9 @@ def opened(path: Path) -> Iterator[Project]:
 
     project = open_project(path)
     if project.backup is not None:
-        click.echo(f"workbench: upgraded the project; the old file is kept as {project.backup}", err=True)
+        click.echo(
+            f"workbench: upgraded the project; the old file is kept as {project.backup}", err=True
+        )
     try:
         yield project
     finally:
@@ -92,7 +96,9 @@ def coder_id(session: Session, name: str | None) -> int:
 
 def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
     """Print rows as aligned columns."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if c is None else str(c) for c in row] for row in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for index, row in enumerate(cells):
         click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
@@ -121,20 +127,33 @@ def main() -> None:
 
 @main.command()
 @PROJECT
-@click.option("--codebook", "codebook_path", default=None, metavar="FILE",
-              help="A codebook YAML file, or the name of a shipped one (sociale-infrastructuur).")
-@click.option("--language", default="nl", show_default=True, type=click.Choice(["nl", "en"]),
-              help="The usual language of the transcripts.")
+@click.option(
+    "--codebook",
+    "codebook_path",
+    default=None,
+    metavar="FILE",
+    help="A codebook YAML file, or the name of a shipped one (sociale-infrastructuur).",
+)
+@click.option(
+    "--language",
+    default="nl",
+    show_default=True,
+    type=click.Choice(["nl", "en"]),
+    help="The usual language of the transcripts.",
+)
 @CODER
 @JSON
 @handle_errors
-def init(project: Path, codebook_path: str | None, language: str, coder: str | None,
-         as_json: bool) -> None:
+def init(
+    project: Path, codebook_path: str | None, language: str, coder: str | None, as_json: bool
+) -> None:
     """Create a new project file."""
     from workbench import codebook, settings
     from workbench.db import create_project, database_url, remove_project_files
 
-    spec = codebook.load_codebook(codebook.resolve_codebook(codebook_path)) if codebook_path else None
+    spec = (
+        codebook.load_codebook(codebook.resolve_codebook(codebook_path)) if codebook_path else None
+    )
     created = create_project(project)
     try:
         with created.transaction("init", coder=coder, record=False) as session:
@@ -152,8 +171,14 @@ def init(project: Path, codebook_path: str | None, language: str, coder: str | N
         raise
     created.dispose()
     if as_json:
-        emit_json({"project": str(project), "language": language, "codes": added,
-                   "codebook": spec.name if spec else None})
+        emit_json(
+            {
+                "project": str(project),
+                "language": language,
+                "codes": added,
+                "codebook": spec.name if spec else None,
+            }
+        )
     else:
         extra = f" with {added} codes from {spec.name!r}" if spec else ""
         click.echo(f"created {project}{extra}")
@@ -163,22 +188,47 @@ def init(project: Path, codebook_path: str | None, language: str, coder: str | N
 @PROJECT
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", default=None, metavar="NAME", help="Put the documents in this case.")
-@click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
-              help="A case attribute (KEY:TYPE=VALUE to give its type); repeatable.")
-@click.option("--language", default=None, type=click.Choice(["nl", "en"]),
-              help="Language of these files (default: the project's).")
-@click.option("--paragraphs", default="lines", show_default=True,
-              type=click.Choice(["lines", "blank-lines"]),
-              help="A paragraph is a line, or a block between blank lines (hard-wrapped text).")
+@click.option(
+    "--attr",
+    "attrs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A case attribute (KEY:TYPE=VALUE to give its type); repeatable.",
+)
+@click.option(
+    "--language",
+    default=None,
+    type=click.Choice(["nl", "en"]),
+    help="Language of these files (default: the project's).",
+)
+@click.option(
+    "--paragraphs",
+    default="lines",
+    show_default=True,
+    type=click.Choice(["lines", "blank-lines"]),
+    help="A paragraph is a line, or a block between blank lines (hard-wrapped text).",
+)
 @click.option("--name", default=None, help="Import a single file under this name.")
-@click.option("--progress/--no-progress", default=None,
-              help="Show progress on stderr (default: when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show progress on stderr (default: when stderr is a terminal).",
+)
 @CODER
 @JSON
 @handle_errors
-def import_(project: Path, files: tuple[Path, ...], case: str | None, attrs: tuple[str, ...],
-            language: str | None, paragraphs: str, name: str | None, progress: bool | None,
-            coder: str | None, as_json: bool) -> None:
+def import_(
+    project: Path,
+    files: tuple[Path, ...],
+    case: str | None,
+    attrs: tuple[str, ...],
+    language: str | None,
+    paragraphs: str,
+    name: str | None,
+    progress: bool | None,
+    coder: str | None,
+    as_json: bool,
+) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt), all or none."""
     from workbench.importer import import_files
 
@@ -190,8 +240,15 @@ def import_(project: Path, files: tuple[Path, ...], case: str | None, attrs: tup
 
     with opened(project) as proj:
         results = import_files(
-            proj, files, case=case, attributes=attrs, language=language,
-            paragraph_mode=paragraphs, name=name, coder=coder, progress=report,
+            proj,
+            files,
+            case=case,
+            attributes=attrs,
+            language=language,
+            paragraph_mode=paragraphs,
+            name=name,
+            coder=coder,
+            progress=report,
         )
     if as_json:
         emit_json([vars(result) for result in results])
@@ -220,8 +277,10 @@ def docs(project: Path, as_json: bool) -> None:
         emit_json(rows)
         return
     table(
-        [(r["name"], ", ".join(r["cases"]), r["words"], r["turns"], r["segments"], r["language"])  # type: ignore[arg-type]
-         for r in rows],
+        [
+            (r["name"], ", ".join(r["cases"]), r["words"], r["turns"], r["segments"], r["language"])  # type: ignore[arg-type]
+            for r in rows
+        ],
         ["document", "cases", "words", "turns", "segments", "lang"],
     )
 
@@ -240,8 +299,16 @@ def codes(project: Path, as_json: bool) -> None:
         emit_json(rows)
         return
     table(
-        [("  " * int(r["depth"]) + str(r["name"]), r["label"], r["segments"],  # type: ignore[call-overload]
-          r["segments_total"], r["documents"]) for r in rows],
+        [
+            (
+                "  " * int(r["depth"]) + str(r["name"]),
+                r["label"],
+                r["segments"],  # type: ignore[call-overload]
+                r["segments_total"],
+                r["documents"],
+            )
+            for r in rows
+        ],
         ["code", "label", "segments", "with children", "documents"],
     )
 
@@ -264,15 +331,29 @@ def codebook() -> None:
 @CODER
 @JSON
 @handle_errors
-def codebook_add(project: Path, name: str, parent: str | None, label: str, description: str,
-                 color: str | None, coder: str | None, as_json: bool) -> None:
+def codebook_add(
+    project: Path,
+    name: str,
+    parent: str | None,
+    label: str,
+    description: str,
+    color: str | None,
+    coder: str | None,
+    as_json: bool,
+) -> None:
     """Add a code."""
     from workbench import coding
 
     with opened(project) as proj, proj.transaction("code add", coder=coder) as session:
-        code = coding.add_code(session, name, parent=parent, label=label,
-                               description=description, color=color,
-                               coder_id=coder_id(session, coder))
+        code = coding.add_code(
+            session,
+            name,
+            parent=parent,
+            label=label,
+            description=description,
+            color=color,
+            coder_id=coder_id(session, coder),
+        )
         describe(session, f"add code {code.name}")
         result = {"id": code.id, "name": code.name, "parent": parent, "color": code.color}
     emit_json(result) if as_json else click.echo(f"added code {result['name']}")
@@ -358,8 +439,9 @@ def codebook_delete(project: Path, name: str, recursive: bool, coder: str | None
 @click.option("--keyword", "keywords", multiple=True, help="Replaces the keywords; repeatable.")
 @CODER
 @handle_errors
-def codebook_edit(project: Path, name: str, keywords: tuple[str, ...], coder: str | None,
-                  **fields: str | None) -> None:
+def codebook_edit(
+    project: Path, name: str, keywords: tuple[str, ...], coder: str | None, **fields: str | None
+) -> None:
     """Change a code's definition, colour or keywords."""
     from workbench import coding
 
@@ -414,8 +496,9 @@ def case() -> None:
 @click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE")
 @CODER
 @handle_errors
-def case_add(project: Path, name: str, documents: tuple[str, ...], attrs: tuple[str, ...],
-             coder: str | None) -> None:
+def case_add(
+    project: Path, name: str, documents: tuple[str, ...], attrs: tuple[str, ...], coder: str | None
+) -> None:
     """Add a case, or add documents and attributes to an existing one."""
     from workbench import cases, coding
 
@@ -443,8 +526,13 @@ def cases_list(project: Path, as_json: bool) -> None:
     if as_json:
         emit_json([vars(row) for row in rows])
         return
-    table([(r.name, ", ".join(r.documents), ", ".join(f"{k}={v}" for k, v in r.attributes.items()))
-           for r in rows], ["case", "documents", "attributes"])
+    table(
+        [
+            (r.name, ", ".join(r.documents), ", ".join(f"{k}={v}" for k, v in r.attributes.items()))
+            for r in rows
+        ],
+        ["case", "documents", "attributes"],
+    )
 
 
 @main.command()
@@ -482,29 +570,49 @@ def memo(project: Path, kind: str, args: tuple[str, ...], coder: str | None, as_
 @click.argument("start", type=int)
 @click.argument("end", type=int)
 @click.argument("code_names", nargs=-1, metavar="CODE...")
-@click.option("--place", "places", multiple=True, metavar="NAME", help="Link to a place; repeatable.")
+@click.option(
+    "--place", "places", multiple=True, metavar="NAME", help="Link to a place; repeatable."
+)
 @click.option("--memo", "memo_text", default=None, help="A memo on the segment.")
 @click.option("--new", "create", is_flag=True, help="Create codes that do not exist yet.")
 @CODER
 @JSON
 @handle_errors
-def code(project: Path, document: str, start: int, end: int, code_names: tuple[str, ...],
-         places: tuple[str, ...], memo_text: str | None, create: bool, coder: str | None,
-         as_json: bool) -> None:
+def code(
+    project: Path,
+    document: str,
+    start: int,
+    end: int,
+    code_names: tuple[str, ...],
+    places: tuple[str, ...],
+    memo_text: str | None,
+    create: bool,
+    coder: str | None,
+    as_json: bool,
+) -> None:
     """Code the span START..END (code points, end exclusive) of DOCUMENT with CODEs."""
     from workbench import coding
 
     with opened(project) as proj, proj.transaction("code", coder=coder) as session:
         view = coding.code_span(
-            session, document, start, end, list(code_names), places=list(places),
-            memo=memo_text, coder_id=coder_id(session, coder), create_codes=create,
+            session,
+            document,
+            start,
+            end,
+            list(code_names),
+            places=list(places),
+            memo=memo_text,
+            coder_id=coder_id(session, coder),
+            create_codes=create,
         )
         describe(session, f"code {document} {start}-{end} with {', '.join(view.codes)}")
     if as_json:
         emit_json(view.to_dict())
     else:
-        click.echo(f"segment {view.segment} ({view.document} {view.start}-{view.end}): "
-                   f"{', '.join(view.codes) or '-'}; places: {', '.join(view.places) or '-'}")
+        click.echo(
+            f"segment {view.segment} ({view.document} {view.start}-{view.end}): "
+            f"{', '.join(view.codes) or '-'}; places: {', '.join(view.places) or '-'}"
+        )
 
 
 @main.command()
@@ -514,8 +622,9 @@ def code(project: Path, document: str, start: int, end: int, code_names: tuple[s
 @CODER
 @JSON
 @handle_errors
-def uncode(project: Path, segment: int, code_names: tuple[str, ...], coder: str | None,
-           as_json: bool) -> None:
+def uncode(
+    project: Path, segment: int, code_names: tuple[str, ...], coder: str | None, as_json: bool
+) -> None:
     """Remove codes (all when none are named) from a segment."""
     from workbench import coding
 
@@ -581,9 +690,21 @@ def places(project: Path, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    table([(r["name"], r["kind"], r["status"], r["neighbourhood"], r["municipality"], r["segments"],
-            ", ".join(r["aliases"])) for r in rows],  # type: ignore[arg-type]
-          ["place", "kind", "status", "neighbourhood", "municipality", "segments", "aliases"])
+    table(
+        [
+            (
+                r["name"],
+                r["kind"],
+                r["status"],
+                r["neighbourhood"],
+                r["municipality"],
+                r["segments"],
+                ", ".join(r["aliases"]),
+            )
+            for r in rows
+        ],  # type: ignore[arg-type]
+        ["place", "kind", "status", "neighbourhood", "municipality", "segments", "aliases"],
+    )
 
 
 @main.group()
@@ -592,15 +713,17 @@ def place() -> None:
 
 
 def _place_options(func: F) -> F:
-    for option in reversed([
-        click.option("--status", default=None, help="existing, lost, missed or wished."),
-        click.option("--neighbourhood", default=None),
-        click.option("--municipality", default=None),
-        click.option("--address", default=None),
-        click.option("--lat", "latitude", type=float, default=None),
-        click.option("--lon", "longitude", type=float, default=None),
-        click.option("--description", default=None),
-    ]):
+    for option in reversed(
+        [
+            click.option("--status", default=None, help="existing, lost, missed or wished."),
+            click.option("--neighbourhood", default=None),
+            click.option("--municipality", default=None),
+            click.option("--address", default=None),
+            click.option("--lat", "latitude", type=float, default=None),
+            click.option("--lon", "longitude", type=float, default=None),
+            click.option("--description", default=None),
+        ]
+    ):
         func = option(func)
     return func
 
@@ -614,15 +737,28 @@ def _place_options(func: F) -> F:
 @CODER
 @JSON
 @handle_errors
-def place_add(project: Path, name: str, kind: str, aliases: tuple[str, ...], coder: str | None,
-              as_json: bool, **fields: Any) -> None:
+def place_add(
+    project: Path,
+    name: str,
+    kind: str,
+    aliases: tuple[str, ...],
+    coder: str | None,
+    as_json: bool,
+    **fields: Any,
+) -> None:
     """Add a place."""
     from workbench import coding
 
     values = {k: v for k, v in fields.items() if v is not None}
     with opened(project) as proj, proj.transaction("place add", coder=coder) as session:
-        row = coding.add_place(session, name, kind=kind, aliases=list(aliases),
-                               coder_id=coder_id(session, coder), **values)
+        row = coding.add_place(
+            session,
+            name,
+            kind=kind,
+            aliases=list(aliases),
+            coder_id=coder_id(session, coder),
+            **values,
+        )
         describe(session, f"add place {row.name}")
         result = {"id": row.id, "name": row.name, "kind": row.kind, "status": row.status}
     emit_json(result) if as_json else click.echo(f"added place {result['name']} ({kind})")
@@ -638,9 +774,16 @@ def place_add(project: Path, name: str, kind: str, aliases: tuple[str, ...], cod
 @click.option("--remove-alias", "remove_aliases", multiple=True)
 @CODER
 @handle_errors
-def place_edit(project: Path, name: str, new_name: str | None, kind: str | None,
-               add_aliases: tuple[str, ...], remove_aliases: tuple[str, ...], coder: str | None,
-               **fields: Any) -> None:
+def place_edit(
+    project: Path,
+    name: str,
+    new_name: str | None,
+    kind: str | None,
+    add_aliases: tuple[str, ...],
+    remove_aliases: tuple[str, ...],
+    coder: str | None,
+    **fields: Any,
+) -> None:
     """Change a place: name, kind, status, area, coordinates, aliases."""
     from workbench import coding
 
@@ -661,10 +804,18 @@ def place_edit(project: Path, name: str, new_name: str | None, kind: str | None,
 def _step(project: Path, undo: bool, as_json: bool) -> None:
     from workbench import changelog
 
-    with opened(project) as proj, proj.transaction("undo" if undo else "redo", record=False) as session:
+    with (
+        opened(project) as proj,
+        proj.transaction("undo" if undo else "redo", record=False) as session,
+    ):
         info = changelog.undo(session) if undo else changelog.redo(session)
-    result = {"change": info.id, "action": info.action, "summary": info.summary,
-              "state": info.state, "coder": info.coder}
+    result = {
+        "change": info.id,
+        "action": info.action,
+        "summary": info.summary,
+        "state": info.state,
+        "coder": info.coder,
+    }
     if as_json:
         emit_json(result)
     else:
@@ -703,8 +854,19 @@ def history(project: Path, limit: int, as_json: bool) -> None:
     if as_json:
         emit_json([vars(row) for row in rows])
         return
-    table([(r.id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.coder or "", r.state,
-            r.summary or r.action) for r in rows], ["#", "when", "coder", "state", "change"])
+    table(
+        [
+            (
+                r.id,
+                r.created_at.strftime("%Y-%m-%d %H:%M"),
+                r.coder or "",
+                r.state,
+                r.summary or r.action,
+            )
+            for r in rows
+        ],
+        ["#", "when", "coder", "state", "change"],
+    )
 
 
 @main.command()

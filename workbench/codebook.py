@@ -111,7 +111,9 @@ class CodebookSpec(BaseModel):
     description: str = ""
     place_kinds: list[KindSpec] = Field(default_factory=list)
     place_statuses: list[KindSpec] = Field(
-        default_factory=lambda: [KindSpec(name=n, label=l, description=d) for n, l, d in DEFAULT_STATUSES]
+        default_factory=lambda: [
+            KindSpec(name=n, label=lab, description=d) for n, lab, d in DEFAULT_STATUSES
+        ]
     )
     codes: list[CodeSpec] = Field(default_factory=list)
 
@@ -149,7 +151,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
             )
         keys_seen[key] = key_node.start_mark.line + 1
     mapping = dict(loader.construct_pairs(node, deep=True))
-    lines = {key: line for key, line in keys_seen.items()}
+    lines = dict(keys_seen)
     lines["__line__"] = node.start_mark.line + 1
     return _Lined(mapping, lines)
 
@@ -307,8 +309,13 @@ def apply_codebook(session: Session, spec: CodebookSpec, *, coder_id: int | None
             "keywords": json.dumps(code_spec.keywords, ensure_ascii=False),
         }
         if existing is None:
-            existing = Code(name=code_spec.name, parent_id=parent_id, position=position,
-                            coder_id=coder_id, **fields)
+            existing = Code(
+                name=code_spec.name,
+                parent_id=parent_id,
+                position=position,
+                coder_id=coder_id,
+                **fields,
+            )
             session.add(existing)
             added += 1
         else:
@@ -318,21 +325,34 @@ def apply_codebook(session: Session, spec: CodebookSpec, *, coder_id: int | None
         ids[code_spec.name] = existing.id  # type: ignore[assignment]
     _merge_kinds(session, PlaceKind, spec.place_kinds)
     _merge_kinds(session, PlaceStatus, spec.place_statuses)
-    settings.put(session, "codebook", {
-        "name": spec.name, "version": spec.version, "language": spec.language,
-        "description": spec.description,
-    })
+    settings.put(
+        session,
+        "codebook",
+        {
+            "name": spec.name,
+            "version": spec.version,
+            "language": spec.language,
+            "description": spec.description,
+        },
+    )
     return added
 
 
-def _merge_kinds(session: Session, model: type[PlaceKind] | type[PlaceStatus],
-                 specs: list[KindSpec]) -> None:
+def _merge_kinds(
+    session: Session, model: type[PlaceKind] | type[PlaceStatus], specs: list[KindSpec]
+) -> None:
     existing = {row.name: row for row in session.exec(select(model))}
     for position, spec in enumerate(specs):
         row = existing.get(spec.name)
         if row is None:
-            session.add(model(name=spec.name, label=spec.label, description=spec.description,
-                              position=position))
+            session.add(
+                model(
+                    name=spec.name,
+                    label=spec.label,
+                    description=spec.description,
+                    position=position,
+                )
+            )
         else:
             row.label, row.description, row.position = spec.label, spec.description, position
     session.flush()
@@ -354,20 +374,30 @@ def project_codebook(session: Session) -> CodebookSpec:
 
     def build(code: Code) -> CodeSpec:
         return CodeSpec(
-            name=code.name, label=code.label, description=code.description,
-            inclusion=code.inclusion, exclusion=code.exclusion, example=code.example,
-            color=code.color, keywords=json.loads(code.keywords or "[]"),
+            name=code.name,
+            label=code.label,
+            description=code.description,
+            inclusion=code.inclusion,
+            exclusion=code.exclusion,
+            example=code.example,
+            color=code.color,
+            keywords=json.loads(code.keywords or "[]"),
             children=[build(child) for child in children.get(code.id, [])],
         )
 
     kinds = session.exec(select(PlaceKind).order_by(PlaceKind.position, PlaceKind.name))
     statuses = session.exec(select(PlaceStatus).order_by(PlaceStatus.position))
     return CodebookSpec(
-        name=meta.get("name", "Codebook"), version=meta.get("version", "1"),
-        language=meta.get("language", "nl"), description=meta.get("description", ""),
-        place_kinds=[KindSpec(name=k.name, label=k.label, description=k.description) for k in kinds],
-        place_statuses=[KindSpec(name=s.name, label=s.label, description=s.description)
-                        for s in statuses],
+        name=meta.get("name", "Codebook"),
+        version=meta.get("version", "1"),
+        language=meta.get("language", "nl"),
+        description=meta.get("description", ""),
+        place_kinds=[
+            KindSpec(name=k.name, label=k.label, description=k.description) for k in kinds
+        ],
+        place_statuses=[
+            KindSpec(name=s.name, label=s.label, description=s.description) for s in statuses
+        ],
         codes=[build(code) for code in children.get(None, [])],
     )
 

@@ -67,7 +67,8 @@ def find_place(session: Session, name: str) -> Place:
     if place is None:
         by_alias = list(
             session.exec(
-                select(Place).join(PlaceAlias, PlaceAlias.place_id == Place.id)
+                select(Place)
+                .join(PlaceAlias, PlaceAlias.place_id == Place.id)
                 .where(sa.func.lower(PlaceAlias.alias) == name.lower())
             )
         )
@@ -106,21 +107,34 @@ _PALETTE = ("#e6a23c", "#5dade2", "#58d68d", "#ec7063", "#af7ac5", "#f4d03f", "#
 
 
 def add_code(
-    session: Session, name: str, *, parent: str | None = None, label: str = "",
-    description: str = "", color: str | None = None, coder_id: int | None = None,
+    session: Session,
+    name: str,
+    *,
+    parent: str | None = None,
+    label: str = "",
+    description: str = "",
+    color: str | None = None,
+    coder_id: int | None = None,
 ) -> Code:
     """Create a code (under ``parent`` if given)."""
     name = _valid_name(name)
     codebook.refuse_duplicate(session, name)
     parent_code = find_code(session, parent) if parent else None
     if color is None:
-        color = parent_code.color if parent_code else _PALETTE[
-            session.exec(select(sa.func.count(Code.id))).one() % len(_PALETTE)
-        ]
+        color = (
+            parent_code.color
+            if parent_code
+            else _PALETTE[session.exec(select(sa.func.count(Code.id))).one() % len(_PALETTE)]
+        )
     position = session.exec(select(sa.func.coalesce(sa.func.max(Code.position), 0))).one() + 1
     code = Code(
-        name=name, label=label, description=description, color=_valid_color(color),
-        parent_id=parent_code.id if parent_code else None, position=position, coder_id=coder_id,
+        name=name,
+        label=label,
+        description=description,
+        color=_valid_color(color),
+        parent_id=parent_code.id if parent_code else None,
+        position=position,
+        coder_id=coder_id,
     )
     session.add(code)
     session.flush()
@@ -173,7 +187,9 @@ def move_code(session: Session, name: str, parent: str | None) -> Code:
     else:
         new_parent = find_code(session, parent)
         if code.id in _ancestors(session, new_parent):
-            raise Conflict(f"cannot move {code.name!r} under itself or its descendant {new_parent.name!r}")
+            raise Conflict(
+                f"cannot move {code.name!r} under itself or its descendant {new_parent.name!r}"
+            )
         code.parent_id = new_parent.id
     session.flush()
     return code
@@ -228,7 +244,8 @@ def delete_code(session: Session, name: str, *, recursive: bool = False) -> list
     children = session.exec(select(Code).where(Code.parent_id == code.id)).all()
     if children and not recursive:
         raise Conflict(
-            f"{code.name!r} has {len(children)} child code(s); move them first or delete recursively"
+            f"{code.name!r} has {len(children)} child code(s); "
+            "move them first or delete recursively"
         )
     deleted: list[str] = []
     touched: set[int] = set()
@@ -270,15 +287,22 @@ def segment_view(session: Session, segment_id: int) -> SegmentView:
     segment = find_segment(session, segment_id)
     document = session.get(Document, segment.document_id)
     codes = session.exec(
-        select(Code.name).join(Coding, Coding.code_id == Code.id)
-        .where(Coding.segment_id == segment_id).distinct().order_by(Code.name)
+        select(Code.name)
+        .join(Coding, Coding.code_id == Code.id)
+        .where(Coding.segment_id == segment_id)
+        .distinct()
+        .order_by(Code.name)
     ).all()
     places = session.exec(
-        select(Place.name).join(SegmentPlace, SegmentPlace.place_id == Place.id)
-        .where(SegmentPlace.segment_id == segment_id).order_by(Place.name)
+        select(Place.name)
+        .join(SegmentPlace, SegmentPlace.place_id == Place.id)
+        .where(SegmentPlace.segment_id == segment_id)
+        .order_by(Place.name)
     ).all()
     assert document is not None
-    return SegmentView(segment_id, document.name, segment.start, segment.end, list(codes), list(places))
+    return SegmentView(
+        segment_id, document.name, segment.start, segment.end, list(codes), list(places)
+    )
 
 
 def check_span(document: Document, start: int, end: int) -> None:
@@ -297,8 +321,9 @@ def check_span(document: Document, start: int, end: int) -> None:
         raise InvalidValue(f"the span {start}..{end} of {document.name!r} holds only white space")
 
 
-def ensure_segment(session: Session, document: Document, start: int, end: int,
-                   *, coder_id: int) -> Segment:
+def ensure_segment(
+    session: Session, document: Document, start: int, end: int, *, coder_id: int
+) -> Segment:
     """The segment over exactly this span, created when there is none."""
     check_span(document, start, end)
     segment = session.exec(
@@ -342,8 +367,15 @@ def link_place(session: Session, segment: Segment, place: Place, *, coder_id: in
 
 
 def code_span(
-    session: Session, document: str, start: int, end: int, codes: list[str], *,
-    coder_id: int, places: list[str] = (), memo: str | None = None,  # type: ignore[assignment]
+    session: Session,
+    document: str,
+    start: int,
+    end: int,
+    codes: list[str],
+    *,
+    coder_id: int,
+    places: list[str] = (),
+    memo: str | None = None,  # type: ignore[assignment]
     create_codes: bool = False,
 ) -> SegmentView:
     """Code a span with one or more codes (and places, a memo): the ``code`` command."""
@@ -431,7 +463,8 @@ def _check_kind(session: Session, kind: str) -> str:
         return kind
     if kind not in kinds:
         raise InvalidValue(
-            f"unknown place kind {kind!r}{_did_you_mean(kind, kinds)} (kinds: {', '.join(sorted(kinds))})"
+            f"unknown place kind {kind!r}{_did_you_mean(kind, kinds)} "
+            f"(kinds: {', '.join(sorted(kinds))})"
         )
     return kind
 
@@ -453,10 +486,19 @@ def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
 
 
 def add_place(
-    session: Session, name: str, *, kind: str = "other", status: str = "existing",
-    neighbourhood: str = "", municipality: str = "", address: str = "",
-    aliases: list[str] = (), latitude: float | None = None,  # type: ignore[assignment]
-    longitude: float | None = None, description: str = "", coder_id: int | None = None,
+    session: Session,
+    name: str,
+    *,
+    kind: str = "other",
+    status: str = "existing",
+    neighbourhood: str = "",
+    municipality: str = "",
+    address: str = "",
+    aliases: list[str] = (),
+    latitude: float | None = None,  # type: ignore[assignment]
+    longitude: float | None = None,
+    description: str = "",
+    coder_id: int | None = None,
 ) -> Place:
     """Create a place."""
     name = " ".join(name.split())
@@ -466,9 +508,16 @@ def add_place(
         raise Conflict(f"a place called {name!r} already exists")
     _check_coordinates(latitude, longitude)
     place = Place(
-        name=name, kind=_check_kind(session, kind), status=_check_status(session, status),
-        neighbourhood=neighbourhood, municipality=municipality, address=address,
-        latitude=latitude, longitude=longitude, description=description, coder_id=coder_id,
+        name=name,
+        kind=_check_kind(session, kind),
+        status=_check_status(session, status),
+        neighbourhood=neighbourhood,
+        municipality=municipality,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        description=description,
+        coder_id=coder_id,
     )
     session.add(place)
     session.flush()
@@ -504,8 +553,17 @@ def remove_alias(session: Session, place: Place, alias: str) -> None:
 def edit_place(session: Session, name: str, **fields: object) -> Place:
     """Change a place's name, kind, status, area, address, coordinates or description."""
     place = find_place(session, name)
-    allowed = {"name", "kind", "status", "neighbourhood", "municipality", "address",
-               "latitude", "longitude", "description"}
+    allowed = {
+        "name",
+        "kind",
+        "status",
+        "neighbourhood",
+        "municipality",
+        "address",
+        "latitude",
+        "longitude",
+        "description",
+    }
     for key, value in fields.items():
         if key not in allowed:
             raise InvalidValue(f"a place has no field {key!r}")
@@ -533,8 +591,9 @@ def edit_place(session: Session, name: str, **fields: object) -> Place:
 MEMO_TARGETS = ("project", "doc", "code", "segment", "case", "place")
 
 
-def add_memo(session: Session, target_type: str, target: str | None, text: str, *,
-             coder_id: int) -> Memo:
+def add_memo(
+    session: Session, target_type: str, target: str | None, text: str, *, coder_id: int
+) -> Memo:
     """Write a memo on the project or on a document, code, segment, case or place."""
     text = text.strip()
     if not text:
@@ -585,30 +644,49 @@ def list_documents(session: Session) -> list[dict[str, object]]:
     """Documents with their cases, size, turns, speakers and number of segments."""
     from workbench.models import DocumentCase, Turn
 
-    docs = session.exec(select(Document.id, Document.name, Document.source_name,
-                               Document.language, Document.char_count, Document.word_count,
-                               Document.imported_at).order_by(Document.name)).all()
-    segments = dict(session.exec(
-        select(Segment.document_id, sa.func.count(Segment.id)).group_by(Segment.document_id)
-    ).all())
+    docs = session.exec(
+        select(
+            Document.id,
+            Document.name,
+            Document.source_name,
+            Document.language,
+            Document.char_count,
+            Document.word_count,
+            Document.imported_at,
+        ).order_by(Document.name)
+    ).all()
+    segments = dict(
+        session.exec(
+            select(Segment.document_id, sa.func.count(Segment.id)).group_by(Segment.document_id)
+        ).all()
+    )
     turns: dict[int, dict[str, int]] = {}
     for doc_id, speaker, count in session.exec(
-        select(Turn.document_id, Turn.speaker, sa.func.count(Turn.id))
-        .group_by(Turn.document_id, Turn.speaker)
+        select(Turn.document_id, Turn.speaker, sa.func.count(Turn.id)).group_by(
+            Turn.document_id, Turn.speaker
+        )
     ):
         turns.setdefault(doc_id, {})[speaker or "?"] = count
     cases: dict[int, list[str]] = {}
     for doc_id, case_name in session.exec(
-        select(DocumentCase.document_id, Case.name).join(Case, Case.id == DocumentCase.case_id)
+        select(DocumentCase.document_id, Case.name)
+        .join(Case, Case.id == DocumentCase.case_id)
         .order_by(Case.name)
     ):
         cases.setdefault(doc_id, []).append(case_name)
     return [
         {
-            "id": doc_id, "name": name, "source": source, "language": language,
-            "cases": cases.get(doc_id, []), "characters": chars, "words": words,
-            "turns": sum(turns.get(doc_id, {}).values()), "speakers": turns.get(doc_id, {}),
-            "segments": segments.get(doc_id, 0), "imported_at": imported.isoformat(timespec="seconds"),
+            "id": doc_id,
+            "name": name,
+            "source": source,
+            "language": language,
+            "cases": cases.get(doc_id, []),
+            "characters": chars,
+            "words": words,
+            "turns": sum(turns.get(doc_id, {}).values()),
+            "speakers": turns.get(doc_id, {}),
+            "segments": segments.get(doc_id, 0),
+            "imported_at": imported.isoformat(timespec="seconds"),
         }
         for doc_id, name, source, language, chars, words, imported in docs
     ]
@@ -618,13 +696,20 @@ def code_tree(session: Session) -> list[dict[str, object]]:
     """Codes depth first with their counts: ``segments`` coded with the code itself,
     ``segments_total`` with it or a descendant, ``documents`` with it."""
     codes = session.exec(select(Code).order_by(Code.position, Code.name)).all()
-    direct = dict(session.exec(
-        select(Coding.code_id, sa.func.count(sa.distinct(Coding.segment_id))).group_by(Coding.code_id)
-    ).all())
-    documents = dict(session.exec(
-        select(Coding.code_id, sa.func.count(sa.distinct(Segment.document_id)))
-        .join(Segment, Segment.id == Coding.segment_id).group_by(Coding.code_id)
-    ).all())
+    direct = dict(
+        session.exec(
+            select(Coding.code_id, sa.func.count(sa.distinct(Coding.segment_id))).group_by(
+                Coding.code_id
+            )
+        ).all()
+    )
+    documents = dict(
+        session.exec(
+            select(Coding.code_id, sa.func.count(sa.distinct(Segment.document_id)))
+            .join(Segment, Segment.id == Coding.segment_id)
+            .group_by(Coding.code_id)
+        ).all()
+    )
     segment_codes = session.exec(select(Coding.segment_id, Coding.code_id).distinct()).all()
     children: dict[int | None, list[Code]] = {}
     for code in codes:
@@ -640,13 +725,20 @@ def code_tree(session: Session) -> list[dict[str, object]]:
 
     def walk(parent: int | None, depth: int, parent_name: str | None) -> None:
         for code in children.get(parent, []):
-            rows.append({
-                "id": code.id, "name": code.name, "label": code.label, "parent": parent_name,
-                "depth": depth, "color": code.color, "description": code.description,
-                "segments": direct.get(code.id, 0),
-                "segments_total": len(under.get(code.id, ())),  # type: ignore[arg-type]
-                "documents": documents.get(code.id, 0),
-            })
+            rows.append(
+                {
+                    "id": code.id,
+                    "name": code.name,
+                    "label": code.label,
+                    "parent": parent_name,
+                    "depth": depth,
+                    "color": code.color,
+                    "description": code.description,
+                    "segments": direct.get(code.id, 0),
+                    "segments_total": len(under.get(code.id, ())),  # type: ignore[arg-type]
+                    "documents": documents.get(code.id, 0),
+                }
+            )
             walk(code.id, depth + 1, code.name)
 
     walk(None, 0, None)
@@ -655,18 +747,31 @@ def code_tree(session: Session) -> list[dict[str, object]]:
 
 def list_places(session: Session) -> list[dict[str, object]]:
     """Places with kind, status, area, aliases and the number of linked segments."""
-    counts = dict(session.exec(
-        select(SegmentPlace.place_id, sa.func.count(SegmentPlace.id)).group_by(SegmentPlace.place_id)
-    ).all())
+    counts = dict(
+        session.exec(
+            select(SegmentPlace.place_id, sa.func.count(SegmentPlace.id)).group_by(
+                SegmentPlace.place_id
+            )
+        ).all()
+    )
     aliases: dict[int, list[str]] = {}
-    for place_id, alias in session.exec(select(PlaceAlias.place_id, PlaceAlias.alias).order_by(PlaceAlias.alias)):
+    for place_id, alias in session.exec(
+        select(PlaceAlias.place_id, PlaceAlias.alias).order_by(PlaceAlias.alias)
+    ):
         aliases.setdefault(place_id, []).append(alias)
     return [
         {
-            "id": place.id, "name": place.name, "kind": place.kind, "status": place.status,
-            "neighbourhood": place.neighbourhood, "municipality": place.municipality,
-            "address": place.address, "latitude": place.latitude, "longitude": place.longitude,
-            "aliases": aliases.get(place.id, []), "segments": counts.get(place.id, 0),  # type: ignore[arg-type]
+            "id": place.id,
+            "name": place.name,
+            "kind": place.kind,
+            "status": place.status,
+            "neighbourhood": place.neighbourhood,
+            "municipality": place.municipality,
+            "address": place.address,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "aliases": aliases.get(place.id, []),
+            "segments": counts.get(place.id, 0),  # type: ignore[arg-type]
             "description": place.description,
         }
         for place in session.exec(select(Place).order_by(Place.name))

@@ -189,7 +189,11 @@ class Project:
 
 def _sqlite_path(url: str) -> Path | None:
     parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 

@@ -8,7 +8,6 @@ changes afterwards (its sha256 is kept so ``check`` can prove it).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,8 +133,14 @@ def prepare(
     )
 
 
-def store(session: Session, prepared: PreparedDocument, *, language: str, paragraph_mode: str,
-          coder_id: int | None) -> ImportedDocument:
+def store(
+    session: Session,
+    prepared: PreparedDocument,
+    *,
+    language: str,
+    paragraph_mode: str,
+    coder_id: int | None,
+) -> ImportedDocument:
     """Insert one prepared document with its turns, paragraphs and sentences."""
     text = prepared.source_text.text
     document = Document(
@@ -160,8 +165,14 @@ def store(session: Session, prepared: PreparedDocument, *, language: str, paragr
         connection.execute(
             sa.insert(Turn),
             [
-                {"document_id": doc_id, "position": i, "start": t.start, "end": t.end,
-                 "text_start": t.text_start, "speaker": t.speaker}
+                {
+                    "document_id": doc_id,
+                    "position": i,
+                    "start": t.start,
+                    "end": t.end,
+                    "text_start": t.text_start,
+                    "speaker": t.speaker,
+                }
                 for i, t in enumerate(prepared.turns)
             ],
         )
@@ -234,7 +245,10 @@ def import_files(
             _check_unique(session, prepared, path, names_seen, renamed=name is not None)
             names_seen[prepared.name] = path
             imported = store(
-                session, prepared, language=lang, paragraph_mode=paragraph_mode,
+                session,
+                prepared,
+                language=lang,
+                paragraph_mode=paragraph_mode,
                 coder_id=coder_row.id,
             )
             case_name = case or (prepared.name if parsed_attributes else None)
@@ -250,8 +264,12 @@ def import_files(
 
 
 def _check_unique(
-    session: Session, prepared: PreparedDocument, path: Path, names_seen: dict[str, Path],
-    *, renamed: bool,
+    session: Session,
+    prepared: PreparedDocument,
+    path: Path,
+    names_seen: dict[str, Path],
+    *,
+    renamed: bool,
 ) -> None:
     if prepared.name in names_seen:
         raise Conflict(
@@ -271,4 +289,3 @@ def _check_unique(
                 f"{path}: the same text is already in the project as {same!r}; "
                 "import it again only under another name with --name"
             )
-

@@ -38,5 +38,7 @@ def check_project(project: Project) -> list[str]:
             )
             for row_id, doc_id, start, end in rows:
                 if not 0 <= start <= end <= lengths.get(doc_id, -1):
-                    problems.append(f"{table.name} {row_id}: span {start}..{end} is outside its document")
+                    problems.append(
+                        f"{table.name} {row_id}: span {start}..{end} is outside its document"
+                    )
     return problems

@@ -66,7 +66,9 @@ class Document(SQLModel, table=True):
     word_count: int = 0
     guid: str = Field(default_factory=new_guid, sa_column=sa.Column(sa.String, nullable=False))
     imported_at: datetime = Field(default_factory=utcnow)
-    coder_id: int | None = Field(default=None, sa_column=_fk("coder.id", index=False, nullable=True))
+    coder_id: int | None = Field(
+        default=None, sa_column=_fk("coder.id", index=False, nullable=True)
+    )
 
 
 class Turn(SQLModel, table=True):
@@ -114,7 +116,9 @@ class Case(SQLModel, table=True):
     description: str = ""
     guid: str = Field(default_factory=new_guid, sa_column=sa.Column(sa.String, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
-    coder_id: int | None = Field(default=None, sa_column=_fk("coder.id", index=False, nullable=True))
+    coder_id: int | None = Field(
+        default=None, sa_column=_fk("coder.id", index=False, nullable=True)
+    )
 
 
 class DocumentCase(SQLModel, table=True):
@@ -166,7 +170,9 @@ class Code(SQLModel, table=True):
     keywords: str = "[]"  # JSON list of strings
     guid: str = Field(default_factory=new_guid, sa_column=sa.Column(sa.String, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
-    coder_id: int | None = Field(default=None, sa_column=_fk("coder.id", index=False, nullable=True))
+    coder_id: int | None = Field(
+        default=None, sa_column=_fk("coder.id", index=False, nullable=True)
+    )
 
 
 class Segment(SQLModel, table=True):
@@ -175,7 +181,7 @@ class Segment(SQLModel, table=True):
     __tablename__ = "segment"
     __table_args__ = (
         sa.UniqueConstraint("document_id", "start", "end", name="uq_segment_span"),
-        sa.CheckConstraint("start >= 0 AND start < \"end\"", name="span"),
+        sa.CheckConstraint('start >= 0 AND start < "end"', name="span"),
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=_fk("document.id", index=False))
@@ -237,7 +243,9 @@ class Place(SQLModel, table=True):
     description: str = ""
     guid: str = Field(default_factory=new_guid, sa_column=sa.Column(sa.String, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
-    coder_id: int | None = Field(default=None, sa_column=_fk("coder.id", index=False, nullable=True))
+    coder_id: int | None = Field(
+        default=None, sa_column=_fk("coder.id", index=False, nullable=True)
+    )
 
 
 class PlaceAlias(SQLModel, table=True):
@@ -304,7 +312,9 @@ class Change(SQLModel, table=True):
     __tablename__ = "change"
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
-    coder_id: int | None = Field(default=None, sa_column=_fk("coder.id", index=False, nullable=True))
+    coder_id: int | None = Field(
+        default=None, sa_column=_fk("coder.id", index=False, nullable=True)
+    )
     action: str
     summary: str = ""
     state: str = Field(default="done", index=True)

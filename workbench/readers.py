@@ -181,7 +181,9 @@ def read_odt(path: Path, data: bytes) -> SourceText:
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(path, f"cannot read this OpenDocument file ({type(exc).__name__}: {exc})") from exc
+        raise InputError(
+            path, f"cannot read this OpenDocument file ({type(exc).__name__}: {exc})"
+        ) from exc
     return SourceText(text=_check_text(path, "\n".join(lines)), encoding="odt")
 
 

@@ -57,14 +57,16 @@ _TITLE = re.compile(
 )
 _BRACKETED = re.compile(r"^\s*[\[(][^\[\]()]*[\])]\s*$")
 _NOTE = re.compile(
-    r"^[\[(]?\s*(?:end of (?:the )?(?:recording|interview)|recording (?:paused|stopped|resumed|ends?)"
-    r"|interruption|interrupted|paused?|break|inaudible|crosstalk|laugh(?:s|ter)?|silence)"
+    r"^[\[(]?\s*(?:end of (?:the )?(?:recording|interview)"
+    r"|recording (?:paused|stopped|resumed|ends?)|interruption|interrupted|paused?|break"
+    r"|inaudible|crosstalk|laugh(?:s|ter)?|silence)"
     r"\s*[.…]?\s*[\])]?$",
     re.I,
 )
 _KEY_HEADER = re.compile(r"^\s*(?:key|legend|sleutel)\s*:?\s*$", re.I)
 _KEY_ENTRY = re.compile(
-    r"^[^\S\n]*(?P<label>[A-Za-z][\w.]{0,12})[ \t]*(?::|=|-|–)[ \t]*(?P<role>[A-Za-z][\w ]{0,30}?)\s*$"
+    r"^[^\S\n]*(?P<label>[A-Za-z][\w.]{0,12})[ \t]*(?::|=|-|–)[ \t]*"
+    r"(?P<role>[A-Za-z][\w ]{0,30}?)\s*$"
 )
 _SENTENCE_END = re.compile(r"[.?!…:;\"”’)]\s*$")
 

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -328,7 +327,8 @@ def upgrade() -> None:
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("coder_id", sa.Integer(), nullable=False),
         sa.CheckConstraint(
-            "(document_id IS NOT NULL) + (code_id IS NOT NULL) + (segment_id IS NOT NULL) + (case_id IS NOT NULL) + (place_id IS NOT NULL) <= 1",
+            "(document_id IS NOT NULL) + (code_id IS NOT NULL) + (segment_id IS NOT NULL)"
+            " + (case_id IS NOT NULL) + (place_id IS NOT NULL) <= 1",
             name=op.f("ck_memo_one_target"),
         ),
         sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_memo_case_id_case")),
