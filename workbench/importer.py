@@ -90,20 +90,17 @@ def sentence_pieces(
     paragraphs: list[tuple[int, int]], turns: list[ParsedTurn], text: str
 ) -> list[tuple[int, str]]:
     """The pieces of text sentences are found in: paragraphs, without speaker labels."""
-    label_ends = {}
-    for turn in turns:
-        if turn.text_start > turn.start:
-            label_ends[turn.start] = turn.text_start
+    labels = sorted((t.start, t.text_start) for t in turns if t.text_start > t.start)
     pieces: list[tuple[int, str]] = []
-    starts = sorted(label_ends)
     index = 0
     for start, end in paragraphs:
-        while index < len(starts) and starts[index] < start:
+        while index < len(labels) and labels[index][0] < start:
             index += 1
         piece_start = start
-        if index < len(starts) and starts[index] == start:
-            piece_start = min(label_ends[start], end)
-            # A label alone on its line: the line has no sentence of its own.
+        # A turn whose label begins this paragraph: its speech starts after the label (a
+        # label alone on its line leaves nothing of the line).
+        if index < len(labels) and labels[index][0] < end:
+            piece_start = min(max(labels[index][1], start), end)
         if piece_start < end:
             pieces.append((piece_start, text[piece_start:end]))
     return pieces

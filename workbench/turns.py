@@ -91,6 +91,11 @@ class _Line:
     def blank(self) -> bool:
         return not self.text.strip()
 
+    @property
+    def first(self) -> int:
+        """Offset of the line's first non-space character."""
+        return self.start + len(self.text) - len(self.text.lstrip())
+
 
 def _lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
@@ -233,12 +238,12 @@ def _labelled_turns(
             close()
         elif item is not None:
             close()
-            current = [line.start, line.end, item.text_start, item.label]
+            current = [line.first, line.end, item.text_start, item.label]
         elif _is_heading(line):
             close()
         elif not line.blank and current is not None:
             if current[2] == current[1]:  # label alone so far: the speech starts here
-                current[2] = line.start + (len(line.text) - len(line.text.lstrip()))
+                current[2] = line.first
             current[1] = line.end
     close()
     return turns
@@ -254,9 +259,8 @@ def _one_speaker_labelled(
 
     def close_block() -> None:
         if block and seen_label:
-            first = block[0]
-            indent = len(first.text) - len(first.text.lstrip())
-            turns.append(ParsedTurn(first.start, block[-1].end, first.start + indent, other))
+            first = block[0].first
+            turns.append(ParsedTurn(first, block[-1].end, first, other))
         block.clear()
 
     for index, line in enumerate(lines):
@@ -264,7 +268,7 @@ def _one_speaker_labelled(
         if item is not None:
             close_block()
             seen_label = True
-            turns.append(ParsedTurn(line.start, line.end, item.text_start, item.label))
+            turns.append(ParsedTurn(line.first, line.end, item.text_start, item.label))
         elif index in skip or _is_heading(line):
             close_block()
         elif not line.blank:
@@ -282,8 +286,7 @@ def _alternating(lines: list[_Line], skip: set[int]) -> list[ParsedTurn]:
         if _is_heading(line):
             number = 0
             continue
-        indent = len(line.text) - len(line.text.lstrip())
         speaker = "Speaker 1" if number % 2 == 0 else "Speaker 2"
-        turns.append(ParsedTurn(line.start, line.end, line.start + indent, speaker))
+        turns.append(ParsedTurn(line.first, line.end, line.first, speaker))
         number += 1
     return turns
