@@ -100,6 +100,18 @@ class KindSpec(BaseModel):
         return value
 
 
+class StatusSpec(KindSpec):
+    """A place status: one of the four the workbench knows, with its label."""
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in PLACE_STATUS_NAMES:
+            known = ", ".join(PLACE_STATUS_NAMES)
+            raise ValueError(f"unknown place status {value!r}; statuses are {known}")
+        return value
+
+
 class CodebookSpec(BaseModel):
     """A whole codebook file."""
 
@@ -110,23 +122,12 @@ class CodebookSpec(BaseModel):
     language: str = "nl"
     description: str = ""
     place_kinds: list[KindSpec] = Field(default_factory=list)
-    place_statuses: list[KindSpec] = Field(
+    place_statuses: list[StatusSpec] = Field(
         default_factory=lambda: [
-            KindSpec(name=n, label=lab, description=d) for n, lab, d in DEFAULT_STATUSES
+            StatusSpec(name=n, label=lab, description=d) for n, lab, d in DEFAULT_STATUSES
         ]
     )
     codes: list[CodeSpec] = Field(default_factory=list)
-
-    @field_validator("place_statuses")
-    @classmethod
-    def _statuses(cls, value: list[KindSpec]) -> list[KindSpec]:
-        names = [status.name for status in value]
-        unknown = [name for name in names if name not in PLACE_STATUS_NAMES]
-        if unknown:
-            raise ValueError(
-                f"unknown place status {unknown[0]!r}; statuses are {', '.join(PLACE_STATUS_NAMES)}"
-            )
-        return value
 
     def all_codes(self) -> Iterator[tuple[CodeSpec, CodeSpec | None]]:
         """Every code with its parent (None at the top), parents first."""
@@ -396,7 +397,7 @@ def project_codebook(session: Session) -> CodebookSpec:
             KindSpec(name=k.name, label=k.label, description=k.description) for k in kinds
         ],
         place_statuses=[
-            KindSpec(name=s.name, label=s.label, description=s.description) for s in statuses
+            StatusSpec(name=s.name, label=s.label, description=s.description) for s in statuses
         ],
         codes=[build(code) for code in children.get(None, [])],
     )
