@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks migrations
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/import_throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -889,5 +889,51 @@ def check(project: Path, as_json: bool) -> None:
         sys.exit(1)
 
 
+# --- the terminal workbench ------------------------------------------------------------------
+
+
+@main.command("open")
+@PROJECT
+@handle_errors
+def open_(project: Path) -> None:
+    """Open a project in the terminal workbench (the TUI)."""
+    from workbench.db import open_project
+
+    open_project(project).dispose()  # migrate (with a backup) and fail early, in one line
+    from workbench.tui import run
+
+    run(project)
+
+
+@main.command()
+@click.option(
+    "--path",
+    "target",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to build the demo project (default: a new file in your data folder).",
+)
+@click.option("--build-only", is_flag=True, help="Build the demo project without opening it.")
+@handle_errors
+def demo(target: Path | None, build_only: bool) -> None:
+    """Build a fresh demo project (fictional transcripts, codebook, places, coding) and open it."""
+    from workbench.demo import build_demo
+
+    if target is None:
+        import time
+
+        import platformdirs
+
+        folder = Path(platformdirs.user_data_dir("workbench"))
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"demo-{time.strftime('%Y%m%d-%H%M%S')}.db"
+    build_demo(target)
+    click.echo(f"demo project: {target}", err=True)
+    if not build_only:
+        from workbench.tui import run
+
+        run(target)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
