@@ -234,9 +234,9 @@ def import_(
 
     show = sys.stderr.isatty() if progress is None else progress
 
-    def report(done: int, total: int, file_name: str) -> None:
-        if show and file_name:
-            click.echo(f"[{done + 1}/{total}] reading {file_name}", err=True)
+    def report(done: int, total: int, what: str) -> None:
+        if show and what:
+            click.echo(f"[{done + 1}/{total}] {what}", err=True)
 
     with opened(project) as proj:
         results = import_files(

@@ -24,6 +24,7 @@ from workbench.turns import ParsedTurn, parse_turns
 
 PARAGRAPH_MODES = ("lines", "blank-lines")
 
+#: ``progress(done, total, what)``: steps done of all steps, and what is being done now.
 ProgressCallback = Callable[[int, int, str], None]
 
 
@@ -227,18 +228,28 @@ def import_files(
     parsed_attributes = [cases.parse_assignment(item) for item in attributes]
     from workbench import settings as project_settings
 
-    with project.transaction("import", coder=coder, record=False) as session:
+    with project.session() as session:
         lang = language or project_settings.get(session, "language", "en")
-        if lang not in nlp.SUPPORTED_LANGUAGES and not nlp.configured_model(lang):
-            raise InvalidValue(f"unsupported language {lang!r}; use nl or en")
+    if lang not in nlp.SUPPORTED_LANGUAGES and not nlp.configured_model(lang):
+        raise InvalidValue(f"unsupported language {lang!r}; use nl or en")
+    # Read and analyse every file before the write transaction starts, so that the project
+    # is locked only for the storing (a TUI on the same project keeps working meanwhile).
+    prepared_all: list[tuple[Path, PreparedDocument]] = []
+    total = len(paths)
+    for index, raw_path in enumerate(paths):
+        path = Path(raw_path)
+        if progress:
+            progress(index, 2 * total, f"reading {path.name}")
+        prepared_all.append(
+            (path, prepare(path, name=name, language=lang, paragraph_mode=paragraph_mode))
+        )
+    with project.transaction("import", coder=coder, record=False) as session:
         coder_row = coders.ensure(session, coder)
         names_seen: dict[str, Path] = {}
         results: list[ImportedDocument] = []
-        for index, raw_path in enumerate(paths):
-            path = Path(raw_path)
+        for index, (path, prepared) in enumerate(prepared_all):
             if progress:
-                progress(index, len(paths), path.name)
-            prepared = prepare(path, name=name, language=lang, paragraph_mode=paragraph_mode)
+                progress(total + index, 2 * total, f"storing {path.name}")
             _check_unique(session, prepared, path, names_seen, renamed=name is not None)
             names_seen[prepared.name] = path
             imported = store(
@@ -255,8 +266,8 @@ def import_files(
                 for key, type_name, value in parsed_attributes:
                     cases.set_value(session, case_row, key, value, type_name=type_name)
             results.append(imported)
-        if progress:
-            progress(len(paths), len(paths), "")
+    if progress:
+        progress(2 * total, 2 * total, "")
     return results
 
 
