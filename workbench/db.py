@@ -148,12 +148,10 @@ class Project:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A read session. Nothing written through it is committed."""
+        """A read session. Nothing written through it is committed; objects read in it stay
+        readable after the block (closing detaches them without expiring them)."""
         with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def transaction(

@@ -1,0 +1,117 @@
+"""The bundled demo project: seven fictional Dutch interviews about neighbourhood places,
+with the shipped codebook, cases, places and coding by two coders.
+
+:func:`build_demo` makes it through the core functions only, each step in a transaction
+that is not recorded, so the demo starts with an empty undo history. The transcripts live in
+``transcripts/`` next to this file (found from ``__file__``, so an installed package works
+too); the cases, places, codings and memos are in :mod:`workbench.demo.plan`. Spans are found
+by searching the stored document text for literal phrases: no offset is written down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from workbench import cases, codebook, coders, coding, db, importer, settings
+from workbench.demo import plan
+from workbench.errors import ProjectError
+
+TRANSCRIPTS = Path(__file__).parent / "transcripts"
+
+__all__ = ["TRANSCRIPTS", "build_demo", "transcript_files"]
+
+
+def transcript_files() -> list[Path]:
+    """The shipped demo transcripts, in order."""
+    files = sorted(TRANSCRIPTS.glob("*.txt"))
+    if not files:
+        raise ProjectError(f"the demo transcripts are missing from {TRANSCRIPTS} (reinstall)")
+    return files
+
+
+def build_demo(path: Path) -> Path:
+    """Create the demo project at ``path`` and return the path.
+
+    Refuses (:class:`~workbench.errors.ProjectError`) when something exists at ``path``.
+    If building fails half-way, the half-built project file is removed again.
+    """
+    path = Path(path)
+    project = db.create_project(path)  # raises ProjectError when the file exists
+    try:
+        _build(project)
+    except BaseException:
+        project.dispose()
+        db.remove_project_files(path)
+        raise
+    project.dispose()
+    return path
+
+
+def _build(project: db.Project) -> None:
+    shipped = codebook.shipped_codebooks()
+    if plan.CODEBOOK not in shipped:
+        raise ProjectError(f"the shipped codebook {plan.CODEBOOK!r} is missing (reinstall)")
+    spec = codebook.load_codebook(shipped[plan.CODEBOOK])
+    first = plan.CODERS[0]
+
+    with project.transaction("demo", coder=first, record=False) as session:
+        settings.put(session, "language", plan.LANGUAGE)
+        ids = {name: coders.ensure(session, name).id for name in plan.CODERS}
+        codebook.apply_codebook(session, spec, coder_id=ids[first])
+
+    importer.import_files(project, transcript_files(), language=plan.LANGUAGE, coder=first)
+
+    with project.transaction("demo", coder=first, record=False) as session:
+        _add_cases(session)
+        for fields in plan.PLACES:
+            coding.add_place(session, coder_id=ids[first], **fields)  # type: ignore[arg-type]
+
+    for coder_name, documents in plan.CODINGS.items():
+        with project.transaction("demo", coder=coder_name, record=False) as session:
+            coder_id = coders.ensure(session, coder_name).id
+            assert coder_id is not None
+            for document_name, passages in documents.items():
+                _code_document(session, document_name, passages, coder_id)
+
+    with project.transaction("demo", coder=first, record=False) as session:
+        for coder_name, target_type, target, text in plan.MEMOS:
+            coding.add_memo(session, target_type, target, text, coder_id=ids[coder_name])  # type: ignore[arg-type]
+
+
+def _add_cases(session: Session) -> None:
+    for case_name, document_name, attributes in plan.CASES:
+        case = cases.ensure_case(session, case_name)
+        document = coding.find_document(session, document_name)
+        cases.link_document(session, case.id, document.id)  # type: ignore[arg-type]
+        for key, value in attributes.items():
+            cases.set_value(session, case, key, value, type_name=plan.ATTRIBUTE_TYPES[key])
+
+
+def find_span(text: str, phrase: str, document: str) -> tuple[int, int]:
+    """Where ``phrase`` is in ``text``: it must occur exactly once."""
+    count = text.count(phrase)
+    if count != 1:
+        where = "not found" if count == 0 else f"found {count} times"
+        raise ValueError(f"demo data: phrase {phrase[:50]!r}... {where} in {document!r}")
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+def _code_document(
+    session: Session, document_name: str, passages: list[plan.Passage], coder_id: int
+) -> None:
+    text = coding.find_document(session, document_name).text
+    for passage in passages:
+        start, end = find_span(text, passage.phrase, document_name)
+        coding.code_span(
+            session,
+            document_name,
+            start,
+            end,
+            list(passage.codes),
+            coder_id=coder_id,
+            places=list(passage.places),
+            memo=passage.memo,
+        )
