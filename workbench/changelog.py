@@ -138,6 +138,13 @@ class Recorder:
         return int(change_id)
 
 
+def describe(session: OrmSession, summary: str) -> None:
+    """Say what the change of this transaction does (shown by ``history`` and undo)."""
+    recorder = session.info.get("recorder")
+    if isinstance(recorder, Recorder):
+        recorder.summary = summary
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _after_flush(session: OrmSession, _context: object) -> None:
     recorder = session.info.get("recorder")

@@ -107,10 +107,10 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
 
 
 def describe(session: Session, summary: str) -> None:
-    """Say what the change does, for the change log and ``history``."""
-    recorder = session.info.get("recorder")
-    if recorder is not None:
-        recorder.summary = summary
+    """Name the change (core: :func:`workbench.changelog.describe`, imported lazily)."""
+    from workbench.changelog import describe as name_change
+
+    name_change(session, summary)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

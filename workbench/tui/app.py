@@ -1,0 +1,202 @@
+"""The workbench app: opens the project, owns the write queue, undo and redo, help and errors.
+
+State flows one way: workers read or write through :mod:`workbench.tui.data` and post
+past-tense messages (:mod:`workbench.tui.messages`); handlers update the widgets. Writes go
+through one queue, one at a time and in the order the user asked for them, each in its own
+transaction (so ``c`` then ``ctrl+z`` typed quickly undo the coding just made).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.worker import Worker, WorkerState
+
+from workbench.db import Project, open_project
+from workbench.errors import NothingToDo, WorkbenchError
+from workbench.tui import data
+from workbench.tui.dialogs import ErrorScreen, HelpScreen
+from workbench.tui.messages import ProjectChanged, ProjectOpened, SpanCoded, StepApplied
+from workbench.tui.screens import CodingScreen, MainScreen
+
+WriteJob = Callable[[Project], Message]
+"""A write: runs in a worker thread with the project and returns the message to post."""
+
+
+class WorkbenchApp(App[None]):
+    """The Textual app of the workbench, on one project file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "workbench"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+
+    BINDINGS = [
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            priority=True,
+            id="app.undo",
+            tooltip="Undo the last change (also one made earlier or in the CLI)",
+        ),
+        Binding(
+            "ctrl+y",
+            "redo",
+            "Redo",
+            priority=True,
+            id="app.redo",
+            tooltip="Redo the last undone change",
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            key_display="?",
+            id="app.help",
+            tooltip="The keys of this screen",
+        ),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit the workbench"),
+    ]
+
+    def __init__(self, project_path: Path) -> None:
+        super().__init__()
+        self.project_path = Path(project_path)
+        """The project file (or database URL) to open."""
+        self.project: Project | None = None
+        """The open project; None until the opening worker is done."""
+        self._writes: deque[WriteJob] = deque()
+        self._writing = False
+        self.sub_title = self.project_path.name
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+        self.load_project()
+
+    def on_unmount(self) -> None:
+        if self.project is not None:
+            self.project.dispose()
+
+    # --- opening -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def load_project(self) -> None:
+        """Open (and if needed migrate) the project; posts ``ProjectOpened``."""
+        self.post_message(ProjectOpened(open_project(self.project_path)))
+
+    def on_project_opened(self, message: ProjectOpened) -> None:
+        self.project = message.project
+        if message.project.backup is not None:
+            self.notify(
+                f"The project was upgraded; the old file is kept as {message.project.backup}.",
+                timeout=10,
+            )
+        self.changed()
+        self._next_write()
+
+    def changed(self) -> None:
+        """Tell every screen that the project changed, so each reads what it shows again."""
+        for screen in self.screen_stack:
+            screen.post_message(ProjectChanged())
+
+    # --- writing -------------------------------------------------------------------------
+
+    def submit_write(self, job: WriteJob) -> None:
+        """Queue a write; writes run one at a time, in order, each in a thread worker."""
+        self._writes.append(job)
+        self._next_write()
+
+    @property
+    def busy(self) -> bool:
+        """True while a write runs or waits."""
+        return self._writing or bool(self._writes)
+
+    def _next_write(self) -> None:
+        if self._writing or not self._writes or self.project is None:
+            return
+        self._writing = True
+        self._write(self._writes.popleft())
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, job: WriteJob) -> None:
+        assert self.project is not None
+        self.post_message(job(self.project))
+
+    def on_span_coded(self, message: SpanCoded) -> None:
+        view = message.view
+        self.notify(f"Coded {view.start}–{view.end} with {', '.join(view.codes)}.", timeout=3)
+        self.changed()
+
+    def on_step_applied(self, message: StepApplied) -> None:
+        step = message.step
+        verb = "Undone" if step.undo else "Redone"
+        self.notify(f"{verb}: {step.summary or step.action}", timeout=3)
+        self.changed()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "write" and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._writing = False
+            self.call_later(self._next_write)
+        if event.state != WorkerState.ERROR:
+            return
+        if worker.group == "open":
+            self.exit(return_code=1, message=f"workbench: {worker.error}")
+        else:
+            self.report_error(worker.error)
+
+    def report_error(self, error: BaseException | None) -> None:
+        """Show a failed worker's error: the core's one-line errors as notifications,
+        anything unexpected in a dialog."""
+        if isinstance(error, NothingToDo):
+            self.notify(str(error).capitalize() + ".", severity="warning", timeout=3)
+        elif isinstance(error, WorkbenchError):
+            self.notify(str(error), title="Not done", severity="error", timeout=8)
+        else:
+            self.push_screen(ErrorScreen(f"Unexpected error ({type(error).__name__})", str(error)))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Undo, redo and help wait while a dialog is open (the dialog's keys come first)."""
+        if action in ("undo", "redo", "help") and isinstance(self.screen, ModalScreen):
+            return False
+        return True
+
+    def action_undo(self) -> None:
+        """Undo the newest change (one transaction, not itself recorded)."""
+        self.submit_write(lambda project: StepApplied(data.step(project, undo=True)))
+
+    def action_redo(self) -> None:
+        """Redo the oldest undone change."""
+        self.submit_write(lambda project: StepApplied(data.step(project, undo=False)))
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen."""
+        keys: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            # Only the workbench's own keys (they all have an id); the text-area's movement
+            # keys are summarised by the help screen itself.
+            if binding.id is None or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            shown = binding.key_display or self.get_key_display(binding)
+            keys.append((shown, binding.tooltip or binding.description, binding.description))
+        self.push_screen(HelpScreen(keys))
+
+    def open_document(self, name: str) -> None:
+        """Show a document in the coding view."""
+        self.push_screen(CodingScreen(name))

@@ -1,0 +1,296 @@
+"""The transcript: a read-only ``TextArea`` that paints coded spans in their code colours.
+
+Why a ``TextArea``: it gives keyboard and mouse selection, soft wrap, line numbers and
+scrolling, and its ``selection`` is in (row, column) document coordinates that convert to
+the code-point offsets the core stores (``document.get_index_from_location``).
+
+**Textual internals relied on (Textual is pinned exactly in pyproject.toml):**
+
+- ``TextArea._build_highlight_map`` is overridden to add our spans to ``_highlights``, the
+  per-line map ``{row: [(start_byte, end_byte, name)]}`` that ``_render_line`` paints with
+  ``theme.syntax_styles[name]``. Its columns are UTF-8 *byte* offsets within the line, not
+  characters, so :func:`line_highlights` converts.
+- ``_line_cache`` is cleared by ``_build_highlight_map``; we rebuild the map whenever the
+  segments, the colours or the selection change.
+
+``test_tui.py`` renders lines with non-ASCII text and overlapping segments and compares the
+painted characters with the stored offsets, so an upgrade that changes these internals fails
+loudly there.
+
+Highlights are painted after the selection, so a coded background would hide a selection
+inside it; the map therefore leaves the selected characters out while a selection exists.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.style import Style
+from textual.color import Color
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection, TextAreaTheme
+
+from workbench.tui.data import SegmentInfo, TurnSpan
+
+THEME_NAME = "workbench-transcript"
+SPEAKER = "wb-speaker"
+
+# Characters that str.splitlines() breaks on besides "\n". The TextArea splits its text with
+# splitlines(), so each is shown as one visible stand-in: offsets stay one to one.
+_BREAKS = {0x0B: "␋", 0x0C: "␌", 0x0D: "␍", 0x1C: "␜", 0x1D: "␝", 0x1E: "␞", 0x85: "↵"}
+_BREAKS |= {0x2028: "↵", 0x2029: "¶"}
+_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_DISPLAY = str.maketrans({**_CONTROLS, 0x7F: "␡", **_BREAKS})
+
+
+def display_text(text: str) -> str:
+    """The text as the transcript shows it: same length, same offsets, no stray line breaks."""
+    return text.translate(_DISPLAY)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of characters ``start``..``end`` that carries the same set of codes."""
+
+    start: int
+    end: int
+    codes: frozenset[str]
+
+
+def pieces(segments: Iterable[SegmentInfo], *, mask: tuple[int, int] | None = None) -> list[Piece]:
+    """Cut the text at every segment boundary; each piece knows all the codes over it.
+
+    Overlapping segments give pieces with two or more codes. ``mask`` (the selection) is cut
+    out, so that the selection stays visible.
+    """
+    events: dict[int, list[tuple[int, frozenset[str]]]] = {}
+    for segment in segments:
+        if not segment.codes or segment.end <= segment.start:
+            continue
+        names = frozenset(segment.codes)
+        events.setdefault(segment.start, []).append((+1, names))
+        events.setdefault(segment.end, []).append((-1, names))
+    if mask is not None and mask[0] < mask[1]:
+        events.setdefault(mask[0], [])
+        events.setdefault(mask[1], [])
+    active: dict[str, int] = {}
+    result: list[Piece] = []
+    points = sorted(events)
+    for here, following in zip(points, points[1:], strict=False):
+        for delta, names in events[here]:
+            for name in names:
+                active[name] = active.get(name, 0) + delta
+                if active[name] == 0:
+                    del active[name]
+        if not active:
+            continue
+        if mask is not None and mask[0] <= here and following <= mask[1]:
+            continue
+        result.append(Piece(here, following, frozenset(active)))
+    return result
+
+
+class LineIndex:
+    """Converts code-point offsets of a text to (row, column) and UTF-8 byte columns."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        """The lines of the text."""
+        self.starts = [0]
+        """The offset at which each line starts."""
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def location(self, offset: int) -> tuple[int, int]:
+        """The (row, column) of ``offset``."""
+        row = bisect_right(self.starts, offset) - 1
+        return row, offset - self.starts[row]
+
+    def offset(self, row: int, column: int) -> int:
+        """The offset of (row, column)."""
+        return self.starts[row] + column
+
+    def byte_column(self, row: int, column: int) -> int:
+        """The UTF-8 byte offset of ``column`` in line ``row``."""
+        return len(self.lines[row][:column].encode("utf-8"))
+
+    def spans(self, start: int, end: int) -> Iterable[tuple[int, int, int]]:
+        """``start``..``end`` cut into (row, first column, end column) per line."""
+        row, column = self.location(start)
+        while start < end and row < len(self.lines):
+            line_end = self.starts[row] + len(self.lines[row])
+            stop = min(end, line_end)
+            if stop > start:
+                yield row, column, column + (stop - start)
+            start = line_end + 1
+            row += 1
+            column = 0
+
+
+def line_highlights(
+    index: LineIndex, start: int, end: int, name: str
+) -> Iterable[tuple[int, tuple[int, int, str]]]:
+    """The entries of a TextArea highlight map (byte columns) that cover ``start``..``end``."""
+    for row, first, last in index.spans(start, end):
+        yield row, (index.byte_column(row, first), index.byte_column(row, last), name)
+
+
+def blend(colors: Sequence[str], background: Color, factor: float = 0.6) -> Color:
+    """The background for text carrying these code colours (their mean, over ``background``)."""
+    parsed = [Color.parse(color) for color in colors] or [background]
+    red = sum(c.r for c in parsed) // len(parsed)
+    green = sum(c.g for c in parsed) // len(parsed)
+    blue = sum(c.b for c in parsed) // len(parsed)
+    return background.blend(Color(red, green, blue), factor)
+
+
+class TranscriptArea(TextArea):
+    """A read-only transcript with 1-based line numbers, bold speaker labels and coded spans."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        # Set before TextArea.__init__, which already builds the highlight map.
+        self.segments: tuple[SegmentInfo, ...] = ()
+        """The segments painted, in text order."""
+        self.turns: tuple[TurnSpan, ...] = ()
+        """The speaker turns (their labels are painted bold)."""
+        self.code_colors: dict[str, str] = {}
+        """The colour of every code painted, by name."""
+        self.piece_names: dict[frozenset[str], str] = {}
+        """The highlight name used for each set of codes."""
+        self.piece_styles: dict[str, Style] = {}
+        """The style of each highlight name."""
+        self._index = LineIndex("")
+        self._mask: tuple[int, int] | None = None
+        super().__init__(
+            "",
+            read_only=True,
+            soft_wrap=True,
+            show_line_numbers=True,
+            line_number_start=1,
+            highlight_cursor_line=True,
+            id=id,
+            classes=classes,
+        )
+
+    # --- public API ------------------------------------------------------------------------
+
+    def show_document(
+        self, text: str, turns: Sequence[TurnSpan], segments: Sequence[SegmentInfo]
+    ) -> None:
+        """Load a document's text and paint its turns and segments."""
+        self.turns = tuple(turns)
+        self.segments = tuple(segments)
+        self._index = LineIndex(text)
+        self._mask = None
+        self._update_styles()
+        self.load_text(display_text(text))
+
+    def show_segments(self, segments: Sequence[SegmentInfo]) -> None:
+        """Paint another set of segments over the same text (after coding, undo, redo)."""
+        self.segments = tuple(segments)
+        self._update_styles()
+        self._build_highlight_map()
+        self.refresh()
+
+    def offset_of(self, location: tuple[int, int]) -> int:
+        """The character offset of a (row, column) location."""
+        return self.document.get_index_from_location(location)
+
+    def location_of(self, offset: int) -> tuple[int, int]:
+        """The (row, column) location of a character offset."""
+        return self._index.location(offset)
+
+    @property
+    def cursor_offset(self) -> int:
+        """The character offset of the cursor."""
+        return self.offset_of(self.selection.end)
+
+    @property
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as (start, end) character offsets, or None when nothing is selected."""
+        start, end = sorted(self.selection)
+        if start == end:
+            return None
+        return self.offset_of(start), self.offset_of(end)
+
+    def codes_at(self, offset: int) -> frozenset[str]:
+        """The codes painted over the character at ``offset``."""
+        return frozenset(
+            name for segment in self.segments if segment.covers(offset) for name in segment.codes
+        )
+
+    # --- styles and the highlight map ------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Follow the app's theme: the coded backgrounds are blended over its surface."""
+        self.app.theme_changed_signal.subscribe(self, self._on_app_theme)
+        self._update_styles()
+
+    def _on_app_theme(self, _theme: object) -> None:
+        self._update_styles()
+        self._build_highlight_map()
+        self.refresh()
+
+    def _background(self) -> Color:
+        try:
+            surface = self.app.current_theme.surface
+        except Exception:  # not mounted yet
+            surface = None
+        return Color.parse(surface) if surface else Color.parse("#1e1e1e")
+
+    def _update_styles(self) -> None:
+        """Register a theme whose syntax styles are the speaker label and each code set."""
+        self.code_colors = {
+            name: color
+            for segment in self.segments
+            for name, color in zip(segment.codes, segment.colors, strict=True)
+        }
+        background = self._background()
+        sets = sorted(
+            {frozenset(s.codes) for s in self.segments if s.codes}
+            | {frozenset(p.codes) for p in pieces(self.segments)},
+            key=lambda names: (len(names), sorted(names)),
+        )
+        self.piece_names = {}
+        styles: dict[str, Style] = {SPEAKER: Style(bold=True)}
+        for number, names in enumerate(sets):
+            name = f"wb-codes-{number}"
+            bg = blend([self.code_colors[n] for n in sorted(names)], background)
+            fg = Color(255, 255, 255) if bg.brightness < 0.55 else Color(0, 0, 0)
+            self.piece_names[names] = name
+            styles[name] = Style(
+                color=fg.rich_color, bgcolor=bg.rich_color, underline=len(names) > 1
+            )
+        self.piece_styles = styles
+        self.register_theme(TextAreaTheme(name=THEME_NAME, syntax_styles=styles))
+        self.theme = THEME_NAME
+
+    def watch_selection(self, old: Selection, new: Selection) -> None:
+        """Keep the selected characters out of the coded backgrounds, so the selection shows."""
+        span = self.selected_span
+        mask = span if span is not None else None
+        if mask != self._mask:
+            self._mask = mask
+            self._build_highlight_map()
+
+    def _build_highlight_map(self) -> None:
+        """Textual internal (see the module docstring): add speaker labels and coded pieces."""
+        super()._build_highlight_map()
+        highlights = self._highlights
+        index = self._index
+        if not index.lines or not self.document.line_count:
+            return
+        if len(index.lines) != self.document.line_count:  # text not loaded yet
+            return
+        for turn in self.turns:
+            if turn.text_start > turn.start:
+                for row, entry in line_highlights(index, turn.start, turn.text_start, SPEAKER):
+                    highlights[row].append(entry)
+        for piece in pieces(self.segments, mask=self._mask):
+            name = self.piece_names.get(piece.codes)
+            if name is None:
+                continue
+            for row, entry in line_highlights(index, piece.start, piece.end, name):
+                highlights[row].append(entry)
