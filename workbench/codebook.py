@@ -13,33 +13,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, select
 
 from workbench import settings
-from workbench.errors import Conflict, InputError
+from workbench.errors import InputError
 from workbench.models import Code, PlaceKind, PlaceStatus
+from workbench.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name
 
-NAME_PATTERN = re.compile(r"^[^\s\"'()&|!:][^\"()&|!:]*$")
-COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_STATUSES = (
     ("existing", "Bestaand", "The place exists and is in use."),
     ("lost", "Verdwenen", "The place has disappeared (closed, demolished, changed beyond use)."),
     ("missed", "Gemist", "A place that is missed: people say it is lacking."),
     ("wished", "Gewenst", "A place people wish for."),
 )
-PLACE_STATUS_NAMES = tuple(name for name, _, _ in DEFAULT_STATUSES)
-
-
-def _check_name(value: str) -> str:
-    value = " ".join(value.split())
-    if not value:
-        raise ValueError("a name cannot be empty")
-    if not NAME_PATTERN.match(value):
-        raise ValueError(f"{value!r} has characters a name cannot have (quotes ( ) & | ! :)")
-    return value
 
 
 class CodeSpec(BaseModel):
@@ -60,7 +48,7 @@ class CodeSpec(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return _check_name(value)
+        return check_name(value)
 
     @field_validator("color")
     @classmethod
@@ -427,11 +415,3 @@ def export_codebook(session: Session, path: str | Path) -> CodebookSpec:
     except OSError as exc:
         raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
     return spec
-
-
-def refuse_duplicate(session: Session, name: str, *, except_id: int | None = None) -> None:
-    """Raise Conflict when a code (other than ``except_id``) already has ``name`` (any case)."""
-    query = select(Code.id, Code.name).where(sa.func.lower(Code.name) == name.lower())
-    for code_id, code_name in session.exec(query):
-        if code_id != except_id:
-            raise Conflict(f"a code called {code_name!r} already exists")

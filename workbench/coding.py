@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from workbench import codebook
+from workbench import names
 from workbench.errors import Conflict, InvalidValue, NotFound
 from workbench.models import (
     Case,
@@ -92,13 +92,13 @@ def find_segment(session: Session, segment_id: int) -> Segment:
 
 def _valid_name(name: str) -> str:
     try:
-        return codebook._check_name(name)
+        return names.check_name(name)
     except ValueError as exc:
         raise InvalidValue(str(exc)) from None
 
 
 def _valid_color(color: str) -> str:
-    if not codebook.COLOR_PATTERN.match(color):
+    if not names.COLOR_PATTERN.match(color):
         raise InvalidValue(f"colour {color!r} is not of the form #RRGGBB")
     return color.lower()
 
@@ -118,7 +118,7 @@ def add_code(
 ) -> Code:
     """Create a code (under ``parent`` if given)."""
     name = _valid_name(name)
-    codebook.refuse_duplicate(session, name)
+    names.refuse_duplicate(session, name)
     parent_code = find_code(session, parent) if parent else None
     if color is None:
         color = (
@@ -163,7 +163,7 @@ def rename_code(session: Session, old: str, new: str) -> Code:
     """Rename a code; its codings stay."""
     code = find_code(session, old)
     new = _valid_name(new)
-    codebook.refuse_duplicate(session, new, except_id=code.id)
+    names.refuse_duplicate(session, new, except_id=code.id)
     code.name = new
     session.flush()
     return code
@@ -470,7 +470,7 @@ def _check_kind(session: Session, kind: str) -> str:
 
 
 def _check_status(session: Session, status: str) -> str:
-    statuses = list(session.exec(select(PlaceStatus.name))) or list(codebook.PLACE_STATUS_NAMES)
+    statuses = list(session.exec(select(PlaceStatus.name))) or list(names.PLACE_STATUS_NAMES)
     if status not in statuses:
         raise InvalidValue(f"unknown place status {status!r}; use one of {', '.join(statuses)}")
     return status
