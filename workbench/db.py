@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -144,7 +144,6 @@ class Project:
     engine: sa.Engine
     path: Path | None
     backup: Path | None = None
-    _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from workbench import cases, coders, nlp
+from workbench import settings as project_settings
 from workbench.db import Project
 from workbench.errors import Conflict, InvalidValue
 from workbench.models import Document, Paragraph, Sentence, Turn, utcnow
@@ -226,8 +227,6 @@ def import_files(
     if name is not None and len(paths) != 1:
         raise InvalidValue("--name renames one file; give a single file with it")
     parsed_attributes = [cases.parse_assignment(item) for item in attributes]
-    from workbench import settings as project_settings
-
     with project.session() as session:
         lang = language or project_settings.get(session, "language", "en")
     if lang not in nlp.SUPPORTED_LANGUAGES and not nlp.configured_model(lang):

@@ -114,9 +114,7 @@ def _open_zip(path: Path, data: bytes, kind: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         bad = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise InputError(path, f"damaged or truncated {kind} file ({exc})") from exc
-    except Exception as exc:  # zlib.error and friends from a corrupt member
+    except Exception as exc:  # BadZipFile, EOFError, zlib.error from a corrupt member...
         raise InputError(path, f"damaged or truncated {kind} file ({exc})") from exc
     if bad is not None:
         raise InputError(path, f"damaged or truncated {kind} file (member {bad} is corrupt)")
