@@ -935,5 +935,15 @@ def demo(target: Path | None, build_only: bool) -> None:
         run(target)
 
 
+# The commands of the other capabilities register themselves on ``main``.
+from workbench.commands import (  # noqa: E402, F401  (imported for their side effect)
+    agreement,
+    analysis,
+    export,
+    publish,
+    qdpx,
+    search,
+)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

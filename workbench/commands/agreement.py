@@ -1,0 +1,3 @@
+"""Commands: agreement."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Commands: analysis."""
+
+from __future__ import annotations

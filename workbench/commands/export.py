@@ -1,0 +1,3 @@
+"""Commands: export."""
+
+from __future__ import annotations

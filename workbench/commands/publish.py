@@ -1,0 +1,3 @@
+"""Commands: publish."""
+
+from __future__ import annotations

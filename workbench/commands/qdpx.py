@@ -1,0 +1,3 @@
+"""Commands: qdpx."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Commands: search."""
+
+from __future__ import annotations
