@@ -22,10 +22,11 @@ from textual.widgets.text_area import Selection
 from workbench import coders, coding, db, importer, settings
 from workbench.models import Segment
 from workbench.tui import WorkbenchApp
+from workbench.tui.coding import CodingScreen
 from workbench.tui.dialogs import CodePicker
+from workbench.tui.main_screen import MainScreen
 from workbench.tui.messages import SpanCoded
 from workbench.tui.panels import DocumentsTable
-from workbench.tui.screens import CodingScreen, MainScreen
 from workbench.tui.transcript import TranscriptArea, display_text, pieces
 
 TEXT = (

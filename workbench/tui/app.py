@@ -22,9 +22,10 @@ from textual.worker import Worker, WorkerState
 from workbench.db import Project, open_project
 from workbench.errors import NothingToDo, WorkbenchError
 from workbench.tui import data
+from workbench.tui.coding import CodingScreen
 from workbench.tui.dialogs import ErrorScreen, HelpScreen
+from workbench.tui.main_screen import MainScreen
 from workbench.tui.messages import ProjectChanged, ProjectOpened, SpanCoded, StepApplied
-from workbench.tui.screens import CodingScreen, MainScreen
 
 WriteJob = Callable[[Project], Message]
 """A write: runs in a worker thread with the project and returns the message to post."""
