@@ -29,6 +29,7 @@ from workbench.models import (
     PlaceStatus,
     Segment,
     SegmentPlace,
+    utcnow,
 )
 
 # --- finding things by name ------------------------------------------------------------------
@@ -635,6 +636,36 @@ def memos_of(session: Session, **target: int | None) -> list[Memo]:
         attr = getattr(Memo, column)
         query = query.where(attr == value) if value is not None else query.where(attr.is_(None))
     return list(session.exec(query.order_by(Memo.id)))
+
+
+def find_memo(session: Session, memo_id: int) -> Memo:
+    """The memo with this id."""
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        raise NotFound(f"no memo {memo_id}")
+    return memo
+
+
+def update_memo(session: Session, memo_id: int, text: str) -> Memo:
+    """Replace a memo's text (and mark the time it was changed)."""
+    memo = find_memo(session, memo_id)
+    text = text.strip()
+    if not text:
+        raise InvalidValue("a memo cannot be empty; delete it instead")
+    memo.text = text
+    memo.updated_at = utcnow()
+    session.flush()
+    return memo
+
+
+def delete_memo(session: Session, memo_id: int) -> None:
+    """Delete a memo; a segment left with no code, no place and no memo goes with it."""
+    memo = find_memo(session, memo_id)
+    segment_id = memo.segment_id
+    session.delete(memo)
+    session.flush()
+    if segment_id is not None:
+        _drop_empty_segments(session, {segment_id})
 
 
 # --- listings --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from workbench import cases, coders, nlp
+from workbench import cases, coders, lemmas, nlp
 from workbench import settings as project_settings
 from workbench.db import Project
 from workbench.errors import Conflict, InvalidValue
@@ -57,6 +57,8 @@ class PreparedDocument:
     paragraphs: list[tuple[int, int]]
     sentences: list[tuple[int, int]]
     sha256: str
+    tokens: lemmas.DocumentTokens | None = None
+    """Words for the lemma index (None: the document is indexed later, on first search)."""
 
 
 def paragraph_spans(text: str, mode: str = "lines") -> list[tuple[int, int]]:
@@ -120,7 +122,9 @@ def prepare(
         else parse_turns(text)
     )
     paragraphs = paragraph_spans(text, paragraph_mode)
-    sentences = list(nlp.sentence_spans(language, sentence_pieces(paragraphs, turns, text)))
+    collector = lemmas.TokenCollector()  # the lemma index reuses the spaCy docs
+    pieces = sentence_pieces(paragraphs, turns, text)
+    sentences = list(nlp.sentence_spans(language, pieces, on_doc=collector.add))
     return PreparedDocument(
         name=name or path.stem,
         source=path.name,
@@ -129,6 +133,7 @@ def prepare(
         paragraphs=paragraphs,
         sentences=sentences,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        tokens=collector.finish(),
     )
 
 
@@ -185,6 +190,8 @@ def store(
             sa.insert(Sentence),
             [{"document_id": doc_id, "start": s, "end": e} for s, e in prepared.sentences],
         )
+    if prepared.tokens is not None:
+        lemmas.store_tokens(session, doc_id, language, prepared.tokens)
     speakers: dict[str, int] = {}
     for turn in prepared.turns:
         label = turn.speaker or "?"

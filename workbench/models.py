@@ -367,3 +367,55 @@ class Pseudonym(SQLModel, table=True):
 
 
 TRACKED_TABLES = (*TRACKED_TABLES, Pseudonym)
+
+
+# --- the lemma index (derived data: rebuilt, never undone; see workbench.lemmas) --------------
+
+
+class IndexForm(SQLModel, table=True):
+    """A word form of the lemma index: lower-cased surface form and its lemma, per language."""
+
+    __tablename__ = "index_form"
+    __table_args__ = (
+        sa.UniqueConstraint("language", "form", name="uq_index_form_language_form"),
+        sa.Index("ix_index_form_language_lemma", "language", "lemma"),
+    )
+    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    language: str
+    form: str
+    lemma: str
+
+
+class IndexPosting(SQLModel, table=True):
+    """Where one form occurs in the documents of one chunk of the index.
+
+    A chunk is a batch of documents indexed together (an import, or a lazy indexing run),
+    so a form has one row per chunk, not one per document. ``data`` packs the documents,
+    their occurrence counts and the offsets: see :func:`workbench.lemmas.encode_postings`.
+    """
+
+    __tablename__ = "index_posting"
+    form_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("index_form.id"), primary_key=True)
+    )
+    chunk: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True))
+    documents: int
+    count: int
+    data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+
+
+class IndexedDocument(SQLModel, table=True):
+    """A document in the lemma index, and the chunk that holds its postings.
+
+    A document without a row is not indexed yet. Postings of a document in another chunk
+    than the one named here are stale and ignored.
+    """
+
+    __tablename__ = "indexed_document"
+    document_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("document.id"), primary_key=True)
+    )
+    chunk: int
+    tokens: int = 0
+    lemmatiser: str = ""
+    indexed_at: datetime = Field(default_factory=utcnow)

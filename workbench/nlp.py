@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
@@ -70,17 +70,25 @@ def pipeline(lang: str, *, lemmas: bool = False) -> Language:
 
 
 def sentence_spans(
-    lang: str, pieces: Iterable[tuple[int, str]], batch_size: int = 256
+    lang: str,
+    pieces: Iterable[tuple[int, str]],
+    batch_size: int = 256,
+    *,
+    on_doc: Callable[[int, Any], None] | None = None,
 ) -> Iterator[tuple[int, int]]:
     """Sentences of text pieces given as ``(offset, text)``, as absolute ``(start, end)``.
 
     Pieces are spans that no sentence crosses (paragraphs, or a turn's speech in one
-    paragraph). Leading and trailing white space is not part of a sentence.
+    paragraph). Leading and trailing white space is not part of a sentence. ``on_doc``
+    receives each piece's offset and spaCy doc, so that the tokens can be used without
+    parsing the text twice (the lemma index does).
     """
     nlp = pipeline(lang)
     items = list(pieces)
     docs = nlp.pipe((text for _, text in items), batch_size=batch_size)
     for (offset, _text), doc in zip(items, docs, strict=True):
+        if on_doc is not None:
+            on_doc(offset, doc)
         for sent in doc.sents:
             span = sent.text
             stripped = span.strip()

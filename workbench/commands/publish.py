@@ -1,3 +1,452 @@
-"""Commands: publish."""
+"""Commands: publish (cited fragments, the pseudonym table, figures).
+
+``workbench fragments`` exports the fragments a query finds as Markdown, HTML, DOCX, CSV or
+JSON, optionally pseudonymised; ``workbench pseudonym add|list|remove|load`` keeps the
+project's pseudonym table; ``workbench figure cooccur|matrix`` draws the co-occurrence heatmap
+and the code × place matrix for print.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from workbench.cli import (
+    CODER,
+    JSON,
+    PROJECT,
+    F,
+    coder_id,
+    describe,
+    emit_json,
+    fail,
+    handle_errors,
+    main,
+    opened,
+    table,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+    from workbench.pseudonyms import PseudonymTable
+
+#: The ``--pseudonyms`` value that means "the project's own table".
+PROJECT_TABLE = "\0project"
+_TABLE_SUFFIXES = (".csv", ".yaml", ".yml")
+#: Leftover warnings printed before the rest are summarised.
+MAX_WARNINGS = 20
+
+PSEUDONYMS = click.option(
+    "--pseudonyms",
+    "pseudonyms",
+    is_flag=False,
+    flag_value=PROJECT_TABLE,
+    default=None,
+    metavar="[FILE]",
+    help="Replace real names by pseudonyms: the project's table (no value) or a table in a "
+    "CSV/YAML file (real,pseudonym,kind,variants). Put QUERY before this option.",
+)
+
+
+def _pseudonym_table(session: Session, value: str | None) -> PseudonymTable | None:
+    """The table ``--pseudonyms`` asks for (None: none asked)."""
+    from workbench import pseudonyms
+
+    if value is None:
+        return None
+    if value == PROJECT_TABLE:
+        found = pseudonyms.table(session)
+        if not found:
+            click.echo(
+                "workbench: warning: the project's pseudonym table is empty; add names with "
+                "`workbench pseudonym add`",
+                err=True,
+            )
+        return found
+    return pseudonyms.PseudonymTable(pseudonyms.read_file(Path(value)))
+
+
+def _language(session: Session, given: str | None) -> str:
+    from workbench import settings
+
+    return given or str(settings.get(session, "language", "en"))
+
+
+def _report_leftovers(leftovers: list[Any], strict: bool) -> None:
+    if not leftovers:
+        return
+    for leftover in leftovers[:MAX_WARNINGS]:
+        click.echo(f"workbench: warning: {leftover}", err=True)
+    if len(leftovers) > MAX_WARNINGS:
+        click.echo(
+            f"workbench: warning: ... and {len(leftovers) - MAX_WARNINGS} more", err=True
+        )
+    if strict:
+        fail(f"{len(leftovers)} listed name(s) still present; nothing was written (--strict)")
+
+
+# --- fragments -------------------------------------------------------------------------------
+
+
+@main.command()
+@PROJECT
+@click.argument("query", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "docx", "csv", "json"]),
+    default=None,
+    help="Default: from the suffix of -o, else md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (default: standard output; DOCX needs a file).",
+)
+@PSEUDONYMS
+@click.option(
+    "--group-by",
+    type=click.Choice(["none", "code", "place", "document"]),
+    default=None,
+    help="Headings per code, place or document (md, html, docx). A fragment with two codes "
+    "appears under both.",
+)
+@click.option("--memos", is_flag=True, help="Show segment memos under the quotes.")
+@click.option("--coder", default=None, metavar="NAME", help="Only this coder's codings.")
+@click.option("--rollup", is_flag=True, help="A code in the query also matches its descendants.")
+@click.option("--title", default=None, help="The title of the document.")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "nl"]),
+    default=None,
+    help="Language of labels and line abbreviations (default: the project's).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Write nothing when a listed name is still present."
+)
+@handle_errors
+def fragments(
+    project: Path,
+    query: str | None,
+    fmt: str | None,
+    output: Path | None,
+    pseudonyms: str | None,
+    group_by: str | None,
+    memos: bool,
+    coder: str | None,
+    rollup: bool,
+    title: str | None,
+    language: str | None,
+    strict: bool,
+) -> None:
+    """Export cited fragments (the segments QUERY finds; all when it is left out).
+
+    Each quote is cited as (CASE or DOCUMENT, SPEAKER; PLACES; LINES), e.g.
+    "(R03, Bewoner; De Klup; r. 12–14)". Fragments are ordered by document and start.
+    --pseudonyms replaces real names everywhere (text, citations, headings, memos) and
+    warns about any listed name still present.
+    """
+    from workbench import publish
+    from workbench.fragments import find_fragments
+
+    if (
+        pseudonyms not in (None, PROJECT_TABLE)
+        and query is None
+        and not str(pseudonyms).lower().endswith(_TABLE_SUFFIXES)
+    ):
+        query, pseudonyms = pseudonyms, PROJECT_TABLE  # `--pseudonyms QUERY`: a query, not a file
+    fmt = publish.format_for(output, fmt)
+    if fmt == "docx" and output is None:
+        raise click.UsageError("DOCX needs a file: give -o FILE.docx")
+    if group_by not in (None, "none") and fmt in ("csv", "json"):
+        raise click.UsageError("--group-by applies to md, html and docx; CSV and JSON are flat")
+    with opened(project) as proj, proj.session() as session:
+        names = _pseudonym_table(session, pseudonyms)
+        found = find_fragments(session, query, coder=coder, rollup=rollup)
+        lang = _language(session, language)
+    leftovers = []
+    shown_query = query
+    if names is not None:
+        found = names.fragments(found)
+        shown_query = names.apply_optional(query)
+        title = names.apply_optional(title)
+        leftovers = names.check_fragments(found)
+        for text in (shown_query, title):
+            leftovers += names.leftovers(text or "", "the title or query")
+    _report_leftovers(leftovers, strict)
+    options = publish.Options(
+        group_by=group_by or "none",
+        memos=memos,
+        title=title,
+        query=shown_query.strip() if shown_query and shown_query.strip() else None,
+        language=lang,
+    )
+    if output is None:
+        click.echo(publish.render(found, fmt, options), nl=False)  # type: ignore[arg-type]
+        return
+    publish.write(found, output, fmt, options)
+    click.echo(f"wrote {len(found)} fragment(s) to {output} ({fmt})")
+
+
+# --- the pseudonym table ---------------------------------------------------------------------
+
+
+@main.group()
+def pseudonym() -> None:
+    """The project's pseudonym table: real names of people and places and their pseudonyms."""
+
+
+@pseudonym.command("add")
+@PROJECT
+@click.argument("real")
+@click.argument("pseudonym_", metavar="PSEUDONYM")
+@click.option(
+    "--variant", "variants", multiple=True, metavar="V", help="Another spelling; repeatable."
+)
+@click.option(
+    "--kind", type=click.Choice(["person", "place"]), default="person", show_default=True
+)
+@click.option("--replace", is_flag=True, help="Change the entry when REAL is listed already.")
+@CODER
+@JSON
+@handle_errors
+def pseudonym_add(
+    project: Path,
+    real: str,
+    pseudonym_: str,
+    variants: tuple[str, ...],
+    kind: str,
+    replace: bool,
+    coder: str | None,
+    as_json: bool,
+) -> None:
+    """Add REAL with its PSEUDONYM (and spelling variants) to the table."""
+    from workbench import pseudonyms
+
+    with opened(project) as proj, proj.transaction("pseudonym add", coder=coder) as session:
+        coder_id(session, coder)
+        entry = pseudonyms.add(
+            session, real, pseudonym_, kind=kind, variants=variants, replace_existing=replace
+        )
+        describe(session, f"pseudonym for a {entry.kind} ({entry.pseudonym})")
+    if as_json:
+        emit_json(entry.to_dict())
+    else:
+        extra = f" (variants: {', '.join(entry.variants)})" if entry.variants else ""
+        click.echo(f"{entry.real} -> {entry.pseudonym}{extra}")
+
+
+@pseudonym.command("list")
+@PROJECT
+@JSON
+@handle_errors
+def pseudonym_list(project: Path, as_json: bool) -> None:
+    """List the table: real name, pseudonym, kind, variants."""
+    from workbench import pseudonyms
+
+    with opened(project) as proj, proj.session() as session:
+        rows = pseudonyms.entries(session)
+    if as_json:
+        emit_json([row.to_dict() for row in rows])
+        return
+    table(
+        [(r.real, r.pseudonym, r.kind, ", ".join(r.variants)) for r in rows],
+        ["real", "pseudonym", "kind", "variants"],
+    )
+
+
+@pseudonym.command("remove")
+@PROJECT
+@click.argument("real")
+@CODER
+@handle_errors
+def pseudonym_remove(project: Path, real: str, coder: str | None) -> None:
+    """Remove REAL from the table."""
+    from workbench import pseudonyms
+
+    with opened(project) as proj, proj.transaction("pseudonym remove", coder=coder) as session:
+        coder_id(session, coder)
+        entry = pseudonyms.remove(session, real)
+        describe(session, f"remove the pseudonym {entry.pseudonym}")
+    click.echo(f"removed {entry.real}")
+
+
+@pseudonym.command("load")
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace the whole table instead of adding to it.")
+@CODER
+@JSON
+@handle_errors
+def pseudonym_load(
+    project: Path, file: Path, replace: bool, coder: str | None, as_json: bool
+) -> None:
+    """Add the entries of a CSV or YAML file (real,pseudonym,kind,variants) to the table.
+
+    Entries for names already listed are changed; all or nothing.
+    """
+    from workbench import pseudonyms
+
+    entries = pseudonyms.read_file(file)
+    with opened(project) as proj, proj.transaction("pseudonym load", coder=coder) as session:
+        coder_id(session, coder)
+        count = pseudonyms.load(session, entries, replace_table=replace)
+        describe(session, f"load {count} pseudonyms from {file.name}")
+        total = len(pseudonyms.entries(session))
+    if as_json:
+        emit_json({"loaded": count, "total": total, "replaced": replace})
+    else:
+        click.echo(f"loaded {count} pseudonym(s) from {file}; the table holds {total}")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _figure_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "-o",
+                "--output",
+                required=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="The file to write: .svg, .png or .pdf.",
+            ),
+            click.option("--top", type=int, default=None, help="Only the N most frequent codes."),
+            click.option("--coder", default=None, metavar="NAME", help="Only this coder's codings."),
+            click.option("--doc", "documents", multiple=True, metavar="NAME", help="Repeatable."),
+            click.option("--case", "cases", multiple=True, metavar="NAME", help="Repeatable."),
+            click.option(
+                "--attr", "attrs", multiple=True, metavar="KEY=VALUE", help="Repeatable."
+            ),
+            click.option("--rollup", is_flag=True, help="Count descendants for their ancestors."),
+            click.option("--dpi", type=int, default=200, show_default=True, help="For PNG."),
+            click.option(
+                "--cmap",
+                default="Greys",
+                show_default=True,
+                help="A matplotlib colour map (Greys and viridis print well in grey).",
+            ),
+            click.option("--title", default=None, help="The figure's title."),
+            PSEUDONYMS,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _filters(coder: str | None, documents: Any, cases: Any, attrs: Any) -> Any:
+    from workbench.analysis import Filters, parse_attr_filter
+
+    return Filters(
+        coder=coder,
+        documents=list(documents),
+        cases=list(cases),
+        attrs=[parse_attr_filter(a) for a in attrs],
+    )
+
+
+@main.group()
+def figure() -> None:
+    """Figures for publications (SVG, PNG or PDF)."""
+
+
+@figure.command("cooccur")
+@PROJECT
+@click.option(
+    "--scope",
+    type=click.Choice(["overlap", "turn", "sentence", "paragraph", "document"]),
+    default="overlap",
+    show_default=True,
+)
+@click.option(
+    "--value",
+    type=click.Choice(["c", "n"]),
+    default="c",
+    show_default=True,
+    help="Show the c-coefficient or the count n(A,B).",
+)
+@_figure_options
+@handle_errors
+def figure_cooccur(
+    project: Path,
+    scope: str,
+    value: str,
+    output: Path,
+    top: int | None,
+    coder: str | None,
+    documents: tuple[str, ...],
+    cases: tuple[str, ...],
+    attrs: tuple[str, ...],
+    rollup: bool,
+    dpi: int,
+    cmap: str,
+    title: str | None,
+    pseudonyms: str | None,
+) -> None:
+    """The co-occurrence heatmap of the codes."""
+    from workbench import analysis, figures
+
+    figures.figure_format(output)
+    with opened(project) as proj, proj.session() as session:
+        result = analysis.cooccur(
+            session, scope=scope, filters=_filters(coder, documents, cases, attrs), rollup=rollup
+        )
+        names = _pseudonym_table(session, pseudonyms)
+    drawing = figures.cooccurrence_figure(
+        result,
+        value=value,
+        top=top,
+        cmap=cmap,
+        title=title,
+        rename=names.apply if names else None,
+    )
+    figures.save(drawing, output, dpi=dpi)
+    click.echo(f"wrote {output}")
+
+
+@figure.command("matrix")
+@PROJECT
+@click.option(
+    "--cols",
+    default="place",
+    show_default=True,
+    metavar="place|attr:KEY",
+    help="Columns: the places, or the values of a case attribute.",
+)
+@_figure_options
+@handle_errors
+def figure_matrix(
+    project: Path,
+    cols: str,
+    output: Path,
+    top: int | None,
+    coder: str | None,
+    documents: tuple[str, ...],
+    cases: tuple[str, ...],
+    attrs: tuple[str, ...],
+    rollup: bool,
+    dpi: int,
+    cmap: str,
+    title: str | None,
+    pseudonyms: str | None,
+) -> None:
+    """The code × place (or code × attribute value) matrix of segment counts."""
+    from workbench import analysis, figures
+
+    figures.figure_format(output)
+    with opened(project) as proj, proj.session() as session:
+        result = analysis.matrix(
+            session, cols=cols, filters=_filters(coder, documents, cases, attrs), rollup=rollup
+        )
+        names = _pseudonym_table(session, pseudonyms)
+    drawing = figures.matrix_figure(
+        result, top=top, cmap=cmap, title=title, rename=names.apply if names else None
+    )
+    figures.save(drawing, output, dpi=dpi)
+    click.echo(f"wrote {output}")

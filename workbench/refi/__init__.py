@@ -18,6 +18,9 @@ PLACES_CODE = "Places"
 """The top-level code (and Set) under which places travel."""
 PLACE_MARKER = "[workbench place]"
 """The line that opens a place's attribute block in its code description."""
+CASE_NOTE_PREFIX = "Memo on case: "
+"""A ``Note`` named this followed by a case name holds a memo on that case (REFI-QDA cases
+cannot carry a ``NoteRef``, so the name is the only link)."""
 
 PLACE_FIELDS = (
     "kind",

@@ -23,9 +23,18 @@ from workbench.db import Project, open_project
 from workbench.errors import NothingToDo, WorkbenchError
 from workbench.tui import data
 from workbench.tui.coding import CodingScreen
+from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.dialogs import ErrorScreen, HelpScreen
 from workbench.tui.main_screen import MainScreen
-from workbench.tui.messages import ProjectChanged, ProjectOpened, SpanCoded, StepApplied
+from workbench.tui.messages import (
+    ChangeWritten,
+    DocumentLoaded,
+    ProjectChanged,
+    ProjectOpened,
+    SpanCoded,
+    StepApplied,
+)
+from workbench.tui.transcript import TranscriptArea
 
 WriteJob = Callable[[Project], Message]
 """A write: runs in a worker thread with the project and returns the message to post."""
@@ -36,6 +45,7 @@ class WorkbenchApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "workbench"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
 
@@ -65,6 +75,14 @@ class WorkbenchApp(App[None]):
             tooltip="The keys of this screen",
         ),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit the workbench"),
+        Binding(
+            "ctrl+e",
+            "export",
+            "Export",
+            show=False,
+            id="app.export",
+            tooltip="Export fragments, the project (REFI-QDA), the codebook or the places",
+        ),
     ]
 
     def __init__(self, project_path: Path) -> None:
@@ -74,6 +92,7 @@ class WorkbenchApp(App[None]):
         self.project: Project | None = None
         """The open project; None until the opening worker is done."""
         self._writes: deque[WriteJob] = deque()
+        self._jump: tuple[CodingScreen, tuple[int, int]] | None = None
         self._writing = False
         self.sub_title = self.project_path.name
 
@@ -133,6 +152,11 @@ class WorkbenchApp(App[None]):
     def on_span_coded(self, message: SpanCoded) -> None:
         view = message.view
         self.notify(f"Coded {view.start}–{view.end} with {', '.join(view.codes)}.", timeout=3)
+        self.changed()
+
+    def on_change_written(self, message: ChangeWritten) -> None:
+        summary = message.done.summary
+        self.notify(summary[:1].upper() + summary[1:] + ".", timeout=3)
         self.changed()
 
     def on_step_applied(self, message: StepApplied) -> None:
@@ -198,6 +222,30 @@ class WorkbenchApp(App[None]):
             keys.append((shown, binding.tooltip or binding.description, binding.description))
         self.push_screen(HelpScreen(keys))
 
-    def open_document(self, name: str) -> None:
-        """Show a document in the coding view."""
-        self.push_screen(CodingScreen(name))
+    def open_document(self, name: str, select: tuple[int, int] | None = None) -> None:
+        """Show a document in the coding view; with ``select`` (a fragment's start and end),
+        with the cursor at the start of that span, scrolled into view."""
+        screen = CodingScreen(name)
+        self._jump = (screen, select) if select is not None else None
+        self.push_screen(screen)
+
+    def on_document_loaded(self, message: DocumentLoaded) -> None:
+        """Once a document opened by :meth:`open_document` is shown (its screen handled this
+        message first), put the cursor where it was asked to be."""
+        if self._jump is None or self._jump[0] is not self.screen:
+            return
+        screen, (start, _end) = self._jump
+        self._jump = None
+        transcript = screen.query_one(TranscriptArea)
+
+        def place() -> None:
+            transcript.move_cursor(transcript.location_of(start), center=True)
+
+        self.call_after_refresh(place)
+
+    def action_export(self) -> None:
+        """Open the export dialog."""
+        from workbench.tui.export_dialog import export_dialog
+
+        if self.project is not None and not isinstance(self.screen, ModalScreen):
+            self.push_screen(export_dialog(self, self.project_path))

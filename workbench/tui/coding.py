@@ -1,32 +1,158 @@
-"""The coding screen: one transcript to read and code."""
+"""The coding screen: one transcript to read and code.
+
+Every action works on a *target*: the selection when there is one (the segment over exactly
+that span, created by the core when there is none), else the segment under the cursor (the
+user picks one when several overlap there). Every write is one transaction through the app's
+write queue; the screen then reads the segments again and repaints them without moving the
+cursor, the selection or the scroll position.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, TabbedContent, TabPane, TextArea
+from textual.content import Content
+from textual.widgets import Footer, Input, Label, Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, get_current_worker
 
 from workbench.tui import data
-from workbench.tui.dialogs import CodePicker
+from workbench.tui.dialogs import (
+    Choice,
+    CodePicker,
+    ConfirmDialog,
+    FuzzyPicker,
+    KindPicker,
+    MemoDialog,
+    Picked,
+    PlacePicker,
+    excerpt_of,
+)
 from workbench.tui.messages import (
+    ChangeWritten,
     DocumentLoaded,
     OverviewLoaded,
+    PlaceKindsLoaded,
     ProjectChanged,
+    SearchDone,
     SegmentsLoaded,
     SpanCoded,
+    SuggestionsLoaded,
 )
 from workbench.tui.panels import CodeTree, HerePanel, PlacesTable
+from workbench.tui.screens import SEGMENT_KEYS, WorkbenchScreen
 from workbench.tui.transcript import LineIndex, TranscriptArea
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
-from workbench.tui.screens import SEGMENT_KEYS, WorkbenchScreen
+SELECT_KEYS = Binding.Group("Select")
+FIND_KEYS = Binding.Group("Find")
+
+_REJECTED: WeakKeyDictionary[App[None], dict[str, set[str]]] = WeakKeyDictionary()
+"""Suggestions rejected in this run of the app, per document (kept in memory only)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an action works on: a span, and the existing segment over exactly that span."""
+
+    start: int
+    end: int
+    segment: data.SegmentInfo | None
+    """The segment, or None when the core is to create one over the span."""
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``..``end`` without the white space at either end."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+class SearchBar(Horizontal):
+    """The search line under the transcript: Enter or ↓ next match, ↑ previous, Esc closes."""
+
+    BINDINGS = [
+        Binding(
+            "down,shift+enter",
+            "screen.next_match(1)",
+            "Next match",
+            show=False,
+            id="search.next",
+            tooltip="Go to the next match",
+        ),
+        Binding(
+            "up",
+            "screen.next_match(-1)",
+            "Previous match",
+            show=False,
+            id="search.previous",
+            tooltip="Go to the previous match",
+        ),
+        Binding(
+            "escape",
+            "screen.close_search",
+            "Close",
+            id="search.close",
+            tooltip="Back to the transcript (the matches stay marked; F3 goes on)",
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Label("/", id="search-slash")
+        yield Input(placeholder="search this document; Enter: next match", id="search-input")
+        yield Label("", id="search-count")
+
+
+class SuggestionPanel(Static, can_focus=True):
+    """The current suggestion for the document: accept it, reject it, or move on."""
+
+    BINDINGS = [
+        Binding(
+            "a,enter",
+            "screen.accept_suggestion",
+            "Accept",
+            id="suggest.accept",
+            tooltip="Accept the suggestion: code or link the selected span",
+        ),
+        Binding(
+            "r,delete",
+            "screen.reject_suggestion",
+            "Reject",
+            id="suggest.reject",
+            tooltip="Reject the suggestion (not shown again while the workbench runs)",
+        ),
+        Binding(
+            "right",
+            "screen.step_suggestion(1)",
+            "Next",
+            id="suggest.next",
+            tooltip="Skip to the next suggestion",
+        ),
+        Binding(
+            "left",
+            "screen.step_suggestion(-1)",
+            "Previous",
+            id="suggest.previous",
+            tooltip="Back to the previous suggestion",
+        ),
+        Binding(
+            "escape",
+            "screen.close_suggestions",
+            "Close",
+            id="suggest.close",
+            tooltip="Close the suggestions",
+        ),
+    ]
 
 
 class CodingScreen(WorkbenchScreen):
@@ -35,6 +161,45 @@ class CodingScreen(WorkbenchScreen):
     AUTO_FOCUS = "#transcript"
 
     BINDINGS = [
+        # Help first, so that the footer shows it even on a narrow terminal.
+        Binding(
+            "question_mark",
+            "app.help",
+            "Help",
+            key_display="?",
+            id="coding.help",
+            tooltip="The keys of the coding screen",
+        ),
+        Binding(
+            "c",
+            "code",
+            "Code",
+            id="coding.code",
+            tooltip="Code the selected text (or the segment under the cursor); "
+            "typing a new name creates the code",
+        ),
+        Binding(
+            "p",
+            "place",
+            "Place",
+            id="coding.place",
+            tooltip="Link the selected text (or the segment under the cursor) to a place; "
+            "a new name creates the place",
+        ),
+        Binding(
+            "m",
+            "memo",
+            "Memo",
+            id="coding.memo",
+            tooltip="Write or edit the memo of the selected text or the segment under the cursor",
+        ),
+        Binding(
+            "x",
+            "remove",
+            "Uncode",
+            id="coding.remove",
+            tooltip="Remove a code or a place link from the segment under the cursor",
+        ),
         Binding(
             "n",
             "next_segment",
@@ -53,11 +218,52 @@ class CodingScreen(WorkbenchScreen):
             tooltip="Move the cursor to the start of the previous segment",
         ),
         Binding(
-            "c",
-            "code",
-            "Code",
-            id="coding.code",
-            tooltip="Code the selected text with an existing code",
+            "slash",
+            "search",
+            "Find",
+            key_display="/",
+            id="coding.search",
+            tooltip="Search this document (Enter: next match)",
+        ),
+        Binding(
+            "f3",
+            "next_match(1)",
+            "Next match",
+            show=False,
+            id="coding.next_match",
+            tooltip="Go to the next match of the last search",
+        ),
+        Binding(
+            "shift+f3",
+            "next_match(-1)",
+            "Previous match",
+            show=False,
+            id="coding.previous_match",
+            tooltip="Go to the previous match of the last search",
+        ),
+        Binding(
+            "s",
+            "suggest",
+            "Suggest",
+            id="coding.suggest",
+            tooltip="Go through the code and place suggestions for this document",
+        ),
+        Binding(
+            "full_stop",
+            "select_unit('sentence')",
+            "Sentence",
+            key_display=".",
+            id="coding.select_sentence",
+            group=SELECT_KEYS,
+            tooltip="Select the sentence at the cursor; again: add the next sentence",
+        ),
+        Binding(
+            "t",
+            "select_unit('turn')",
+            "Turn",
+            id="coding.select_turn",
+            group=SELECT_KEYS,
+            tooltip="Select the speaker turn at the cursor; again: add the next turn",
         ),
         Binding(
             "ctrl+b",
@@ -68,22 +274,41 @@ class CodingScreen(WorkbenchScreen):
             tooltip="Show or hide the side panel",
         ),
         Binding(
-            "escape", "back", "Back", id="coding.back", tooltip="Back to the list of documents"
+            "escape",
+            "back",
+            "Back",
+            show=False,
+            id="coding.back",
+            tooltip="Back to the list of documents",
         ),
     ]
 
-    def __init__(self, document_name: str) -> None:
+    def __init__(self, document_name: str, *, select: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.document_name = document_name
         """The name of the document shown."""
+        self.initial_span = select
+        """A span to select once the document is shown (a fragment opened from a list)."""
         self.document: data.DocumentText | None = None
         """The document once read."""
         self.segments: tuple[data.SegmentInfo, ...] = ()
         """Its segments, in text order."""
         self.codes: tuple[data.CodeRow, ...] = ()
         """The code tree, for the code picker."""
+        self.places: tuple[data.PlaceRow, ...] = ()
+        """The places, for the place picker."""
+        self.kinds: tuple[data.PlaceKindRow, ...] = ()
+        """The codebook's place kinds, for a new place."""
         self.index = LineIndex("")
         """Lines of the document text, to turn offsets into line numbers."""
+        self.search_text = ""
+        """The last text searched for."""
+        self.matches: tuple[tuple[int, int], ...] = ()
+        """Its matches, (start, end) in text order."""
+        self.suggestions: list[data.SuggestionInfo] = []
+        """The suggestions still to decide on."""
+        self.suggestion_index = 0
+        """The one shown."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -95,6 +320,8 @@ class CodingScreen(WorkbenchScreen):
                         yield CodeTree(id="side-codes-tree")
                     with TabPane("Places", id="side-places"):
                         yield PlacesTable(id="side-places-table")
+        yield SearchBar(id="search-bar")
+        yield SuggestionPanel(id="suggestions")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -102,8 +329,23 @@ class CodingScreen(WorkbenchScreen):
         transcript.border_title = self.document_name
         transcript.loading = True
         self.query_one(HerePanel).border_title = "Here"
+        self.query_one(SearchBar).display = False
+        suggestions = self.query_one(SuggestionPanel)
+        suggestions.display = False
+        suggestions.border_title = "Suggestions"
         self.load_document()
         self.load_overview()
+        self.load_kinds()
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        """The app (typed)."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def transcript(self) -> TranscriptArea:
+        """The transcript widget."""
+        return self.query_one(TranscriptArea)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -111,6 +353,8 @@ class CodingScreen(WorkbenchScreen):
         """A document that cannot be read cannot be shown: back to the list."""
         if worker.group == "document":
             self.dismiss(None)
+        elif worker.group == "suggest":
+            self.action_close_suggestions()
 
     @work(thread=True, exclusive=True, group="document", exit_on_error=False)
     def load_document(self) -> None:
@@ -130,42 +374,57 @@ class CodingScreen(WorkbenchScreen):
             if not get_current_worker().is_cancelled:
                 self.post_message(SegmentsLoaded(document_id, segments))
 
+    @work(thread=True, exclusive=True, group="kinds", exit_on_error=False)
+    def load_kinds(self) -> None:
+        """Read the codebook's place kinds (a thread worker; posts ``PlaceKindsLoaded``)."""
+        project = self.project
+        if project is not None:
+            self.post_message(PlaceKindsLoaded(data.place_kinds(project)))
+
     def on_project_changed(self, _message: ProjectChanged) -> None:
         if self.document is None:
             self.load_document()
         else:
             self.load_segments(self.document.id)
         self.load_overview()
+        self.load_kinds()
 
     def on_document_loaded(self, message: DocumentLoaded) -> None:
         document = message.document
         self.document = document
         self.segments = document.segments
         self.index = LineIndex(document.text)
-        transcript = self.query_one(TranscriptArea)
+        transcript = self.transcript
         transcript.show_document(document.text, document.turns, document.segments)
         transcript.loading = False
         transcript.focus()
+        if self.initial_span is not None:
+            transcript.select_span(*self.initial_span)
+            self.initial_span = None
         self._show_position()
 
     def on_segments_loaded(self, message: SegmentsLoaded) -> None:
         if self.document is None or message.document_id != self.document.id:
             return
         self.segments = message.segments
-        self.query_one(TranscriptArea).show_segments(message.segments)
+        self.transcript.show_segments(message.segments)
         self._show_position()
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         self.codes = message.overview.codes
+        self.places = message.overview.places
         self.query_one(CodeTree).show_codes(message.overview.codes)
         self.query_one(PlacesTable).show_places(message.overview.places)
+
+    def on_place_kinds_loaded(self, message: PlaceKindsLoaded) -> None:
+        self.kinds = message.kinds
 
     @on(TextArea.SelectionChanged, "#transcript")
     def _moved(self) -> None:
         self._show_position()
 
     def _show_position(self) -> None:
-        transcript = self.query_one(TranscriptArea)
+        transcript = self.transcript
         if self.document is None:
             return
         offset = transcript.cursor_offset
@@ -176,16 +435,264 @@ class CodingScreen(WorkbenchScreen):
         row, column = self.index.location(offset)
         transcript.border_subtitle = f"line {row + 1}:{column + 1} · {len(self.segments)} segments"
 
-    # --- actions -------------------------------------------------------------------------
+    def show_span(self, start: int, end: int) -> None:
+        """Select ``start``..``end`` and scroll to it (once the document is shown)."""
+        if self.document is None:
+            self.initial_span = (start, end)
+        else:
+            self.transcript.select_span(start, end)
+            self.transcript.focus()
+
+    # --- targets ---------------------------------------------------------------------------
+
+    def _write(self, job: Callable[..., object]) -> None:
+        self.workbench.submit_write(job)  # type: ignore[arg-type]
+
+    def _segments_here(self) -> list[data.SegmentInfo]:
+        """The segments the Here panel lists: touching the selection, or under the cursor."""
+        transcript = self.transcript
+        span = transcript.selected_span
+        if span is not None:
+            return [s for s in self.segments if s.intersects(*span)]
+        offset = transcript.cursor_offset
+        return [s for s in self.segments if s.covers(offset)]
+
+    def _choose_segment(
+        self, segments: Sequence[data.SegmentInfo], verb: str, then: Callable[[Target], None]
+    ) -> None:
+        """Ask which of several overlapping segments is meant."""
+        assert self.document is not None
+        text = self.document.text
+        by_key = {str(s.id): s for s in segments}
+        choices = [
+            Choice(
+                key=str(s.id),
+                name=f"#{s.id} “{excerpt_of(text[s.start : s.end], 30)}”",
+                detail=", ".join(s.codes + tuple(f"⌖ {p}" for p in s.places)),
+                help=self._lines(s.start, s.end),
+            )
+            for s in segments
+        ]
+
+        def picked(result: Picked | None) -> None:
+            if result is not None:
+                segment = by_key[result.key]
+                then(Target(segment.start, segment.end, segment))
+
+        title = Content.styled(f"Which segment to {verb}?", "bold")
+        self.app.push_screen(FuzzyPicker(choices, title=title, noun="segment"), picked)
+
+    def _target(self, verb: str, then: Callable[[Target], None]) -> None:
+        """Call ``then`` with the selection or the segment under the cursor (asked for when
+        several overlap there); warn when there is neither."""
+        if self.document is None:
+            return
+        transcript = self.transcript
+        span = transcript.selected_span
+        if span is not None:
+            exact = next((s for s in self.segments if (s.start, s.end) == span), None)
+            then(Target(span[0], span[1], exact))
+            return
+        here = self._segments_here()
+        if not here:
+            self.notify(
+                f"Select the text to {verb} first (shift+arrows, a mouse drag, "
+                "“.” a sentence, “t” a turn) or put the cursor on a segment.",
+                severity="warning",
+            )
+        elif len(here) == 1:
+            then(Target(here[0].start, here[0].end, here[0]))
+        else:
+            self._choose_segment(here, verb, then)
+
+    def _lines(self, start: int, end: int) -> str:
+        first, _ = self.index.location(start)
+        last, _ = self.index.location(max(start, end - 1))
+        return f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+
+    def _excerpt(self, target: Target) -> str:
+        assert self.document is not None
+        return self.document.text[target.start : target.end]
+
+    # --- coding actions ----------------------------------------------------------------------
+
+    def action_code(self) -> None:
+        """Code the selection (or the segment under the cursor) with a code from the picker;
+        a new name creates the code in the same change."""
+        if self.document is None:
+            return
+        document = self.document.name
+
+        def chosen(target: Target) -> None:
+            def picked(result: Picked | None) -> None:
+                if result is None:
+                    return
+                self._write(
+                    lambda project: SpanCoded(
+                        data.code_span(
+                            project,
+                            document,
+                            target.start,
+                            target.end,
+                            [result.key],
+                            create=result.new,
+                        )
+                    )
+                )
+
+            self.app.push_screen(CodePicker(self.codes, excerpt=self._excerpt(target)), picked)
+
+        self._target("code", chosen)
+
+    def action_place(self) -> None:
+        """Link the selection (or the segment under the cursor) to a place from the picker; a
+        new name creates the place (its kind asked for) in the same change."""
+        if self.document is None:
+            return
+        document = self.document.name
+
+        def chosen(target: Target) -> None:
+            segment_id = target.segment.id if target.segment is not None else None
+
+            def link(place: str, kind: str | None) -> None:
+                self._write(
+                    lambda project: ChangeWritten(
+                        data.link_place(
+                            project,
+                            place,
+                            segment_id=segment_id,
+                            document=document,
+                            span=(target.start, target.end),
+                            new_kind=kind,
+                        )
+                    )
+                )
+
+            def picked(result: Picked | None) -> None:
+                if result is None:
+                    return
+                if not result.new:
+                    link(result.key, None)
+                elif not self.kinds:  # no codebook: the core learns the kind
+                    link(result.key, "other")
+                else:
+                    names = [kind.name for kind in self.kinds]
+                    default = "other" if "other" in names else names[0]
+
+                    def kind_picked(kind: Picked | None) -> None:
+                        if kind is not None:
+                            link(result.key, kind.key)
+
+                    self.app.push_screen(
+                        KindPicker(result.key, self.kinds, default=default), kind_picked
+                    )
+
+            self.app.push_screen(PlacePicker(self.places, excerpt=self._excerpt(target)), picked)
+
+        self._target("link to a place", chosen)
+
+    def action_memo(self) -> None:
+        """Write the memo of the selection or of the segment under the cursor, or edit it."""
+        if self.document is None:
+            return
+        document = self.document.name
+
+        def chosen(target: Target) -> None:
+            segment = target.segment
+            memo = segment.memos[0] if segment is not None and segment.memos else None
+            where = f"#{segment.id}, " if segment is not None else "new segment, "
+            title = Content.assemble(
+                ("Memo ", "bold"),
+                (f"“{excerpt_of(self._excerpt(target), 36)}”", "italic"),
+                (f"  ({where}{self._lines(target.start, target.end)})", "dim"),
+            )
+
+            def saved(text: str | None) -> None:
+                if text is None:
+                    return
+                self._write(
+                    lambda project: ChangeWritten(
+                        data.save_memo(
+                            project,
+                            text,
+                            memo_id=memo.id if memo is not None else None,
+                            segment_id=segment.id if segment is not None else None,
+                            document=document,
+                            span=(target.start, target.end),
+                        )
+                    )
+                )
+
+            existing = memo is not None
+            dialog = MemoDialog(title, memo.text if memo else "", existing=existing)
+            self.app.push_screen(dialog, saved)
+
+        self._target("write a memo on", chosen)
+
+    def action_remove(self) -> None:
+        """Remove a code or a place link from the segment under the cursor (or the segments
+        touching the selection): picked from a list, or confirmed when there is one."""
+        if self.document is None:
+            return
+        items: dict[str, tuple[data.SegmentInfo, str, str]] = {}
+        for segment in self._segments_here():
+            for name in segment.codes:
+                items[f"{segment.id}\tcode\t{name}"] = (segment, "code", name)
+            for name in segment.places:
+                items[f"{segment.id}\tplace\t{name}"] = (segment, "place", name)
+        if not items:
+            self.notify("No code or place here to remove.", severity="warning", timeout=3)
+            return
+
+        def remove(key: str) -> None:
+            segment, kind, name = items[key]
+            code = name if kind == "code" else None
+            place = name if kind == "place" else None
+            self._write(
+                lambda project: ChangeWritten(
+                    data.remove_from_segment(project, segment.id, code=code, place=place)
+                )
+            )
+
+        if len(items) == 1:
+            key = next(iter(items))
+            segment, kind, name = items[key]
+            what = f"code “{name}”" if kind == "code" else f"the link to “{name}”"
+            question = Content.assemble(
+                f"Remove {what} from segment #{segment.id} ",
+                (f"({self._lines(segment.start, segment.end)})", "dim"),
+                "?",
+            )
+            self.app.push_screen(ConfirmDialog(question), lambda yes: remove(key) if yes else None)
+            return
+        colors = {
+            name: color
+            for segment in self.segments
+            for name, color in zip(segment.codes, segment.colors, strict=True)
+        }
+        choices = [
+            Choice(
+                key=key,
+                name=name if kind == "code" else f"⌖ {name}",
+                detail=f"#{segment.id} {self._lines(segment.start, segment.end)}",
+                color=colors.get(name) if kind == "code" else None,
+            )
+            for key, (segment, kind, name) in items.items()
+        ]
+        title = Content.styled("Remove which code or place?", "bold")
+        picker = FuzzyPicker(choices, title=title, noun="code", verb="remove")
+        self.app.push_screen(picker, lambda result: remove(result.key) if result else None)
+
+    # --- moving and selecting ----------------------------------------------------------------
 
     def _go_to(self, offset: int) -> None:
-        transcript = self.query_one(TranscriptArea)
+        transcript = self.transcript
         transcript.move_cursor(transcript.location_of(offset), center=True)
         transcript.focus()
 
     def action_next_segment(self) -> None:
         """Move the cursor to the start of the next segment."""
-        here = self.query_one(TranscriptArea).cursor_offset
+        here = self.transcript.cursor_offset
         starts = sorted({s.start for s in self.segments if s.start > here})
         if starts:
             self._go_to(starts[0])
@@ -194,44 +701,224 @@ class CodingScreen(WorkbenchScreen):
 
     def action_previous_segment(self) -> None:
         """Move the cursor to the start of the previous segment."""
-        here = self.query_one(TranscriptArea).cursor_offset
+        here = self.transcript.cursor_offset
         starts = sorted({s.start for s in self.segments if s.start < here})
         if starts:
             self._go_to(starts[-1])
         else:
             self.notify("No segment before the cursor.", severity="warning", timeout=2)
 
-    def action_code(self) -> None:
-        """Code the selection with an existing code chosen in the picker."""
+    def units(self, kind: str) -> list[tuple[int, int]]:
+        """The sentences or the turns' speech (labels left out), white space trimmed."""
+        if self.document is None:
+            return []
+        text = self.document.text
+        if kind == "sentence":
+            spans: Sequence[tuple[int, int]] = self.document.sentences
+        else:
+            spans = [(turn.text_start, turn.end) for turn in self.document.turns]
+        found = [trimmed(text, start, end) for start, end in spans]
+        return sorted(span for span in found if span[0] < span[1])
+
+    def action_select_unit(self, kind: str) -> None:
+        """Select the sentence or speaker turn at the cursor; when the selection already ends
+        where one ends, add the next one to it."""
+        units = self.units(kind)
+        if not units:
+            self.notify(f"This document has no {kind}s.", severity="warning", timeout=3)
+            return
+        transcript = self.transcript
+        span = transcript.selected_span
+        if span is not None and any(end == span[1] for _, end in units):
+            following = [unit for unit in units if unit[0] >= span[1]]
+            if following:
+                transcript.select_span(span[0], following[0][1])
+            else:
+                self.notify(f"No {kind} after the selection.", severity="warning", timeout=2)
+            return
+        offset = span[0] if span is not None else transcript.cursor_offset
+        unit = next((u for u in units if u[0] <= offset < u[1]), None)
+        unit = unit or next((u for u in units if u[0] >= offset), None)
+        if unit is None:
+            self.notify(f"No {kind} after the cursor.", severity="warning", timeout=2)
+            return
+        transcript.select_span(*unit)
+
+    # --- search ------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Open the search line under the transcript."""
+        bar = self.query_one(SearchBar)
+        bar.display = True
+        field = self.query_one("#search-input", Input)
+        field.focus()
+        field.select_all()
+
+    def action_close_search(self) -> None:
+        """Close the search line; the matches stay marked and F3 goes on through them."""
+        self.query_one(SearchBar).display = False
+        self.transcript.focus()
+
+    @on(Input.Submitted, "#search-input")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        text = " ".join(event.value.split())
+        if not text:
+            self.search_text = ""
+            self._show_matches(())
+            return
+        if text == self.search_text:
+            self.action_next_match(1)
+        else:
+            self.search_text = text
+            self.query_one("#search-count", Label).update("…")
+            self.run_search(text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str) -> None:
+        """Find ``text`` in the document through the core (a thread worker)."""
+        project = self.project
+        if project is not None:
+            matches = data.search_document(project, self.document_name, text)
+            if not get_current_worker().is_cancelled:
+                self.post_message(SearchDone(text, matches))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.text != self.search_text:
+            return
+        self._show_matches(message.matches)
+        if not message.matches:
+            self.notify(f"“{message.text}” is not in this document.", severity="warning")
+            return
+        here = self.transcript.cursor_offset
+        following = [m for m in message.matches if m[0] >= here]
+        self._jump((following or list(message.matches))[0], wrapped=not following)
+
+    def _show_matches(self, matches: tuple[tuple[int, int], ...]) -> None:
+        self.matches = matches
+        self.transcript.show_matches(matches)
+        self._count_matches()
+
+    def _count_matches(self, current: tuple[int, int] | None = None) -> None:
+        label = self.query_one("#search-count", Label)
+        if not self.search_text:
+            label.update("")
+        elif current is None or current not in self.matches:
+            label.update(f"{len(self.matches)} found")
+        else:
+            label.update(f"{self.matches.index(current) + 1}/{len(self.matches)}")
+
+    def _jump(self, match: tuple[int, int], *, wrapped: bool = False) -> None:
+        self.transcript.select_span(*match)
+        self._count_matches(match)
+        if wrapped:
+            self.notify("Search went round to the other end.", timeout=2)
+
+    def action_next_match(self, step: int) -> None:
+        """Go to the next (``step`` 1) or previous (-1) match of the last search."""
+        if not self.matches:
+            if self.search_text:
+                self.notify(f"“{self.search_text}” is not in this document.", severity="warning")
+            else:
+                self.action_search()
+            return
+        transcript = self.transcript
+        span = transcript.selected_span
+        here = span[0] if span is not None else transcript.cursor_offset
+        if step > 0:
+            after = [m for m in self.matches if m[0] > here]
+            self._jump(after[0] if after else self.matches[0], wrapped=not after)
+        else:
+            before = [m for m in self.matches if m[0] < here]
+            self._jump(before[-1] if before else self.matches[-1], wrapped=not before)
+
+    # --- suggestions -------------------------------------------------------------------------
+
+    def _rejected(self) -> set[str]:
+        return _REJECTED.setdefault(self.app, {}).setdefault(self.document_name, set())
+
+    def action_suggest(self) -> None:
+        """Open the suggestions for this document (found in a worker)."""
         if self.document is None:
             return
-        transcript = self.query_one(TranscriptArea)
-        span = transcript.selected_span
-        if span is None:
-            self.notify(
-                "Select the text to code first (shift+arrows or drag with the mouse).",
-                severity="warning",
+        panel = self.query_one(SuggestionPanel)
+        panel.display = True
+        panel.update(Content.styled("Looking for suggestions…", "dim italic"))
+        panel.focus()
+        self.suggestions = []
+        self.load_suggestions()
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def load_suggestions(self) -> None:
+        """Find the suggestions for the document through the core (a thread worker)."""
+        project = self.project
+        if project is not None:
+            found = data.suggestions(project, self.document_name)
+            if not get_current_worker().is_cancelled:
+                self.post_message(SuggestionsLoaded(self.document_name, found))
+
+    def on_suggestions_loaded(self, message: SuggestionsLoaded) -> None:
+        rejected = self._rejected()
+        self.suggestions = [s for s in message.suggestions if s.id not in rejected]
+        self.suggestion_index = 0
+        self._show_suggestion()
+
+    def _show_suggestion(self) -> None:
+        panel = self.query_one(SuggestionPanel)
+        if not panel.display:
+            return
+        if not self.suggestions:
+            panel.update(
+                Content.from_markup("[i]No suggestions left for this document.[/]  [b]Esc[/] close")
             )
             return
-        if not self.codes:
-            self.notify("The project has no codes yet.", severity="warning")
-            return
-        start, end = span
-        document_name = self.document.name
-        excerpt = self.document.text[start:end]
-
-        def picked(code: str | None) -> None:
-            if code is None:
-                return
-            transcript.move_cursor(transcript.location_of(end))
-            app: WorkbenchApp = self.app  # type: ignore[assignment]
-            app.submit_write(
-                lambda project: SpanCoded(
-                    data.code_span(project, document_name, start, end, [code])
-                )
+        self.suggestion_index %= len(self.suggestions)
+        item = self.suggestions[self.suggestion_index]
+        verb = "code" if item.kind == "code" else "link to place"
+        panel.update(
+            Content.assemble(
+                (f"{self.suggestion_index + 1}/{len(self.suggestions)}  ", "dim"),
+                (f"{verb} ", ""),
+                (item.target, "bold"),
+                (f"  line {item.line}  ", "dim"),
+                (f"“{excerpt_of(item.text, 50)}”", "italic"),
+                "\n",
+                (item.reason, "dim"),
+                "\n",
+                Content.from_markup(
+                    "[b]a[/] accept  [b]r[/] reject  [b]←→[/] skip  [b]Esc[/] close"
+                ),
             )
+        )
+        self.transcript.select_span(item.start, item.end)
 
-        self.app.push_screen(CodePicker(self.codes, excerpt=excerpt), picked)
+    def action_accept_suggestion(self) -> None:
+        """Accept the suggestion shown (one change), then show the next."""
+        if not self.suggestions:
+            return
+        item = self.suggestions.pop(self.suggestion_index)
+        self._write(lambda project: ChangeWritten(data.accept_suggestion(project, item)))
+        self._show_suggestion()
+
+    def action_reject_suggestion(self) -> None:
+        """Reject the suggestion shown (remembered while the workbench runs), show the next."""
+        if not self.suggestions:
+            return
+        item = self.suggestions.pop(self.suggestion_index)
+        self._rejected().add(item.id)
+        self._show_suggestion()
+
+    def action_step_suggestion(self, step: int) -> None:
+        """Show the next or the previous suggestion without deciding."""
+        if self.suggestions:
+            self.suggestion_index = (self.suggestion_index + step) % len(self.suggestions)
+            self._show_suggestion()
+
+    def action_close_suggestions(self) -> None:
+        """Close the suggestions."""
+        self.query_one(SuggestionPanel).display = False
+        self.transcript.focus()
+
+    # --- the rest ----------------------------------------------------------------------------
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the side panel."""

@@ -8,14 +8,33 @@ thread and no widget is touched from a worker. No rule of the workbench is writt
 
 from __future__ import annotations
 
+import importlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
 from sqlmodel import Session, select
 
-from workbench import changelog, coders, coding
+from workbench import analysis, cases, changelog, coders, coding, fragments, importer, names, query
 from workbench.db import Project
-from workbench.models import Code, Coding, Place, Segment, SegmentPlace, Turn
+from workbench.errors import InvalidValue, NotFound
+from workbench.fragments import Fragment
+from workbench.models import (
+    Code,
+    Coder,
+    Coding,
+    Memo,
+    Place,
+    PlaceAlias,
+    PlaceKind,
+    PlaceStatus,
+    Segment,
+    SegmentPlace,
+    Sentence,
+    Turn,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,8 @@ class DocumentRow:
     segments: int
     characters: int
     language: str
+    attributes: tuple[tuple[str, str], ...] = ()
+    """The attributes of its cases as (key, value), by key."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,8 @@ class CodeRow:
     segments_total: int
     """Segments coded with this code or one of its descendants."""
     documents: int
+    label: str = ""
+    """The codebook's label of the code (often a translation of its name)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,10 @@ class PlaceRow:
     municipality: str
     aliases: tuple[str, ...]
     segments: int
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,8 +101,27 @@ class TurnSpan:
 
 
 @dataclass(frozen=True)
+class MemoInfo:
+    """A memo on a segment."""
+
+    id: int
+    text: str
+    coder: str
+
+
+@dataclass(frozen=True)
+class PlaceKindRow:
+    """A kind of place from the codebook (library, park, ...)."""
+
+    name: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
 class SegmentInfo:
-    """A segment of the open document with the names and colours of its codes, and its places."""
+    """A segment of the open document with the names and colours of its codes, its places and
+    its memos."""
 
     id: int
     start: int
@@ -84,6 +130,8 @@ class SegmentInfo:
     colors: tuple[str, ...]
     """The colour of each code in ``codes``, in the same order."""
     places: tuple[str, ...]
+    memos: tuple[MemoInfo, ...] = ()
+    """The memos on the segment, oldest first."""
 
     def covers(self, offset: int) -> bool:
         """True when the character at ``offset`` lies in this segment."""
@@ -103,6 +151,8 @@ class DocumentText:
     text: str
     turns: tuple[TurnSpan, ...]
     segments: tuple[SegmentInfo, ...] = field(default=())
+    sentences: tuple[tuple[int, int], ...] = field(default=())
+    """The sentences (start, end) found at import, in text order."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +177,10 @@ class StepDone:
 
 
 def _documents(session: Session) -> tuple[DocumentRow, ...]:
+    attributes: dict[str, dict[str, str]] = {}
+    for case in cases.list_cases(session):
+        for document in case.documents:
+            attributes.setdefault(document, {}).update(case.attributes)
     return tuple(
         DocumentRow(
             id=int(row["id"]),  # type: ignore[call-overload]
@@ -137,6 +191,7 @@ def _documents(session: Session) -> tuple[DocumentRow, ...]:
             segments=int(row["segments"]),  # type: ignore[call-overload]
             characters=int(row["characters"]),  # type: ignore[call-overload]
             language=str(row["language"]),
+            attributes=tuple(sorted(attributes.get(str(row["name"]), {}).items())),
         )
         for row in coding.list_documents(session)
     )
@@ -154,6 +209,7 @@ def _codes(session: Session) -> tuple[CodeRow, ...]:
             segments=int(row["segments"]),  # type: ignore[call-overload]
             segments_total=int(row["segments_total"]),  # type: ignore[call-overload]
             documents=int(row["documents"]),  # type: ignore[call-overload]
+            label=str(row.get("label") or ""),
         )
         for row in coding.code_tree(session)
     )
@@ -170,6 +226,10 @@ def _places(session: Session) -> tuple[PlaceRow, ...]:
             municipality=str(row["municipality"] or ""),
             aliases=tuple(row["aliases"]),  # type: ignore[call-overload]
             segments=int(row["segments"]),  # type: ignore[call-overload]
+            address=str(row["address"] or ""),
+            latitude=row["latitude"],  # type: ignore[arg-type]
+            longitude=row["longitude"],  # type: ignore[arg-type]
+            description=str(row["description"] or ""),
         )
         for row in coding.list_places(session)
     )
@@ -200,6 +260,16 @@ def segments_of(session: Session, document_id: int) -> tuple[SegmentInfo, ...]:
     places: dict[int, list[str]] = {}
     for segment_id, place_name in place_rows:
         places.setdefault(segment_id, []).append(place_name)
+    memo_rows = session.exec(
+        select(Memo.segment_id, Memo.id, Memo.text, Coder.name)
+        .join(Segment, Segment.id == Memo.segment_id)
+        .join(Coder, Coder.id == Memo.coder_id)
+        .where(Segment.document_id == document_id)
+        .order_by(Memo.id)
+    ).all()
+    memos: dict[int, list[MemoInfo]] = {}
+    for segment_id, memo_id, memo_text, coder_name in memo_rows:
+        memos.setdefault(segment_id, []).append(MemoInfo(memo_id, memo_text, coder_name))
     order: list[int] = []
     spans: dict[int, tuple[int, int]] = {}
     codes: dict[int, dict[str, str]] = {}
@@ -218,6 +288,7 @@ def segments_of(session: Session, document_id: int) -> tuple[SegmentInfo, ...]:
             codes=tuple(codes[segment_id]),
             colors=tuple(codes[segment_id].values()),
             places=tuple(places.get(segment_id, ())),
+            memos=tuple(memos.get(segment_id, ())),
         )
         for segment_id in order
     )
@@ -233,12 +304,18 @@ def document_text(project: Project, name: str) -> DocumentText:
             .where(Turn.document_id == document.id)
             .order_by(Turn.start)
         ).all()
+        sentences = session.exec(
+            select(Sentence.start, Sentence.end)
+            .where(Sentence.document_id == document.id)
+            .order_by(Sentence.start)
+        ).all()
         return DocumentText(
             id=document.id,
             name=document.name,
             text=document.text,
             turns=tuple(TurnSpan(*turn) for turn in turns),
             segments=segments_of(session, document.id),
+            sentences=tuple((start, end) for start, end in sentences),
         )
 
 
@@ -258,13 +335,17 @@ def code_span(
     end: int,
     codes: Sequence[str],
     *,
+    create: bool = False,
     coder: str | None = None,
 ) -> coding.SegmentView:
-    """Code ``start``..``end`` of ``document`` with existing codes, as one change."""
+    """Code ``start``..``end`` of ``document`` as one change; with ``create`` the codes that do
+    not exist yet are created in the same change (the command line's ``code --new``)."""
     with project.transaction("code", coder=coder) as session:
         coder_id = coders.ensure(session, coder).id
         assert coder_id is not None
-        view = coding.code_span(session, document, start, end, list(codes), coder_id=coder_id)
+        view = coding.code_span(
+            session, document, start, end, list(codes), coder_id=coder_id, create_codes=create
+        )
         changelog.describe(session, f"code {document} {start}-{end} with {', '.join(view.codes)}")
         return view
 
@@ -274,3 +355,629 @@ def step(project: Project, *, undo: bool) -> StepDone:
     with project.transaction("undo" if undo else "redo", record=False) as session:
         info = changelog.undo(session) if undo else changelog.redo(session)
     return StepDone(undo=undo, action=info.action, summary=info.summary)
+
+
+# --- the project screens: codebook, places, analysis, import ---------------------------------
+
+
+@dataclass(frozen=True)
+class CodeDetail:
+    """A code's definition, for the codebook's detail panel and its edit form."""
+
+    name: str
+    label: str
+    parent: str | None
+    color: str
+    description: str
+    inclusion: str
+    exclusion: str
+    example: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FragmentList:
+    """Fragments listed for something: a code, a place, a table cell or a typed query."""
+
+    title: str
+    """What they are the fragments of, for the list's title."""
+    query: str
+    """A query of the fragment query language that lists the same fragments, or ""."""
+    fragments: tuple[Fragment, ...]
+    """The fragments, by document name, then start."""
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """The places of one neighbourhood (of one municipality): by kind, lost, missed, wished."""
+
+    neighbourhood: str
+    municipality: str
+    places: int
+    kinds: tuple[tuple[str, int], ...]
+    """(kind, number of places), most places first."""
+    lost: tuple[str, ...]
+    missed: tuple[str, ...]
+    wished: tuple[str, ...]
+    segments: int
+    """Segments linked to the area's places (a segment linked to two of them counts twice)."""
+
+
+def code_view(
+    project: Project, name: str, *, limit: int | None = None
+) -> tuple[CodeDetail, FragmentList]:
+    """A code's definition and the fragments coded with it (by any coder; ``limit`` at most)."""
+    with project.session() as session:
+        code = coding.find_code(session, name)
+        parent = session.get(Code, code.parent_id) if code.parent_id is not None else None
+        detail = CodeDetail(
+            name=code.name,
+            label=code.label,
+            parent=parent.name if parent is not None else None,
+            color=code.color,
+            description=code.description,
+            inclusion=code.inclusion,
+            exclusion=code.exclusion,
+            example=code.example,
+            keywords=tuple(json.loads(code.keywords or "[]")),
+        )
+        text = str(query.CodeTerm(code.name, 1))
+        found = fragments.find_fragments(session, text, limit=limit)
+    return detail, FragmentList(f"coded {code.name}", text, tuple(found))
+
+
+def place_view(project: Project, name: str, *, limit: int | None = None) -> FragmentList:
+    """The fragments linked to a place (``limit`` at most)."""
+    with project.session() as session:
+        place = coding.find_place(session, name)
+        text = str(query.FieldTerm("place", place.name, 1, 1))
+        found = fragments.find_fragments(session, text, limit=limit)
+    return FragmentList(f"at {place.name}", text, tuple(found))
+
+
+def places_view(
+    project: Project, title: str, names: Sequence[str], *, limit: int | None = None
+) -> FragmentList:
+    """The fragments linked to any of several places (an area's), ``limit`` at most."""
+    if not names:
+        return FragmentList(title, "", ())
+    text = " | ".join(str(query.FieldTerm("place", name, 1, 1)) for name in names)
+    with project.session() as session:
+        found = fragments.find_fragments(session, text, limit=limit)
+    return FragmentList(title, text, tuple(found))
+
+
+def query_fragments(project: Project, text: str, *, limit: int | None = None) -> FragmentList:
+    """The fragments matching a typed query; raises :class:`workbench.query.QueryError`."""
+    with project.session() as session:
+        found = fragments.find_fragments(session, text, limit=limit)
+    return FragmentList("matching the query", text, tuple(found))
+
+
+def cooccurrence(project: Project, *, scope: str, rollup: bool) -> analysis.Cooccurrence:
+    """The co-occurrence of every code in ``scope`` (see DESIGN.md for what is counted)."""
+    with project.session() as session:
+        return analysis.cooccur(session, scope=scope, rollup=rollup)
+
+
+def cooccurrence_fragments(
+    project: Project, a: str, b: str, *, scope: str, rollup: bool, limit: int | None = None
+) -> FragmentList:
+    """The fragments behind one cell of the co-occurrence table (``limit`` at most)."""
+    with project.session() as session:
+        ids = analysis.cooccur_segments(session, a, b, scope=scope, rollup=rollup)
+        ids = ids[:limit] if limit is not None else ids
+        found = fragments.find_fragments(session, segment_ids=ids) if ids else []
+    title = f"{a}" if a == b else f"{a} × {b} ({scope})"
+    return FragmentList(title, "", tuple(found))
+
+
+def code_matrix(project: Project, *, cols: str, rollup: bool) -> analysis.Matrix:
+    """The code × place (``cols="place"``) or code × attribute (``"attr:KEY"``) matrix."""
+    with project.session() as session:
+        return analysis.matrix(session, cols=cols, rollup=rollup)
+
+
+def matrix_fragments(
+    project: Project,
+    code: str,
+    column: str,
+    *,
+    cols: str,
+    rollup: bool,
+    limit: int | None = None,
+) -> FragmentList:
+    """The fragments behind one cell of the matrix (``limit`` at most)."""
+    with project.session() as session:
+        ids = analysis.matrix_segments(session, code, column, cols=cols, rollup=rollup)
+        ids = ids[:limit] if limit is not None else ids
+        found = fragments.find_fragments(session, segment_ids=ids) if ids else []
+    return FragmentList(f"{code} × {column}", "", tuple(found))
+
+
+def attribute_keys(project: Project) -> tuple[str, ...]:
+    """The names of the case attributes, for the matrix's columns."""
+    with project.session() as session:
+        keys = {key for case in cases.list_cases(session) for key in case.attributes}
+    return tuple(sorted(keys))
+
+
+def place_vocabulary(project: Project) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The place kinds and the place statuses a place can have, in codebook order."""
+    with project.session() as session:
+        kinds = session.exec(select(PlaceKind.name).order_by(PlaceKind.position, PlaceKind.name))
+        statuses = session.exec(
+            select(PlaceStatus.name).order_by(PlaceStatus.position, PlaceStatus.name)
+        )
+        return tuple(kinds), tuple(statuses) or names.PLACE_STATUS_NAMES
+
+
+def area_summary(places: Sequence[PlaceRow]) -> tuple[AreaSummary, ...]:
+    """The places grouped by neighbourhood and municipality, by municipality then name."""
+    groups: dict[tuple[str, str], list[PlaceRow]] = {}
+    for place in places:
+        groups.setdefault((place.municipality, place.neighbourhood), []).append(place)
+    summaries = []
+    for (municipality, neighbourhood), rows in sorted(groups.items()):
+        kinds: dict[str, int] = {}
+        for place in rows:
+            kinds[place.kind] = kinds.get(place.kind, 0) + 1
+        summaries.append(
+            AreaSummary(
+                neighbourhood=neighbourhood,
+                municipality=municipality,
+                places=len(rows),
+                kinds=tuple(sorted(kinds.items(), key=lambda item: (-item[1], item[0]))),
+                lost=tuple(p.name for p in rows if p.status == "lost"),
+                missed=tuple(p.name for p in rows if p.status == "missed"),
+                wished=tuple(p.name for p in rows if p.status == "wished"),
+                segments=sum(p.segments for p in rows),
+            )
+        )
+    return tuple(summaries)
+
+
+def add_code(
+    project: Project, name: str, *, parent: str | None = None, coder: str | None = None
+) -> str:
+    """Create a code (under ``parent``) as one change; returns what was done."""
+    with project.transaction("code add", coder=coder) as session:
+        code = coding.add_code(
+            session, name, parent=parent, coder_id=coders.ensure(session, coder).id
+        )
+        summary = f"add code {code.name}" + (f" under {parent}" if parent else "")
+        changelog.describe(session, summary)
+    return summary
+
+
+def rename_code(project: Project, old: str, new: str, *, coder: str | None = None) -> str:
+    """Rename a code as one change; its codings stay."""
+    with project.transaction("code rename", coder=coder) as session:
+        coders.ensure(session, coder)
+        code = coding.rename_code(session, old, new)
+        summary = f"rename code {old} to {code.name}"
+        changelog.describe(session, summary)
+    return summary
+
+
+def move_code(project: Project, name: str, parent: str | None, *, coder: str | None = None) -> str:
+    """Move a code (with its subtree) under ``parent``, or to the top with None."""
+    with project.transaction("code move", coder=coder) as session:
+        coders.ensure(session, coder)
+        coding.move_code(session, name, parent)
+        summary = f"move code {name} under {parent or '(top)'}"
+        changelog.describe(session, summary)
+    return summary
+
+
+def merge_codes(project: Project, source: str, target: str, *, coder: str | None = None) -> str:
+    """Merge ``source`` into ``target`` as one change: codings, children and memos move."""
+    with project.transaction("code merge", coder=coder) as session:
+        coders.ensure(session, coder)
+        coding.merge_codes(session, source, target)
+        summary = f"merge code {source} into {target}"
+        changelog.describe(session, summary)
+    return summary
+
+
+def delete_code(project: Project, name: str, *, coder: str | None = None) -> str:
+    """Delete a code (with its subtree) and its codings as one change (undo restores them)."""
+    with project.transaction("code delete", coder=coder) as session:
+        coders.ensure(session, coder)
+        deleted = coding.delete_code(session, name, recursive=True)
+        summary = f"delete code {', '.join(deleted)}"
+        changelog.describe(session, summary)
+    return summary
+
+
+def edit_code(project: Project, name: str, *, coder: str | None = None, **fields: object) -> str:
+    """Change a code's definition or colour (fields of :func:`workbench.coding.update_code`)."""
+    with project.transaction("code edit", coder=coder) as session:
+        coders.ensure(session, coder)
+        coding.update_code(session, name, **fields)
+        what = "colour" if set(fields) == {"color"} else "definition"
+        summary = f"edit code {name} ({what})"
+        changelog.describe(session, summary)
+    return summary
+
+
+def save_place(
+    project: Project,
+    original: str | None,
+    fields: dict[str, object],
+    aliases: Sequence[str],
+    *,
+    coder: str | None = None,
+) -> str:
+    """Add a place (``original`` None) or change one, aliases included, as one change."""
+    action = "place add" if original is None else "place edit"
+    with project.transaction(action, coder=coder) as session:
+        coder_row = coders.ensure(session, coder)
+        if original is None:
+            name = str(fields.pop("name", ""))
+            place = coding.add_place(
+                session, name, aliases=list(aliases), coder_id=coder_row.id, **fields
+            )  # type: ignore[arg-type]
+            summary = f"add place {place.name}"
+        else:
+            place = coding.edit_place(session, original, **fields)
+            current = set(
+                session.exec(select(PlaceAlias.alias).where(PlaceAlias.place_id == place.id))
+            )
+            wanted = list(dict.fromkeys(" ".join(a.split()) for a in aliases if a.strip()))
+            for alias in sorted(current - set(wanted)):
+                coding.remove_alias(session, place, alias)
+            for alias in wanted:
+                if alias not in current:
+                    coding.add_alias(session, place, alias)
+            summary = f"edit place {place.name}"
+        changelog.describe(session, summary)
+    return summary
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[Path],
+    *,
+    case: str | None = None,
+    language: str | None = None,
+    coder: str | None = None,
+    progress: importer.ProgressCallback | None = None,
+) -> tuple[str, ...]:
+    """Import transcript files in one transaction; returns the names of the new documents."""
+    imported = importer.import_files(
+        project, list(paths), case=case, language=language, coder=coder, progress=progress
+    )
+    return tuple(document.name for document in imported)
+
+
+# --- the coding screen: links, memos, removals, search and suggestions -----------------------
+
+
+@dataclass(frozen=True)
+class WriteDone:
+    """A change written from the coding screen: what was done, and the segment it touched."""
+
+    summary: str
+    """One line for the user (also the change log's summary)."""
+    segment: int | None = None
+    """The segment changed or created (None when it was deleted)."""
+
+
+@dataclass(frozen=True)
+class SuggestionInfo:
+    """A code or place suggested for a span of the open document (by :mod:`workbench.suggest`)."""
+
+    id: str
+    kind: str
+    """``code`` or ``place``."""
+    target: str
+    """The name of the code or place suggested."""
+    start: int
+    end: int
+    line: int
+    text: str
+    reason: str
+
+
+def _coder_id(session: Session, coder: str | None) -> int:
+    coder_id = coders.ensure(session, coder).id
+    assert coder_id is not None
+    return coder_id
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    """A core module that may not be in this version of the workbench, or None."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name == name:
+            return None
+        raise
+
+
+def place_kinds(project: Project) -> tuple[PlaceKindRow, ...]:
+    """The place kinds of the codebook, in codebook order, with their labels."""
+    with project.session() as session:
+        rows = session.exec(
+            select(PlaceKind.name, PlaceKind.label, PlaceKind.description).order_by(
+                PlaceKind.position, PlaceKind.name
+            )
+        ).all()
+    return tuple(
+        PlaceKindRow(name, label or "", description or "") for name, label, description in rows
+    )
+
+
+def link_place(
+    project: Project,
+    place: str,
+    *,
+    segment_id: int | None = None,
+    document: str | None = None,
+    span: tuple[int, int] | None = None,
+    new_kind: str | None = None,
+    coder: str | None = None,
+) -> WriteDone:
+    """Link a place to a segment, or to the segment over ``span`` of ``document`` (created when
+    there is none), as one change. With ``new_kind`` the place is created first, in the same
+    change."""
+    with project.transaction("link", coder=coder) as session:
+        coder_id = _coder_id(session, coder)
+        summary = ""
+        if new_kind is not None:
+            place = coding.add_place(session, place, kind=new_kind, coder_id=coder_id).name
+            summary = f"add place {place} ({new_kind}); "
+        if segment_id is not None:
+            view = coding.link(session, segment_id, place, coder_id=coder_id)
+        elif document is not None and span is not None:
+            view = coding.code_span(
+                session, document, span[0], span[1], [], places=[place], coder_id=coder_id
+            )
+        else:
+            raise InvalidValue("select the text to link, or put the cursor on a segment")
+        summary += f"link segment {view.segment} to {place}"
+        changelog.describe(session, summary)
+    return WriteDone(summary, view.segment)
+
+
+def save_memo(
+    project: Project,
+    text: str,
+    *,
+    memo_id: int | None = None,
+    segment_id: int | None = None,
+    document: str | None = None,
+    span: tuple[int, int] | None = None,
+    coder: str | None = None,
+) -> WriteDone:
+    """Write a segment memo as one change.
+
+    With ``memo_id`` the memo's text is replaced, or the memo deleted when ``text`` is blank.
+    Otherwise a new memo goes on ``segment_id``, or on the segment over ``span`` of
+    ``document`` (created when there is none).
+    """
+    with project.transaction("memo", coder=coder) as session:
+        coder_id = _coder_id(session, coder)
+        if memo_id is not None:
+            segment_id = coding.find_memo(session, memo_id).segment_id
+            if text.strip():
+                coding.update_memo(session, memo_id, text)
+                summary = f"edit memo {memo_id} on segment {segment_id}"
+            else:
+                coding.delete_memo(session, memo_id)
+                summary = f"delete memo {memo_id} on segment {segment_id}"
+                if session.get(Segment, segment_id) is None:
+                    segment_id = None
+        else:
+            if segment_id is None:
+                if document is None or span is None:
+                    raise InvalidValue(
+                        "select the text for the memo, or put the cursor on a segment"
+                    )
+                doc = coding.find_document(session, document)
+                segment_id = coding.ensure_segment(session, doc, *span, coder_id=coder_id).id
+            memo = coding.add_memo(session, "segment", str(segment_id), text, coder_id=coder_id)
+            summary = f"memo {memo.id} on segment {segment_id}"
+        changelog.describe(session, summary)
+    return WriteDone(summary, segment_id)
+
+
+def remove_from_segment(
+    project: Project,
+    segment_id: int,
+    *,
+    code: str | None = None,
+    place: str | None = None,
+    coder: str | None = None,
+) -> WriteDone:
+    """Remove one code (:func:`workbench.coding.uncode`) or one place link
+    (:func:`workbench.coding.unlink`) from a segment, as one change."""
+    with project.transaction("uncode" if code is not None else "unlink", coder=coder) as session:
+        coders.ensure(session, coder)
+        if code is not None:
+            coding.uncode(session, segment_id, [code])
+            summary = f"uncode segment {segment_id}: {code}"
+        elif place is not None:
+            coding.unlink(session, segment_id, place)
+            summary = f"unlink segment {segment_id} from {place}"
+        else:
+            raise InvalidValue("name the code or the place to remove")
+        changelog.describe(session, summary)
+        left = session.get(Segment, segment_id) is not None
+    return WriteDone(summary, segment_id if left else None)
+
+
+def search_available() -> bool:
+    """True when the core has document search (:mod:`workbench.search`)."""
+    return _optional_module("workbench.search") is not None
+
+
+def search_document(project: Project, document: str, text: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of every match of ``text`` in ``document``, by the core's search."""
+    search = _optional_module("workbench.search")
+    if search is None:
+        raise NotFound("search is not available in this version of the workbench")
+    with project.session() as session:
+        hits = search.search(session, text, lemma=False, documents=[document])
+    return tuple(sorted({(int(hit.start), int(hit.end)) for hit in hits}))
+
+
+def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
+    """The code and place suggestions for one document (:func:`workbench.suggest.suggest`)."""
+    suggest = _optional_module("workbench.suggest")
+    if suggest is None:
+        raise NotFound("suggestions are not available in this version of the workbench")
+    with project.session() as session:
+        found = suggest.suggest(session, document=document)
+    return tuple(
+        SuggestionInfo(
+            id=str(item.id),
+            kind=str(item.kind),
+            target=str(item.target),
+            start=int(item.start),
+            end=int(item.end),
+            line=int(item.line),
+            text=str(item.text),
+            reason=str(item.reason),
+        )
+        for item in found
+    )
+
+
+def accept_suggestion(
+    project: Project, suggestion: SuggestionInfo, *, coder: str | None = None
+) -> WriteDone:
+    """Accept one suggestion (:func:`workbench.suggest.accept`) as one change."""
+    suggest = _optional_module("workbench.suggest")
+    if suggest is None:
+        raise NotFound("suggestions are not available in this version of the workbench")
+    with project.transaction("suggest accept", coder=coder) as session:
+        views = suggest.accept(session, [suggestion.id], coder_id=_coder_id(session, coder))
+        verb = "code" if suggestion.kind == "code" else "link"
+        summary = (
+            f"accept suggestion: {verb} {suggestion.start}-{suggestion.end} {suggestion.target}"
+        )
+        changelog.describe(session, summary)
+    return WriteDone(summary, views[0].segment if views else None)
+
+
+# --- exports (the export dialog); each only reads the project --------------------------------
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    """What an export wrote, for the dialog: one line, and warnings (names left over)."""
+
+    summary: str
+    warnings: tuple[str, ...] = ()
+
+
+def export_fragments(
+    project: Project,
+    path: Path,
+    *,
+    fmt: str,
+    query_text: str | None = None,
+    group_by: str = "none",
+    memos: bool = False,
+    pseudonymise: bool = False,
+) -> ExportDone:
+    """Write the fragments a query finds (all with None) to ``path`` as ``fmt``, cited as
+    :mod:`workbench.publish` cites them; with ``pseudonymise`` through the project's table."""
+    from workbench import pseudonyms, publish, settings
+
+    with project.session() as session:
+        found = fragments.find_fragments(session, query_text)
+        language = str(settings.get(session, "language", "en"))
+        table = pseudonyms.table(session) if pseudonymise else None
+    warnings: list[str] = []
+    shown_query = query_text
+    if table is not None:
+        if not table:
+            warnings.append("the project's pseudonym table is empty: no name was replaced")
+        found = table.fragments(found)
+        shown_query = table.apply_optional(query_text)
+        warnings += [str(left) for left in table.check_fragments(found)]
+        warnings += [str(left) for left in table.leftovers(shown_query or "", "the query")]
+    options = publish.Options(
+        group_by=group_by if fmt in ("md", "html", "docx") else "none",
+        memos=memos,
+        query=shown_query.strip() if shown_query and shown_query.strip() else None,
+        language=language,
+    )
+    publish.write(found, path, fmt, options)
+    noun = "fragment" if len(found) == 1 else "fragments"
+    return ExportDone(f"wrote {len(found)} {noun} to {path} ({fmt})", tuple(warnings))
+
+
+def export_project(project: Project, path: Path, *, fmt: str) -> ExportDone:
+    """Export the project as REFI-QDA (``qdpx``, ``qdc``), the YAML ``codebook`` or the places
+    as ``geojson``, with the core's exporters (a file appears only when it is complete)."""
+    with project.session() as session:
+        if fmt == "qdpx":
+            from workbench.refi.writer import export_qdpx
+
+            report = export_qdpx(session, path, name=project_name(project))
+            return ExportDone(
+                f"wrote {path}: {report.documents} documents, {report.selections} coded "
+                f"passages, {report.codes} codes, {report.places} places, {report.cases} cases"
+            )
+        if fmt == "qdc":
+            from workbench.refi.writer import export_qdc
+
+            report = export_qdc(session, path)
+            return ExportDone(f"wrote {path}: {report.codes} codes and {report.places} places")
+        if fmt == "codebook":
+            from workbench import codebook
+
+            spec = codebook.export_codebook(session, path)
+            return ExportDone(f"wrote {path}: {sum(1 for _ in spec.all_codes())} codes")
+        if fmt == "geojson":
+            from workbench.geojson import export_geojson
+
+            geo = export_geojson(session, path)
+            left = geo.without_coordinates
+            warnings = (
+                (f"{len(left)} places without coordinates are not on the map: {', '.join(left)}",)
+                if left
+                else ()
+            )
+            return ExportDone(f"wrote {path}: {geo.features} places", warnings)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def export_figure(
+    project: Project,
+    path: Path,
+    *,
+    figure: str,
+    scope: str = "overlap",
+    value: str = "c",
+    cols: str = "place",
+    rollup: bool = False,
+    pseudonymise: bool = False,
+) -> ExportDone:
+    """Draw the co-occurrence heatmap (``figure="cooccur"``) or the matrix (``"matrix"``) for
+    print with :mod:`workbench.figures` (SVG, PNG or PDF from the suffix)."""
+    from workbench import figures, pseudonyms
+
+    figures.figure_format(path)
+    with project.session() as session:
+        table = pseudonyms.table(session) if pseudonymise else None
+        rename = table.apply if table else None
+        if figure == "cooccur":
+            drawing = figures.cooccurrence_figure(
+                analysis.cooccur(session, scope=scope, rollup=rollup), value=value, rename=rename
+            )
+        else:
+            drawing = figures.matrix_figure(
+                analysis.matrix(session, cols=cols, rollup=rollup), rename=rename
+            )
+    figures.save(drawing, path)
+    return ExportDone(f"wrote {path}")
+
+
+def project_name(project: Project) -> str:
+    """The project's name for other tools: its file name without the suffix."""
+    return project.path.stem if project.path is not None else "workbench project"

@@ -1,23 +1,29 @@
-"""Modal dialogs: the code picker, the help screen and the error dialog.
+"""Modal dialogs: the fuzzy pickers (codes, places, place kinds, segments), the memo editor,
+a yes/no question, the help screen and the error dialog.
 
-Each is a ``ModalScreen[T]`` that ``dismiss``-es with its result; none reads the project.
+Each is a ``ModalScreen[T]`` that ``dismiss``-es with its result; none reads the project (the
+coding screen hands them what they show).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from workbench.tui.data import CodeRow
+from workbench.tui.data import CodeRow, PlaceKindRow, PlaceRow
+
+CREATE = "\x00create"
+"""The option id of "Create …" in a picker (no name can contain a NUL)."""
 
 
 def swatch(color: str) -> Content:
@@ -25,97 +31,385 @@ def swatch(color: str) -> Content:
     return Content.styled("■ ", color)
 
 
-class CodePicker(ModalScreen[str | None]):
-    """Choose an existing code by typing part of its name (fuzzy); Enter picks, Escape cancels.
+def excerpt_of(text: str, width: int = 40) -> str:
+    """The start of a passage on one line, cut at ``width`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
-    Dismisses with the code's name, or None when cancelled.
+
+@dataclass(frozen=True)
+class Choice:
+    """One thing a picker offers."""
+
+    key: str
+    """What the picker returns when this is picked."""
+    name: str
+    """The name shown and matched."""
+    aliases: tuple[str, ...] = ()
+    """Other names that match it too (a place's aliases)."""
+    detail: str = ""
+    """Shown dimmed after the name (a code's label, a place's kind and status)."""
+    context: str = ""
+    """Shown dimmed after the detail once filtered, when the tree is not shown (the parent)."""
+    help: str = ""
+    """Shown under the list while this is highlighted (a code's description)."""
+    color: str | None = None
+    """A code's colour, shown as a swatch."""
+    depth: int = 0
+    """Indentation in the unfiltered list (the code tree)."""
+
+
+@dataclass(frozen=True)
+class Picked:
+    """What a picker returns: an existing choice's key, or a new name to create."""
+
+    key: str
+    """The chosen key, or the typed name when ``new``."""
+    new: bool = False
+    """True when the user asked to create ``key`` (a name that matched nothing)."""
+
+
+class FuzzyPicker(ModalScreen[Picked | None]):
+    """Choose by typing part of a name (fuzzy); Enter picks, Escape cancels.
+
+    With ``create`` a typed name that is not an existing name is offered as "Create …"
+    (highlighted when nothing else matches; ``ctrl+n`` takes it whatever is highlighted).
+    Dismisses with a :class:`Picked`, or None when cancelled.
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
         Binding("down", "move(1)", "Next", show=False, id="picker.down"),
         Binding("up", "move(-1)", "Previous", show=False, id="picker.up"),
+        Binding("pagedown", "move(8)", "Page down", show=False, id="picker.page_down"),
+        Binding("pageup", "move(-8)", "Page up", show=False, id="picker.page_up"),
+        Binding(
+            "ctrl+n",
+            "create",
+            "New",
+            show=False,
+            id="picker.create",
+            tooltip="Create what is typed, even when it matches something",
+        ),
     ]
 
-    def __init__(self, codes: Sequence[CodeRow], *, excerpt: str = "") -> None:
+    def __init__(
+        self,
+        choices: Sequence[Choice],
+        *,
+        title: Content | str,
+        noun: str,
+        create: bool = False,
+        initial: str | None = None,
+        verb: str = "choose",
+    ) -> None:
         super().__init__()
-        self.codes = tuple(codes)
-        """The codes to choose from, in code-tree order."""
-        self.excerpt = excerpt
-        """The start of the text to be coded, shown in the title."""
+        self.choices = tuple(choices)
+        """What can be picked, in the order shown when nothing is typed."""
+        self.title_content = Content(title) if isinstance(title, str) else title
+        """The dialog's first line."""
+        self.noun = noun
+        """What is picked ("code", "place"), for the prompts."""
+        self.create = create
+        """Whether a new name can be typed."""
+        self.initial = initial
+        """The key highlighted at first (None: the first choice)."""
+        self.verb = verb
+        """What Enter does, for the hint line."""
+        self._by_key = {choice.key: choice for choice in self.choices}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(self._title(), id="picker-title")
-            yield Input(placeholder="type to filter codes", id="picker-input")
-            yield OptionList(id="picker-options")
-            yield Label(
-                Content.from_markup("[b]Enter[/] code  [b]↑↓[/] choose  [b]Esc[/] cancel"),
-                id="picker-hint",
+            yield Label(self.title_content, id="picker-title")
+            placeholder = f"type to filter {self.noun}s" + (
+                f" or a new {self.noun}'s name" if self.create else ""
             )
-
-    def _title(self) -> Content:
-        excerpt = " ".join(self.excerpt.split())
-        if len(excerpt) > 40:
-            excerpt = excerpt[:39] + "…"
-        return Content.assemble(("Code ", "bold"), (f"“{excerpt}”", "italic"))
+            yield Input(placeholder=placeholder, id="picker-input")
+            yield OptionList(id="picker-options")
+            yield Static("", id="picker-help")
+            hint = f"[b]Enter[/] {self.verb}  [b]↑↓[/] move  [b]Esc[/] cancel"
+            if self.create:
+                hint += "  [b]^n[/] new"
+            yield Label(Content.from_markup(hint), id="picker-hint")
 
     def on_mount(self) -> None:
         self.filter("")
         self.query_one(Input).focus()
 
+    @property
+    def typed(self) -> str:
+        """The name typed, with spaces tidied."""
+        return " ".join(self.query_one(Input).value.split())
+
+    def _exists(self, name: str) -> bool:
+        wanted = name.casefold()
+        return any(
+            wanted == candidate.casefold()
+            for choice in self.choices
+            for candidate in (choice.name, *choice.aliases)
+        )
+
     def filter(self, query: str) -> None:
-        """Show the codes that match ``query`` (all of them, as a tree, when it is empty)."""
+        """Show the choices that match ``query`` (all, in their order, when it is empty)."""
         options: list[Option] = []
-        if not query.strip():
-            for code in self.codes:
-                prompt = Content.assemble("  " * code.depth, swatch(code.color), code.name)
-                options.append(Option(prompt, id=code.name))
+        query = " ".join(query.split())
+        if not query:
+            for choice in self.choices:
+                parts: list[Content | tuple[str, str] | str] = ["  " * choice.depth]
+                if choice.color:
+                    parts.append(swatch(choice.color))
+                parts.append(choice.name)
+                if choice.detail:
+                    parts.append((f"  {choice.detail}", "dim"))
+                options.append(Option(Content.assemble(*parts), id=choice.key))
         else:
-            matcher = Matcher(query.strip())
+            matcher = Matcher(query)
             scored = []
-            for position, code in enumerate(self.codes):
-                score = matcher.match(code.name)
+            for position, choice in enumerate(self.choices):
+                candidates = (choice.name, *choice.aliases)
+                scores = [matcher.match(candidate) for candidate in candidates]
+                best = max(range(len(candidates)), key=lambda i: scores[i])
+                score = scores[best]
+                if candidates[best].casefold() == query.casefold():
+                    score += 10.0  # an exact name first
                 if score > 0:
-                    scored.append((-score, position, code))
-            for _, _, code in sorted(scored):
-                parts: list[Content | tuple[str, str] | str] = [
-                    swatch(code.color),
-                    matcher.highlight(code.name),
-                ]
-                if code.parent:
-                    parts.append((f"  {code.parent}", "dim"))
-                options.append(Option(Content.assemble(*parts), id=code.name))
+                    scored.append((-score, position, choice, best))
+            for _, _, choice, best in sorted(scored, key=lambda item: item[:2]):
+                parts = [swatch(choice.color)] if choice.color else []
+                if best == 0:
+                    parts.append(matcher.highlight(choice.name))
+                else:
+                    parts += [
+                        choice.name,
+                        ("  = ", "dim"),
+                        matcher.highlight(choice.aliases[best - 1]),
+                    ]
+                detail = " · ".join(part for part in (choice.detail, choice.context) if part)
+                if detail:
+                    parts.append((f"  {detail}", "dim"))
+                options.append(Option(Content.assemble(*parts), id=choice.key))
+            if self.create and not self._exists(query):
+                prompt = Content.assemble(
+                    ("+ ", "bold $success"), f"Create {self.noun} ", (f"“{query}”", "bold")
+                )
+                options.append(Option(prompt, id=CREATE))
         option_list = self.query_one(OptionList)
         option_list.set_options(options)
-        option_list.highlighted = 0 if options else None
+        highlight = 0 if options else None
+        if not query and self.initial is not None:
+            keys = [option.id for option in options]
+            if self.initial in keys:
+                highlight = keys.index(self.initial)
+        option_list.highlighted = highlight
+        if highlight:
+            self.call_after_refresh(option_list.scroll_to_highlight, top=True)
+        self._show_help()
+
+    def _show_help(self) -> None:
+        option_list = self.query_one(OptionList)
+        text = ""
+        if option_list.highlighted is not None:
+            key = option_list.get_option_at_index(option_list.highlighted).id
+            if key == CREATE:
+                text = f"Enter creates the new {self.noun} “{self.typed}”."
+            elif key in self._by_key:
+                text = self._by_key[key].help
+        help_line = self.query_one("#picker-help", Static)
+        help_line.update(Content(text))
+        help_line.display = bool(text)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         self.filter(event.value)
 
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_help()
+
+    def _pick(self, key: str | None) -> None:
+        if key is None:
+            self.app.bell()
+        elif key == CREATE:
+            self.dismiss(Picked(self.typed, new=True))
+        else:
+            self.dismiss(Picked(key))
+
     @on(Input.Submitted)
     def _submitted(self) -> None:
         option_list = self.query_one(OptionList)
         if option_list.highlighted is None:
-            self.app.bell()
-            return
-        self.dismiss(option_list.get_option_at_index(option_list.highlighted).id)
+            self._pick(None)
+        else:
+            self._pick(option_list.get_option_at_index(option_list.highlighted).id)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self._pick(event.option.id)
 
     def action_move(self, step: int) -> None:
         """Move the highlight in the list while typing."""
         option_list = self.query_one(OptionList)
         if option_list.option_count:
             current = option_list.highlighted or 0
-            option_list.highlighted = (current + step) % option_list.option_count
+            if abs(step) == 1:
+                option_list.highlighted = (current + step) % option_list.option_count
+            else:
+                option_list.highlighted = max(0, min(option_list.option_count - 1, current + step))
+
+    def action_create(self) -> None:
+        """Create what is typed (when this picker creates)."""
+        if not self.create or not self.typed:
+            self.app.bell()
+        elif self._exists(self.typed):
+            self.notify(f"A {self.noun} called “{self.typed}” exists already.", severity="warning")
+        else:
+            self.dismiss(Picked(self.typed, new=True))
 
     def action_cancel(self) -> None:
-        """Close without coding."""
+        """Close without choosing."""
         self.dismiss(None)
+
+
+def _title(verb: str, excerpt: str) -> Content:
+    if not excerpt:
+        return Content.styled(verb, "bold")
+    return Content.assemble((f"{verb} ", "bold"), (f"“{excerpt_of(excerpt)}”", "italic"))
+
+
+class CodePicker(FuzzyPicker):
+    """Choose a code of the code tree (its description as help), or type a new code's name."""
+
+    def __init__(self, codes: Sequence[CodeRow], *, excerpt: str = "", create: bool = True) -> None:
+        choices = [
+            Choice(
+                key=code.name,
+                name=code.name,
+                detail=code.label,
+                context=f"in {code.parent}" if code.parent else "",
+                help=code.description,
+                color=code.color,
+                depth=code.depth,
+            )
+            for code in codes
+        ]
+        super().__init__(
+            choices, title=_title("Code", excerpt), noun="code", create=create, verb="code"
+        )
+
+
+class PlacePicker(FuzzyPicker):
+    """Choose a place by its name or an alias (kind and status shown), or type a new name."""
+
+    def __init__(self, places: Sequence[PlaceRow], *, excerpt: str = "") -> None:
+        choices = []
+        for place in places:
+            area = ", ".join(p for p in (place.neighbourhood, place.municipality) if p)
+            aliases = f"also: {', '.join(place.aliases)}" if place.aliases else ""
+            choices.append(
+                Choice(
+                    key=place.name,
+                    name=place.name,
+                    aliases=place.aliases,
+                    detail=f"{place.kind} · {place.status}",
+                    help=" — ".join(part for part in (area, aliases) if part),
+                )
+            )
+        super().__init__(
+            choices, title=_title("Link", excerpt), noun="place", create=True, verb="link"
+        )
+
+
+class KindPicker(FuzzyPicker):
+    """Choose the kind of a new place from the codebook's place kinds."""
+
+    def __init__(self, place: str, kinds: Sequence[PlaceKindRow], *, default: str = "other"):
+        choices = [
+            Choice(key=kind.name, name=kind.name, detail=kind.label, help=kind.description)
+            for kind in kinds
+        ]
+        title = Content.assemble(("New place ", "bold"), (f"“{place}”", "italic"), ": its kind")
+        super().__init__(choices, title=title, noun="kind", initial=default, verb="create")
+
+
+class MemoDialog(ModalScreen[str | None]):
+    """Write or edit a memo. Dismisses with the text (blank: delete an existing memo), or None
+    when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="memo.save", tooltip="Save the memo"),
+        Binding("escape", "cancel", "Cancel", id="memo.cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, title: Content | str, text: str = "", *, existing: bool = False) -> None:
+        super().__init__()
+        self.title_content = Content(title) if isinstance(title, str) else title
+        """The dialog's first line (which segment the memo is on)."""
+        self.text = text
+        """The memo's text when the dialog opened."""
+        self.existing = existing
+        """True when an existing memo is edited (blank text then deletes it)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="memo"):
+            yield Label(self.title_content, id="memo-title")
+            yield TextArea(self.text, soft_wrap=True, id="memo-text")
+            hint = "[b]^s[/] save  [b]Esc[/] cancel"
+            if self.existing:
+                hint += "  [dim](empty the text to delete the memo)[/]"
+            yield Label(Content.from_markup(hint), id="memo-hint")
+            with Horizontal(id="memo-buttons"):
+                yield Button("Save", variant="primary", id="memo-save")
+                yield Button("Cancel", id="memo-cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @on(Button.Pressed, "#memo-save")
+    def action_save(self) -> None:
+        """Save (an unchanged text is the same as cancelling)."""
+        text = self.query_one(TextArea).text
+        if text.strip() == self.text.strip():
+            self.dismiss(None)
+        elif not text.strip() and not self.existing:
+            self.notify("The memo is empty: nothing to save.", severity="warning")
+        else:
+            self.dismiss(text)
+
+    @on(Button.Pressed, "#memo-cancel")
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question: ``y`` or Enter says yes, ``n`` or Escape says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: Content | str) -> None:
+        super().__init__()
+        self.question = Content(question) if isinstance(question, str) else question
+        """What is asked."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Label(self.question, id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Yes (y)", variant="warning", id="confirm-yes")
+                yield Button("No (n)", id="confirm-no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(yes)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -128,6 +422,7 @@ class HelpScreen(ModalScreen[None]):
     SELECTING = (
         ("shift+arrows", "select text in the transcript"),
         ("mouse drag", "select text in the transcript"),
+        ("mouse click", "show the codes of a segment"),
         ("ctrl+left/right", "move by word"),
         ("pageup/pagedown", "scroll"),
     )

@@ -1,4 +1,9 @@
-"""The project overview: documents, code tree, places (and more tabs), one tab each."""
+"""The project: documents, codebook, places and analysis, one tab each (keys 1 to 4).
+
+The screen reads the overview (documents, code tree, places) in a thread worker and hands it
+to every tab; each tab reads what only it shows in its own workers. A fragment chosen in any
+tab opens its transcript at the fragment.
+"""
 
 from __future__ import annotations
 
@@ -7,60 +12,86 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 
-from workbench.tui.messages import (
-    OverviewLoaded,
-    ProjectChanged,
-)
-from workbench.tui.panels import CodeTree, DocumentsTable, PlacesTable
+from workbench.tui.analysis_pane import AnalysisPane
+from workbench.tui.codebook_pane import CodebookPane
+from workbench.tui.documents_pane import DocumentsPane
+from workbench.tui.messages import OverviewLoaded, ProjectChanged
+from workbench.tui.panels import FragmentChosen, Pane
+from workbench.tui.places_pane import PlacesPane
+from workbench.tui.screens import WorkbenchScreen
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
-from workbench.tui.screens import WorkbenchScreen
+TABS: dict[str, tuple[str, str, type[Pane]]] = {
+    "documents": ("1", "Documents", DocumentsPane),
+    "codebook": ("2", "Codebook", CodebookPane),
+    "places": ("3", "Places", PlacesPane),
+    "analysis": ("4", "Analysis", AnalysisPane),
+}
+"""Tab id → (key, title, pane class)."""
+
+
+def tab_label(key: str, title: str, count: int | None = None) -> Content:
+    """A tab's label: its key, its title and how many things it lists."""
+    label = Content.assemble((f"{key} ", "dim"), title)
+    if count is not None:
+        label += Content.styled(f" {count}", "dim")
+    return label
 
 
 class MainScreen(WorkbenchScreen):
-    """The project: its documents, its code tree and its places, one tab each."""
+    """The project: its documents, codebook, places and analysis, one tab each."""
 
     AUTO_FOCUS = "#documents-table"
 
     BINDINGS = [
-        Binding("1", "tab('documents')", "Documents", id="main.documents"),
-        Binding("2", "tab('codes')", "Codes", id="main.codes"),
-        Binding("3", "tab('places')", "Places", id="main.places"),
+        Binding(
+            key,
+            f"tab('{tab}')",
+            title,
+            show=False,
+            id=f"main.{tab}",
+            tooltip=f"Show the {title} tab",
+        )
+        for tab, (key, title, _pane) in TABS.items()
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="main-tabs"):
-            with TabPane("Documents", id="documents"):
-                yield DocumentsTable(id="documents-table")
-            with TabPane("Codes", id="codes"):
-                yield CodeTree(id="codes-tree")
-            with TabPane("Places", id="places"):
-                yield PlacesTable(id="places-table")
+            for tab, (key, title, pane) in TABS.items():
+                with TabPane(tab_label(key, title), id=tab):
+                    yield pane(id=f"{tab}-pane")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(DocumentsTable).loading = True
         self.load_overview()
+
+    def pane(self, tab: str) -> Pane:
+        """The pane of a tab."""
+        return self.query_one(f"#{tab}-pane", Pane)
 
     def on_project_changed(self, _message: ProjectChanged) -> None:
         self.load_overview()
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         overview = message.overview
-        table = self.query_one(DocumentsTable)
-        table.loading = False
-        table.show_documents(overview.documents)
-        self.query_one(CodeTree).show_codes(overview.codes)
-        self.query_one(PlacesTable).show_places(overview.places)
+        for tab in TABS:
+            self.pane(tab).show_overview(overview)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("documents").label = f"Documents ({len(overview.documents)})"
-        tabs.get_tab("codes").label = f"Codes ({len(overview.codes)})"
-        tabs.get_tab("places").label = f"Places ({len(overview.places)})"
+        counts = {
+            "documents": len(overview.documents),
+            "codebook": len(overview.codes),
+            "places": len(overview.places),
+        }
+        for tab, (key, title, _pane) in TABS.items():
+            tabs.get_tab(tab).label = tab_label(key, title, counts.get(tab))
+        if self.focused is None and tabs.active in TABS:
+            self.pane(tabs.active).focus_default()
 
     @on(DataTable.RowSelected, "#documents-table")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -68,9 +99,27 @@ class MainScreen(WorkbenchScreen):
             app: WorkbenchApp = self.app  # type: ignore[assignment]
             app.open_document(str(event.row_key.value))
 
+    @on(FragmentChosen)
+    def _read(self, event: FragmentChosen) -> None:
+        fragment = event.fragment
+        app: WorkbenchApp = self.app  # type: ignore[assignment]
+        app.open_document(fragment.document, select=(fragment.start, fragment.end))
+
+    @on(TabbedContent.TabActivated, "#main-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        # A tab clicked with the mouse: put the focus in it, as its key does.
+        pane_id = event.pane.id
+        focused = self.focused
+        if pane_id in TABS and (focused is None or event.pane not in focused.ancestors):
+            self.pane(pane_id).focus_default()
+
     def action_tab(self, tab: str) -> None:
         """Show one of the tabs and put the focus in it."""
         self.query_one(TabbedContent).active = tab
-        focus = {"documents": DocumentsTable, "codes": CodeTree, "places": PlacesTable}[tab]
         # Focus now, not later: a key typed right after (Enter) must reach the new tab.
-        self.set_focus(self.query_one(focus))
+        self.pane(tab).focus_default()
+
+    def run_pane_action(self, tab: str, action: str) -> None:
+        """Show a tab and run one of its pane's actions (for the command palette)."""
+        self.action_tab(tab)
+        self.call_after_refresh(self.pane(tab).run_action, action)

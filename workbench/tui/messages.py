@@ -10,7 +10,15 @@ from textual.message import Message
 
 from workbench.coding import SegmentView
 from workbench.db import Project
-from workbench.tui.data import DocumentText, Overview, SegmentInfo, StepDone
+from workbench.tui.data import (
+    DocumentText,
+    Overview,
+    PlaceKindRow,
+    SegmentInfo,
+    StepDone,
+    SuggestionInfo,
+    WriteDone,
+)
 
 
 class ProjectOpened(Message):
@@ -71,3 +79,44 @@ class StepApplied(Message):
         super().__init__()
         self.step = step
         """What was undone or redone."""
+
+
+class ChangeWritten(Message):
+    """A change was written from the coding screen (a link, a memo, a removal, an accepted
+    suggestion): one change in the change log."""
+
+    def __init__(self, done: WriteDone) -> None:
+        super().__init__()
+        self.done = done
+        """What was done, and the segment it touched."""
+
+
+class PlaceKindsLoaded(Message):
+    """The codebook's place kinds were read (for a new place's kind)."""
+
+    def __init__(self, kinds: tuple[PlaceKindRow, ...]) -> None:
+        super().__init__()
+        self.kinds = kinds
+        """The kinds, in codebook order."""
+
+
+class SearchDone(Message):
+    """The matches of a search in the open document were found."""
+
+    def __init__(self, text: str, matches: tuple[tuple[int, int], ...]) -> None:
+        super().__init__()
+        self.text = text
+        """What was searched for."""
+        self.matches = matches
+        """(start, end) of every match, in text order."""
+
+
+class SuggestionsLoaded(Message):
+    """The suggestions for the open document were found."""
+
+    def __init__(self, document: str, suggestions: tuple[SuggestionInfo, ...]) -> None:
+        super().__init__()
+        self.document = document
+        """The document they are for."""
+        self.suggestions = suggestions
+        """The suggestions, in the order the core gives them."""

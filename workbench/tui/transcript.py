@@ -19,6 +19,9 @@ loudly there.
 
 Highlights are painted after the selection, so a coded background would hide a selection
 inside it; the map therefore leaves the selected characters out while a selection exists.
+
+Segments with no code (only a place link or a memo) are painted in a neutral underlined
+style; search matches are painted over everything else (except the selection).
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ from workbench.tui.data import SegmentInfo, TurnSpan
 
 THEME_NAME = "workbench-transcript"
 SPEAKER = "wb-speaker"
+MATCH = "wb-match"
+UNCODED = ""
+"""The name that stands for "no code" in a piece: a segment with only places or memos."""
+UNCODED_COLOR = "#8a8a8a"
 
 # Characters that str.splitlines() breaks on besides "\n". The TextArea splits its text with
 # splitlines(), so each is shown as one visible stand-in: offsets stay one to one.
@@ -62,14 +69,20 @@ class Piece:
 def pieces(segments: Iterable[SegmentInfo], *, mask: tuple[int, int] | None = None) -> list[Piece]:
     """Cut the text at every segment boundary; each piece knows all the codes over it.
 
-    Overlapping segments give pieces with two or more codes. ``mask`` (the selection) is cut
-    out, so that the selection stays visible.
+    Overlapping segments give pieces with two or more codes. A segment with no code but with
+    places or memos counts as the code :data:`UNCODED` where no coded segment lies. ``mask``
+    (the selection) is cut out, so that the selection stays visible.
     """
     events: dict[int, list[tuple[int, frozenset[str]]]] = {}
     for segment in segments:
-        if not segment.codes or segment.end <= segment.start:
+        if segment.end <= segment.start:
             continue
-        names = frozenset(segment.codes)
+        if segment.codes:
+            names = frozenset(segment.codes)
+        elif segment.places or segment.memos:
+            names = frozenset({UNCODED})
+        else:
+            continue
         events.setdefault(segment.start, []).append((+1, names))
         events.setdefault(segment.end, []).append((-1, names))
     if mask is not None and mask[0] < mask[1]:
@@ -88,7 +101,10 @@ def pieces(segments: Iterable[SegmentInfo], *, mask: tuple[int, int] | None = No
             continue
         if mask is not None and mask[0] <= here and following <= mask[1]:
             continue
-        result.append(Piece(here, following, frozenset(active)))
+        codes = frozenset(active)
+        if len(codes) > 1:
+            codes -= {UNCODED}
+        result.append(Piece(here, following, codes))
     return result
 
 
@@ -161,6 +177,8 @@ class TranscriptArea(TextArea):
         """The highlight name used for each set of codes."""
         self.piece_styles: dict[str, Style] = {}
         """The style of each highlight name."""
+        self.matches: tuple[tuple[int, int], ...] = ()
+        """The search matches painted, (start, end) in text order."""
         self._index = LineIndex("")
         self._mask: tuple[int, int] | None = None
         super().__init__(
@@ -182,6 +200,7 @@ class TranscriptArea(TextArea):
         """Load a document's text and paint its turns and segments."""
         self.turns = tuple(turns)
         self.segments = tuple(segments)
+        self.matches = ()
         self._index = LineIndex(text)
         self._mask = None
         self._update_styles()
@@ -193,6 +212,19 @@ class TranscriptArea(TextArea):
         self._update_styles()
         self._build_highlight_map()
         self.refresh()
+
+    def show_matches(self, matches: Sequence[tuple[int, int]]) -> None:
+        """Paint the search matches (an empty sequence clears them)."""
+        self.matches = tuple(matches)
+        self._build_highlight_map()
+        self.refresh()
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``start``..``end`` (the cursor at its end) and scroll it into view."""
+        first = self.location_of(start)
+        self.move_cursor(first, center=True)
+        self.selection = Selection(first, self.location_of(end))
+        self.scroll_cursor_visible()
 
     def offset_of(self, location: tuple[int, int]) -> int:
         """The character offset of a (row, column) location."""
@@ -216,7 +248,7 @@ class TranscriptArea(TextArea):
         return self.offset_of(start), self.offset_of(end)
 
     def codes_at(self, offset: int) -> frozenset[str]:
-        """The codes painted over the character at ``offset``."""
+        """The codes of the segments over the character at ``offset``."""
         return frozenset(
             name for segment in self.segments if segment.covers(offset) for name in segment.codes
         )
@@ -240,6 +272,13 @@ class TranscriptArea(TextArea):
             surface = None
         return Color.parse(surface) if surface else Color.parse("#1e1e1e")
 
+    def _match_color(self) -> Color:
+        try:
+            warning = self.app.current_theme.warning
+        except Exception:  # not mounted yet
+            warning = None
+        return Color.parse(warning) if warning else Color.parse("#ffa62b")
+
     def _update_styles(self) -> None:
         """Register a theme whose syntax styles are the speaker label and each code set."""
         self.code_colors = {
@@ -257,12 +296,19 @@ class TranscriptArea(TextArea):
         styles: dict[str, Style] = {SPEAKER: Style(bold=True)}
         for number, names in enumerate(sets):
             name = f"wb-codes-{number}"
-            bg = blend([self.code_colors[n] for n in sorted(names)], background)
+            if names == {UNCODED}:
+                bg = blend([UNCODED_COLOR], background, 0.3)
+            else:
+                bg = blend([self.code_colors[n] for n in sorted(names)], background)
             fg = Color(255, 255, 255) if bg.brightness < 0.55 else Color(0, 0, 0)
             self.piece_names[names] = name
             styles[name] = Style(
-                color=fg.rich_color, bgcolor=bg.rich_color, underline=len(names) > 1
+                color=fg.rich_color,
+                bgcolor=bg.rich_color,
+                underline=len(names) > 1 or names == {UNCODED},
             )
+        match = self._match_color()
+        styles[MATCH] = Style(color=Color(0, 0, 0).rich_color, bgcolor=match.rich_color, bold=True)
         self.piece_styles = styles
         self.register_theme(TextAreaTheme(name=THEME_NAME, syntax_styles=styles))
         self.theme = THEME_NAME
@@ -293,4 +339,10 @@ class TranscriptArea(TextArea):
             if name is None:
                 continue
             for row, entry in line_highlights(index, piece.start, piece.end, name):
+                highlights[row].append(entry)
+        mask = self._mask
+        for start, end in self.matches:
+            if mask is not None and start < mask[1] and mask[0] < end:
+                continue  # the current match is selected: the selection shows it
+            for row, entry in line_highlights(index, start, end, MATCH):
                 highlights[row].append(entry)

@@ -1,0 +1,805 @@
+"""The coding screen, driven with Pilot: whole coding sessions on the demo project and on a
+real transcript of the dev corpus, the painted spans against the stored offsets, and each key.
+
+Every step is checked in the database through the core (``coding.segment_view``,
+``coding.memos_of``, ``coding.find_place``, the table dump of ``conftest``), not on the
+screen only. Expected values (the span of a sentence, the next segment's start) are computed
+here from the stored rows, not taken from the screen.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.color import Color as RichColor
+from sqlmodel import select
+from textual.message import Message
+from textual.notifications import Notification, Notify
+from textual.pilot import Pilot
+from textual.widgets import Footer, Input, TextArea
+from textual.widgets.text_area import Selection
+
+from tests.conftest import CORPUS, dump, needs_corpus
+from workbench import coders, coding, db, importer, settings
+from workbench.demo import build_demo
+from workbench.errors import InvalidValue
+from workbench.models import Document, Memo, Segment, Sentence, Turn
+from workbench.tui import WorkbenchApp
+from workbench.tui.coding import CodingScreen, SuggestionPanel
+from workbench.tui.dialogs import (
+    CodePicker,
+    ConfirmDialog,
+    FuzzyPicker,
+    KindPicker,
+    MemoDialog,
+    PlacePicker,
+)
+from workbench.tui.transcript import UNCODED, TranscriptArea
+
+SIZE = (120, 40)
+CORPUS_FILE = CORPUS / "P01_male_24_Newham.txt"
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo project, built once for this module."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the demo for one test; the TUI codes as "tester"."""
+    monkeypatch.setenv("WORKBENCH_CODER", "tester")
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def corpus_path(project: db.Project, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped codebook's project with one real interview of the dev corpus."""
+    monkeypatch.setenv("WORKBENCH_CODER", "tester")
+    importer.import_files(project, [CORPUS_FILE], language="en", coder="tester")
+    assert project.path is not None
+    path = project.path
+    project.dispose()
+    return path
+
+
+HARD_TEXT = (
+    "Interviewer: Where do you go in the évening?\n"
+    "Respondent: To the café — “De Klup” on the corner.\n"
+    "Interviewer: And is it welcoming?\n"
+    "Respondent: Yes — the host, Zoë, knows everyone’s name.\n"
+    "Interviewer: Thank you.\n"
+    "Respondent: It’s my “second home”, really.\n"
+)
+
+
+@pytest.fixture
+def hard_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project with one short transcript full of non-ASCII text, and three codes."""
+    monkeypatch.setenv("WORKBENCH_CODER", "tester")
+    source = tmp_path / "hard.txt"
+    source.write_text(HARD_TEXT, encoding="utf-8")
+    path = tmp_path / "hard.db"
+    project = db.create_project(path)
+    try:
+        with project.transaction("init", record=False) as session:
+            settings.put(session, "language", "en")
+        importer.import_files(project, [source], language="en", coder="tester")
+        with project.transaction("codes", coder="tester") as session:
+            for name, color in (("place use", "#5dade2"), ("welcome", "#e6a23c")):
+                coding.add_code(session, name, color=color)
+    finally:
+        project.dispose()
+    return path
+
+
+def read(path: Path) -> db.Project:
+    """Open a project for checking (the caller disposes of it)."""
+    return db.open_project(path)
+
+
+def view_of(path: Path, document: str, start: int, end: int) -> coding.SegmentView | None:
+    """The segment over exactly ``start``..``end``, as the core reports it, or None."""
+    project = read(path)
+    try:
+        with project.session() as session:
+            doc = coding.find_document(session, document)
+            segment_id = session.exec(
+                select(Segment.id).where(
+                    Segment.document_id == doc.id, Segment.start == start, Segment.end == end
+                )
+            ).first()
+            return None if segment_id is None else coding.segment_view(session, segment_id)
+    finally:
+        project.dispose()
+
+
+def segment_memos(path: Path, segment_id: int) -> list[str]:
+    """The texts of the memos on a segment, through the core."""
+    project = read(path)
+    try:
+        with project.session() as session:
+            return [memo.text for memo in coding.memos_of(session, segment_id=segment_id)]
+    finally:
+        project.dispose()
+
+
+def state(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the project but the change log."""
+    project = read(path)
+    try:
+        return dump(project)
+    finally:
+        project.dispose()
+
+
+def free_sentence(
+    path: Path, document: str, *, shortest: int = 15, longest: int = 70
+) -> tuple[int, int]:
+    """A stored sentence of ``document`` on one line that no segment touches."""
+    project = read(path)
+    try:
+        with project.session() as session:
+            doc = coding.find_document(session, document)
+            spans = session.exec(
+                select(Segment.start, Segment.end).where(Segment.document_id == doc.id)
+            ).all()
+            for start, end in session.exec(
+                select(Sentence.start, Sentence.end)
+                .where(Sentence.document_id == doc.id)
+                .order_by(Sentence.start)
+            ):
+                text = doc.text[start:end]
+                if (
+                    shortest <= len(text) <= longest
+                    and "\n" not in text
+                    and text == text.strip()
+                    and not any(s < end and start < e for s, e in spans)
+                ):
+                    return start, end
+    finally:
+        project.dispose()
+    raise AssertionError(f"no free sentence in {document}")
+
+
+# --- driving the app -----------------------------------------------------------------------
+
+
+async def settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:
+    """Wait until every worker is done, the write queue is empty and messages are handled."""
+    for _ in range(100):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.busy and not any(w.is_running for w in app.workers):
+            return
+    raise AssertionError("the app did not settle")
+
+
+async def open_coding(app: WorkbenchApp, pilot: Pilot[None], name: str) -> TranscriptArea:
+    """Open ``name`` in the coding screen and wait until it is shown."""
+    await settle(app, pilot)
+    app.open_document(name)
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, CodingScreen)
+    assert screen.document is not None and screen.document.name == name
+    return screen.query_one(TranscriptArea)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type ``text`` key by key."""
+    await pilot.press(*["space" if char == " " else char for char in text])
+
+
+async def select_with_keys(
+    pilot: Pilot[None], transcript: TranscriptArea, start: int, end: int
+) -> None:
+    """Put the cursor at ``start`` and select up to ``end`` with shift+right."""
+    transcript.move_cursor(transcript.location_of(start))
+    await pilot.pause()
+    await pilot.press(*["shift+right"] * (end - start))
+    assert transcript.selected_span == (start, end)
+
+
+def notes_hook(notes: list[Notification]):  # type: ignore[no-untyped-def]
+    """A message hook that collects notifications."""
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Notify):
+            notes.append(message.notification)
+
+    return hook
+
+
+# --- a whole coding session ----------------------------------------------------------------
+
+
+async def coding_session(path: Path, document: str) -> None:
+    """Select, code with a new and an existing code, link a new place, memo, remove a code,
+    undo, redo, next segment: each step checked in the database."""
+    start, end = free_sentence(path, document)
+    app = WorkbenchApp(path)
+    notes: list[Notification] = []
+    async with app.run_test(size=SIZE, message_hook=notes_hook(notes)) as pilot:
+        transcript = await open_coding(app, pilot, document)
+        await select_with_keys(pilot, transcript, start, end)
+
+        # c + a new name: the code is created and applied in one change.
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodePicker)
+        await type_text(pilot, "tui new code")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodingScreen)
+        view = view_of(path, document, start, end)
+        assert view is not None and view.codes == ["tui new code"]
+        project = read(path)
+        try:
+            with project.session() as session:
+                code = coding.find_code(session, "tui new code")
+                assert coding.code_tree(session)[-1]["name"] == code.name
+        finally:
+            project.dispose()
+        # The selection stays, so the next keys work on the same passage.
+        assert transcript.selected_span == (start, end)
+        assert "tui new code" in transcript.codes_at(start)
+
+        # c + an existing code.
+        await pilot.press("c")
+        await settle(app, pilot)
+        await type_text(pilot, "welcome")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = view_of(path, document, start, end)
+        assert view is not None and view.codes == ["tui new code", "welcome"]
+
+        # p + a new place: its kind is asked ("other" offered first), then it is linked.
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PlacePicker)
+        await type_text(pilot, "Tui Corner Shop")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, KindPicker)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = view_of(path, document, start, end)
+        assert view is not None and view.places == ["Tui Corner Shop"]
+        project = read(path)
+        try:
+            with project.session() as session:
+                place = coding.find_place(session, "Tui Corner Shop")
+                assert (place.kind, place.status) == ("other", "existing")
+        finally:
+            project.dispose()
+
+        # m: a memo on the segment.
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MemoDialog)
+        await type_text(pilot, "first reading")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert segment_memos(path, view.segment) == ["first reading"]
+        assert transcript.selected_span == (start, end)
+
+        # x: a picker over the codes and places here; take "welcome" off.
+        before_x = state(path)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FuzzyPicker)
+        await type_text(pilot, "welcome")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        after_x = state(path)
+        view = view_of(path, document, start, end)
+        assert view is not None and view.codes == ["tui new code"]
+        assert view.places == ["Tui Corner Shop"]
+        assert "welcome" not in transcript.codes_at(start)
+
+        # ctrl+z: exactly the state before x; ctrl+y: exactly the state after it.
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert state(path) == before_x
+        assert "welcome" in transcript.codes_at(start)
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert state(path) == after_x
+        assert "welcome" not in transcript.codes_at(start)
+
+        # n: the cursor goes to the start of the next segment (computed from the database).
+        here = transcript.cursor_offset
+        project = read(path)
+        try:
+            with project.session() as session:
+                doc = coding.find_document(session, document)
+                starts = session.exec(
+                    select(Segment.start).where(Segment.document_id == doc.id, Segment.start > here)
+                ).all()
+        finally:
+            project.dispose()
+        await pilot.press("n")
+        await pilot.pause()
+        if starts:
+            assert transcript.cursor_offset == min(starts)
+        else:
+            assert transcript.cursor_offset == here
+        assert not [n for n in notes if n.severity == "error"]
+
+
+async def test_a_whole_coding_session_on_the_demo(demo_path: Path) -> None:
+    await coding_session(demo_path, "interview-01-hatert")
+
+
+@needs_corpus
+async def test_a_whole_coding_session_on_a_real_transcript(corpus_path: Path) -> None:
+    await coding_session(corpus_path, CORPUS_FILE.stem)
+
+
+# --- what is painted is what is stored -----------------------------------------------------
+
+
+def painted(transcript: TranscriptArea, text: str) -> dict[int, tuple[str, frozenset[str]]]:
+    """Render every line; for each character offset, the character drawn and the set of codes
+    whose colour it is painted in (by the background colour of the cell)."""
+    assert transcript.scroll_offset.y == 0
+    assert transcript.wrapped_document.height == transcript.document.line_count, "no wrap"
+    by_background: dict[RichColor | None, frozenset[str]] = {}
+    for names, name in transcript.piece_names.items():
+        background = transcript.piece_styles[name].bgcolor
+        assert background not in by_background, "two code sets share a colour"
+        by_background[background] = names
+    offsets: dict[int, tuple[str, frozenset[str]]] = {}
+    start = 0
+    for row, line in enumerate(text.split("\n")[:-1]):
+        strip = transcript.render_line(row)
+        cells = [(char, segment.style) for segment in list(strip) for char in segment.text][
+            transcript.gutter_width :
+        ]
+        drawn = "".join(char for char, _ in cells[: len(line)])
+        assert drawn == line, f"line {row + 1} is drawn as {drawn!r}"
+        for column, (char, style) in enumerate(cells[: len(line)]):
+            background = style.bgcolor if style else None
+            offsets[start + column] = (char, by_background.get(background, frozenset()))
+        start += len(line) + 1
+    return offsets
+
+
+async def test_spans_coded_with_keys_are_painted_at_their_stored_offsets(hard_path: Path) -> None:
+    """Code overlapping spans over é, —, curly quotes through the keys, link a place to a third
+    span, then read the colours back from the rendered lines: each code's characters are
+    exactly ``text[start:end]`` of its stored segments (character offsets, not bytes)."""
+    text = HARD_TEXT
+    span_a = (text.index("café"), text.index("welcoming?") + len("welcoming?"))
+    span_b = (text.index("“De Klup”"), text.index("Zoë") + len("Zoë"))
+    span_c = (text.index("“second home”"), text.index("“second home”") + len("“second home”"))
+    app = WorkbenchApp(hard_path)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await open_coding(app, pilot, "hard")
+        for span, code in ((span_a, "place use"), (span_b, "welcome")):
+            transcript.selection = Selection(
+                transcript.location_of(span[0]), transcript.location_of(span[1])
+            )
+            await pilot.press("c")
+            await settle(app, pilot)
+            await type_text(pilot, code)
+            await pilot.press("enter")
+            await settle(app, pilot)
+        await select_with_keys(pilot, transcript, *span_c)
+        await pilot.press("p")
+        await settle(app, pilot)
+        await type_text(pilot, "Home")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the kind
+        await settle(app, pilot)
+        transcript.move_cursor((0, 0))
+        await pilot.pause()
+
+        project = read(hard_path)
+        try:
+            with project.session() as session:
+                stored = {
+                    (s.start, s.end): coding.segment_view(session, s.id)  # type: ignore[arg-type]
+                    for s in session.exec(select(Segment))
+                }
+        finally:
+            project.dispose()
+        assert set(stored) == {span_a, span_b, span_c}
+        assert stored[span_c].codes == [] and stored[span_c].places == ["Home"]
+
+        screen = painted(transcript, text)
+        expected: dict[str, set[int]] = {}
+        for (start, end), view in stored.items():
+            for name in view.codes or [UNCODED]:
+                expected.setdefault(name, set()).update(
+                    o for o in range(start, end) if text[o] != "\n"
+                )
+        for name, offsets in expected.items():
+            got = {o for o, (_, codes) in screen.items() if name in codes}
+            assert got == offsets, name
+            # Read back line by line, the painted characters are the stored text.
+            runs: list[str] = []
+            for offset in sorted(got):
+                if runs and offset - 1 in got:
+                    runs[-1] += screen[offset][0]
+                else:
+                    runs.append(screen[offset][0])
+            whole = [
+                text[start:end]
+                for (start, end), v in stored.items()
+                if name in (v.codes or [UNCODED])
+            ]
+            assert "\n".join(runs) == "\n".join(whole), name
+        overlap = range(max(span_a[0], span_b[0]), min(span_a[1], span_b[1]))
+        both = {o for o, (_, codes) in screen.items() if codes == {"place use", "welcome"}}
+        assert both == {o for o in overlap if text[o] != "\n"}
+        # The other characters are not painted at all.
+        painted_at = {o for o, (_, codes) in screen.items() if codes}
+        assert painted_at == set().union(*expected.values())
+
+
+# --- the keys one by one -------------------------------------------------------------------
+
+
+async def test_sentence_and_turn_keys_select_the_stored_units(demo_path: Path) -> None:
+    document = "interview-01-hatert"
+    project = read(demo_path)
+    try:
+        with project.session() as session:
+            doc = coding.find_document(session, document)
+            text = doc.text
+            sentences = session.exec(
+                select(Sentence.start, Sentence.end)
+                .where(Sentence.document_id == doc.id)
+                .order_by(Sentence.start)
+            ).all()
+            turns = session.exec(
+                select(Turn.text_start, Turn.end)
+                .where(Turn.document_id == doc.id)
+                .order_by(Turn.start)
+            ).all()
+    finally:
+        project.dispose()
+    # The first turn with three sentences or more, and the turn after it.
+    number = next(
+        i
+        for i, (turn_start, turn_end) in enumerate(turns[:-1])
+        if sum(turn_start <= s < turn_end for s, _ in sentences) >= 3
+    )
+    turn_start, turn_end = turns[number]
+    inside = [(s, e) for s, e in sentences if turn_start <= s < turn_end]
+
+    def strip(start: int, end: int) -> tuple[int, int]:
+        piece = text[start:end]
+        return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
+
+    app = WorkbenchApp(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await open_coding(app, pilot, document)
+        middle = (inside[1][0] + inside[1][1]) // 2
+        transcript.move_cursor(transcript.location_of(middle))
+        await pilot.press("full_stop")
+        assert transcript.selected_span == strip(*inside[1])
+        await pilot.press("full_stop")  # again: the next sentence is added
+        assert transcript.selected_span == (strip(*inside[1])[0], strip(*inside[2])[1])
+        await pilot.press("right")  # drop the selection
+        transcript.move_cursor(transcript.location_of(middle))
+        await pilot.press("t")
+        assert transcript.selected_span == strip(turn_start, turn_end)
+        await pilot.press("t")  # again: up to the end of the next turn
+        both = (strip(turn_start, turn_end)[0], strip(*turns[number + 1])[1])
+        assert transcript.selected_span == both
+        assert transcript.selected_text == text[both[0] : both[1]]
+
+
+async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
+    hard_path: Path,
+) -> None:
+    """c adds a code to the segment under the cursor; with two overlapping segments there a
+    picker asks which; x with one code asks to confirm; m edits and deletes a memo."""
+    text = HARD_TEXT
+    span_a = (text.index("café"), text.index("welcoming?") + len("welcoming?"))
+    span_b = (text.index("“De Klup”"), text.index("Zoë") + len("Zoë"))
+    project = db.open_project(hard_path)
+    try:
+        for span, code in ((span_a, "place use"), (span_b, "welcome")):
+            with project.transaction("code", coder="tester") as session:
+                coder_id = coders.ensure(session, "tester").id
+                assert coder_id is not None
+                coding.code_span(session, "hard", *span, [code], coder_id=coder_id)
+    finally:
+        project.dispose()
+    notes: list[Notification] = []
+    app = WorkbenchApp(hard_path)
+    async with app.run_test(size=SIZE, message_hook=notes_hook(notes)) as pilot:
+        transcript = await open_coding(app, pilot, "hard")
+
+        # Only segment A under the cursor: c codes it, no question asked.
+        transcript.move_cursor(transcript.location_of(span_a[0] + 1))
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodePicker)
+        await type_text(pilot, "welcome")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = view_of(hard_path, "hard", *span_a)
+        assert view is not None and view.codes == ["place use", "welcome"]
+
+        # Both segments under the cursor: which one?
+        transcript.move_cursor(transcript.location_of(span_b[0] + 1))
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FuzzyPicker) and not isinstance(app.screen, CodePicker)
+        choices = [choice.key for choice in app.screen.choices]
+        segment_b = view_of(hard_path, "hard", *span_b)
+        assert segment_b is not None
+        assert sorted(choices) == sorted([str(view.segment), str(segment_b.segment)])
+        await pilot.press(*["down"] * choices.index(str(segment_b.segment)))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MemoDialog)
+        await type_text(pilot, "why here")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert segment_memos(hard_path, segment_b.segment) == ["why here"]
+
+        # Past segment A's end only segment B lies under the cursor: m edits its memo.
+        transcript.move_cursor(transcript.location_of(span_a[1] + 2))
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MemoDialog)
+        memo_area = app.screen.query_one(TextArea)
+        assert memo_area.text == "why here"
+        await pilot.press("space", "n", "o", "w")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert segment_memos(hard_path, segment_b.segment) == ["why here now"]
+        await pilot.press("m")
+        await settle(app, pilot)
+        app.screen.query_one(TextArea).text = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert segment_memos(hard_path, segment_b.segment) == []
+
+        # x with one code here: a question; "n" leaves everything, "y" removes the code.
+        before = state(hard_path)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert state(hard_path) == before
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert view_of(hard_path, "hard", *span_b) is None  # no code, place or memo left
+
+        # Nothing under the cursor and nothing selected: a warning, no dialog.
+        transcript.move_cursor((0, 0))
+        for key in ("c", "p", "m", "x"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen), key
+        assert sum(n.severity == "warning" for n in notes) >= 4
+        assert not [n for n in notes if n.severity == "error"]
+
+
+async def test_cancelled_dialogs_write_nothing(demo_path: Path) -> None:
+    document = "interview-03-bemmel"
+    start, end = free_sentence(demo_path, document)
+    before = state(demo_path)
+    app = WorkbenchApp(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await open_coding(app, pilot, document)
+        await select_with_keys(pilot, transcript, start, end)
+        for key, dialog in (("c", CodePicker), ("p", PlacePicker), ("m", MemoDialog)):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert isinstance(app.screen, dialog)
+            await type_text(pilot, "abc")
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen)
+        # A new place whose kind is not chosen is not created.
+        await pilot.press("p")
+        await settle(app, pilot)
+        await type_text(pilot, "Nowhere")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, KindPicker)
+        await pilot.press("escape")
+        await settle(app, pilot)
+    assert state(demo_path) == before
+
+
+async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: Path) -> None:
+    app = WorkbenchApp(hard_path)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await open_coding(app, pilot, "hard")
+        await select_with_keys(pilot, transcript, 0, 5)
+        await pilot.press("c")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, CodePicker)
+
+        def offered() -> list[str | None]:
+            options = picker.query_one("#picker-options")
+            return [options.get_option_at_index(i).id for i in range(options.option_count)]  # type: ignore[attr-defined]
+
+        assert offered() == ["place use", "welcome"]  # the tree, no "create" yet
+        await type_text(pilot, "WELCOME")  # an existing name in other case: no "create"
+        assert offered() == ["welcome"]
+        picker.query_one(Input).value = "wel"
+        await pilot.pause()
+        assert offered()[0] == "welcome" and offered()[-1] == "\x00create"
+        picker.query_one(Input).value = "zzz"
+        await pilot.pause()
+        assert offered() == ["\x00create"]
+        await pilot.press("escape")
+
+
+async def test_search_marks_the_matches_and_enter_walks_through_them(demo_path: Path) -> None:
+    search = pytest.importorskip("workbench.search", reason="the core's search is not there yet")
+    document = "interview-01-hatert"
+    word = "koffie"
+    project = read(demo_path)
+    try:
+        with project.session() as session:
+            text = coding.find_document(session, document).text
+            core_hits = search.search(session, word, lemma=False, documents=[document])
+    finally:
+        project.dispose()
+    # Independently: where the word occurs in the text, case-insensitively.
+    found = []
+    lowered = text.lower()
+    at = lowered.find(word)
+    while at != -1:
+        found.append(at)
+        at = lowered.find(word, at + 1)
+    assert found, "the demo interview mentions koffie"
+    app = WorkbenchApp(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await open_coding(app, pilot, document)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        transcript.move_cursor((0, 0))
+        await pilot.press("slash")
+        await type_text(pilot, word)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        matches = screen.matches
+        assert matches == tuple(sorted({(h.start, h.end) for h in core_hits}))
+        assert {start for start, _ in matches} <= set(found) | {
+            s for s, e in matches if word in text[s:e].lower()
+        }
+        assert all(word in text[s:e].lower() for s, e in matches)
+        assert transcript.selected_span == matches[0]
+        assert transcript.matches == matches
+        if len(matches) > 1:
+            await pilot.press("enter")
+            assert transcript.selected_span == matches[1]
+            await pilot.press("up")
+            assert transcript.selected_span == matches[0]
+        await pilot.press("escape")  # closes the search line, not the screen
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert transcript.has_focus and transcript.matches == matches
+
+
+async def test_suggestions_are_accepted_and_rejected_one_by_one(demo_path: Path) -> None:
+    suggest = pytest.importorskip(
+        "workbench.suggest", reason="the core's suggestions are not there yet"
+    )
+    document = "interview-02-lindenholt"
+    project = read(demo_path)
+    try:
+        with project.session() as session:
+            offered = suggest.suggest(session, document=document)
+    finally:
+        project.dispose()
+    if len(offered) < 2:
+        pytest.skip("the core suggests fewer than two things for this interview")
+    app = WorkbenchApp(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await open_coding(app, pilot, document)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        await pilot.press("s")
+        await settle(app, pilot)
+        panel = screen.query_one(SuggestionPanel)
+        assert panel.display and panel.has_focus
+        first, second = screen.suggestions[0], screen.suggestions[1]
+        assert transcript.selected_span == (first.start, first.end)
+        await pilot.press("r")  # reject: nothing written, the next one shown
+        await settle(app, pilot)
+        assert transcript.selected_span == (second.start, second.end)
+        await pilot.press("a")  # accept: written through the core
+        await settle(app, pilot)
+        view = view_of(demo_path, document, second.start, second.end)
+        assert view is not None
+        assert second.target in (view.codes if second.kind == "code" else view.places)
+        assert first.id not in {s.id for s in screen.suggestions}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not panel.display and isinstance(app.screen, CodingScreen)
+
+
+async def test_every_key_has_an_id_and_a_tooltip_and_help_lists_them(hard_path: Path) -> None:
+    for binding in CodingScreen.BINDINGS:
+        assert binding.id and binding.id.startswith("coding."), binding  # type: ignore[union-attr]
+        assert binding.tooltip, binding  # type: ignore[union-attr]
+    app = WorkbenchApp(hard_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_coding(app, pilot, "hard")
+        # At 80 columns the footer still shows the help key, inside the screen.
+        footer = app.screen.query_one(Footer)
+        keys = {key.key: key for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
+        assert "question_mark" in keys
+        assert keys["question_mark"].region.right <= 80
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = " ".join(str(label.render()) for label in app.screen.query(".help-text"))
+        for words in (
+            "Code the selected text",
+            "place",
+            "memo",
+            "Remove a code",
+            "sentence",
+            "turn",
+            "Search this document",
+            "suggestions",
+            "next segment",
+            "Undo",
+        ):
+            assert words in shown, words
+
+
+# --- the core functions added for the memo dialog ------------------------------------------
+
+
+def test_update_and_delete_memo_are_undoable(hard_path: Path) -> None:
+    from workbench import changelog
+
+    project = db.open_project(hard_path)
+    try:
+        with project.transaction("code", coder="tester") as session:
+            coder_id = coders.ensure(session, "tester").id
+            assert coder_id is not None
+            view = coding.code_span(session, "hard", 0, 11, ["welcome"], coder_id=coder_id)
+            memo_id = coding.add_memo(
+                session, "segment", str(view.segment), "one", coder_id=coder_id
+            ).id
+        with project.transaction("memo", coder="tester") as session:
+            coding.update_memo(session, memo_id, "  two  ")  # type: ignore[arg-type]
+        with project.session() as session:
+            assert session.get(Memo, memo_id).text == "two"  # type: ignore[union-attr]
+        with project.session() as session, pytest.raises(InvalidValue):
+            coding.update_memo(session, memo_id, "   ")  # type: ignore[arg-type]
+        with project.transaction("memo", coder="tester") as session:
+            coding.delete_memo(session, memo_id)  # type: ignore[arg-type]
+        with project.session() as session:
+            assert session.get(Memo, memo_id) is None
+            assert session.get(Segment, view.segment) is not None  # still coded
+        with project.transaction("undo", record=False) as session:
+            changelog.undo(session)
+        with project.session() as session:
+            assert session.get(Memo, memo_id).text == "two"  # type: ignore[union-attr]
+        with project.transaction("undo", record=False) as session:
+            changelog.undo(session)
+        with project.session() as session:
+            assert session.get(Memo, memo_id).text == "one"  # type: ignore[union-attr]
+            assert session.exec(select(Document.name)).all() == ["hard"]
+    finally:
+        project.dispose()

@@ -1,0 +1,730 @@
+"""Co-occurrence of codes and code × place / code × attribute matrices, counted in SQL.
+
+These numbers get published, so their meaning is fixed here exactly as DESIGN.md ("The
+meaning of the numbers") states it, with every edge case decided and written down.
+
+**Segments coded A.** A segment is *coded A* when it carries a coding with code A (with
+``rollup``: with A or any descendant of A). It counts once however many codings give it A: two
+coders applying A, or two descendants of A under ``rollup``, still make one segment coded A.
+
+**Filters** (:class:`Filters`) apply before anything is counted:
+
+- ``coder``: only that coder's codings count. A segment coded A by another coder only is not
+  coded A. The coder of a place link does not matter (links are not codings).
+- ``documents``, ``cases``, ``attrs`` select documents; only segments (and units) of the
+  selected documents count. Several documents: any of them; several cases: documents of any
+  of them; several attributes: a document must satisfy every one (a document satisfies
+  ``KEY=VALUE`` when one of its cases has that value). Different kinds of filter combine
+  with *and*. Attribute values are compared in their canonical stored form
+  (:func:`workbench.cases.canonical` for the attribute's type: ``age=042`` matches 42).
+
+**Co-occurrence** (:func:`cooccur`), by ``scope``:
+
+- ``overlap``: n(A,B) counts the distinct *ordered* pairs (s, t), s a segment coded A and t a
+  segment coded B, in the same document, sharing at least one character
+  (``s.start < t.end and t.start < s.end``). A segment carrying both A and B is the pair
+  (s, s) and counts once. When s and t *both* carry A and B and overlap, (s, t) and (t, s)
+  are two different pairs and both count. n(A) is the number of segments coded A.
+- ``turn``, ``sentence``, ``paragraph``: n(A,B) is the number of such units that share a
+  character with a segment coded A and with a segment coded B (possibly the same segment);
+  n(A) the number of units that share a character with a segment coded A.
+- ``document``: n(A,B) is the number of documents with a segment coded A and a segment coded
+  B; n(A) the number of documents with a segment coded A.
+- c(A,B) = n(A,B) / (n(A) + n(B) − n(A,B)). For the unit scopes and ``document`` it lies in
+  (0, 1]. For ``overlap`` a segment can overlap several others, so n(A,B) can exceed n(A) and
+  n(B): c can then exceed 1 (:attr:`Pair.marked`), and when n(A,B) ≥ n(A) + n(B) the
+  denominator is zero or negative and c is undefined: it is ``None`` (JSON ``null``), also
+  marked. Nothing is rounded in the core.
+
+**What is listed.** ``codes`` lists every code of the project (or the ``codes`` asked for),
+by name, *including* codes with n = 0, so that a table of the result has a row for every
+code. ``pairs`` holds only pairs with n(A,B) > 0, a < b by name, sorted by (a, b). The
+diagonal (a == b) is never a pair; its natural value is n(A) (see :func:`cooccur_segments`).
+
+**Rollup.** With ``rollup`` a segment coded with a descendant of A is coded A (once). A code
+then co-occurs with each of its ancestors wherever it occurs: with ``overlap`` the pair
+(ancestor, descendant) counts the pair (s, s) for every segment coded the descendant.
+
+**Matrices** (:func:`matrix`): rows are the codes by name, columns the places by name
+(``cols="place"``), or the values of attribute KEY (``cols="attr:KEY"``) that cases have,
+ordered by the attribute's type (numbers numerically, dates by date, text by text). Every
+code and every column is listed, also when all its cells are 0.
+
+- place cell = number of segments coded the row code and linked to the column place;
+- attribute cell = number of segments coded the row code in documents of cases with that
+  value. A document in two cases with different values counts in both columns; segments of
+  documents with no value for KEY are in no column.
+- Totals count *distinct segments*, not cells: a row total is the number of segments coded
+  the row code and linked to any place (in a document with any value); a column total the
+  number of segments in the column coded any code; ``total`` the number of segments coded
+  any code and in any column. A segment linked to two places is one segment in its row total
+  but adds 1 to two cells, so a total can be less than the sum of its cells.
+
+Everything is computed with set-based SQLAlchemy queries (no query per code pair, no Python
+loop over segments); overlap and intersection joins are range scans on the
+``(document_id, start)`` indexes of the segment and unit tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from workbench import cases as cases_module
+from workbench.coding import _did_you_mean, find_code, find_document
+from workbench.errors import InvalidValue, NotFound
+from workbench.models import (
+    CaseValue,
+    Code,
+    Coder,
+    Coding,
+    Document,
+    DocumentCase,
+    Paragraph,
+    Place,
+    Segment,
+    SegmentPlace,
+    Sentence,
+    Turn,
+    Variable,
+)
+
+#: The co-occurrence scopes, as the command line spells them.
+SCOPES: tuple[str, ...] = ("overlap", "turn", "sentence", "paragraph", "document")
+
+_UNIT_TABLES: dict[str, sa.Table] = {
+    "turn": Turn.__table__,  # type: ignore[attr-defined]
+    "sentence": Sentence.__table__,  # type: ignore[attr-defined]
+    "paragraph": Paragraph.__table__,  # type: ignore[attr-defined]
+}
+
+_SEGMENT: sa.Table = Segment.__table__  # type: ignore[attr-defined]
+_CODING: sa.Table = Coding.__table__  # type: ignore[attr-defined]
+_CODE: sa.Table = Code.__table__  # type: ignore[attr-defined]
+_LINK: sa.Table = SegmentPlace.__table__  # type: ignore[attr-defined]
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    """What to count: applied before counting (see the module docstring for the rules)."""
+
+    coder: str | None = None
+    """Only codings by this coder count (None: every coder's)."""
+    documents: list[str] = field(default_factory=list)
+    """Document names; empty means all documents."""
+    cases: list[str] = field(default_factory=list)
+    """Case names: only documents of these cases (any of them)."""
+    attrs: list[tuple[str, str]] = field(default_factory=list)
+    """``(KEY, VALUE)``: only documents of cases whose attribute KEY has VALUE; all must hold."""
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.coder or self.documents or self.cases or self.attrs)
+
+
+def parse_attr_filter(item: str) -> tuple[str, str]:
+    """``KEY=VALUE`` (as given to ``--attr``) into ``(KEY, VALUE)``."""
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise InvalidValue(f"attribute filter {item!r} must look like KEY=VALUE")
+    return key.strip(), value.strip()
+
+
+def _find_variable(session: Session, key: str) -> Variable:
+    variable = session.exec(select(Variable).where(Variable.name == key)).first()
+    if variable is None:
+        known = list(session.exec(select(Variable.name)))
+        raise NotFound(f"no case attribute called {key!r}{_did_you_mean(key, known)}")
+    return variable
+
+
+def _find_coder(session: Session, name: str) -> int:
+    coder_id = session.exec(select(Coder.id).where(Coder.name == name)).first()
+    if coder_id is None:
+        known = list(session.exec(select(Coder.name)))
+        raise NotFound(f"no coder called {name!r}{_did_you_mean(name, known)}")
+    return coder_id
+
+
+@dataclass
+class _Resolved:
+    """Filters resolved to ids and SQL conditions."""
+
+    coder_id: int | None
+    documents: Any | None  # a SELECT of document ids, or None for all documents
+
+
+def _resolve(session: Session, filters: Filters | None) -> _Resolved:
+    """Check every name in ``filters`` (NotFound / InvalidValue) and build the SQL."""
+    filters = filters or Filters()
+    coder_id = _find_coder(session, filters.coder) if filters.coder else None
+    conditions: list[Any] = []
+    if filters.documents:
+        ids = [find_document(session, name).id for name in filters.documents]
+        conditions.append(Document.id.in_(ids))  # type: ignore[union-attr]
+    if filters.cases:
+        case_ids = [cases_module.find_case(session, name).id for name in filters.cases]
+        conditions.append(
+            Document.id.in_(  # type: ignore[union-attr]
+                select(DocumentCase.document_id).where(DocumentCase.case_id.in_(case_ids))  # type: ignore[attr-defined]
+            )
+        )
+    for key, value in filters.attrs:
+        variable = _find_variable(session, key)
+        try:
+            wanted = cases_module.canonical(variable.type, value)
+        except InvalidValue as exc:
+            raise InvalidValue(f"attribute filter {key}={value}: {exc}") from None
+        conditions.append(
+            Document.id.in_(  # type: ignore[union-attr]
+                select(DocumentCase.document_id)
+                .join(CaseValue, CaseValue.case_id == DocumentCase.case_id)
+                .where(CaseValue.variable_id == variable.id, CaseValue.value == wanted)
+            )
+        )
+    documents = select(Document.id).where(*conditions) if conditions else None
+    return _Resolved(coder_id=coder_id, documents=documents)
+
+
+# --- the coded-segment relation ------------------------------------------------------------
+
+
+def _code_closure() -> Any:
+    """A recursive CTE ``(code_id, target_id)``: each code with itself and every ancestor."""
+    base = sa.select(_CODE.c.id.label("code_id"), _CODE.c.id.label("target_id"))
+    tree = base.cte("code_tree", recursive=True)
+    parent = _CODE.alias("parent_code")
+    step = sa.select(tree.c.code_id, parent.c.parent_id).join(
+        parent, parent.c.id == tree.c.target_id
+    )
+    step = step.where(parent.c.parent_id.is_not(None))
+    return tree.union(step)  # UNION, not UNION ALL: ends even on a (forbidden) cycle
+
+
+def _coded(resolved: _Resolved, *, rollup: bool, code_ids: Sequence[int] | None) -> Any:
+    """The CTE ``coded(seg, doc, start, end, code)``: one row per segment coded a code.
+
+    Distinct per (segment, code): several codings (coders, descendants) count once.
+    """
+    coding = _CODING
+    segment = _SEGMENT
+    joined = coding.join(segment, segment.c.id == coding.c.segment_id)
+    if rollup:
+        tree = _code_closure()
+        joined = joined.join(tree, tree.c.code_id == coding.c.code_id)
+        code_col = tree.c.target_id
+    else:
+        code_col = coding.c.code_id
+    query = (
+        sa.select(
+            segment.c.id.label("seg"),
+            segment.c.document_id.label("doc"),
+            segment.c.start.label("start"),
+            segment.c.end.label("end"),
+            code_col.label("code"),
+        )
+        .select_from(joined)
+        .distinct()
+    )
+    if resolved.coder_id is not None:
+        query = query.where(coding.c.coder_id == resolved.coder_id)
+    if resolved.documents is not None:
+        query = query.where(segment.c.document_id.in_(resolved.documents))
+    if code_ids is not None:
+        query = query.where(code_col.in_(list(code_ids)))
+    return query.cte("coded")
+
+
+def _code_rows(session: Session, codes: list[str] | None) -> list[tuple[int, str]]:
+    """``(id, name)`` of the codes to report, by name (all codes when ``codes`` is None)."""
+    if codes is None:
+        rows = session.execute(sa.select(_CODE.c.id, _CODE.c.name).order_by(_CODE.c.name)).all()
+        return [(row[0], row[1]) for row in rows]
+    found: dict[int, str] = {}
+    for name in codes:
+        code = find_code(session, name)
+        found[code.id] = code.name  # type: ignore[index]
+    return sorted(found.items(), key=lambda item: item[1])
+
+
+# --- co-occurrence ---------------------------------------------------------------------------
+
+
+@dataclass
+class CodeCount:
+    """n(A) of one code in a co-occurrence."""
+
+    code: str
+    """The code name."""
+    n: int
+    """Segments (overlap), units (turn, sentence, paragraph) or documents coded A."""
+
+
+@dataclass
+class Pair:
+    """One pair of codes that co-occur (n > 0), ``a < b`` by name."""
+
+    a: str
+    """The first code name (the smaller by name)."""
+    b: str
+    """The second code name."""
+    n: int
+    """n(A,B) in the scope's unit of counting (see the module docstring)."""
+    c: float | None
+    """The c-coefficient n(A,B) / (n(A) + n(B) − n(A,B)); None when that is undefined."""
+
+    @property
+    def marked(self) -> bool:
+        """True when c exceeds 1 or is undefined (only possible with ``overlap``)."""
+        return self.c is None or self.c > 1
+
+
+@dataclass
+class Cooccurrence:
+    """The result of :func:`cooccur`."""
+
+    scope: str
+    """The scope counted in: one of :data:`SCOPES`."""
+    codes: list[CodeCount]
+    """Every code asked for, by name, with n(A) (also when 0)."""
+    pairs: list[Pair]
+    """Pairs with n(A,B) > 0, a < b by name, sorted by (a, b)."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The command-line contract's JSON: ``{"scope", "codes", "pairs"}``."""
+        return {
+            "scope": self.scope,
+            "codes": [{"code": c.code, "n": c.n} for c in self.codes],
+            "pairs": [{"a": p.a, "b": p.b, "n": p.n, "c": p.c} for p in self.pairs],
+        }
+
+    def n(self, a: str, b: str | None = None) -> int:
+        """n(A) (``b`` None or equal to ``a``), else n(A,B); 0 for codes not counted."""
+        if b is None or a == b:
+            return next((c.n for c in self.codes if c.code == a), 0)
+        lo, hi = sorted((a, b))
+        return next((p.n for p in self.pairs if p.a == lo and p.b == hi), 0)
+
+    @property
+    def marked(self) -> bool:
+        """True when some pair's c exceeds 1 or is undefined."""
+        return any(p.marked for p in self.pairs)
+
+
+def c_coefficient(n_a: int, n_b: int, n_ab: int) -> float | None:
+    """c = n(A,B) / (n(A) + n(B) − n(A,B)), None when the denominator is not positive."""
+    denominator = n_a + n_b - n_ab
+    return n_ab / denominator if denominator > 0 else None
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in SCOPES:
+        raise InvalidValue(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+
+
+def _max_unit_length(session: Session, unit: sa.Table, resolved: _Resolved) -> int:
+    """The length of the longest unit (in the filtered documents): bounds the range scans."""
+    query = sa.select(sa.func.max(unit.c.end - unit.c.start))
+    if resolved.documents is not None:
+        query = query.where(unit.c.document_id.in_(resolved.documents))
+    return int(session.execute(query).scalar() or 0)
+
+
+def _units_of(coded: Any, unit: sa.Table, longest: int) -> Any:
+    """``(unit, code)`` pairs: units sharing a character with a segment coded the code.
+
+    ``unit.start > coded.start - longest`` follows from the intersection (a unit ends at most
+    ``longest`` after it starts) and lets the index on (document_id, start) scan a range.
+    """
+    return (
+        sa.select(unit.c.id.label("container"), coded.c.code.label("code"))
+        .select_from(coded)
+        .join(
+            unit,
+            sa.and_(
+                unit.c.document_id == coded.c.doc,
+                unit.c.start < coded.c.end,
+                unit.c.start > coded.c.start - longest,
+                unit.c.end > coded.c.start,
+                unit.c.start < unit.c.end,
+            ),
+        )
+        .distinct()
+        .cte("in_unit")
+    )
+
+
+def _containers(session: Session, scope: str, coded: Any, resolved: _Resolved) -> Any:
+    """The CTE ``(container, code)`` for a unit or document scope, distinct."""
+    if scope == "document":
+        return (
+            sa.select(coded.c.doc.label("container"), coded.c.code.label("code"))
+            .distinct()
+            .cte("in_document")
+        )
+    unit = _UNIT_TABLES[scope]
+    return _units_of(coded, unit, _max_unit_length(session, unit, resolved))
+
+
+def _overlap_pair_counts(session: Session, coded: Any) -> list[tuple[int, int, int]]:
+    """``(lo code id, hi code id, n)`` for ``overlap``, in one query.
+
+    Each ordered overlapping pair of segments (s, t) is found once as a row (x, y) with
+    ``y.start`` in ``[x.start, x.end)``: (x, y) = (s, t) when t starts at or after s, else
+    (t, s). A row with codes (p of x, q of y) stands for (s coded p, t coded q) read either
+    way; when x and y start at the same offset both orders are rows of their own, so there
+    only p < q is kept.
+    """
+    x = coded.alias("x")
+    z = coded.alias("z")
+    y = _SEGMENT.alias("y")
+    lo = sa.case((x.c.code < z.c.code, x.c.code), else_=z.c.code)
+    hi = sa.case((x.c.code < z.c.code, z.c.code), else_=x.c.code)
+    query = (
+        sa.select(lo.label("lo"), hi.label("hi"), sa.func.count().label("n"))
+        .select_from(x)
+        .join(
+            y,
+            sa.and_(
+                y.c.document_id == x.c.doc,
+                y.c.start >= x.c.start,
+                y.c.start < x.c.end,
+            ),
+        )
+        .join(z, z.c.seg == y.c.id)
+        .where(
+            sa.or_(
+                x.c.code < z.c.code,
+                sa.and_(x.c.code > z.c.code, y.c.start >= x.c.start),
+            )
+        )
+        .group_by(lo, hi)
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+
+
+def _container_pair_counts(session: Session, container: Any) -> list[tuple[int, int, int]]:
+    """``(lo code id, hi code id, n)``: containers holding both codes."""
+    a = container.alias("a")
+    b = container.alias("b")
+    query = (
+        sa.select(a.c.code, b.c.code, sa.func.count())
+        .select_from(a)
+        .join(b, sa.and_(b.c.container == a.c.container, b.c.code > a.c.code))
+        .group_by(a.c.code, b.c.code)
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+
+
+def cooccur(
+    session: Session,
+    *,
+    scope: str = "overlap",
+    filters: Filters | None = None,
+    rollup: bool = False,
+    codes: list[str] | None = None,
+) -> Cooccurrence:
+    """Co-occurrence of codes in ``scope`` (see the module docstring for what is counted).
+
+    ``codes`` restricts the result to these codes (with ``rollup`` their descendants still
+    count for them). Unknown codes, documents, cases, attributes and coders raise NotFound; a
+    bad scope or attribute value raises InvalidValue.
+    """
+    _check_scope(scope)
+    resolved = _resolve(session, filters)
+    code_rows = _code_rows(session, codes)
+    names = dict(code_rows)
+    coded = _coded(resolved, rollup=rollup, code_ids=None if codes is None else list(names))
+    if scope == "overlap":
+        counts_query = sa.select(coded.c.code, sa.func.count()).group_by(coded.c.code)
+        singles = dict(session.execute(counts_query).all())
+        pair_rows = _overlap_pair_counts(session, coded)
+    else:
+        container = _containers(session, scope, coded, resolved)
+        counts_query = sa.select(container.c.code, sa.func.count()).group_by(container.c.code)
+        singles = dict(session.execute(counts_query).all())
+        pair_rows = _container_pair_counts(session, container)
+    code_counts = [CodeCount(name, int(singles.get(code_id, 0))) for code_id, name in code_rows]
+    pairs: list[Pair] = []
+    for lo, hi, n in pair_rows:
+        if lo not in names or hi not in names or not n:
+            continue
+        a, b = sorted((names[lo], names[hi]))
+        pairs.append(Pair(a, b, int(n), c_coefficient(singles[lo], singles[hi], int(n))))
+    pairs.sort(key=lambda p: (p.a, p.b))
+    return Cooccurrence(scope=scope, codes=code_counts, pairs=pairs)
+
+
+def _ordered_segment_ids(session: Session, ids_query: Any) -> list[int]:
+    """Segment ids of a query, distinct, ordered by document name, start, end, id."""
+    wanted = ids_query.subquery("wanted")
+    query = (
+        sa.select(_SEGMENT.c.id)
+        .join(Document, Document.id == _SEGMENT.c.document_id)  # type: ignore[arg-type]
+        .where(_SEGMENT.c.id.in_(sa.select(wanted.c[0])))
+        .order_by(Document.name, _SEGMENT.c.start, _SEGMENT.c.end, _SEGMENT.c.id)
+    )
+    return [row[0] for row in session.execute(query)]
+
+
+def cooccur_segments(
+    session: Session,
+    a: str,
+    b: str,
+    *,
+    scope: str,
+    filters: Filters | None = None,
+    rollup: bool = False,
+) -> list[int]:
+    """The ids of the segments behind one cell of a co-occurrence, for listing as fragments.
+
+    For ``a == b``: the segments coded A. Otherwise the segments coded A or B that take part
+    in what n(A,B) counts: for ``overlap`` a segment coded A that overlaps a segment coded B
+    (itself included, when it carries both) and vice versa; for a unit scope the segments coded
+    A or B that share a character with a unit counted in n(A,B); for ``document`` the segments
+    coded A or B in documents with both. Ordered by document name, then start.
+    """
+    _check_scope(scope)
+    resolved = _resolve(session, filters)
+    code_a = find_code(session, a).id
+    code_b = find_code(session, b).id
+    coded = _coded(resolved, rollup=rollup, code_ids=sorted({code_a, code_b}))  # type: ignore[type-var]
+    if code_a == code_b:
+        return _ordered_segment_ids(session, sa.select(coded.c.seg))
+    if scope == "overlap":
+        x = coded.alias("x")
+        z = coded.alias("z")
+        query = (
+            sa.select(x.c.seg)
+            .select_from(x)
+            .join(
+                z,
+                sa.and_(
+                    z.c.doc == x.c.doc,
+                    z.c.start < x.c.end,
+                    x.c.start < z.c.end,
+                    z.c.code != x.c.code,
+                ),
+            )
+        )
+        return _ordered_segment_ids(session, query)
+    if scope == "document":
+        both = (
+            sa.select(coded.c.doc)
+            .group_by(coded.c.doc)
+            .having(sa.func.count(sa.distinct(coded.c.code)) == 2)
+        )
+        return _ordered_segment_ids(session, sa.select(coded.c.seg).where(coded.c.doc.in_(both)))
+    unit = _UNIT_TABLES[scope]
+    longest = _max_unit_length(session, unit, resolved)
+    container = _units_of(coded, unit, longest)
+    both_units = (
+        sa.select(container.c.container)
+        .group_by(container.c.container)
+        .having(sa.func.count() == 2)
+    )
+    query = (
+        sa.select(coded.c.seg)
+        .select_from(coded)
+        .join(
+            unit,
+            sa.and_(
+                unit.c.document_id == coded.c.doc,
+                unit.c.start < coded.c.end,
+                unit.c.end > coded.c.start,
+                unit.c.start < unit.c.end,
+            ),
+        )
+        .where(unit.c.id.in_(both_units))
+    )
+    return _ordered_segment_ids(session, query)
+
+
+# --- matrices --------------------------------------------------------------------------------
+
+
+@dataclass
+class Matrix:
+    """The result of :func:`matrix`: code rows × place or attribute-value columns."""
+
+    cols_spec: str
+    """What the columns are: ``place`` or ``attr:KEY``."""
+    rows: list[str]
+    """Code names, by name (every code, also those with no segment)."""
+    cols: list[str]
+    """Place names by name, or the attribute's values in the order of its type."""
+    cells: list[list[int]]
+    """``cells[i][j]``: segments coded ``rows[i]`` in column ``cols[j]``."""
+    row_totals: list[int]
+    """Distinct segments coded the row code in any column (≤ the sum of the row's cells)."""
+    col_totals: list[int]
+    """Distinct segments in the column coded any row code (≤ the sum of the column's cells)."""
+    total: int
+    """Distinct segments coded any row code and in any column."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The contract's ``{"rows", "cols", "cells"}`` plus ``row_totals``, ``col_totals``,
+        ``total``."""
+        return {
+            "rows": self.rows,
+            "cols": self.cols,
+            "cells": self.cells,
+            "row_totals": self.row_totals,
+            "col_totals": self.col_totals,
+            "total": self.total,
+        }
+
+
+def parse_cols(cols: str) -> tuple[str, str | None]:
+    """``place`` → ("place", None); ``attr:KEY`` → ("attr", KEY); anything else: InvalidValue."""
+    text = cols.strip()
+    if text == "place":
+        return "place", None
+    if text.startswith("attr:") and text[5:].strip():
+        return "attr", text[5:].strip()
+    raise InvalidValue(f"columns {cols!r} must be 'place' or 'attr:KEY'")
+
+
+def _value_sort_key(type_name: str, value: str) -> tuple[Any, ...]:
+    """Order attribute values by their type; values that do not parse go last, by text."""
+    try:
+        if type_name == "integer":
+            return (0, int(value), value)
+        if type_name == "float":
+            return (0, float(value), value)
+        if type_name == "date":
+            return (0, dt.date.fromisoformat(value), value)
+        if type_name == "boolean":
+            return (0, value == "true", value)
+    except ValueError:
+        return (1, value, value)
+    return (0, value, value)
+
+
+def _column_relation(
+    session: Session, kind: str, key: str | None
+) -> tuple[list[tuple[Any, str]], Any]:
+    """The columns ``[(column key, label)]`` in order and a SELECT ``(seg, col)`` linking
+    segments to columns."""
+    if kind == "place":
+        places = session.execute(sa.select(Place.id, Place.name).order_by(Place.name)).all()  # type: ignore[call-overload]
+        relation = sa.select(_LINK.c.segment_id.label("seg"), _LINK.c.place_id.label("col"))
+        return [(row[0], row[1]) for row in places], relation
+    variable = _find_variable(session, key or "")
+    values = session.execute(
+        sa.select(CaseValue.value).where(CaseValue.variable_id == variable.id).distinct()
+    ).scalars()
+    ordered = sorted(values, key=lambda v: _value_sort_key(variable.type, v))
+    relation = (
+        sa.select(_SEGMENT.c.id.label("seg"), CaseValue.value.label("col"))  # type: ignore[attr-defined]
+        .select_from(_SEGMENT)
+        .join(DocumentCase, DocumentCase.document_id == _SEGMENT.c.document_id)  # type: ignore[arg-type]
+        .join(CaseValue, CaseValue.case_id == DocumentCase.case_id)  # type: ignore[arg-type]
+        .where(CaseValue.variable_id == variable.id)
+        .distinct()
+    )
+    return [(v, v) for v in ordered], relation
+
+
+def _matrix_parts(
+    session: Session, cols: str, filters: Filters | None, rollup: bool
+) -> tuple[str, str | None, list[tuple[Any, str]], Any, Any]:
+    kind, key = parse_cols(cols)
+    resolved = _resolve(session, filters)
+    columns, relation = _column_relation(session, kind, key)
+    coded = _coded(resolved, rollup=rollup, code_ids=None)
+    linked = relation.cte("in_column")
+    return kind, key, columns, coded, linked
+
+
+def matrix(
+    session: Session, *, cols: str = "place", filters: Filters | None = None, rollup: bool = False
+) -> Matrix:
+    """The code × place (``cols="place"``) or code × attribute (``cols="attr:KEY"``) matrix.
+
+    See the module docstring for what a cell and a total count.
+    """
+    _kind, _key, columns, coded, linked = _matrix_parts(session, cols, filters, rollup)
+    code_rows = _code_rows(session, None)
+    joined = coded.join(linked, linked.c.seg == coded.c.seg)
+    cell_rows = session.execute(
+        sa.select(coded.c.code, linked.c.col, sa.func.count())
+        .select_from(joined)
+        .group_by(coded.c.code, linked.c.col)
+    ).all()
+    row_rows = session.execute(
+        sa.select(coded.c.code, sa.func.count(sa.distinct(coded.c.seg)))
+        .select_from(joined)
+        .group_by(coded.c.code)
+    ).all()
+    col_rows = session.execute(
+        sa.select(linked.c.col, sa.func.count(sa.distinct(coded.c.seg)))
+        .select_from(joined)
+        .group_by(linked.c.col)
+    ).all()
+    total = session.execute(
+        sa.select(sa.func.count(sa.distinct(coded.c.seg))).select_from(joined)
+    ).scalar()
+    row_index = {code_id: i for i, (code_id, _name) in enumerate(code_rows)}
+    col_index = {col_key: j for j, (col_key, _label) in enumerate(columns)}
+    cells = [[0] * len(columns) for _ in code_rows]
+    for code_id, col_key, n in cell_rows:
+        cells[row_index[code_id]][col_index[col_key]] = int(n)
+    row_totals = [0] * len(code_rows)
+    for code_id, n in row_rows:
+        row_totals[row_index[code_id]] = int(n)
+    col_totals = [0] * len(columns)
+    for col_key, n in col_rows:
+        col_totals[col_index[col_key]] = int(n)
+    return Matrix(
+        cols_spec=cols.strip(),
+        rows=[name for _id, name in code_rows],
+        cols=[label for _key, label in columns],
+        cells=cells,
+        row_totals=row_totals,
+        col_totals=col_totals,
+        total=int(total or 0),
+    )
+
+
+def matrix_segments(
+    session: Session,
+    code: str,
+    col: str,
+    *,
+    cols: str = "place",
+    filters: Filters | None = None,
+    rollup: bool = False,
+) -> list[int]:
+    """The ids of the segments behind one matrix cell, by document name, then start.
+
+    ``col`` is a place name (or alias) for ``cols="place"``, else an attribute value (compared
+    in its canonical form).
+    """
+    kind, key = parse_cols(cols)
+    resolved = _resolve(session, filters)
+    code_id = find_code(session, code).id
+    coded = _coded(resolved, rollup=rollup, code_ids=[code_id])  # type: ignore[list-item]
+    if kind == "place":
+        from workbench.coding import find_place
+
+        place_id = find_place(session, col).id
+        in_column = sa.select(_LINK.c.segment_id).where(_LINK.c.place_id == place_id)
+    else:
+        variable = _find_variable(session, key or "")
+        value = cases_module.canonical(variable.type, col)
+        in_column = (
+            sa.select(_SEGMENT.c.id)
+            .join(DocumentCase, DocumentCase.document_id == _SEGMENT.c.document_id)  # type: ignore[arg-type]
+            .join(CaseValue, CaseValue.case_id == DocumentCase.case_id)  # type: ignore[arg-type]
+            .where(CaseValue.variable_id == variable.id, CaseValue.value == value)
+        )
+    return _ordered_segment_ids(session, sa.select(coded.c.seg).where(coded.c.seg.in_(in_column)))
