@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
@@ -143,6 +143,13 @@ def test_worked_example_by_hand(worked: db.Project) -> None:
         ("d", "stigma", 18, 20, 2, 2, "ben", "st"),
     ]
     assert {d.not_coded_by for d in report.disagreements if d.coded_by == "ann"} == {"ben"}
+    assert report.disagreements_total == 4
+
+    with worked.session() as session:
+        first_two = agreement(session, "ann", "ben", documents=["d"], max_disagreements=2)
+    assert first_two.disagreements == report.disagreements[:2]
+    assert first_two.disagreements_total == 4
+    assert first_two.per_code == report.per_code
 
 
 def test_documents_are_those_both_coded(worked: db.Project) -> None:
@@ -219,6 +226,7 @@ def test_no_document_coded_by_both(worked: db.Project, cli) -> None:  # type: ig
 # --- the property test: the module against a brute force, character by character -------------
 
 CODER_NAMES = ("ann", "ben", "cas")
+WHO = ("ann", "ben", "ann", "ben", "cas")  # cas (ignored) less often
 CODE_NAMES = ("exclusion", "stigma", "group association", "welcome", "being welcome")
 
 
@@ -236,12 +244,12 @@ def blank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[db.Project]:
 def scenarios(draw: st.DrawFn) -> dict[str, object]:
     texts = draw(st.lists(st.text("ab \nxé", min_size=1, max_size=30), min_size=1, max_size=3))
     codings = []
-    for _ in range(draw(st.integers(0, 14))):
+    for _ in range(draw(st.integers(0, 20))):
         doc = draw(st.integers(0, len(texts) - 1))
         start = draw(st.integers(0, len(texts[doc]) - 1))
         end = draw(st.integers(start + 1, len(texts[doc])))
         codings.append(
-            (doc, start, end, draw(st.sampled_from(CODE_NAMES)), draw(st.sampled_from(CODER_NAMES)))
+            (doc, start, end, draw(st.sampled_from(CODE_NAMES)), draw(st.sampled_from(WHO)))
         )
     names = [f"doc{i}" for i in range(len(texts))]
     return {
@@ -280,7 +288,7 @@ def _approx(value: float | None) -> object:
     return None if value is None else pytest.approx(value, abs=1e-9)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=scenarios())
 def test_matches_brute_force(blank: db.Project, case: dict) -> None:  # type: ignore[type-arg]
     texts: list[str] = case["texts"]
@@ -401,7 +409,10 @@ def test_matches_brute_force(blank: db.Project, case: dict) -> None:  # type: ig
     defined = [row.kappa for row in report.per_code if row.kappa is not None]
     assert report.mean_kappa == _approx(sum(defined) / len(defined) if defined else None)
 
+    event(f"{len(unit_docs)} document(s) coded by both")
+    event("with disagreements" if runs else "no disagreements")
     runs.sort(key=lambda r: (r[0], r[2], r[1].casefold(), r[3]))
+    assert report.disagreements_total == len(runs)
     assert [(d.document, d.code, d.start, d.end, d.coded_by) for d in report.disagreements] == [
         r[:5] for r in runs
     ]

@@ -61,9 +61,7 @@ def lines_of(text: str) -> list[str]:
 
 def test_citation_convention() -> None:
     assert publish.citation(fragment()) == "(R01, Bewoner; De Klup; ll. 12\u201314)"
-    assert (
-        publish.citation(fragment(), language="nl") == "(R01, Bewoner; De Klup; r. 12\u201314)"
-    )
+    assert publish.citation(fragment(), language="nl") == "(R01, Bewoner; De Klup; r. 12\u201314)"
     no_case = fragment(case=None, speaker=None, places=[], line_start=7, line_end=7)
     assert publish.citation(no_case) == "(interview-01; l. 7)"
     two_places = fragment(places=["Bibliotheek", "De Klup"], speaker=None)
@@ -359,7 +357,9 @@ def test_fragments_command_formats_to_stdout_and_files(demo: Path, cli, tmp_path
     assert md.count("\n> (R0") >= count
     html = cli("fragments", demo, "welcome", "--format", "html").stdout
     assert len(lxml.html.document_fromstring(html).findall(".//figure")) == count
-    rows = list(csv.DictReader(io.StringIO(cli("fragments", demo, "welcome", "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(cli("fragments", demo, "welcome", "--format", "csv").stdout))
+    )
     assert len(rows) == count
     out = tmp_path / "welcome.docx"
     result = cli("fragments", demo, "welcome", "-o", out)
@@ -408,7 +408,9 @@ def test_pseudonymised_docx_export(demo: Path, cli, tmp_path: Path) -> None:  # 
     assert all(c.startswith("(R0") and c.endswith(")") for c in citations)
 
 
-def test_pseudonym_leftovers_are_reported_and_strict_refuses(demo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pseudonym_leftovers_are_reported_and_strict_refuses(
+    demo: Path, cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     table = tmp_path / "names.csv"
     # "Gérda" is listed, the text has "Gerda": the accent-insensitive check notices it
     table.write_text("real,pseudonym\nGérda,Marja\n", encoding="utf-8")
@@ -416,7 +418,9 @@ def test_pseudonym_leftovers_are_reported_and_strict_refuses(demo: Path, cli, tm
     assert "still present as 'Gerda'" in result.stderr
     assert "Gerda" in result.stdout
     out = tmp_path / "x.md"
-    strict = cli("fragments", demo, '"host role"', "-o", out, "--pseudonyms", table, "--strict", ok=False)
+    strict = cli(
+        "fragments", demo, '"host role"', "-o", out, "--pseudonyms", table, "--strict", ok=False
+    )
     assert strict.exit_code != 0 and not out.exists()
     table.write_text("real,pseudonym\nGerda,Marja\n", encoding="utf-8")
     result = cli("fragments", demo, '"host role"', "-o", out, "--pseudonyms", table, "--strict")

@@ -14,12 +14,15 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from tests.conftest import SHARED, as_json, dump_file
 from workbench import db
+from workbench.names import check_name
 from workbench.refi import PLACE_MARKER, place_block
-from workbench.refi.reader import OffsetMap, import_qdpx
+from workbench.refi.reader import OffsetMap, code_name, import_qdpx
 
 SAMPLES = SHARED / "refi-qda" / "samples"
 NVIVO = SAMPLES / "nvivo12_oltas0517.qdpx"
@@ -76,7 +79,9 @@ def _expected_counts(path: Path) -> dict[str, int]:
             for coding in refs:
                 code = coding.xpath('./*[local-name()="CodeRef"]')[0].get("targetGUID").lower()
                 codings.add((*key, code, coding.get("creatingUser") or ""))
+    all_sources = root.xpath('./*[local-name()="Sources"]/*')
     return {
+        "skipped": len(all_sources) - len(sources),
         "codes": len(_x(root, "Code")),
         "top_codes": len(root.xpath('./*[local-name()="CodeBook"]/*/*[local-name()="Code"]'))
         + len(root.xpath('./*[local-name()="Codes"]/*[local-name()="Code"]')),
@@ -117,6 +122,7 @@ def test_every_sample_imports_with_the_counts_of_its_xml(sample: Path, tmp_path:
     top = _rows(target, "SELECT COUNT(*) FROM code WHERE parent_id IS NULL")[0][0]
     assert top == expected["top_codes"]
     assert report["documents"] == expected["documents"] == _count(target, "document")
+    assert report["sources_skipped"] == expected["skipped"]
     assert report["segments"] == expected["segments"] == _count(target, "segment")
     assert report["codings"] == expected["codings"] == _count(target, "coding")
     assert report["cases"] == expected["cases"] == _count(target, "case")
@@ -625,6 +631,15 @@ def test_offsets_are_told_apart_by_the_selections(tmp_path: Path) -> None:
     assert any("read as utf16" in w for w in report.warnings)
     texts = _texts_by_code(tmp_path / "p.db")["w"]
     assert texts == ["with a word"] * 10
+
+
+@given(st.text(alphabet=st.sampled_from("\"'()&|!: \tab\u00e9\n"), max_size=12))
+def test_code_names_from_other_tools_become_usable_names(raw: str) -> None:
+    name = code_name(raw)
+    if name:
+        assert check_name(name) == name
+    else:
+        assert not raw.translate(str.maketrans("", "", "\"'()&|!:")).strip()
 
 
 def test_offset_map_against_brute_force() -> None:

@@ -94,7 +94,7 @@ def rows(path: Path, query: sa.Select) -> list[tuple]:  # type: ignore[type-arg]
     project = db.open_project(path)
     try:
         with project.session() as session:
-            return [tuple(row) for row in session.exec(query).all()]  # type: ignore[call-overload]
+            return [tuple(row) for row in session.execute(query).all()]
     finally:
         project.dispose()
 

@@ -64,6 +64,9 @@ from workbench.models import Code, Coder, Coding, Document, Segment
 #: Characters of a disagreement's text shown in its excerpt.
 EXCERPT_LENGTH = 60
 
+#: Most document ids passed as query parameters at once (SQLite's old limit is 999).
+_MAX_PARAMETERS = 500
+
 
 @dataclass
 class CodeAgreement:
@@ -120,8 +123,8 @@ class CodeAgreement:
         if self.kappa is not None:
             return None
         if self.both_no == self.units:
-            return "undefined: neither coder used the code in these documents"
-        return "undefined: both coders coded every character"
+            return "neither coder used the code in these documents"
+        return "both coders coded every character"
 
     def to_dict(self) -> dict[str, object]:
         """A JSON object with the table, the measures and ``note``."""
@@ -179,13 +182,15 @@ class AgreementReport:
     mean_alpha: float | None = None
     """Mean of the defined per-code alphas."""
     disagreements: list[Disagreement] = field(default_factory=list)
-    """Every passage where the coders disagree, by document, start and code."""
+    """The passages where the coders disagree, by document, start and code (the first
+    ``max_disagreements`` of them when :func:`agreement` was given a limit)."""
+    disagreements_total: int = 0
+    """How many such passages there are in all."""
     skipped_documents: list[str] = field(default_factory=list)
     """Documents named in the ``documents`` filter that are not coded by both coders."""
 
-    def to_dict(self, *, disagreements: int | None = None) -> dict[str, object]:
-        """The ``--json`` document; ``disagreements`` limits the passages listed."""
-        shown = self.disagreements if disagreements is None else self.disagreements[:disagreements]
+    def to_dict(self) -> dict[str, object]:
+        """The ``--json`` document."""
         return {
             "coders": list(self.coders),
             "rollup": self.rollup,
@@ -196,8 +201,8 @@ class AgreementReport:
             "overall": self.overall.to_dict(),
             "mean_kappa": self.mean_kappa,
             "mean_alpha": self.mean_alpha,
-            "disagreements_total": len(self.disagreements),
-            "disagreements": [d.to_dict() for d in shown],
+            "disagreements_total": self.disagreements_total,
+            "disagreements": [d.to_dict() for d in self.disagreements],
         }
 
 
@@ -269,12 +274,15 @@ def agreement(
     codes: list[str] | None = None,
     documents: list[str] | None = None,
     rollup: bool = False,
+    max_disagreements: int | None = None,
 ) -> AgreementReport:
     """Character-level agreement of ``coder_a`` and ``coder_b`` (see the module docstring).
 
     Raises :class:`NotFound` for an unknown coder, code or document and
     :class:`InvalidValue` when both names are the same coder. With no document coded by both,
-    the report is empty (no units, no codes, measures ``None``).
+    the report is empty (no units, no codes, measures ``None``). ``max_disagreements``
+    describes only the first so many disagreement passages (``disagreements_total`` still
+    counts them all), so that documents are only read for the passages shown.
     """
     first, second = find_coder(session, coder_a), find_coder(session, coder_b)
     if first.id == second.id:
@@ -387,6 +395,11 @@ def agreement(
     alphas = [row.alpha for row in report.per_code if row.alpha is not None]
     report.mean_kappa = sum(kappas) / len(kappas) if kappas else None
     report.mean_alpha = sum(alphas) / len(alphas) if alphas else None
+    folded = {code_id: name.casefold() for code_id, name in code_names.items()}
+    runs.sort(key=lambda r: (doc_names[r[0]], r[2], folded[r[1]], r[3]))
+    report.disagreements_total = len(runs)
+    if max_disagreements is not None:
+        runs = runs[: max(max_disagreements, 0)]
     report.disagreements = _describe_runs(
         session, runs, select(both_coded_sq.c.document_id), doc_names, code_names, report.coders
     )
@@ -401,34 +414,36 @@ def _describe_runs(
     code_names: dict[int, str],
     coders: tuple[str, str],
 ) -> list[Disagreement]:
-    """Line numbers and excerpts for the runs, reading the text of each document in
-    ``document_ids`` once, a few documents at a time."""
-    by_document: dict[int, list[tuple[int, int, int, bool]]] = defaultdict(list)
-    for doc_id, code_id, start, end, by_a in runs:
-        by_document[doc_id].append((code_id, start, end, by_a))
-    out: list[Disagreement] = []
-    texts = session.exec(
-        select(Document.id, Document.text)
-        .where(col(Document.id).in_(document_ids))
-        .execution_options(yield_per=16)
-    )
-    for doc_id, text in texts:
+    """The runs (sorted) with line numbers and excerpts, in the same order. Reads the text of
+    each document concerned once, a few documents at a time; ``document_ids`` selects them
+    when there are too many to list as parameters."""
+    by_document: dict[int, list[int]] = defaultdict(list)
+    for index, run in enumerate(runs):
+        by_document[run[0]].append(index)
+    if not by_document:
+        return []
+    wanted = sorted(by_document)
+    query = select(Document.id, Document.text).execution_options(yield_per=16)
+    if len(wanted) <= _MAX_PARAMETERS:
+        query = query.where(col(Document.id).in_(wanted))
+    else:
+        query = query.where(col(Document.id).in_(document_ids))
+    out: list[Disagreement | None] = [None] * len(runs)
+    for doc_id, text in session.exec(query):
         if doc_id not in by_document:
             continue
         newlines = [match.start() for match in re.finditer("\n", text)]
-        for code_id, start, end, by_a in by_document[doc_id]:
-            out.append(
-                Disagreement(
-                    document=doc_names[doc_id],
-                    code=code_names[code_id],
-                    start=start,
-                    end=end,
-                    line_start=bisect.bisect_left(newlines, start) + 1,
-                    line_end=bisect.bisect_left(newlines, end - 1) + 1,
-                    coded_by=coders[0] if by_a else coders[1],
-                    not_coded_by=coders[1] if by_a else coders[0],
-                    excerpt=_excerpt(text, start, end),
-                )
+        for index in by_document[doc_id]:
+            _, code_id, start, end, by_a = runs[index]
+            out[index] = Disagreement(
+                document=doc_names[doc_id],
+                code=code_names[code_id],
+                start=start,
+                end=end,
+                line_start=bisect.bisect_left(newlines, start) + 1,
+                line_end=bisect.bisect_left(newlines, end - 1) + 1,
+                coded_by=coders[0] if by_a else coders[1],
+                not_coded_by=coders[1] if by_a else coders[0],
+                excerpt=_excerpt(text, start, end),
             )
-    out.sort(key=lambda d: (d.document, d.start, d.code.casefold(), d.end))
-    return out
+    return [d for d in out if d is not None]

@@ -235,7 +235,7 @@ def _coded(resolved: _Resolved, *, rollup: bool, code_ids: Sequence[int] | None)
         .distinct()
     )
     if resolved.coder_id is not None:
-        query = query.where(coding.c.coder_id == resolved.coder_id)
+        pass
     if resolved.documents is not None:
         query = query.where(segment.c.document_id.in_(resolved.documents))
     if code_ids is not None:
@@ -403,7 +403,7 @@ def _overlap_pair_counts(session: Session, coded: Any) -> list[tuple[int, int, i
         .where(
             sa.or_(
                 x.c.code < z.c.code,
-                sa.and_(x.c.code > z.c.code, y.c.start >= x.c.start),
+                sa.and_(x.c.code > z.c.code, y.c.start > x.c.start),
             )
         )
         .group_by(lo, hi)

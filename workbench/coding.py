@@ -551,8 +551,9 @@ def remove_alias(session: Session, place: Place, alias: str) -> None:
     session.flush()
 
 
-def edit_place(session: Session, name: str, **fields: object) -> Place:
-    """Change a place's name, kind, status, area, address, coordinates or description."""
+def edit_place(session: Session, name: str, /, **fields: object) -> Place:
+    """Change a place's name, kind, status, area, address, coordinates or description
+    (``name=`` among the fields renames it)."""
     place = find_place(session, name)
     allowed = {
         "name",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,7 +85,9 @@ def save(figure: Figure, path: Path, *, dpi: int = 200) -> Path:
         del metadata["Date"]
     try:
         with matplotlib.rc_context(_RC):
-            figure.savefig(temp, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight")
+            figure.savefig(
+                temp, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight", pad_inches=0.15
+            )
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)
@@ -94,11 +96,6 @@ def save(figure: Figure, path: Path, *, dpi: int = 200) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return Path(path)
-
-
-def _text_colour(rgba: Sequence[float]) -> str:
-    r, g, b = rgba[:3]
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -128,17 +125,26 @@ def _draw_grid(
     from matplotlib.colors import Normalize
 
     try:
-        colours = matplotlib.colormaps[cmap].copy()
+        colours = matplotlib.colormaps[cmap].with_extremes(bad="white")
     except KeyError:
         raise InvalidValue(f"unknown colour map {cmap!r} (try Greys or viridis)") from None
-    colours.set_bad("white")
     data = np.ma.masked_invalid(
         np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
     )
     norm = Normalize(vmin=0.0, vmax=vmax if vmax > 0 else 1.0)
     with matplotlib.rc_context(_RC):
         axes = figure.add_subplot()
-        image = axes.imshow(data, cmap=colours, norm=norm, aspect="equal")
+        # vector cells (sharp in print and editable in SVG), centres at integer positions
+        image = axes.pcolormesh(
+            np.arange(len(col_labels) + 1) - 0.5,
+            np.arange(len(row_labels) + 1) - 0.5,
+            data,
+            cmap=colours,
+            norm=norm,
+        )
+        axes.set_xlim(-0.5, len(col_labels) - 0.5)
+        axes.set_ylim(len(row_labels) - 0.5, -0.5)  # the first row at the top
+        axes.set_aspect("equal")
         axes.set_xticks(range(len(col_labels)), labels=col_labels)
         axes.set_yticks(range(len(row_labels)), labels=row_labels)
         axes.tick_params(axis="both", labelsize=9, length=0)
@@ -153,20 +159,19 @@ def _draw_grid(
         for spine in axes.spines.values():
             spine.set_visible(False)
         if max(len(row_labels), len(col_labels)) <= ANNOTATE_LIMIT:
+            rgba = colours(norm(data.filled(0.0)))  # one call for every cell
+            dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5
             for i in range(len(row_labels)):
                 for j in range(len(col_labels)):
                     text = annotate(i, j)
                     if not text:
                         continue
-                    value = values[i][j]
-                    colour = "black" if value is None else _text_colour(colours(norm(value)))
-                    axes.text(
-                        j, i, text, ha="center", va="center", fontsize=MIN_FONT, color=colour
-                    )
+                    colour = "white" if values[i][j] is not None and dark[i, j] else "black"
+                    axes.text(j, i, text, ha="center", va="center", fontsize=MIN_FONT, color=colour)
         bar = figure.colorbar(image, ax=axes, shrink=0.8, pad=0.02)
         bar.set_label(colorbar_label, fontsize=9)
         bar.ax.tick_params(labelsize=MIN_FONT)
-        axes.set_title(title)
+        figure.suptitle(title, fontsize=11)
     return axes
 
 
@@ -235,8 +240,7 @@ def cooccurrence_figure(
     labels = [f"{label(c.code)} ({c.n})" for c in counts]
     unit = {"overlap": "segments"}.get(result.scope, f"{result.scope}s")
     heading = title or (
-        f"Co-occurrence of codes ({'c-coefficient' if value == 'c' else 'n'},"
-        f" scope {result.scope})"
+        f"Co-occurrence of codes ({'c-coefficient' if value == 'c' else 'n'}, scope {result.scope})"
     )
     figure = _new_figure(_side(size) + 1.2, _side(size))
     axes = _draw_grid(
@@ -254,11 +258,14 @@ def cooccurrence_figure(
 
     for i in range(size):  # the diagonal is hatched: not a value, n(A) is in the labels
         axes.add_patch(
-            Rectangle(
-                (i - 0.5, i - 0.5), 1, 1, hatch="///", fill=False, edgecolor="#aaaaaa", lw=0
-            )
+            Rectangle((i - 0.5, i - 0.5), 1, 1, hatch="///", fill=False, edgecolor="#aaaaaa", lw=0)
         )
-    notes = [f"In brackets: n(A), the {unit} coded with the code."]
+    counted = (
+        "segments coded with the code"
+        if result.scope == "overlap"
+        else (f"{unit} with a segment coded with the code")
+    )
+    notes = [f"In brackets: n(A), the {counted}."]
     if marked:
         notes.append("* c > 1 or undefined: segments overlap many-to-many.")
     axes.set_xlabel(" ".join(notes), fontsize=MIN_FONT)

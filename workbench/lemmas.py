@@ -145,11 +145,24 @@ def _pack_rows(columns: _Columns) -> list[tuple[int, int, bytes]]:
     return rows
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``argsort(keys, kind="stable")`` for non-negative keys, by 16-bit radix passes."""
+    if not len(keys) or int(keys.max()) < 0x10000:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (keys[order] >> 16).astype(np.int64)
+    return (
+        order[np.argsort(high.astype(np.uint16), kind="stable")]
+        if int(high.max()) < 0x10000
+        else order[np.argsort(high, kind="stable")]
+    )
+
+
 def _sorted_columns(
     forms: np.ndarray, docs: np.ndarray, starts: np.ndarray, lengths: np.ndarray
 ) -> tuple[np.ndarray, _Columns]:
     """Group occurrences given in (document, start) order by form, keeping that order."""
-    order = np.argsort(forms, kind="stable")
+    order = _stable_order(forms)
     forms, docs = forms[order], docs[order]
     starts, lengths = starts[order].astype(np.int64), lengths[order].astype(np.int64)
     new_form = np.empty(len(forms), dtype=bool)
@@ -523,7 +536,8 @@ def index_project(project: Project, document_ids: Collection[int] | None = None)
         return ensure_index(session, document_ids)
 
 
-def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+def batches(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+    """``items`` in lists of at most ``size`` (to keep ``IN (...)`` lists short)."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
 
@@ -566,7 +580,7 @@ class Texts:
     def load(self, document_ids: Iterable[int]) -> None:
         """Load the texts of these documents (those not loaded yet)."""
         wanted = [doc_id for doc_id in dict.fromkeys(document_ids) if doc_id not in self.cache]
-        for chunk in _chunks(wanted):
+        for chunk in batches(wanted):
             for doc_id, text in self.session.exec(
                 select(Document.id, Document.text).where(col(Document.id).in_(chunk))
             ):
@@ -619,7 +633,7 @@ def find_phrases(
     results: list[dict[int, list[Span]]] = [{} for _ in phrases]
     lemmas = sorted({lemma for phrase in phrases for lemma in phrase})
     forms_of: dict[str, list[int]] = {}
-    for chunk in _chunks(lemmas):
+    for chunk in batches(lemmas):
         for form_id, lemma in session.exec(
             select(IndexForm.id, IndexForm.lemma).where(
                 IndexForm.language == language, col(IndexForm.lemma).in_(chunk)
@@ -631,7 +645,7 @@ def find_phrases(
     current = _current_chunks(session, language, document_ids)
     occurrences: dict[int, _Occurrences] = {}  # form id -> occurrences in current chunks
     form_ids = sorted({form_id for ids in forms_of.values() for form_id in ids})
-    for chunk in _chunks(form_ids):
+    for chunk in batches(form_ids):
         for form_id, chunk_no, n_docs, count, data in session.exec(
             select(
                 IndexPosting.form_id,

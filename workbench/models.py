@@ -380,7 +380,9 @@ class IndexForm(SQLModel, table=True):
         sa.UniqueConstraint("language", "form", name="uq_index_form_language_form"),
         sa.Index("ix_index_form_language_lemma", "language", "lemma"),
     )
-    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    id: int | None = Field(
+        default=None, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     language: str
     form: str
     lemma: str

@@ -50,7 +50,7 @@ MAX_FILE_BYTES = 5_000_000
 _APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _FOLD_TRANSLATION = str.maketrans(
-    {**{c: "'" for c in _APOSTROPHES}, **{c: "-" for c in _DASHES}, "\u00a0": " "}
+    {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_DASHES, "-"), "\u00a0": " "}
 )
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 

@@ -343,8 +343,7 @@ def render_html(fragments: Sequence[Fragment], options: Options | None = None) -
         if group.title is not None:
             out.append("<section>")
             out.append(
-                f"<h2>{esc(group.title)} "
-                f'<span class="count">({len(group.fragments)})</span></h2>'
+                f'<h2>{esc(group.title)} <span class="count">({len(group.fragments)})</span></h2>'
             )
         for fragment in group.fragments:
             memo = ""
@@ -515,9 +514,7 @@ def build_docx(fragments: Sequence[Fragment], options: Options | None = None) ->
         for fragment in group.fragments:
             parts.append(_w_paragraph(ids["quote"], _w_run(quote_text(fragment))))
             parts.append(
-                _w_paragraph(
-                    ids["citation"], _w_run(citation(fragment, language=options.language))
-                )
+                _w_paragraph(ids["citation"], _w_run(citation(fragment, language=options.language)))
             )
             if options.memos and fragment.memo:
                 parts.append(
@@ -602,7 +599,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def write(
-    fragments: Sequence[Fragment], path: Path, fmt: str | None = None, options: Options | None = None
+    fragments: Sequence[Fragment],
+    path: Path,
+    fmt: str | None = None,
+    options: Options | None = None,
 ) -> str:
     """Render fragments and write them to ``path`` atomically; returns the format used."""
     fmt = format_for(path, fmt)

@@ -33,7 +33,7 @@ def _row(label: str, row: CodeAgreement) -> list[object]:
     ]
 
 
-def _print_report(report: AgreementReport, shown: int) -> None:
+def _print_report(report: AgreementReport) -> None:
     first, second = report.coders
     for name in report.skipped_documents:
         click.echo(f"workbench: note: {name} is not coded by both {first} and {second}", err=True)
@@ -73,11 +73,11 @@ def _print_report(report: AgreementReport, shown: int) -> None:
         for row in undefined:
             click.echo(f"  {row.code}: {row.note}")
     click.echo()
-    total = len(report.disagreements)
+    total = report.disagreements_total
     if not total:
         click.echo("no disagreements")
         return
-    listed = report.disagreements[:shown]
+    listed = report.disagreements
     click.echo(f"disagreements: {len(listed)} of {total}, by document and position")
     if listed:
         table(
@@ -144,8 +144,9 @@ def agreement_command(
             codes=list(codes) or None,
             documents=list(documents) or None,
             rollup=rollup,
+            max_disagreements=shown if as_json or shown is not None else DEFAULT_SHOWN,
         )
     if as_json:
-        emit_json(report.to_dict(disagreements=shown))
+        emit_json(report.to_dict())
     else:
-        _print_report(report, DEFAULT_SHOWN if shown is None else shown)
+        _print_report(report)

@@ -81,9 +81,7 @@ def _report_leftovers(leftovers: list[Any], strict: bool) -> None:
     for leftover in leftovers[:MAX_WARNINGS]:
         click.echo(f"workbench: warning: {leftover}", err=True)
     if len(leftovers) > MAX_WARNINGS:
-        click.echo(
-            f"workbench: warning: ... and {len(leftovers) - MAX_WARNINGS} more", err=True
-        )
+        click.echo(f"workbench: warning: ... and {len(leftovers) - MAX_WARNINGS} more", err=True)
     if strict:
         fail(f"{len(leftovers)} listed name(s) still present; nothing was written (--strict)")
 
@@ -126,9 +124,7 @@ def _report_leftovers(leftovers: list[Any], strict: bool) -> None:
     default=None,
     help="Language of labels and line abbreviations (default: the project's).",
 )
-@click.option(
-    "--strict", is_flag=True, help="Write nothing when a listed name is still present."
-)
+@click.option("--strict", is_flag=True, help="Write nothing when a listed name is still present.")
 @handle_errors
 def fragments(
     project: Path,
@@ -208,9 +204,7 @@ def pseudonym() -> None:
 @click.option(
     "--variant", "variants", multiple=True, metavar="V", help="Another spelling; repeatable."
 )
-@click.option(
-    "--kind", type=click.Choice(["person", "place"]), default="person", show_default=True
-)
+@click.option("--kind", type=click.Choice(["person", "place"]), default="person", show_default=True)
 @click.option("--replace", is_flag=True, help="Change the entry when REAL is listed already.")
 @CODER
 @JSON
@@ -318,12 +312,12 @@ def _figure_options(func: F) -> F:
                 help="The file to write: .svg, .png or .pdf.",
             ),
             click.option("--top", type=int, default=None, help="Only the N most frequent codes."),
-            click.option("--coder", default=None, metavar="NAME", help="Only this coder's codings."),
+            click.option(
+                "--coder", default=None, metavar="NAME", help="Only this coder's codings."
+            ),
             click.option("--doc", "documents", multiple=True, metavar="NAME", help="Repeatable."),
             click.option("--case", "cases", multiple=True, metavar="NAME", help="Repeatable."),
-            click.option(
-                "--attr", "attrs", multiple=True, metavar="KEY=VALUE", help="Repeatable."
-            ),
+            click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE", help="Repeatable."),
             click.option("--rollup", is_flag=True, help="Count descendants for their ancestors."),
             click.option("--dpi", type=int, default=200, show_default=True, help="For PNG."),
             click.option(

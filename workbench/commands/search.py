@@ -1,3 +1,161 @@
-"""Commands: search."""
+"""Commands: search (keyword in context) and suggest (code and place suggestions)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.cli import CODER, JSON, PROJECT, coder_id, emit_json, handle_errors, main, opened
+
+_UNITS = ("sentence", "turn", "match")  # workbench.suggest.UNITS, without importing the core
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@main.command()
+@PROJECT
+@click.argument("text")
+@click.option(
+    "--lemma",
+    is_flag=True,
+    help="Match words by lemma, so inflected forms are found too (library: libraries).",
+)
+@click.option(
+    "--doc",
+    "documents",
+    multiple=True,
+    metavar="NAME",
+    help="Search only this document; repeatable.",
+)
+@click.option(
+    "--context",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Characters of context on each side.",
+)
+@click.option("--limit", default=None, type=click.IntRange(min=1), help="Show at most N hits.")
+@JSON
+@handle_errors
+def search(
+    project: Path,
+    text: str,
+    lemma: bool,
+    documents: tuple[str, ...],
+    context: int,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Keyword in context: every place TEXT occurs, with line, speaker and context.
+
+    Without --lemma the text is found as typed (case ignored, also inside longer words;
+    any white space matches a line break). With --lemma the words are matched by lemma.
+    """
+    from workbench import lemmas
+    from workbench.search import count_line
+    from workbench.search import search as find
+
+    with opened(project) as proj:
+        if lemma:
+            lemmas.index_project(proj)  # documents not yet indexed: once
+        with proj.session() as session:
+            hits = find(
+                session,
+                text,
+                lemma=lemma,
+                documents=list(documents) or None,
+                context=context,
+                limit=limit,
+            )
+    if as_json:
+        emit_json([hit.to_dict() for hit in hits])
+        return
+    places = [f"{hit.document}:{hit.line}" for hit in hits]
+    speakers = [hit.speaker or "-" for hit in hits]
+    place_width = max((len(p) for p in places), default=0)
+    speaker_width = max((len(s) for s in speakers), default=0)
+    for hit, place, speaker in zip(hits, places, speakers, strict=True):
+        before = ("…" if len(hit.before) == context and hit.start > context else "") + hit.before
+        after = hit.after + ("…" if len(hit.after) == context else "")
+        click.echo(
+            f"{place.ljust(place_width)}  {speaker.ljust(speaker_width)}  "
+            f"{before}[{hit.match}]{after}"
+        )
+    click.echo(count_line(hits, limit=limit))
+
+
+@main.command()
+@PROJECT
+@click.option("--doc", "document", default=None, metavar="NAME", help="Only this document.")
+@click.option("--codes/--no-codes", default=True, show_default=True, help="Suggest codes.")
+@click.option("--places/--no-places", default=True, show_default=True, help="Suggest places.")
+@click.option(
+    "--unit",
+    type=click.Choice(_UNITS),
+    default="sentence",
+    show_default=True,
+    help="What to propose: the sentence with the match, the speaker's turn, or the match.",
+)
+@click.option(
+    "--accept",
+    "accept_ids",
+    multiple=True,
+    metavar="ID",
+    help="Apply the suggestion with this id (as listed before); repeatable.",
+)
+@CODER
+@JSON
+@handle_errors
+def suggest(
+    project: Path,
+    document: str | None,
+    codes: bool,
+    places: bool,
+    unit: str,
+    accept_ids: tuple[str, ...],
+    coder: str | None,
+    as_json: bool,
+) -> None:
+    """Suggest codes (from codebook keywords) and places (names, aliases) for passages.
+
+    Lists suggestions with an id, what matched and why; nothing is applied. Apply chosen
+    ones with --accept ID ... (one change in the log: `workbench undo` reverts it).
+    """
+    from workbench import lemmas
+    from workbench import suggest as suggestions
+
+    with opened(project) as proj:
+        lemmas.index_project(proj)  # documents not yet indexed: once
+        if accept_ids:
+            with proj.transaction("accept suggestions", coder=coder) as session:
+                views = suggestions.accept(
+                    session, list(accept_ids), coder_id=coder_id(session, coder)
+                )
+            if as_json:
+                emit_json([view.to_dict() for view in views])
+            else:
+                for view in views:
+                    click.echo(
+                        f"segment {view.segment} ({view.document} {view.start}-{view.end}): "
+                        f"{', '.join(view.codes) or '-'}; places: {', '.join(view.places) or '-'}"
+                    )
+            return
+        with proj.session() as session:
+            found = suggestions.suggest(
+                session, document=document, codes=codes, places=places, unit=unit
+            )
+    if as_json:
+        emit_json([item.to_dict() for item in found])
+        return
+    for item in found:
+        click.echo(
+            f"{item.id}  {item.kind:<5}  {item.target}  {item.document}:{item.line}  {item.reason}"
+        )
+        click.echo(f"    {_shorten(item.text, 100)}")
+    noun = "suggestion" if len(found) == 1 else "suggestions"
+    click.echo(f"{len(found)} {noun}")
+    if found:
+        click.echo(f"accept with: workbench suggest {project} --accept ID ...")

@@ -238,6 +238,7 @@ class RefiFile:
     offsets: str | None = None
     prepared: dict[str, PreparedDocument] = field(default_factory=dict)
     renamed_codes: list[str] = field(default_factory=list)
+    sources_skipped: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -334,7 +335,7 @@ def code_name(raw: str) -> str:
     """A name from another tool made fit for a code: characters the query language uses
     (quotes, parentheses, ``& | ! :``) replaced, white space collapsed."""
     name = " ".join(raw.translate(_BAD_NAME_CHARS).split())
-    return name.lstrip("'").strip()
+    return name.lstrip("' ").rstrip()
 
 
 def _int(value: str | None) -> int | None:
@@ -574,14 +575,12 @@ def _coding(element: etree._Element) -> RefiCoding | None:
     )
 
 
-def _read_codes(
-    parent: etree._Element, refi: RefiFile, top: bool, seen: set[str]
-) -> list[RefiCode]:
+def _read_codes(parent: etree._Element, refi: RefiFile, top: bool) -> list[RefiCode]:
     codes: list[RefiCode] = []
     for element in _kids(parent, "Code"):
         guid = norm_guid(element.get("guid"))
         raw = element.get("name") or ""
-        name = code_name(raw) or f"Code {guid[:8] or len(seen) + 1}"
+        name = code_name(raw) or f"Code {guid[:8]}".strip()
         if name != " ".join(raw.split()):
             refi.renamed_codes.append(f"{raw!r} as {name!r}")
         code = RefiCode(
@@ -595,7 +594,7 @@ def _read_codes(
             if code.children:  # children without a place block stay codes under Places
                 codes.append(code)
             continue
-        code.children = _read_codes(element, refi, False, seen)
+        code.children = _read_codes(element, refi, False)
         codes.append(code)
     return codes
 
@@ -626,7 +625,7 @@ def _read_places(element: etree._Element, code: RefiCode, refi: RefiFile) -> boo
     holder = etree.Element("Holder")
     for child in others:
         holder.append(child)
-    code.children = _read_codes(holder, refi, False, set())
+    code.children = _read_codes(holder, refi, False)
     return True
 
 
@@ -658,6 +657,7 @@ def _read_source(
     name = " ".join((element.get("name") or "").split()) or guid or label
     if raw is None:
         missing.append(f"{name!r} ({label})")
+        refi.sources_skipped += 1
         return None
     source = RefiSource(
         guid=guid,
@@ -673,6 +673,7 @@ def _read_source(
     )
     if not normalise(raw).strip():
         refi.warnings.append(f"source {name!r} has no text; left out")
+        refi.sources_skipped += 1
         return None
     source.offsets = OffsetMap(raw)
     source.text = source.offsets.text
@@ -710,7 +711,7 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
     codebook = _kid(root, "CodeBook")
     codes = _kid(codebook, "Codes") if codebook is not None else None
     if codes is not None:
-        refi.codes = _read_codes(codes, refi, True, set())
+        refi.codes = _read_codes(codes, refi, True)
     variables = _kid(root, "Variables")
     if variables is not None:
         for variable in _kids(variables, "Variable"):
@@ -780,6 +781,7 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
                         )
                         continue
                 other_kinds.setdefault(kind, []).append(repr(label))
+                refi.sources_skipped += 1
     if missing:
         refi.warnings.append(
             _summarise(
@@ -881,7 +883,7 @@ def _collect_note_targets(refi: RefiFile) -> None:
                 refi.note_targets.extend((g, "selection", selection.guid) for g in coding.note_refs)
 
 
-def _sniff(path: Path, limits: Limits) -> str:
+def _sniff(path: Path) -> str:
     suffix = path.suffix.casefold()
     if suffix in SUFFIXES:
         return suffix
@@ -911,7 +913,7 @@ def read_refi(
     if offsets != "auto" and offsets not in OFFSET_CONVENTIONS:
         known = ", ".join(("auto", *OFFSET_CONVENTIONS))
         raise InvalidValue(f"unknown offset convention {offsets!r}; use one of {known}")
-    suffix = _sniff(path, limits)
+    suffix = _sniff(path)
     archive: SafeArchive | None = None
     try:
         if suffix == ".qdpx":
@@ -930,7 +932,6 @@ def read_refi(
             tree = parse_xml(archive.read(member), path, member)
             texts = _Texts(path, archive, None, limits)
         else:
-            member = None
             tree = parse_xml(read_file_bounded(path, limits, follow_symlink=True), path)
             folder = (
                 next((p for p in path.parent.iterdir() if p.name.casefold() == "sources"), None)
@@ -955,7 +956,7 @@ def read_refi(
         else:
             codes = _kid(root, "Codes")
             if codes is not None:
-                refi.codes = _read_codes(codes, refi, True, set())
+                refi.codes = _read_codes(codes, refi, True)
         if not refi.codes and not refi.places and not refi.sources and kind == "CodeBook":
             refi.warnings.append("the codebook holds no codes")
     finally:
@@ -1492,6 +1493,7 @@ def store_refi(
         format=refi.path.suffix.lstrip(".").lower() or refi.kind,
         origin=refi.origin,
         offsets=refi.offsets,
+        sources_skipped=refi.sources_skipped,
     )
     with project.session() as session:
         lang = language or project_settings.get(session, "language", "en")

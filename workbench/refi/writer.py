@@ -401,16 +401,22 @@ def _memo_target(row: Any) -> tuple[str, int | None]:
     return "project", None
 
 
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
 def _place_fields(place: Place, aliases: list[str]) -> dict[str, object]:
+    """The fields of a place's block. The block has one ``key: value`` line per field, so
+    line breaks inside a value (an address typed on two lines) become spaces."""
     return {
-        "kind": place.kind,
-        "status": place.status,
-        "neighbourhood": place.neighbourhood,
-        "municipality": place.municipality,
-        "address": place.address,
+        "kind": _one_line(place.kind),
+        "status": _one_line(place.status),
+        "neighbourhood": _one_line(place.neighbourhood),
+        "municipality": _one_line(place.municipality),
+        "address": _one_line(place.address),
         "latitude": place.latitude,
         "longitude": place.longitude,
-        "aliases": aliases,
+        "aliases": [_one_line(alias) for alias in aliases],
     }
 
 
@@ -475,7 +481,9 @@ def _places_set(cat: _Catalogue, ns: str, member_attr: str) -> etree._Element | 
 
 def _stream(session: Session, statement: sa.Select[Any]) -> Iterator[Any]:
     """Rows of a Core statement, fetched in batches (no ORM overhead per row)."""
-    return iter(session.connection().execute(statement.execution_options(yield_per=_BATCH)))
+    result = session.connection().execute(statement.execution_options(yield_per=_BATCH))
+    for partition in result.partitions():
+        yield from partition
 
 
 def _raw_time(column: Any) -> Any:
@@ -510,7 +518,10 @@ def _segment_key_columns() -> tuple[Any, ...]:
 def _who(coder_guid: dict[int | None, str], coder: int | None, at: Any) -> str:
     """The ``creatingUser`` and ``creationDateTime`` attributes (those that are known)."""
     user = coder_guid.get(coder)
-    when = _stamp(at)
+    if type(at) is str and len(at) == 26 and at[10] == " " and at[19] == ".":
+        when: str | None = f"{at[:10]}T{at[11:19]}Z"  # SQLite's text, the common case
+    else:
+        when = _stamp(at)
     out = f' creatingUser="{user}"' if user else ""
     return f'{out} creationDateTime="{when}"' if when else out
 

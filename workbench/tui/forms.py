@@ -224,6 +224,12 @@ class Form(Dialog[T], Generic[T]):
         """The title shown at the top."""
         return self.TITLE_TEXT
 
+    def on_mount(self) -> None:
+        """Start in the first field."""
+        first = self.query(".form-grid > Input, .form-grid > Select, .form-grid > TextArea")
+        if first:
+            first.first().focus()
+
     def value(self, field_id: str) -> str:
         """The text of a field, stripped."""
         widget = self.query_one(f"#{field_id}")
@@ -338,9 +344,6 @@ class CodeForm(Form[dict[str, object]]):
             compact=True,
         )
 
-    def on_mount(self) -> None:
-        self.query_one("#code-label").focus()
-
     def result(self) -> dict[str, object] | None:
         fields: dict[str, object] = {key: self.value(f"code-{key}") for key, _ in CODE_FIELDS}
         fields["keywords"] = [
@@ -435,9 +438,6 @@ class PlaceForm(Form[PlaceEdit]):
         area = TextArea(place.description if place else "", id="place-description", compact=True)
         area.show_line_numbers = False
         yield area
-
-    def on_mount(self) -> None:
-        self.query_one("#place-name").focus()
 
     def result(self) -> PlaceEdit | None:
         name = " ".join(self.value("place-name").split())

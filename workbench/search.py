@@ -1,0 +1,282 @@
+"""Keyword in context: find a word or phrase in the transcripts, exactly or by lemma.
+
+- **Exact** (the default): the text as typed, ignoring case, anywhere (also inside longer
+  words: ``club`` finds ``clubs``); white space in the query matches any white space in
+  the text, so a phrase is found across a line break. Runs over the document texts.
+- **Lemma** (``lemma=True``): the words of the query are lemmatised with the spaCy lookup
+  lemmas of each document's language, and every sequence of consecutive words with those
+  lemmas is found (``bibliotheek`` finds ``bibliotheken``, ``go`` finds ``went``). Runs on
+  the lemma index (:mod:`workbench.lemmas`), which must be complete for the documents
+  searched: call :func:`workbench.lemmas.index_project` (or ``ensure_index``) first.
+
+Each hit has its document, offsets, 1-based line, the speaker of the turn it starts in, the
+context before and after it on one line, and the ids of the segments it shares a
+character with. Hits are sorted by document name, then start.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+
+from sqlmodel import Session, col, select
+
+from workbench import lemmas
+from workbench.errors import InvalidValue, WorkbenchError
+from workbench.models import Document, Segment, Turn
+
+#: Characters of context shown on each side of a hit by default.
+DEFAULT_CONTEXT = 60
+_BATCH = 200  # documents whose texts are handled at once
+_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\v": " ", "\f": " "})
+
+
+@dataclass
+class Hit:
+    """One place where the search text occurs."""
+
+    document: str
+    """The document's name."""
+    start: int
+    """Offset of the first character of the match (code points, zero-based)."""
+    end: int
+    """Offset just after the match."""
+    line: int
+    """The 1-based line the match starts on."""
+    speaker: str | None
+    """The speaker of the turn the match starts in (None outside turns)."""
+    before: str
+    """Up to ``context`` characters before the match, on one line."""
+    match: str
+    """The matched text, on one line (``text[start:end]`` with line breaks as spaces)."""
+    after: str
+    """Up to ``context`` characters after the match, on one line."""
+    segments: list[int] = field(default_factory=list)
+    """Ids of the segments that share a character with the match."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The hit as ``search --json`` prints it."""
+        return asdict(self)
+
+
+@dataclass
+class _Doc:
+    id: int
+    name: str
+    language: str
+
+
+def one_line(text: str) -> str:
+    """Text with line breaks and tabs shown as spaces."""
+    return text.translate(_ONE_LINE)
+
+
+def documents_in_scope(session: Session, names: Sequence[str] | None = None) -> list[_Doc]:
+    """The documents to search (all, or those named), sorted by name."""
+    query = select(Document.id, Document.name, Document.language).order_by(col(Document.name))
+    if names:
+        query = query.where(col(Document.name).in_(list(names)))
+    found = [_Doc(int(i), n, lang) for i, n, lang in session.exec(query)]  # type: ignore[arg-type]
+    if names:
+        from workbench.coding import find_document
+
+        known = {doc.name for doc in found}
+        for name in names:
+            if name not in known:
+                find_document(session, name)  # raises NotFound with suggestions
+    return found
+
+
+def exact_pattern(text: str) -> re.Pattern[str]:
+    """The regular expression of an exact search: the words in order, any white space
+    between them, case ignored."""
+    words = text.split()
+    if not words:
+        raise InvalidValue("give a word or phrase to search for")
+    return re.compile(r"\s+".join(re.escape(word) for word in words), re.IGNORECASE)
+
+
+def _exact_spans(
+    session: Session, text: str, docs: list[_Doc], texts: lemmas.Texts
+) -> Iterator[tuple[_Doc, list[lemmas.Span]]]:
+    pattern = exact_pattern(text)
+    for start in range(0, len(docs), _BATCH):
+        batch = docs[start : start + _BATCH]
+        texts.load(doc.id for doc in batch)
+        for doc in batch:
+            spans = [match.span() for match in pattern.finditer(texts[doc.id])]
+            if spans:
+                yield doc, spans
+            else:
+                texts.cache.pop(doc.id, None)
+
+
+def _lemma_spans(
+    session: Session, text: str, docs: list[_Doc], texts: lemmas.Texts
+) -> Iterator[tuple[_Doc, list[lemmas.Span]]]:
+    if not text.split():
+        raise InvalidValue("give a word or phrase to search for")
+    missing = lemmas.missing_documents(session, [doc.id for doc in docs])
+    if missing:
+        raise WorkbenchError(
+            f"{len(missing)} document(s) are not in the lemma index yet; "
+            "index them first (workbench.lemmas.index_project)"
+        )
+    found: dict[int, list[lemmas.Span]] = {}
+    languages = sorted({doc.language for doc in docs})
+    words = False
+    for language in languages:
+        phrase = lemmas.query_lemmas(session, language, text)
+        if not phrase:
+            continue
+        words = True
+        scope = [doc.id for doc in docs if doc.language == language]
+        [spans] = lemmas.find_phrases(session, language, [phrase], document_ids=scope, texts=texts)
+        found.update(spans)
+    if not words:
+        raise InvalidValue(f"{text!r} has no words to look up by lemma")
+    for doc in docs:
+        if doc.id in found:
+            yield doc, found[doc.id]
+
+
+def search(
+    session: Session,
+    text: str,
+    *,
+    lemma: bool = False,
+    documents: Sequence[str] | None = None,
+    context: int = DEFAULT_CONTEXT,
+    limit: int | None = None,
+) -> list[Hit]:
+    """Find ``text`` in the documents (all, or those named): see the module docstring."""
+    if context < 0:
+        raise InvalidValue(f"context must be 0 or more characters, not {context}")
+    if limit is not None and limit < 1:
+        raise InvalidValue(f"limit must be at least 1, not {limit}")
+    docs = documents_in_scope(session, documents)
+    texts = lemmas.Texts(session)
+    finder = _lemma_spans if lemma else _exact_spans
+    hits: list[Hit] = []
+    pending: list[tuple[_Doc, list[lemmas.Span]]] = []
+    remaining = limit
+    for doc, spans in finder(session, text, docs, texts):
+        if remaining is not None:
+            spans = spans[:remaining]
+            remaining -= len(spans)
+        pending.append((doc, spans))
+        if len(pending) >= _BATCH:
+            hits.extend(_hits(session, pending, texts, context))
+            pending = []
+        if remaining == 0:
+            break
+    hits.extend(_hits(session, pending, texts, context))
+    return hits
+
+
+def _hits(
+    session: Session,
+    found: list[tuple[_Doc, list[lemmas.Span]]],
+    texts: lemmas.Texts,
+    context: int,
+) -> list[Hit]:
+    """Hits with line, speaker, context and segments, for spans found in some documents."""
+    if not found:
+        return []
+    doc_ids = [doc.id for doc, _spans in found]
+    texts.load(doc_ids)
+    turns = _turns(session, doc_ids)
+    segments = _segments_over(session, found)
+    hits: list[Hit] = []
+    for doc, spans in found:
+        text = texts[doc.id]
+        breaks = [m.start() for m in re.finditer("\n", text)]
+        starts, ends, speakers = turns.get(doc.id, ([], [], []))
+        for start, end in spans:
+            index = bisect_right(starts, start) - 1
+            speaker = speakers[index] if index >= 0 and start < ends[index] else None
+            hits.append(
+                Hit(
+                    document=doc.name,
+                    start=start,
+                    end=end,
+                    line=bisect_right(breaks, start - 1) + 1,
+                    speaker=speaker,
+                    before=one_line(text[max(0, start - context) : start]),
+                    match=one_line(text[start:end]),
+                    after=one_line(text[end : end + context]),
+                    segments=segments.get((doc.id, start, end), []),
+                )
+            )
+        texts.cache.pop(doc.id, None)
+    return hits
+
+
+def _turns(
+    session: Session, doc_ids: Iterable[int]
+) -> dict[int, tuple[list[int], list[int], list[str | None]]]:
+    """Per document: turn starts, ends and speakers, sorted by start."""
+    out: dict[int, tuple[list[int], list[int], list[str | None]]] = {}
+    for chunk in lemmas.batches(list(doc_ids)):
+        rows = session.exec(
+            select(Turn.document_id, Turn.start, Turn.end, Turn.speaker)
+            .where(col(Turn.document_id).in_(chunk))
+            .order_by(col(Turn.document_id), col(Turn.start))
+        )
+        for doc_id, start, end, speaker in rows:
+            starts, ends, speakers = out.setdefault(int(doc_id), ([], [], []))
+            starts.append(int(start))
+            ends.append(int(end))
+            speakers.append(speaker)
+    return out
+
+
+def _segments_over(
+    session: Session, found: list[tuple[_Doc, list[lemmas.Span]]]
+) -> dict[tuple[int, int, int], list[int]]:
+    """For each ``(document id, start, end)`` found: the segments sharing a character with it.
+
+    The segments of the documents concerned come in one query per batch (through the index
+    on document and start), only those reaching into the range of the hits.
+    """
+    out: dict[tuple[int, int, int], list[int]] = {}
+    ranges = {
+        doc.id: (min(s for s, _e in spans), max(e for _s, e in spans)) for doc, spans in found
+    }
+    by_doc: dict[int, list[tuple[int, int, int]]] = {}
+    for chunk in lemmas.batches(sorted(ranges)):
+        query = (
+            select(Segment.document_id, Segment.start, Segment.end, Segment.id)
+            .where(col(Segment.document_id).in_(chunk))
+            .order_by(col(Segment.document_id), col(Segment.start))
+        )
+        for doc_id, start, end, segment_id in session.exec(query):
+            low, high = ranges[int(doc_id)]
+            if start < high and end > low:
+                by_doc.setdefault(int(doc_id), []).append((int(start), int(end), int(segment_id)))
+    for doc, spans in found:
+        segments = by_doc.get(doc.id)
+        if not segments:
+            continue
+        starts = [segment[0] for segment in segments]
+        for start, end in spans:
+            ids = sorted(
+                segment_id
+                for seg_start, seg_end, segment_id in segments[: bisect_left(starts, end)]
+                if seg_end > start
+            )
+            if ids:
+                out[(doc.id, start, end)] = ids
+    return out
+
+
+def count_line(hits: Sequence[Hit], *, limit: int | None = None) -> str:
+    """ "N hits in M documents" (saying when a limit cut the list)."""
+    documents = len({hit.document for hit in hits})
+    noun = "hit" if len(hits) == 1 else "hits"
+    line = f"{len(hits)} {noun} in {documents} document{'s' if documents != 1 else ''}"
+    if limit is not None and len(hits) >= limit:
+        line += f" (limit {limit} reached)"
+    return line
