@@ -441,12 +441,19 @@ def test_export_leaves_the_project_unchanged(proj: db.Project, tmp_path: Path) -
     assert dump(proj) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "broken"),
+    [
+        ("_stamp", lambda value: "yesterday"),  # the project element (written by lxml)
+        ("_who", lambda guids, coder, at: ' creationDateTime="later"'),  # selections (ours)
+    ],
+)
 def test_an_invalid_export_writes_nothing(
-    proj: db.Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    proj: db.Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, broken: Any
 ) -> None:
     out = tmp_path / "out.qdpx"
     out.write_bytes(b"old")
-    monkeypatch.setattr(writer, "_stamp", lambda value: "yesterday")
+    monkeypatch.setattr(writer, name, broken)
     with proj.session() as session, pytest.raises(InvalidExport, match="does not validate"):
         export_qdpx(session, out)
     assert out.read_bytes() == b"old"
@@ -480,9 +487,9 @@ def test_odd_guids_and_characters_still_validate(project: db.Project, tmp_path: 
         coding.add_memo(session, "code", "odd", "bell \x07 and form \x0c feed", coder_id=cid)  # type: ignore[arg-type]
     source = tmp_path / "doc.txt"
     source.write_text("I: Hello there.\nR: We met at the library.\n", encoding="utf-8")
-    importer.import_files(project, [source], coder="ann")
+    importer.import_files(project, [source], coder="ann", name='Tom & "Jerry" <1>')
     with project.transaction("t", coder="ann") as session:
-        coding.code_span(session, "doc", 16, 40, ["odd", "welcome"], coder_id=cid)  # type: ignore[arg-type]
+        coding.code_span(session, 'Tom & "Jerry" <1>', 16, 40, ["odd", "welcome"], coder_id=cid)  # type: ignore[arg-type]
     out = tmp_path / "odd.qdpx"
     with project.session() as session:
         export_qdpx(session, out)
@@ -492,6 +499,7 @@ def test_odd_guids_and_characters_still_validate(project: db.Project, tmp_path: 
     assert codes["welcome"] == "{6B29FC40-CA47-1067-B31D-00DD010662DA}"
     refs = {r.get("targetGUID") for r in tree.iter(f"{NS}CodeRef")}
     assert refs == {codes["odd"], codes["welcome"]}
+    assert next(tree.iter(f"{NS}TextSource")).get("name") == 'Tom & "Jerry" <1>'
     text = next(tree.iter(f"{NS}PlainTextContent")).text
     assert text == "bell \ufffd and form \ufffd feed"
 
@@ -572,3 +580,7 @@ def test_cli_export_formats(cli: Any, rich: Path, proj: db.Project, tmp_path: Pa
     missing = cli("export", rich, "-o", tmp_path / "no" / "x.qdpx", ok=False)
     assert missing.exit_code == 1 and "does not exist" in missing.stderr
     assert not (tmp_path / "x.txt").exists()
+    before = rich.read_bytes()
+    itself = cli("export", rich, "--format", "qdpx", "-o", rich, ok=False)
+    assert itself.exit_code == 1 and "project file itself" in itself.stderr
+    assert rich.read_bytes() == before

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 from rich.color import Color as RichColor
+from rich.style import Style
 from sqlmodel import select
+from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widgets import Footer, Input, TextArea
 from textual.widgets.text_area import Selection
 
@@ -803,3 +806,65 @@ def test_update_and_delete_memo_are_undoable(hard_path: Path) -> None:
             assert session.exec(select(Document.name)).all() == ["hard"]
     finally:
         project.dispose()
+
+
+# --- the paragraph cache draws what Textual draws ------------------------------------------
+
+
+class _OneTranscript(App[None]):
+    """A bare app with one transcript, to compare rows at a narrow width."""
+
+    def compose(self) -> ComposeResult:
+        yield TranscriptArea(id="transcript")
+
+
+def cells(strip: Strip) -> list[tuple[str, Style | None]]:
+    """A rendered row as (character, style) per cell, whatever its segments."""
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+async def test_paragraph_rows_are_drawn_as_textual_draws_them() -> None:
+    """Every row of the transcript, rendered a paragraph at a time, equals the row Textual's
+    own ``TextArea._render_line`` draws: with codes over wrapped lines, a tab, an empty line,
+    the cursor, a selection over several lines and one inside a line, with and without focus."""
+    text = HARD_TEXT.replace("Thank you.", "Thank\tyou.") + "\n" + HARD_TEXT
+    from workbench.tui.data import SegmentInfo, TurnSpan
+
+    segments = (
+        SegmentInfo(1, text.index("café"), text.index("corner"), ("a",), ("#5dade2",), ()),
+        SegmentInfo(2, text.index("“De"), text.index("Zoë"), ("b",), ("#e6a23c",), ()),
+        SegmentInfo(3, text.index("Thank"), text.index("really"), (), (), ("Home",)),
+    )
+    turns = (TurnSpan(0, len("Interviewer: "), 44, "Interviewer"),)
+    app = _OneTranscript()
+    async with app.run_test(size=(34, 60)) as pilot:
+        transcript = app.query_one(TranscriptArea)
+        transcript.show_document(text, turns, segments)
+        transcript.show_matches([(text.index("corner"), text.index("corner") + 6)])
+        await pilot.pause()
+        assert transcript.wrapped_document.height > transcript.document.line_count  # wraps
+
+        async def compare(label: str) -> None:
+            await pilot.pause()
+            height = min(transcript.size.height, transcript.wrapped_document.height)
+            for y in range(height):
+                ours = transcript._render_line(y)
+                theirs = TextArea._render_line(transcript, y)
+                assert cells(ours) == cells(theirs), f"{label}: row {y}"
+            assert transcript._sections, "the rows came from the paragraph cache"
+
+        await compare("cursor at the start, not focused")
+        transcript.focus()
+        transcript.move_cursor(transcript.location_of(text.index("host")))
+        await compare("cursor in a coded line, focused")
+        transcript.selection = Selection(
+            transcript.location_of(text.index("welcoming")),
+            transcript.location_of(text.index("Thank")),
+        )
+        await compare("a selection over several lines and an empty one")
+        transcript.selection = Selection(
+            transcript.location_of(text.index("Zoë")), transcript.location_of(text.index("Zoë") + 3)
+        )
+        await compare("a selection inside a line")
+        transcript.show_segments(segments[:1])
+        await compare("after the segments changed")

@@ -209,38 +209,55 @@ def _code_closure() -> Any:
     return tree.union(step)  # UNION, not UNION ALL: ends even on a (forbidden) cycle
 
 
-def _coded(resolved: _Resolved, *, rollup: bool, code_ids: Sequence[int] | None) -> Any:
-    """The CTE ``coded(seg, doc, start, end, code)``: one row per segment coded a code.
+@dataclass
+class _CodedJoin:
+    """A segment alias joined with its codings, for queries that need index access paths.
 
-    Distinct per (segment, code): several codings (coders, descendants) count once.
+    A materialised CTE has no index but the automatic ones SQLite builds on equality, so
+    the range joins (overlap, intersection with units) go through these real tables instead
+    and remove duplicate codings with DISTINCT or ``count(DISTINCT ...)``.
     """
-    coding = _CODING
-    segment = _SEGMENT
-    joined = coding.join(segment, segment.c.id == coding.c.segment_id)
+
+    segment: Any
+    """The segment alias."""
+    joined: Any
+    """The segment joined with its codings (and the code closure with rollup)."""
+    code: Any
+    """The code column: the coding's code, or with rollup each of its ancestors too."""
+    where: list[Any]
+    """The conditions of the filters."""
+
+
+def _coded_join(
+    resolved: _Resolved,
+    *,
+    rollup: bool,
+    code_ids: Sequence[int] | None,
+    name: str,
+    tree: Any | None = None,
+    documents: bool = True,
+) -> _CodedJoin:
+    """Segment ``name`` joined with its codings (see :class:`_CodedJoin`).
+
+    ``documents=False`` leaves the document filter out (for a segment that is joined to one
+    that is filtered already, in the same document).
+    """
+    segment = _SEGMENT.alias(name)
+    coding = _CODING.alias(f"{name}_coding")
+    joined = segment.join(coding, coding.c.segment_id == segment.c.id)
+    code_col = coding.c.code_id
     if rollup:
-        tree = _code_closure()
-        joined = joined.join(tree, tree.c.code_id == coding.c.code_id)
-        code_col = tree.c.target_id
-    else:
-        code_col = coding.c.code_id
-    query = (
-        sa.select(
-            segment.c.id.label("seg"),
-            segment.c.document_id.label("doc"),
-            segment.c.start.label("start"),
-            segment.c.end.label("end"),
-            code_col.label("code"),
-        )
-        .select_from(joined)
-        .distinct()
-    )
+        closure = (tree if tree is not None else _code_closure()).alias(f"{name}_tree")
+        joined = joined.join(closure, closure.c.code_id == coding.c.code_id)
+        code_col = closure.c.target_id
+    where: list[Any] = []
     if resolved.coder_id is not None:
-        pass
-    if resolved.documents is not None:
-        query = query.where(segment.c.document_id.in_(resolved.documents))
+        where.append(coding.c.coder_id == resolved.coder_id)
+    if documents and resolved.documents is not None:
+        where.append(segment.c.document_id.in_(resolved.documents))
     if code_ids is not None:
-        query = query.where(code_col.in_(list(code_ids)))
-    return query.cte("coded")
+        where.append(code_col.in_(list(code_ids)))
+    return _CodedJoin(segment=segment, joined=joined, code=code_col, where=where)
 
 
 def _code_rows(session: Session, codes: list[str] | None) -> list[tuple[int, str]]:
@@ -338,76 +355,84 @@ def _max_unit_length(session: Session, unit: sa.Table, resolved: _Resolved) -> i
     return int(session.execute(query).scalar() or 0)
 
 
-def _units_of(coded: Any, unit: sa.Table, longest: int) -> Any:
-    """``(unit, code)`` pairs: units sharing a character with a segment coded the code.
+def _unit_condition(unit: Any, segment: Any, longest: int) -> Any:
+    """``unit`` shares a character with ``segment`` (same document, overlapping ranges).
 
-    ``unit.start > coded.start - longest`` follows from the intersection (a unit ends at most
-    ``longest`` after it starts) and lets the index on (document_id, start) scan a range.
+    ``unit.start > segment.start - longest`` follows from the intersection (a unit ends at
+    most ``longest`` after it starts) and bounds the range the index on (document_id, start)
+    scans. Empty units share no character.
     """
-    return (
-        sa.select(unit.c.id.label("container"), coded.c.code.label("code"))
-        .select_from(coded)
-        .join(
-            unit,
-            sa.and_(
-                unit.c.document_id == coded.c.doc,
-                unit.c.start < coded.c.end,
-                unit.c.start > coded.c.start - longest,
-                unit.c.end > coded.c.start,
-                unit.c.start < unit.c.end,
-            ),
-        )
-        .distinct()
-        .cte("in_unit")
+    return sa.and_(
+        unit.c.document_id == segment.c.document_id,
+        unit.c.start < segment.c.end,
+        unit.c.start > segment.c.start - longest,
+        unit.c.end > segment.c.start,
+        unit.c.start < unit.c.end,
     )
 
 
-def _containers(session: Session, scope: str, coded: Any, resolved: _Resolved) -> Any:
-    """The CTE ``(container, code)`` for a unit or document scope, distinct."""
+def _containers(
+    session: Session,
+    scope: str,
+    resolved: _Resolved,
+    *,
+    rollup: bool,
+    code_ids: Sequence[int] | None,
+) -> Any:
+    """The CTE ``(container, code)``, distinct: units (or documents) holding a segment coded
+    the code."""
+    coded = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="s")
     if scope == "document":
-        return (
-            sa.select(coded.c.doc.label("container"), coded.c.code.label("code"))
-            .distinct()
-            .cte("in_document")
+        query = sa.select(coded.segment.c.document_id.label("container"), coded.code.label("code"))
+        query = query.select_from(coded.joined)
+    else:
+        unit = _UNIT_TABLES[scope].alias("u")
+        longest = _max_unit_length(session, _UNIT_TABLES[scope], resolved)
+        query = sa.select(unit.c.id.label("container"), coded.code.label("code")).select_from(
+            coded.joined.join(unit, _unit_condition(unit, coded.segment, longest))
         )
-    unit = _UNIT_TABLES[scope]
-    return _units_of(coded, unit, _max_unit_length(session, unit, resolved))
+    return query.where(*coded.where).distinct().cte("container")
 
 
-def _overlap_pair_counts(session: Session, coded: Any) -> list[tuple[int, int, int]]:
+def _overlap_pair_counts(
+    session: Session, resolved: _Resolved, *, rollup: bool, code_ids: Sequence[int] | None
+) -> list[tuple[int, int, int]]:
     """``(lo code id, hi code id, n)`` for ``overlap``, in one query.
 
     Each ordered overlapping pair of segments (s, t) is found once as a row (x, y) with
     ``y.start`` in ``[x.start, x.end)``: (x, y) = (s, t) when t starts at or after s, else
     (t, s). A row with codes (p of x, q of y) stands for (s coded p, t coded q) read either
     way; when x and y start at the same offset both orders are rows of their own, so there
-    only p < q is kept.
+    only p < q is kept. DISTINCT over (x, y, p, q) removes duplicate codings.
     """
-    x = coded.alias("x")
-    z = coded.alias("z")
-    y = _SEGMENT.alias("y")
-    lo = sa.case((x.c.code < z.c.code, x.c.code), else_=z.c.code)
-    hi = sa.case((x.c.code < z.c.code, z.c.code), else_=x.c.code)
-    query = (
-        sa.select(lo.label("lo"), hi.label("hi"), sa.func.count().label("n"))
-        .select_from(x)
-        .join(
-            y,
-            sa.and_(
-                y.c.document_id == x.c.doc,
-                y.c.start >= x.c.start,
-                y.c.start < x.c.end,
-            ),
-        )
-        .join(z, z.c.seg == y.c.id)
-        .where(
-            sa.or_(
-                x.c.code < z.c.code,
-                sa.and_(x.c.code > z.c.code, y.c.start > x.c.start),
-            )
-        )
-        .group_by(lo, hi)
+    tree = _code_closure() if rollup else None
+    x = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="x", tree=tree)
+    y = _coded_join(
+        resolved, rollup=rollup, code_ids=code_ids, name="y", tree=tree, documents=False
     )
+    xs, ys = x.segment, y.segment
+    joined = x.joined.join(
+        y.joined,
+        sa.and_(
+            ys.c.document_id == xs.c.document_id,
+            ys.c.start >= xs.c.start,
+            ys.c.start < xs.c.end,
+        ),
+    )
+    rows = (
+        sa.select(xs.c.id, ys.c.id.label("y_id"), x.code.label("p"), y.code.label("q"))
+        .select_from(joined)
+        .where(
+            *x.where,
+            *y.where,
+            sa.or_(x.code < y.code, sa.and_(x.code > y.code, ys.c.start > xs.c.start)),
+        )
+        .distinct()
+        .subquery("pairs")
+    )
+    lo = sa.case((rows.c.p < rows.c.q, rows.c.p), else_=rows.c.q)
+    hi = sa.case((rows.c.p < rows.c.q, rows.c.q), else_=rows.c.p)
+    query = sa.select(lo, hi, sa.func.count()).group_by(lo, hi)
     return [(row[0], row[1], row[2]) for row in session.execute(query)]
 
 
@@ -442,13 +467,19 @@ def cooccur(
     resolved = _resolve(session, filters)
     code_rows = _code_rows(session, codes)
     names = dict(code_rows)
-    coded = _coded(resolved, rollup=rollup, code_ids=None if codes is None else list(names))
+    code_ids = None if codes is None else list(names)
     if scope == "overlap":
-        counts_query = sa.select(coded.c.code, sa.func.count()).group_by(coded.c.code)
+        coded = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="s")
+        counts_query = (
+            sa.select(coded.code, sa.func.count(sa.distinct(coded.segment.c.id)))
+            .select_from(coded.joined)
+            .where(*coded.where)
+            .group_by(coded.code)
+        )
         singles = dict(session.execute(counts_query).all())
-        pair_rows = _overlap_pair_counts(session, coded)
+        pair_rows = _overlap_pair_counts(session, resolved, rollup=rollup, code_ids=code_ids)
     else:
-        container = _containers(session, scope, coded, resolved)
+        container = _containers(session, scope, resolved, rollup=rollup, code_ids=code_ids)
         counts_query = sa.select(container.c.code, sa.func.count()).group_by(container.c.code)
         singles = dict(session.execute(counts_query).all())
         pair_rows = _container_pair_counts(session, container)
@@ -496,54 +527,54 @@ def cooccur_segments(
     resolved = _resolve(session, filters)
     code_a = find_code(session, a).id
     code_b = find_code(session, b).id
-    coded = _coded(resolved, rollup=rollup, code_ids=sorted({code_a, code_b}))  # type: ignore[type-var]
+    code_ids: list[int] = sorted({code_a, code_b})  # type: ignore[type-var]
+    coded = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="s")
     if code_a == code_b:
-        return _ordered_segment_ids(session, sa.select(coded.c.seg))
-    if scope == "overlap":
-        x = coded.alias("x")
-        z = coded.alias("z")
-        query = (
-            sa.select(x.c.seg)
-            .select_from(x)
-            .join(
-                z,
-                sa.and_(
-                    z.c.doc == x.c.doc,
-                    z.c.start < x.c.end,
-                    x.c.start < z.c.end,
-                    z.c.code != x.c.code,
-                ),
-            )
-        )
+        query = sa.select(coded.segment.c.id).select_from(coded.joined).where(*coded.where)
         return _ordered_segment_ids(session, query)
-    if scope == "document":
-        both = (
-            sa.select(coded.c.doc)
-            .group_by(coded.c.doc)
-            .having(sa.func.count(sa.distinct(coded.c.code)) == 2)
+    if scope == "overlap":
+        tree = _code_closure() if rollup else None
+        x = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="x", tree=tree)
+        y = _coded_join(
+            resolved, rollup=rollup, code_ids=code_ids, name="y", tree=tree, documents=False
         )
-        return _ordered_segment_ids(session, sa.select(coded.c.seg).where(coded.c.doc.in_(both)))
-    unit = _UNIT_TABLES[scope]
-    longest = _max_unit_length(session, unit, resolved)
-    container = _units_of(coded, unit, longest)
-    both_units = (
+        xs, ys = x.segment, y.segment
+        pairs = (
+            sa.select(xs.c.id.label("x_id"), ys.c.id.label("y_id"))
+            .select_from(
+                x.joined.join(
+                    y.joined,
+                    sa.and_(
+                        ys.c.document_id == xs.c.document_id,
+                        ys.c.start >= xs.c.start,
+                        ys.c.start < xs.c.end,
+                    ),
+                )
+            )
+            .where(*x.where, *y.where, x.code != y.code)
+            .subquery("pairs")
+        )
+        query = sa.union(sa.select(pairs.c.x_id), sa.select(pairs.c.y_id))
+        return _ordered_segment_ids(session, query)
+    container = _containers(session, scope, resolved, rollup=rollup, code_ids=code_ids)
+    both = (
         sa.select(container.c.container)
         .group_by(container.c.container)
         .having(sa.func.count() == 2)
     )
-    query = (
-        sa.select(coded.c.seg)
-        .select_from(coded)
-        .join(
-            unit,
-            sa.and_(
-                unit.c.document_id == coded.c.doc,
-                unit.c.start < coded.c.end,
-                unit.c.end > coded.c.start,
-                unit.c.start < unit.c.end,
-            ),
+    if scope == "document":
+        query = (
+            sa.select(coded.segment.c.id)
+            .select_from(coded.joined)
+            .where(*coded.where, coded.segment.c.document_id.in_(both))
         )
-        .where(unit.c.id.in_(both_units))
+        return _ordered_segment_ids(session, query)
+    unit = _UNIT_TABLES[scope].alias("u")
+    longest = _max_unit_length(session, _UNIT_TABLES[scope], resolved)
+    query = (
+        sa.select(coded.segment.c.id)
+        .select_from(coded.joined.join(unit, _unit_condition(unit, coded.segment, longest)))
+        .where(*coded.where, unit.c.id.in_(both))
     )
     return _ordered_segment_ids(session, query)
 
@@ -609,40 +640,34 @@ def _value_sort_key(type_name: str, value: str) -> tuple[Any, ...]:
     return (0, value, value)
 
 
-def _column_relation(
+def _columns(
     session: Session, kind: str, key: str | None
-) -> tuple[list[tuple[Any, str]], Any]:
-    """The columns ``[(column key, label)]`` in order and a SELECT ``(seg, col)`` linking
-    segments to columns."""
+) -> tuple[list[tuple[Any, str]], Variable | None]:
+    """The columns ``[(column key, label)]`` in order (and the attribute for ``attr:KEY``)."""
     if kind == "place":
         places = session.execute(sa.select(Place.id, Place.name).order_by(Place.name)).all()  # type: ignore[call-overload]
-        relation = sa.select(_LINK.c.segment_id.label("seg"), _LINK.c.place_id.label("col"))
-        return [(row[0], row[1]) for row in places], relation
+        return [(row[0], row[1]) for row in places], None
     variable = _find_variable(session, key or "")
     values = session.execute(
         sa.select(CaseValue.value).where(CaseValue.variable_id == variable.id).distinct()
     ).scalars()
     ordered = sorted(values, key=lambda v: _value_sort_key(variable.type, v))
-    relation = (
-        sa.select(_SEGMENT.c.id.label("seg"), CaseValue.value.label("col"))  # type: ignore[attr-defined]
-        .select_from(_SEGMENT)
-        .join(DocumentCase, DocumentCase.document_id == _SEGMENT.c.document_id)  # type: ignore[arg-type]
-        .join(CaseValue, CaseValue.case_id == DocumentCase.case_id)  # type: ignore[arg-type]
-        .where(CaseValue.variable_id == variable.id)
-        .distinct()
+    return [(v, v) for v in ordered], variable
+
+
+def _in_columns(coded: _CodedJoin, variable: Variable | None) -> tuple[Any, Any]:
+    """``coded`` joined to its columns (place links, or the attribute values of the
+    document's cases), and the column key."""
+    segment = coded.segment
+    if variable is None:
+        link = _LINK.alias("link")
+        return coded.joined.join(link, link.c.segment_id == segment.c.id), link.c.place_id
+    member = DocumentCase.__table__.alias("member")  # type: ignore[attr-defined]
+    value = CaseValue.__table__.alias("value")  # type: ignore[attr-defined]
+    joined = coded.joined.join(member, member.c.document_id == segment.c.document_id).join(
+        value, sa.and_(value.c.case_id == member.c.case_id, value.c.variable_id == variable.id)
     )
-    return [(v, v) for v in ordered], relation
-
-
-def _matrix_parts(
-    session: Session, cols: str, filters: Filters | None, rollup: bool
-) -> tuple[str, str | None, list[tuple[Any, str]], Any, Any]:
-    kind, key = parse_cols(cols)
-    resolved = _resolve(session, filters)
-    columns, relation = _column_relation(session, kind, key)
-    coded = _coded(resolved, rollup=rollup, code_ids=None)
-    linked = relation.cte("in_column")
-    return kind, key, columns, coded, linked
+    return joined, value.c.value
 
 
 def matrix(
@@ -650,40 +675,47 @@ def matrix(
 ) -> Matrix:
     """The code × place (``cols="place"``) or code × attribute (``cols="attr:KEY"``) matrix.
 
-    See the module docstring for what a cell and a total count.
+    See the module docstring for what a cell and a total count. One statement: the distinct
+    (segment, code, column) rows, aggregated four ways (cells, row, column and grand totals).
     """
-    _kind, _key, columns, coded, linked = _matrix_parts(session, cols, filters, rollup)
+    kind, key = parse_cols(cols)
+    resolved = _resolve(session, filters)
+    columns, variable = _columns(session, kind, key)
     code_rows = _code_rows(session, None)
-    joined = coded.join(linked, linked.c.seg == coded.c.seg)
-    cell_rows = session.execute(
-        sa.select(coded.c.code, linked.c.col, sa.func.count())
+    coded = _coded_join(resolved, rollup=rollup, code_ids=None, name="s")
+    joined, col_key = _in_columns(coded, variable)
+    rows = (
+        sa.select(coded.segment.c.id.label("seg"), coded.code.label("code"), col_key.label("col"))
         .select_from(joined)
-        .group_by(coded.c.code, linked.c.col)
-    ).all()
-    row_rows = session.execute(
-        sa.select(coded.c.code, sa.func.count(sa.distinct(coded.c.seg)))
-        .select_from(joined)
-        .group_by(coded.c.code)
-    ).all()
-    col_rows = session.execute(
-        sa.select(linked.c.col, sa.func.count(sa.distinct(coded.c.seg)))
-        .select_from(joined)
-        .group_by(linked.c.col)
-    ).all()
-    total = session.execute(
-        sa.select(sa.func.count(sa.distinct(coded.c.seg))).select_from(joined)
-    ).scalar()
+        .where(*coded.where)
+        .distinct()
+        .cte("in_cell")
+    )
+    distinct_segments = sa.func.count(sa.distinct(rows.c.seg))
+    null = sa.null()
+    query = sa.union_all(
+        sa.select(sa.literal(0), rows.c.code, rows.c.col, sa.func.count()).group_by(
+            rows.c.code, rows.c.col
+        ),
+        sa.select(sa.literal(1), rows.c.code, null, distinct_segments).group_by(rows.c.code),
+        sa.select(sa.literal(2), null, rows.c.col, distinct_segments).group_by(rows.c.col),
+        sa.select(sa.literal(3), null, null, distinct_segments),
+    )
     row_index = {code_id: i for i, (code_id, _name) in enumerate(code_rows)}
-    col_index = {col_key: j for j, (col_key, _label) in enumerate(columns)}
+    col_index = {key: j for j, (key, _label) in enumerate(columns)}
     cells = [[0] * len(columns) for _ in code_rows]
-    for code_id, col_key, n in cell_rows:
-        cells[row_index[code_id]][col_index[col_key]] = int(n)
     row_totals = [0] * len(code_rows)
-    for code_id, n in row_rows:
-        row_totals[row_index[code_id]] = int(n)
     col_totals = [0] * len(columns)
-    for col_key, n in col_rows:
-        col_totals[col_index[col_key]] = int(n)
+    total = 0
+    for part, code_id, column, n in session.execute(query):
+        if part == 0:
+            cells[row_index[code_id]][col_index[column]] = int(n)
+        elif part == 1:
+            row_totals[row_index[code_id]] = int(n)
+        elif part == 2:
+            col_totals[col_index[column]] = int(n)
+        else:
+            total = int(n)
     return Matrix(
         cols_spec=cols.strip(),
         rows=[name for _id, name in code_rows],
@@ -691,7 +723,7 @@ def matrix(
         cells=cells,
         row_totals=row_totals,
         col_totals=col_totals,
-        total=int(total or 0),
+        total=total,
     )
 
 
@@ -712,19 +744,17 @@ def matrix_segments(
     kind, key = parse_cols(cols)
     resolved = _resolve(session, filters)
     code_id = find_code(session, code).id
-    coded = _coded(resolved, rollup=rollup, code_ids=[code_id])  # type: ignore[list-item]
-    if kind == "place":
+    _columns_, variable = _columns(session, kind, key)
+    coded = _coded_join(resolved, rollup=rollup, code_ids=[code_id], name="s")  # type: ignore[list-item]
+    joined, col_key = _in_columns(coded, variable)
+    if variable is None:
         from workbench.coding import find_place
 
-        place_id = find_place(session, col).id
-        in_column = sa.select(_LINK.c.segment_id).where(_LINK.c.place_id == place_id)
+        wanted: Any = find_place(session, col).id
     else:
-        variable = _find_variable(session, key or "")
-        value = cases_module.canonical(variable.type, col)
-        in_column = (
-            sa.select(_SEGMENT.c.id)
-            .join(DocumentCase, DocumentCase.document_id == _SEGMENT.c.document_id)  # type: ignore[arg-type]
-            .join(CaseValue, CaseValue.case_id == DocumentCase.case_id)  # type: ignore[arg-type]
-            .where(CaseValue.variable_id == variable.id, CaseValue.value == value)
-        )
-    return _ordered_segment_ids(session, sa.select(coded.c.seg).where(coded.c.seg.in_(in_column)))
+        try:
+            wanted = cases_module.canonical(variable.type, col)
+        except InvalidValue as exc:
+            raise InvalidValue(f"attribute {variable.name!r}: {exc}") from None
+    query = sa.select(coded.segment.c.id).select_from(joined).where(*coded.where, col_key == wanted)
+    return _ordered_segment_ids(session, query)

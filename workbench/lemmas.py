@@ -262,18 +262,26 @@ def lemma_of(language: str, form: str) -> str:
 
 # --- collecting the tokens of a document -----------------------------------------------------
 
-_SKIP = ""  # cached for forms that are not indexed (punctuation, white space)
-_form_cache: dict[int, str] = {}
+_SKIP = ("", 0)  # cached for tokens that are not indexed (punctuation, white space)
+_form_cache: dict[int, tuple[str, int]] = {}
+_BROKEN_OFF = "-\u2010\u2011"  # a word broken off ("I feel- I felt"): trailing hyphens
 
 
-def _form(vocab: Any, key: int) -> str:
+def _form(vocab: Any, key: int) -> tuple[str, int]:
+    """The indexed form of a lower-cased token, and how many characters to cut off its end.
+
+    Transcripts mark broken-off words with a hyphen ("friend-"), which spaCy keeps in the
+    token; the form is the word without it, and so is the span.
+    """
     form = _form_cache.get(key)
     if form is None:
         text = vocab.strings[key]
         lexeme = vocab[text]
-        form = _form_cache[key] = (
-            _SKIP if lexeme.is_punct or lexeme.is_space or not text.strip() else text
-        )
+        word = text.rstrip(_BROKEN_OFF)
+        if lexeme.is_punct or lexeme.is_space or not word.strip():
+            form = _form_cache[key] = _SKIP
+        else:
+            form = _form_cache[key] = (word, len(text) - len(word))
     return form
 
 
@@ -331,15 +339,21 @@ class TokenCollector:
         self._parts = []
         keys, inverse = np.unique(array[:, 2], return_inverse=True)
         cache, vocab = _form_cache, self._vocab
-        all_forms = [cache.get(key) or _form(vocab, key) for key in keys.tolist()]
-        indexed = np.fromiter((bool(form) for form in all_forms), dtype=bool, count=len(keys))
-        renumber = np.cumsum(indexed, dtype=np.int32) - 1
-        keep = indexed[inverse]
+        numbers: dict[str, int] = {}
+        key_form = np.empty(len(keys), dtype=np.int32)
+        key_cut = np.zeros(len(keys), dtype=np.int64)
+        for i, key in enumerate(keys.tolist()):
+            form, cut = cache.get(key) or _form(vocab, key)
+            key_form[i] = numbers.setdefault(form, len(numbers)) if form else -1
+            key_cut[i] = cut
+        token_form = key_form[inverse]
+        keep = token_form >= 0
+        kept = inverse[keep]
         return DocumentTokens(
-            forms=[form for form in all_forms if form],
-            form_index=renumber[inverse[keep]],
+            forms=list(numbers),
+            form_index=token_form[keep],
             starts=array[keep, 0].astype(np.uint32),
-            lengths=array[keep, 1].astype(np.uint32),
+            lengths=(array[keep, 1].astype(np.int64) - key_cut[kept]).astype(np.uint32),
         )
 
 
@@ -424,8 +438,10 @@ def flush_index(session: Session) -> None:
         form_parts.append(np.asarray(ids, dtype=np.int64)[tokens.form_index])
     if new_forms:
         connection.execute(sa.insert(IndexForm), new_forms)
-    top = session.exec(select(sa.func.max(IndexedDocument.chunk))).one()
-    chunk = int(top or 0) + 1
+    chunk = 1 + max(
+        int(session.exec(select(sa.func.max(table.chunk))).one() or 0)  # type: ignore[attr-defined]
+        for table in (IndexedDocument, IndexPosting)
+    )
     if any(tokens.tokens for _d, _l, tokens in documents):
         form_ids, columns = _sorted_columns(
             np.concatenate(form_parts),
@@ -563,11 +579,12 @@ def query_lemmas(session: Session, language: str, text: str) -> list[str]:
         if all(word in known for word in words):
             return [known[word] for word in words]
     tokenizer = nlp.pipeline(language).tokenizer
-    return [
-        lemma_of(language, token.lower_)
+    forms = (
+        token.lower_.rstrip(_BROKEN_OFF)
         for token in tokenizer(text)
-        if not (token.is_punct or token.is_space) and token.lower_.strip()
-    ]
+        if not (token.is_punct or token.is_space)
+    )
+    return [lemma_of(language, form) for form in forms if form.strip()]
 
 
 class Texts:

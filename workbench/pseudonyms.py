@@ -29,7 +29,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,8 +64,14 @@ def _key(name: str) -> str:
     return _collapse(name).translate(_FOLD_TRANSLATION).casefold()
 
 
+_WORD = re.compile(r"\w+")
+
+
 def fold(text: str) -> str:
     """Text folded for the loose leftover search: no accents, casefolded, one apostrophe."""
+    if text.isascii():  # the common case, and much faster
+        text = text.lower()
+        return text.replace("`", "'") if "`" in text else text
     text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return text.translate(_FOLD_TRANSLATION).casefold()
 
@@ -79,6 +85,19 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
         pieces.append(piece)
         origin.extend([index] * len(piece))
     return "".join(pieces), origin
+
+
+def _fold_word(word: str) -> str:
+    return word.lower() if word.isascii() else fold(word)
+
+
+def _first_word(name: str) -> tuple[str, int]:
+    """The folded first word of a name and the number of characters before it."""
+    name = _collapse(name)
+    found = _WORD.search(name)
+    if found is None:
+        return "", 0
+    return _fold_word(found.group()), found.start()
 
 
 def match_case(found: str, pseudonym: str) -> str:
@@ -224,6 +243,66 @@ def _loose_pattern(name: str) -> str:
 
 
 @dataclass
+class _Candidate:
+    """Names that start with one folded word, as a pattern anchored at that word."""
+
+    offset: int
+    """Characters of the name before its first word (``'t Hoekje``: 1)."""
+    pattern: re.Pattern[str]
+    """Matches one of the names at a position (longest name first)."""
+    names: list[str]
+    """The names, in the order of the pattern's groups ``n0``, ``n1``..."""
+
+
+def _index(
+    names: list[str], to_pattern: Callable[[str], str], *, flags: int = 0, genitive: bool = False
+) -> dict[str, list[_Candidate]]:
+    """Names grouped by their folded first word, each group one anchored pattern."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for name in names:
+        word, offset = _first_word(name)
+        if word and to_pattern(name):
+            groups.setdefault((word, offset), []).append(name)
+    index: dict[str, list[_Candidate]] = {}
+    for (word, offset), members in groups.items():
+        members.sort(key=lambda n: (-len(_collapse(n)), n))
+        body = "|".join(f"(?P<n{i}>{to_pattern(n)})" for i, n in enumerate(members))
+        tail = r"(?P<gen>s)?(?!\w)" if genitive else r"(?!\w)"
+        pattern = re.compile(r"(?<!\w)(?:" + body + ")" + tail, flags)
+        index.setdefault(word, []).append(_Candidate(offset, pattern, members))
+    for candidates in index.values():
+        candidates.sort(key=lambda c: -c.offset)
+    return index
+
+
+def _scan(
+    text: str, index: dict[str, list[_Candidate]], *, genitive: bool = False
+) -> Iterator[tuple[re.Match[str], _Candidate]]:
+    """Non-overlapping matches of indexed names in ``text``, left to right.
+
+    Only the positions of words that start a listed name are tried, so a text without any
+    listed name costs one pass over its words, however long the table.
+    """
+    last = 0
+    for word in _WORD.finditer(text):
+        if word.start() < last:
+            continue
+        key = _fold_word(word.group())
+        candidates = index.get(key)
+        if candidates is None and genitive and key.endswith("s"):
+            candidates = index.get(key[:-1])
+        for candidate in candidates or ():
+            start = word.start() - candidate.offset
+            if start < last:
+                continue
+            found = candidate.pattern.match(text, start)
+            if found is not None:
+                yield found, candidate
+                last = found.end()
+                break
+
+
+@dataclass
 class PseudonymTable:
     """Real names and their pseudonyms, compiled for replacing and checking text."""
 
@@ -240,28 +319,20 @@ class PseudonymTable:
                 names.append((name, entry))
         names.sort(key=lambda item: (-len(_collapse(item[0])), item[0]))
         self._names = names
-        self._exact: re.Pattern[str] | None = None
-        self._loose: re.Pattern[str] | None = None
-        self._masks: re.Pattern[str] | None = None
-        self._loose_names: list[str] = []
-        if names:
-            self._exact = re.compile(
-                r"(?<!\w)(?:" + "|".join(_exact_pattern(n) for n, _ in names) + r")(?!\w)",
-                re.IGNORECASE,
-            )
-            loose = [(n, _loose_pattern(n)) for n, _ in names]
-            loose = [(n, p) for n, p in loose if p]
-            self._loose_names = [n for n, _ in loose]
-            self._loose = re.compile(
-                r"(?<!\w)(?:"
-                + "|".join(f"(?P<n{i}>{p})" for i, (_, p) in enumerate(loose))
-                + r")(?P<gen>s)?(?!\w)"
-            )
-            masks = sorted(
-                {_loose_pattern(e.pseudonym) for e in self.entries} - {""}, key=len, reverse=True
-            )
-            if masks:
-                self._masks = re.compile(r"(?<!\w)(?:" + "|".join(masks) + r")(?!\w)")
+        all_names = [n for n, _ in names]
+        self._exact = _index(all_names, _exact_pattern, flags=re.IGNORECASE)
+        self._loose = _index([fold(n) for n in all_names], _loose_pattern, genitive=True)
+        self._loose_name = {fold(n): n for n in reversed(all_names)}
+        masks = _index(sorted({fold(e.pseudonym) for e in self.entries}), _loose_pattern)
+        # the leftover check skips over pseudonyms first, then looks for listed names
+        self._check = {
+            w: [*masks.get(w, ()), *self._loose.get(w, ())] for w in set(masks) | set(self._loose)
+        }
+        # quick screens: a text none of whose words starts a listed name is passed over
+        self._exact_words = frozenset(
+            w for n in all_names for w in _WORD.findall(_collapse(n).lower())[:1]
+        ) | frozenset(self._exact)
+        self._loose_words = frozenset(self._loose) | frozenset(w + "s" for w in self._loose)
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -275,15 +346,23 @@ class PseudonymTable:
                 return candidate
         raise AssertionError(f"no entry for a matched name ({len(found)} characters)")
 
-    def _replace(self, match: re.Match[str]) -> str:
-        found = match.group(0)
-        return match_case(found, self._entry_for(found).pseudonym)
-
     def apply(self, text: str) -> str:
         """``text`` with every listed name (whole words) replaced by its pseudonym."""
-        if self._exact is None or not text:
+        if not self._exact or not text:
             return text
-        return self._exact.sub(self._replace, text)
+        if self._exact_words.isdisjoint(_WORD.findall(text.lower())):
+            return text
+        pieces: list[str] = []
+        last = 0
+        for found, _candidate in _scan(text, self._exact):
+            pieces.append(text[last : found.start()])
+            name = found.group(0)
+            pieces.append(match_case(name, self._entry_for(name).pseudonym))
+            last = found.end()
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def apply_optional(self, text: str | None) -> str | None:
         """:meth:`apply` that passes None through."""
@@ -297,41 +376,54 @@ class PseudonymTable:
         pseudonym "Jan-Willem" does not report the listed name "Jan"). A name followed by
         ``s`` is reported as a possible possessive.
         """
-        if self._loose is None or not text:
+        if not self._loose or not text:
             return []
         folded = fold(text)
-        if self._masks is not None:
-            folded = self._masks.sub(lambda m: "\x00" * len(m.group(0)), folded)
-        if not self._loose.search(folded):
+        if self._loose_words.isdisjoint(_WORD.findall(folded)):
             return []
-        folded, origin = _fold_with_map(text)
-        if self._masks is not None:
-            folded = self._masks.sub(lambda m: "\x00" * len(m.group(0)), folded)
-        found: list[Leftover] = []
-        for match in self._loose.finditer(folded):
-            index = next(int(k[1:]) for k, v in match.groupdict().items() if k != "gen" and v)
-            start, end = origin[match.start()], origin[match.end() - 1] + 1
-            found.append(
-                Leftover(
-                    self._loose_names[index],
-                    text[start:end],
-                    where,
-                    possessive=match.group("gen") is not None,
-                )
-            )
-        return found
+        hits = self._loose_hits(folded)
+        if not hits:
+            return []
+        if text.isascii():  # folding kept every character in place
+            origin = range(len(text))
+        else:
+            per_char, origin = _fold_with_map(text)
+            if per_char != folded:  # rare: folding the whole text differs from char by char
+                hits = self._loose_hits(per_char)
+        return [
+            Leftover(name, text[origin[s] : origin[e - 1] + 1], where, possessive)
+            for s, e, name, possessive in hits
+        ]
 
-    def fragment(self, fragment: Fragment) -> Fragment:
+    def _loose_hits(self, folded: str) -> list[tuple[int, int, str, bool]]:
+        hits: list[tuple[int, int, str, bool]] = []
+        for found, candidate in _scan(folded, self._check, genitive=True):
+            if "gen" not in candidate.pattern.groupindex:
+                continue  # a pseudonym: skipped over
+            index = next(int(k[1:]) for k, v in found.groupdict().items() if k != "gen" and v)
+            name = self._loose_name.get(candidate.names[index], candidate.names[index])
+            hits.append((found.start(), found.end(), name, found.group("gen") is not None))
+        return hits
+
+    def fragment(self, fragment: Fragment, *, cache: dict[str, str] | None = None) -> Fragment:
         """A copy of a fragment with its text, names, speaker, places, codes and memo
-        pseudonymised."""
+        pseudonymised. ``cache`` remembers the short fields (names, labels) across calls."""
+        memo = {} if cache is None else cache
+
+        def short(value: str) -> str:
+            done = memo.get(value)
+            if done is None:
+                done = memo[value] = self.apply(value)
+            return done
+
         return replace(
             fragment,
             text=self.apply(fragment.text),
-            document=self.apply(fragment.document),
-            case=self.apply_optional(fragment.case),
-            speaker=self.apply_optional(fragment.speaker),
-            codes=[self.apply(c) for c in fragment.codes],
-            places=sorted(self.apply(p) for p in fragment.places),
+            document=short(fragment.document),
+            case=None if fragment.case is None else short(fragment.case),
+            speaker=None if fragment.speaker is None else short(fragment.speaker),
+            codes=[short(c) for c in fragment.codes],
+            places=sorted(short(p) for p in fragment.places),
             memo=self.apply_optional(fragment.memo),
             coders=list(fragment.coders),
         )
@@ -340,24 +432,33 @@ class PseudonymTable:
         """:meth:`fragment` for each fragment."""
         if not self:
             return list(fragments)
-        return [self.fragment(f) for f in fragments]
+        cache: dict[str, str] = {}
+        return [self.fragment(f, cache=cache) for f in fragments]
 
     def check_fragments(self, fragments: Iterable[Fragment]) -> list[Leftover]:
-        """The leftovers in every exported field of (pseudonymised) fragments."""
+        """The leftovers in every exported field of (pseudonymised) fragments.
+
+        Texts and memos are reported per segment; a document, case, speaker, place or code
+        name once, at the first segment that carries it.
+        """
         found: list[Leftover] = []
+        seen: set[tuple[str, str]] = set()
         for fragment in fragments:
-            fields: list[tuple[str, str | None]] = [
-                ("text", fragment.text),
+            where = f"segment {fragment.segment}"
+            for name, value in (("text", fragment.text), ("memo", fragment.memo)):
+                if value:
+                    found.extend(self.leftovers(value, f"{where} {name}"))
+            shorts: list[tuple[str, str | None]] = [
                 ("document", fragment.document),
                 ("case", fragment.case),
                 ("speaker", fragment.speaker),
-                ("memo", fragment.memo),
                 *(("place", p) for p in fragment.places),
                 *(("code", c) for c in fragment.codes),
             ]
-            for name, value in fields:
-                if value:
-                    found.extend(self.leftovers(value, f"segment {fragment.segment} {name}"))
+            for name, value in shorts:
+                if value and (name, value) not in seen:
+                    seen.add((name, value))
+                    found.extend(self.leftovers(value, f"{where} {name}"))
         return found
 
 

@@ -217,7 +217,6 @@ class Options:
 # --- Markdown --------------------------------------------------------------------------------
 
 _MD_SPECIAL = "\\`*_[]<>#|~&$"
-_MD_TRANSLATION = str.maketrans({c: "\\" + c for c in _MD_SPECIAL})
 _MD_SEARCH = re.compile("[" + re.escape(_MD_SPECIAL) + "]")
 _MD_ORDERED = re.compile(r"(\d+)([.)])")
 _MD_LINE_START = frozenset("-+=0123456789")
@@ -236,8 +235,18 @@ def markdown_lines(text: str) -> list[str]:
     """The non-empty lines of ``text``, each escaped for Markdown (see
     :func:`escape_markdown`)."""
     if _MD_SEARCH.search(text) is not None:
-        text = text.translate(_MD_TRANSLATION)
-    return [_escape_line_start(s) for s in (line.strip() for line in text.split("\n")) if s]
+        text = _MD_SEARCH.sub(r"\\\g<0>", text)
+    if "\n" not in text:
+        text = text.strip()
+        if not text:
+            return []
+        return [text if text[0] not in _MD_LINE_START else _escape_line_start(text)]
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            lines.append(line if line[0] not in _MD_LINE_START else _escape_line_start(line))
+    return lines
 
 
 def escape_markdown(text: str) -> str:

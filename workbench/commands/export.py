@@ -57,7 +57,12 @@ def export(project: Path, fmt: str | None, output: Path, as_json: bool) -> None:
     Exports only read the project. REFI-QDA files are validated against the QDA-XML schema
     before they are written; places travel there as codes under a top-level "Places" code.
     """
+    from workbench.errors import InputError
+
     fmt = format_for(output, fmt)
+    project_files = {Path(f"{project}{suffix}").resolve() for suffix in ("", "-wal", "-shm")}
+    if output.resolve() in project_files:
+        raise InputError(output, "is the project file itself; choose another output file")
     result: dict[str, object]
     with opened(project) as proj, proj.session() as session:
         if fmt == "qdpx":

@@ -101,11 +101,11 @@ def search(
 )
 @click.option(
     "--accept",
-    "accept_ids",
-    multiple=True,
-    metavar="ID",
-    help="Apply the suggestion with this id (as listed before); repeatable.",
+    "accepting",
+    is_flag=True,
+    help="Apply the suggestions with the IDs given (as listed before).",
 )
+@click.argument("accept_ids", nargs=-1, metavar="[ID...]")
 @CODER
 @JSON
 @handle_errors
@@ -115,6 +115,7 @@ def suggest(
     codes: bool,
     places: bool,
     unit: str,
+    accepting: bool,
     accept_ids: tuple[str, ...],
     coder: str | None,
     as_json: bool,
@@ -126,7 +127,12 @@ def suggest(
     """
     from workbench import lemmas
     from workbench import suggest as suggestions
+    from workbench.errors import InvalidValue
 
+    if accept_ids and not accepting:
+        raise InvalidValue("to apply suggestions, give their ids after --accept")
+    if accepting and not accept_ids:
+        raise InvalidValue("--accept needs the ids of the suggestions to apply")
     with opened(project) as proj:
         lemmas.index_project(proj)  # documents not yet indexed: once
         if accept_ids:

@@ -1206,8 +1206,6 @@ class _Store:
             assert document is not None
             if source.guid:
                 document.guid = source.guid
-            if source.created:
-                document.imported_at = source.created
             self.document_ids[source.guid] = imported.id
             self.document_names[source.guid] = name
             self.report.documents += 1

@@ -605,10 +605,11 @@ def _write_sources(
     def close_selection(key: tuple[int, int, int]) -> None:
         nonlocal codings
         for link in links.take(key):
-            guid = uuid.uuid5(_GUID_NS, f"link:{link[3]}:{link[4]}")
+            place = place_guid[link[4]]
+            guid = uuid.uuid5(_GUID_NS, f"link:{link[3]}:{place}")  # the same every export
             append(
                 f'<Coding guid="{guid}"{_who(coder_guid, link[5], link[6])}>'
-                f'<CodeRef targetGUID="{place_guid[link[4]]}"/></Coding>\n'
+                f'<CodeRef targetGUID="{place}"/></Coding>\n'
             )
             codings += 1
         for note in notes.take(key):

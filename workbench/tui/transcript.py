@@ -30,9 +30,15 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.color import Color
+from textual.document._document import _utf8_encode
+from textual.expand_tabs import expand_text_tabs_from_widths
+from textual.strip import Strip
 from textual.widgets import TextArea
+from textual.widgets._text_area import build_byte_to_codepoint_dict
 from textual.widgets.text_area import Selection, TextAreaTheme
 
 from workbench.tui.data import SegmentInfo, TurnSpan
@@ -181,6 +187,11 @@ class TranscriptArea(TextArea):
         """The search matches painted, (start, end) in text order."""
         self._index = LineIndex("")
         self._mask: tuple[int, int] | None = None
+        self._base: dict[int, list[tuple[int, int, str]]] | None = None
+        self._painted: dict[int, tuple[tuple[int, int, str], ...]] = {}
+        self._sections: dict[int, tuple[tuple[object, ...], list[Strip]]] = {}
+        self._sections_key: tuple[object, ...] = ()
+        self._sections_theme: TextAreaTheme | None = None
         super().__init__(
             "",
             read_only=True,
@@ -191,6 +202,7 @@ class TranscriptArea(TextArea):
             id=id,
             classes=classes,
         )
+        self.match_cursor_bracket = False  # transcripts are not code
 
     # --- public API ------------------------------------------------------------------------
 
@@ -203,6 +215,7 @@ class TranscriptArea(TextArea):
         self.matches = ()
         self._index = LineIndex(text)
         self._mask = None
+        self._base = None
         self._update_styles()
         self.load_text(display_text(text))
 
@@ -292,16 +305,18 @@ class TranscriptArea(TextArea):
             | {frozenset(p.codes) for p in pieces(self.segments)},
             key=lambda names: (len(names), sorted(names)),
         )
-        self.piece_names = {}
+        piece_names: dict[frozenset[str], str] = {}
         styles: dict[str, Style] = {SPEAKER: Style(bold=True)}
-        for number, names in enumerate(sets):
-            name = f"wb-codes-{number}"
+        for names in sets:
+            # A stable name per set of codes, so that a row keeps its entries when other
+            # segments change (the paragraph cache then keeps it too).
+            name = "wb-codes:" + "\x1f".join(sorted(names))
             if names == {UNCODED}:
                 bg = blend([UNCODED_COLOR], background, 0.3)
             else:
                 bg = blend([self.code_colors[n] for n in sorted(names)], background)
             fg = Color(255, 255, 255) if bg.brightness < 0.55 else Color(0, 0, 0)
-            self.piece_names[names] = name
+            piece_names[names] = name
             styles[name] = Style(
                 color=fg.rich_color,
                 bgcolor=bg.rich_color,
@@ -309,9 +324,11 @@ class TranscriptArea(TextArea):
             )
         match = self._match_color()
         styles[MATCH] = Style(color=Color(0, 0, 0).rich_color, bgcolor=match.rich_color, bold=True)
-        self.piece_styles = styles
-        self.register_theme(TextAreaTheme(name=THEME_NAME, syntax_styles=styles))
-        self.theme = THEME_NAME
+        self.piece_names = piece_names
+        if styles != self.piece_styles or self.theme != THEME_NAME:
+            self.piece_styles = styles
+            self.register_theme(TextAreaTheme(name=THEME_NAME, syntax_styles=styles))
+            self.theme = THEME_NAME
 
     def watch_selection(self, old: Selection, new: Selection) -> None:
         """Keep the selected characters out of the coded backgrounds, so the selection shows."""
@@ -319,30 +336,213 @@ class TranscriptArea(TextArea):
         mask = span if span is not None else None
         if mask != self._mask:
             self._mask = mask
-            self._build_highlight_map()
+            self._build_highlight_map(masked_only=True)
 
-    def _build_highlight_map(self) -> None:
-        """Textual internal (see the module docstring): add speaker labels and coded pieces."""
-        super()._build_highlight_map()
-        highlights = self._highlights
+    def _base_highlights(self) -> dict[int, list[tuple[int, int, str]]]:
+        """Speaker labels, coded pieces and search matches per row, before the selection is cut
+        out: computed again only when the text, the segments or the matches change."""
         index = self._index
-        if not index.lines or not self.document.line_count:
-            return
-        if len(index.lines) != self.document.line_count:  # text not loaded yet
-            return
+        rows: dict[int, list[tuple[int, int, str]]] = {}
         for turn in self.turns:
             if turn.text_start > turn.start:
                 for row, entry in line_highlights(index, turn.start, turn.text_start, SPEAKER):
-                    highlights[row].append(entry)
-        for piece in pieces(self.segments, mask=self._mask):
+                    rows.setdefault(row, []).append(entry)
+        for piece in pieces(self.segments):
             name = self.piece_names.get(piece.codes)
             if name is None:
                 continue
             for row, entry in line_highlights(index, piece.start, piece.end, name):
-                highlights[row].append(entry)
-        mask = self._mask
+                rows.setdefault(row, []).append(entry)
         for start, end in self.matches:
-            if mask is not None and start < mask[1] and mask[0] < end:
-                continue  # the current match is selected: the selection shows it
             for row, entry in line_highlights(index, start, end, MATCH):
-                highlights[row].append(entry)
+                rows.setdefault(row, []).append(entry)
+        return rows
+
+    def _build_highlight_map(self, *, masked_only: bool = False) -> None:
+        """Textual internal (see the module docstring): add speaker labels, coded pieces and
+        matches, with the selection cut out of the backgrounds.
+
+        With ``masked_only`` (the selection moved) the map is rebuilt from the cached base.
+        Only the rows whose entries changed are dropped from the paragraph cache.
+        """
+        super()._build_highlight_map()
+        highlights = self._highlights
+        index = self._index
+        ready = bool(index.lines) and len(index.lines) == self.document.line_count
+        if not ready:  # text not loaded yet
+            self._base = {}
+        elif not masked_only or self._base is None:
+            self._base = self._base_highlights()
+        base = self._base or {}
+        for row, entries in base.items():
+            highlights[row] = list(entries)
+        if ready and self._mask is not None:
+            for row, first, last in index.spans(*self._mask):
+                cut0, cut1 = index.byte_column(row, first), index.byte_column(row, last)
+                kept: list[tuple[int, int, str]] = []
+                for start, end, name in highlights.get(row, ()):
+                    if name == SPEAKER or end <= cut0 or cut1 <= start:
+                        kept.append((start, end, name))
+                        continue
+                    if start < cut0:
+                        kept.append((start, cut0, name))
+                    if cut1 < end:
+                        kept.append((cut1, end, name))
+                highlights[row] = kept
+        painted = {row: tuple(entries) for row, entries in highlights.items() if entries}
+        for row in painted.keys() | self._painted.keys():
+            if painted.get(row) != self._painted.get(row):
+                self._sections.pop(row, None)
+        self._painted = painted
+
+    # --- rendering a paragraph at a time ---------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        """Textual internal: styles changed, so every cached paragraph goes too."""
+        self._sections.clear()
+        super().notify_style_update()
+
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        """Textual internal: the text was wrapped again, so every cached paragraph goes."""
+        self._sections.clear()
+        super()._rewrap_and_refresh_virtual_size()
+
+    def _render_line(self, y: int) -> Strip:
+        """Textual internal: a row of the transcript.
+
+        ``TextArea._render_line`` styles and divides the whole paragraph for each of its
+        wrapped rows (its source says "TODO cache"). Here all the rows of a paragraph are
+        rendered together, following the same steps, and kept until its highlights, the
+        selection or cursor on it, the width, the theme or the styles change.
+        ``test_tui_coding`` checks that every row comes out as Textual draws it.
+        """
+        if not self.soft_wrap or self.suggestion or self._matching_bracket_location:
+            return super()._render_line(y)
+        try:
+            info = self.wrapped_document._offset_to_line_info[y + self.scroll_offset.y]
+        except IndexError:
+            return super()._render_line(y)
+        if info is None:
+            return super()._render_line(y)
+        line_index, section = info
+        key = (
+            self.scrollable_content_region.size.width,
+            self.gutter_width,
+            self.show_line_numbers,
+            self.line_number_start,
+            self.indent_width,
+            self.highlight_cursor_line,
+            self._has_cursor,
+        )
+        if key != self._sections_key or self._theme is not self._sections_theme:
+            self._sections.clear()
+            self._sections_key = key
+            self._sections_theme = self._theme
+        state = self._paragraph_state(line_index)
+        cached = self._sections.get(line_index)
+        if cached is None or cached[0] != state:
+            cached = (state, self.render_paragraph(line_index))
+            self._sections[line_index] = cached
+        strips = cached[1]
+        if section >= len(strips):
+            return super()._render_line(y)
+        return strips[section]
+
+    def _paragraph_state(self, line_index: int) -> tuple[object, ...]:
+        """What of the selection and the cursor shows on a line (None, None for most)."""
+        selection = self.selection
+        start, end = selection
+        top, bottom = sorted(selection)
+        selected = (
+            (top, bottom, end[0]) if start != end and top[0] <= line_index <= bottom[0] else None
+        )
+        cursor = (end[1], self._draw_cursor) if end[0] == line_index else None
+        return selected, cursor
+
+    def render_paragraph(self, line_index: int) -> list[Strip]:
+        """Every wrapped row of one line of the text, with the selection and the cursor: the
+        steps of Textual's ``TextArea._render_line``, done once for all the rows."""
+        theme = self._theme
+        assert theme is not None
+        base_style = theme.base_style if theme.base_style is not None else self.rich_style
+        line = self.get_line(line_index)
+        length = len(line)
+        line.tab_size = self.indent_width
+        line.set_length(length + 1)  # the space Textual keeps for the cursor
+        start, end = self.selection
+        cursor_row, cursor_column = end
+        (top_row, top_column), (bottom_row, bottom_column) = sorted(self.selection)
+        on_cursor = cursor_row == line_index
+        highlight_cursor_line = self.highlight_cursor_line and self._has_cursor
+        cursor_line_style = theme.cursor_line_style if highlight_cursor_line else None
+        if self._has_cursor and cursor_line_style and on_cursor:
+            line.stylize(cursor_line_style)
+        if start != end and top_row <= line_index <= bottom_row:
+            selection_style = theme.selection_style
+            if selection_style:
+                if length == 0 and not on_cursor:
+                    line.plain = "▌"
+                    line.stylize(Style(color=selection_style.bgcolor))
+                elif line_index == top_row == bottom_row:
+                    line.stylize(selection_style, start=top_column, end=bottom_column)
+                elif line_index == top_row:
+                    line.stylize(selection_style, start=top_column, end=length)
+                elif line_index == bottom_row:
+                    line.stylize(selection_style, end=bottom_column)
+                else:
+                    line.stylize(selection_style, end=length)
+        entries = self._highlights.get(line_index)
+        if entries:
+            byte_to_codepoint = build_byte_to_codepoint_dict(_utf8_encode(line.plain))
+            style_of = theme.syntax_styles.get
+            for first, last, name in entries:
+                style = style_of(name)
+                if style is not None:
+                    line.stylize(
+                        style,
+                        byte_to_codepoint.get(first, 0),
+                        byte_to_codepoint.get(last) if last else None,
+                    )
+        if on_cursor and self._draw_cursor and theme.cursor_style:
+            line.stylize(theme.cursor_style, cursor_column, cursor_column + 1)
+        wrapped = self.wrapped_document
+        offsets = wrapped.get_offsets(line_index)
+        sections: list[Text] = []
+        if offsets:
+            tab_widths = wrapped.get_tab_widths(line_index)
+            tabs_before = 0
+            for part in line.divide(offsets):
+                part.end = ""
+                tabs = part.plain.count("\t")
+                widths = tab_widths[tabs_before : tabs_before + tabs]
+                tabs_before += tabs
+                sections.append(expand_text_tabs_from_widths(part, widths))
+        else:
+            line.expand_tabs(self.indent_width)
+            sections.append(line)
+        gutter_width = self.gutter_width
+        gutter_style = (
+            theme.cursor_line_gutter_style
+            if on_cursor and highlight_cursor_line
+            else theme.gutter_style
+        )
+        line_style = (
+            cursor_line_style if on_cursor and self.highlight_cursor_line else theme.base_style
+        )
+        target_width = self.scrollable_content_region.size.width - gutter_width
+        console = self.app.console
+        strips: list[Strip] = []
+        numbers = self.show_line_numbers
+        for number, part in enumerate(sections):
+            segments: list[Segment] = []
+            if numbers:
+                label = str(line_index + self.line_number_start) if number == 0 else ""
+                segments.append(Segment(f"{label:>{gutter_width - 2}}  ", gutter_style))
+            segments.extend(part.render(console))
+            width = part.cell_len
+            if width < target_width:  # as Strip.extend_cell_length pads
+                segments.append(Segment(" " * (target_width - width), line_style))
+                width = target_width
+            cells = width + (gutter_width if numbers else 0)
+            strips.append(Strip(segments, cell_length=cells).apply_style(base_style))
+        return strips
