@@ -72,6 +72,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -347,28 +348,41 @@ def _check_scope(scope: str) -> None:
         raise InvalidValue(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
 
 
-def _max_unit_length(session: Session, unit: sa.Table, resolved: _Resolved) -> int:
-    """The length of the longest unit (in the filtered documents): bounds the range scans."""
-    query = sa.select(sa.func.max(unit.c.end - unit.c.start))
+def _max_length(session: Session, table: Any, resolved: _Resolved) -> int:
+    """The length of the longest row of a unit or segment table (in the filtered documents):
+    it bounds the range scans of the intersection joins."""
+    query = sa.select(sa.func.max(table.c.end - table.c.start))
     if resolved.documents is not None:
-        query = query.where(unit.c.document_id.in_(resolved.documents))
+        query = query.where(table.c.document_id.in_(resolved.documents))
     return int(session.execute(query).scalar() or 0)
 
 
-def _unit_condition(unit: Any, segment: Any, longest: int) -> Any:
+def _unit_condition(unit: Any, segment: Any, longest_unit: int, longest_segment: int) -> Any:
     """``unit`` shares a character with ``segment`` (same document, overlapping ranges).
 
-    ``unit.start > segment.start - longest`` follows from the intersection (a unit ends at
-    most ``longest`` after it starts) and bounds the range the index on (document_id, start)
-    scans. Empty units share no character.
+    The two bounds with the longest lengths follow from the intersection (a row ends at most
+    its table's longest length after it starts); they let the (document_id, start) index of
+    either table scan a short range, whichever way the query planner runs the join. Empty
+    units share no character.
     """
     return sa.and_(
         unit.c.document_id == segment.c.document_id,
         unit.c.start < segment.c.end,
-        unit.c.start > segment.c.start - longest,
         unit.c.end > segment.c.start,
+        unit.c.start > segment.c.start - longest_unit,
+        segment.c.start > unit.c.start - longest_segment,
         unit.c.start < unit.c.end,
     )
+
+
+def _unit_join(session: Session, scope: str, segment: Any, resolved: _Resolved) -> Any:
+    """The unit table of ``scope`` (aliased ``u``) and the condition joining it to
+    ``segment``."""
+    table = _UNIT_TABLES[scope]
+    unit = table.alias(f"{segment.name}_unit")
+    longest_unit = _max_length(session, table, resolved)
+    longest_segment = _max_length(session, _SEGMENT, resolved)
+    return unit, _unit_condition(unit, segment, longest_unit, longest_segment)
 
 
 def _containers(
@@ -380,73 +394,235 @@ def _containers(
     code_ids: Sequence[int] | None,
 ) -> Any:
     """The CTE ``(container, code)``, distinct: units (or documents) holding a segment coded
-    the code."""
-    coded = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="s")
+    the code. Used for the segments behind one cell (two codes: small)."""
+    coded = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="cs")
     if scope == "document":
         query = sa.select(coded.segment.c.document_id.label("container"), coded.code.label("code"))
         query = query.select_from(coded.joined)
     else:
-        unit = _UNIT_TABLES[scope].alias("u")
-        longest = _max_unit_length(session, _UNIT_TABLES[scope], resolved)
+        unit, condition = _unit_join(session, scope, coded.segment, resolved)
         query = sa.select(unit.c.id.label("container"), coded.code.label("code")).select_from(
-            coded.joined.join(unit, _unit_condition(unit, coded.segment, longest))
+            coded.joined.join(unit, condition)
         )
     return query.where(*coded.where).distinct().cte("container")
 
 
-def _overlap_pair_counts(
-    session: Session, resolved: _Resolved, *, rollup: bool, code_ids: Sequence[int] | None
-) -> list[tuple[int, int, int]]:
-    """``(lo code id, hi code id, n)`` for ``overlap``, in one query.
+# --- counting: SQL finds the incidences, numpy counts them -----------------------------------
+#
+# SQL does everything that concerns segments: the filters, which segments overlap, which units
+# a segment shares a character with. What comes back is a list of incidences (container,
+# code) or (segment, segment), sent as one aggregated string of integers rather than as
+# millions of rows. numpy then removes duplicates (codings by several coders, descendants under
+# rollup) and counts: a set of units per code as a bitset, n(A) its population count, n(A,B)
+# the population count of the intersection. Measured on the benchmark project (1,000
+# transcripts, 200,000 segments), this is 4-6 times faster than DISTINCT and a self-join
+# grouped in SQLite, whose sorter dominates; see benchmarks/README.md.
 
-    Each ordered overlapping pair of segments (s, t) is found once as a row (x, y) with
-    ``y.start`` in ``[x.start, x.end)``: (x, y) = (s, t) when t starts at or after s, else
-    (t, s). A row with codes (p of x, q of y) stands for (s coded p, t coded q) read either
-    way; when x and y start at the same offset both orders are rows of their own, so there
-    only p < q is kept. DISTINCT over (x, y, p, q) removes duplicate codings.
+
+def _integers(session: Session, value: Any, from_: Any, where: Sequence[Any]) -> Any:
+    """``value`` for every row of ``from_`` where ``where`` holds, as a numpy int64 array.
+
+    The database joins the values into one string (``aggregate_strings``: ``group_concat`` on
+    SQLite, ``string_agg`` on PostgreSQL), which moves millions of integers far faster than
+    rows do.
     """
-    tree = _code_closure() if rollup else None
-    x = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="x", tree=tree)
-    y = _coded_join(
-        resolved, rollup=rollup, code_ids=code_ids, name="y", tree=tree, documents=False
+    text = session.execute(
+        sa.select(sa.func.aggregate_strings(sa.cast(value, sa.String), ","))
+        .select_from(from_)
+        .where(*where)
+    ).scalar()
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+@dataclass
+class _CodeIndex:
+    """The codes as dense indexes 0..n-1, with their ancestors for rollup."""
+
+    ids: Any
+    """Code ids in index order (numpy array)."""
+    by_id: Any
+    """``by_id[code_id]``: the index of a code (numpy array; -1 for no code)."""
+    ancestors_ptr: Any
+    """CSR pointers: the ancestors (self included) of index i are
+    ``ancestors[ancestors_ptr[i]:ancestors_ptr[i + 1]]``."""
+    ancestors: Any
+    """CSR values (code indexes)."""
+
+    @property
+    def size(self) -> int:
+        """The number of codes."""
+        return len(self.ids)
+
+    @property
+    def stride(self) -> int:
+        """A number above every code id, to pack (x, code id) as ``x * stride + code id``."""
+        return len(self.by_id)
+
+
+def _code_index(session: Session) -> _CodeIndex:
+    """Every code of the project, with the ancestor lists the rollup needs."""
+    rows = session.execute(sa.select(_CODE.c.id, _CODE.c.parent_id).order_by(_CODE.c.id)).all()
+    parent = {row[0]: row[1] for row in rows}
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    by_id = np.full(int(ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
+    by_id[ids] = np.arange(len(ids))
+    pointers, values = [0], []
+    for code_id, _parent in rows:  # the code tree, not the segments
+        chain: list[int] = []
+        current = code_id
+        while current is not None and current in parent and current not in chain:
+            chain.append(current)
+            current = parent[current]
+        values.extend(int(by_id[c]) for c in chain)
+        pointers.append(len(values))
+    return _CodeIndex(
+        ids=ids,
+        by_id=by_id,
+        ancestors_ptr=np.array(pointers, dtype=np.int64),
+        ancestors=np.array(values, dtype=np.int64),
     )
-    xs, ys = x.segment, y.segment
-    joined = x.joined.join(
-        y.joined,
+
+
+def _expand(pointers: Any, values: Any, rows: Any) -> tuple[Any, Any]:
+    """For each ``r`` in ``rows`` every value of ``values[pointers[r]:pointers[r + 1]]``:
+    returns (position in ``rows``, value) for all of them, vectorised."""
+    counts = pointers[rows + 1] - pointers[rows]
+    total = int(counts.sum())
+    which = np.repeat(np.arange(len(rows)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return which, values[np.repeat(pointers[rows], counts) + offsets]
+
+
+def _incidences(packed: Any, index: _CodeIndex, *, rollup: bool, wanted: Any) -> tuple[Any, Any]:
+    """``x * stride + code id`` unpacked to (x, code index), with the ancestors added under
+    rollup and only ``wanted`` code indexes kept. May hold duplicates."""
+    owners, code_ids = np.divmod(packed, index.stride)
+    codes = index.by_id[code_ids]
+    if rollup:
+        which, codes = _expand(index.ancestors_ptr, index.ancestors, codes)
+        owners = owners[which]
+    keep = wanted[codes]
+    return owners[keep], codes[keep]
+
+
+def _popcount(bits: Any) -> Any:
+    """Set bits per row of a uint8 array."""
+    if hasattr(np, "bitwise_count"):  # numpy >= 2
+        return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
+    return np.unpackbits(bits, axis=-1).sum(axis=-1, dtype=np.int64)  # pragma: no cover
+
+
+def _bitsets(owners: Any, codes: Any, n_codes: int) -> Any:
+    """One bitset per code over the containers (uint8 rows), built a block of codes at a
+    time so that the dense boolean block stays below ~32 MB."""
+    if not len(owners):
+        return np.zeros((n_codes, 1), dtype=np.uint8)
+    positions = owners - owners.min()
+    width = int(positions.max()) + 1
+    n_bytes = (width + 7) // 8
+    bits = np.zeros((n_codes, n_bytes), dtype=np.uint8)
+    block = max(1, 32_000_000 // (n_bytes * 8))
+    for first in range(0, n_codes, block):
+        last = min(first + block, n_codes)
+        inside = (codes >= first) & (codes < last)
+        dense = np.zeros((last - first, n_bytes * 8), dtype=bool)
+        dense[codes[inside] - first, positions[inside]] = True
+        bits[first:last] = np.packbits(dense, axis=1)
+    return bits
+
+
+def _container_counts(
+    session: Session,
+    scope: str,
+    resolved: _Resolved,
+    index: _CodeIndex,
+    *,
+    rollup: bool,
+    wanted: Any,
+    sql_codes: Sequence[int] | None,
+) -> tuple[Any, Any]:
+    """n(A) and n(A, B) (an n × n array, upper triangle) for a unit scope or ``document``."""
+    coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
+    code = coded.code
+    if scope == "document":
+        container, from_ = coded.segment.c.document_id, coded.joined
+    else:
+        unit, condition = _unit_join(session, scope, coded.segment, resolved)
+        container, from_ = unit.c.id, coded.joined.join(unit, condition)
+    packed = _integers(
+        session, sa.cast(container, sa.BigInteger) * index.stride + code, from_, coded.where
+    )
+    owners, codes = _incidences(packed, index, rollup=rollup, wanted=wanted)
+    bits = _bitsets(owners, codes, index.size)
+    singles = _popcount(bits)
+    pairs = np.zeros((index.size, index.size), dtype=np.int64)
+    active = np.flatnonzero(singles)
+    for position, a in enumerate(active[:-1]):  # a loop over codes, vectorised over containers
+        others = active[position + 1 :]
+        pairs[a, others] = _popcount(bits[a] & bits[others])
+    return singles, pairs
+
+
+def _overlap_counts(
+    session: Session,
+    resolved: _Resolved,
+    index: _CodeIndex,
+    *,
+    rollup: bool,
+    wanted: Any,
+    sql_codes: Sequence[int] | None,
+) -> tuple[Any, Any]:
+    """n(A) and n(A, B) for ``overlap``.
+
+    SQL lists each ordered overlapping pair of segments (s, t) once as a row (x, y) with
+    ``y.start`` in ``[x.start, x.end)``: (x, y) = (s, t) when t starts at or after s, else
+    (t, s); with a flag for ``y.start > x.start``. numpy gives each row the codes of x and y:
+    codes (p, q) stand for (s coded p, t coded q) read either way; when x and y start at the
+    same offset both orders are rows of their own, so there only p < q counts.
+    """
+    coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
+    packed = _integers(
+        session,
+        sa.cast(coded.segment.c.id, sa.BigInteger) * index.stride + coded.code,
+        coded.joined,
+        coded.where,
+    )
+    owners, codes = _incidences(packed, index, rollup=rollup, wanted=wanted)
+    if not len(owners):
+        return np.zeros(index.size, dtype=np.int64), np.zeros((index.size,) * 2, np.int64)
+    keys = np.unique(owners * index.size + codes)  # distinct (segment, code), by segment
+    segments, codes = np.divmod(keys, index.size)
+    singles = np.bincount(codes, minlength=index.size)
+    stride = int(segments.max()) + 1
+    pointers = np.searchsorted(segments, np.arange(stride + 1))
+
+    x, y = _SEGMENT.alias("x"), _SEGMENT.alias("y")
+    later = sa.case((y.c.start > x.c.start, 1), else_=0)
+    pair_value = (sa.cast(x.c.id, sa.BigInteger) * stride + y.c.id) * 2 + later
+    joined = x.join(
+        y,
         sa.and_(
-            ys.c.document_id == xs.c.document_id,
-            ys.c.start >= xs.c.start,
-            ys.c.start < xs.c.end,
+            y.c.document_id == x.c.document_id,
+            y.c.start >= x.c.start,
+            y.c.start < x.c.end,
         ),
     )
-    rows = (
-        sa.select(xs.c.id, ys.c.id.label("y_id"), x.code.label("p"), y.code.label("q"))
-        .select_from(joined)
-        .where(
-            *x.where,
-            *y.where,
-            sa.or_(x.code < y.code, sa.and_(x.code > y.code, ys.c.start > xs.c.start)),
-        )
-        .distinct()
-        .subquery("pairs")
-    )
-    lo = sa.case((rows.c.p < rows.c.q, rows.c.p), else_=rows.c.q)
-    hi = sa.case((rows.c.p < rows.c.q, rows.c.q), else_=rows.c.p)
-    query = sa.select(lo, hi, sa.func.count()).group_by(lo, hi)
-    return [(row[0], row[1], row[2]) for row in session.execute(query)]
-
-
-def _container_pair_counts(session: Session, container: Any) -> list[tuple[int, int, int]]:
-    """``(lo code id, hi code id, n)``: containers holding both codes."""
-    a = container.alias("a")
-    b = container.alias("b")
-    query = (
-        sa.select(a.c.code, b.c.code, sa.func.count())
-        .select_from(a)
-        .join(b, sa.and_(b.c.container == a.c.container, b.c.code > a.c.code))
-        .group_by(a.c.code, b.c.code)
-    )
-    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+    where: list[Any] = [x.c.id < stride, y.c.id < stride]  # segments with no code: no pairs
+    if resolved.documents is not None:
+        where.append(x.c.document_id.in_(resolved.documents))
+    rows = _integers(session, pair_value, joined, where)
+    rows, later_flags = np.divmod(rows, 2)
+    xs, ys = np.divmod(rows, stride)
+    which, p = _expand(pointers, codes, xs)
+    ys, later_flags = ys[which], later_flags[which]
+    which, q = _expand(pointers, codes, ys)
+    p, later_flags = p[which], later_flags[which]
+    keep = (p < q) | ((p > q) & (later_flags == 1))
+    lo, hi = np.minimum(p[keep], q[keep]), np.maximum(p[keep], q[keep])
+    pairs = np.bincount(lo * index.size + hi, minlength=index.size * index.size)
+    return singles, pairs.reshape(index.size, index.size)
 
 
 def cooccur(
@@ -466,32 +642,32 @@ def cooccur(
     _check_scope(scope)
     resolved = _resolve(session, filters)
     code_rows = _code_rows(session, codes)
-    names = dict(code_rows)
-    code_ids = None if codes is None else list(names)
+    index = _code_index(session)
+    wanted = np.zeros(index.size, dtype=bool)
+    for code_id, _name in code_rows:
+        wanted[index.by_id[code_id]] = True
+    # Without rollup only the wanted codes need to leave the database.
+    sql_codes = None if codes is None or rollup else [code_id for code_id, _ in code_rows]
     if scope == "overlap":
-        coded = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="s")
-        counts_query = (
-            sa.select(coded.code, sa.func.count(sa.distinct(coded.segment.c.id)))
-            .select_from(coded.joined)
-            .where(*coded.where)
-            .group_by(coded.code)
+        singles, pairs = _overlap_counts(
+            session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
         )
-        singles = dict(session.execute(counts_query).all())
-        pair_rows = _overlap_pair_counts(session, resolved, rollup=rollup, code_ids=code_ids)
     else:
-        container = _containers(session, scope, resolved, rollup=rollup, code_ids=code_ids)
-        counts_query = sa.select(container.c.code, sa.func.count()).group_by(container.c.code)
-        singles = dict(session.execute(counts_query).all())
-        pair_rows = _container_pair_counts(session, container)
-    code_counts = [CodeCount(name, int(singles.get(code_id, 0))) for code_id, name in code_rows]
-    pairs: list[Pair] = []
-    for lo, hi, n in pair_rows:
-        if lo not in names or hi not in names or not n:
+        singles, pairs = _container_counts(
+            session, scope, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
+        )
+    position = {int(code_id): i for i, code_id in enumerate(index.ids)}
+    code_names = dict(code_rows)
+    code_counts = [CodeCount(name, int(singles[position[code_id]])) for code_id, name in code_rows]
+    result: list[Pair] = []
+    for lo, hi in zip(*np.nonzero(pairs), strict=True):
+        n = int(pairs[lo, hi])
+        if not wanted[lo] or not wanted[hi]:
             continue
-        a, b = sorted((names[lo], names[hi]))
-        pairs.append(Pair(a, b, int(n), c_coefficient(singles[lo], singles[hi], int(n))))
-    pairs.sort(key=lambda p: (p.a, p.b))
-    return Cooccurrence(scope=scope, codes=code_counts, pairs=pairs)
+        a, b = sorted((code_names[int(index.ids[lo])], code_names[int(index.ids[hi])]))
+        result.append(Pair(a, b, n, c_coefficient(int(singles[lo]), int(singles[hi]), n)))
+    result.sort(key=lambda p: (p.a, p.b))
+    return Cooccurrence(scope=scope, codes=code_counts, pairs=result)
 
 
 def _ordered_segment_ids(session: Session, ids_query: Any) -> list[int]:
@@ -569,11 +745,10 @@ def cooccur_segments(
             .where(*coded.where, coded.segment.c.document_id.in_(both))
         )
         return _ordered_segment_ids(session, query)
-    unit = _UNIT_TABLES[scope].alias("u")
-    longest = _max_unit_length(session, _UNIT_TABLES[scope], resolved)
+    unit, condition = _unit_join(session, scope, coded.segment, resolved)
     query = (
         sa.select(coded.segment.c.id)
-        .select_from(coded.joined.join(unit, _unit_condition(unit, coded.segment, longest)))
+        .select_from(coded.joined.join(unit, condition))
         .where(*coded.where, unit.c.id.in_(both))
     )
     return _ordered_segment_ids(session, query)

@@ -493,9 +493,13 @@ def missing_documents(session: Session, document_ids: Collection[int] | None = N
         .where(col(IndexedDocument.document_id).is_(None))
         .order_by(Document.id)
     )
-    if document_ids is not None:
+    if document_ids is not None and len(document_ids) <= 500:
         query = query.where(col(Document.id).in_(list(document_ids)))
-    return [int(doc_id) for doc_id in session.exec(query)]  # type: ignore[arg-type]
+    missing = [int(doc_id) for doc_id in session.exec(query)]  # type: ignore[arg-type]
+    if document_ids is not None and len(document_ids) > 500:
+        wanted = set(document_ids)
+        missing = [doc_id for doc_id in missing if doc_id in wanted]
+    return missing
 
 
 def ensure_index(

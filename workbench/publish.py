@@ -111,7 +111,7 @@ def labels(language: str) -> dict[str, str]:
 
 def line_range(fragment: Fragment, *, language: str = "en") -> str:
     """``ll. 12–14`` (English) or ``r. 12–14`` (Dutch); one line gives ``l. 12``."""
-    words = labels(language)
+    words = LABELS.get(language) or LABELS["en"]
     if fragment.line_end <= fragment.line_start:
         return f"{words['line']} {fragment.line_start}"
     return f"{words['lines']} {fragment.line_start}\u2013{fragment.line_end}"
@@ -259,13 +259,15 @@ def escape_markdown(text: str) -> str:
     return "\n".join(markdown_lines(text))
 
 
-def _md_block(fragment: Fragment, options: Options) -> str:
-    quote = "\n>\n".join("> " + line for line in markdown_lines(quote_text(fragment)))
-    cite = escape_markdown(citation(fragment, language=options.language))
-    block = f"{quote}\n>\n> {cite}\n" if quote else f"> {cite}\n"
+def _md_block(fragment: Fragment, options: Options, memo_label: str) -> str:
+    quote = "\n>\n> ".join(markdown_lines(fragment.text))
+    cite = citation(fragment, language=options.language)
+    if _MD_SEARCH.search(cite) is not None:  # names with markup characters, rarely
+        cite = escape_markdown(cite)
+    block = f"> {quote}\n>\n> {cite}\n" if quote else f"> {cite}\n"
     if options.memos and fragment.memo:
         memo = "\n\n".join(markdown_lines(fragment.memo))
-        block += f"\n*{labels(options.language)['memo']}:* {memo}\n"
+        block += f"\n*{memo_label}:* {memo}\n"
     return block
 
 
@@ -288,7 +290,7 @@ def render_markdown(fragments: Sequence[Fragment], options: Options | None = Non
         for fragment in group.fragments:
             block = blocks.get(id(fragment))
             if block is None:
-                block = blocks[id(fragment)] = _md_block(fragment, options)
+                block = blocks[id(fragment)] = _md_block(fragment, options, words["memo"])
             out.append(block)
     return "\n".join(out)
 
@@ -434,13 +436,19 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 def xml_safe(text: str) -> str:
     """Text without the characters XML 1.0 cannot hold (each becomes U+FFFD); ``\\r``
     dropped."""
-    return _XML_INVALID.sub("\ufffd", text.replace("\r", ""))
+    if "\r" in text:
+        text = text.replace("\r", "")
+    return _XML_INVALID.sub("\ufffd", text) if _XML_INVALID.search(text) else text
 
 
 def _w_run(text: str, *, bold: bool = False) -> str:
     """One ``w:r`` with line breaks as ``w:br`` and tabs as ``w:tab``."""
+    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    text = xml_safe(text)
+    if "\n" not in text and "\t" not in text:
+        return f'<w:r>{props}<w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>'
     pieces: list[str] = []
-    for index, line in enumerate(xml_safe(text).split("\n")):
+    for index, line in enumerate(text.split("\n")):
         if index:
             pieces.append("<w:br/>")
         for number, part in enumerate(line.split("\t")):
@@ -448,7 +456,6 @@ def _w_run(text: str, *, bold: bool = False) -> str:
                 pieces.append("<w:tab/>")
             if part:
                 pieces.append(f'<w:t xml:space="preserve">{xml_escape(part)}</w:t>')
-    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
     return f"<w:r>{props}{''.join(pieces)}</w:r>"
 
 

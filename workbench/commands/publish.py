@@ -315,9 +315,19 @@ def _figure_options(func: F) -> F:
             click.option(
                 "--coder", default=None, metavar="NAME", help="Only this coder's codings."
             ),
-            click.option("--doc", "documents", multiple=True, metavar="NAME", help="Repeatable."),
-            click.option("--case", "cases", multiple=True, metavar="NAME", help="Repeatable."),
-            click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE", help="Repeatable."),
+            click.option(
+                "--doc", "documents", multiple=True, metavar="NAME", help="Only this document."
+            ),
+            click.option(
+                "--case", "cases", multiple=True, metavar="NAME", help="Only this case's documents."
+            ),
+            click.option(
+                "--attr",
+                "attrs",
+                multiple=True,
+                metavar="KEY=VALUE",
+                help="Only documents of cases with this value (all must hold); repeatable.",
+            ),
             click.option("--rollup", is_flag=True, help="Count descendants for their ancestors."),
             click.option("--dpi", type=int, default=200, show_default=True, help="For PNG."),
             click.option(
@@ -327,7 +337,16 @@ def _figure_options(func: F) -> F:
                 help="A matplotlib colour map (Greys and viridis print well in grey).",
             ),
             click.option("--title", default=None, help="The figure's title."),
-            PSEUDONYMS,
+            click.option(
+                "--pseudonyms",
+                "pseudonyms",
+                is_flag=False,
+                flag_value=PROJECT_TABLE,
+                default=None,
+                metavar="[FILE]",
+                help="Show pseudonyms for place and code names: the project's table (no "
+                "value) or a CSV/YAML table file.",
+            ),
         ]
     ):
         func = option(func)

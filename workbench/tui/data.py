@@ -8,18 +8,16 @@ thread and no widget is touched from a worker. No rule of the workbench is writt
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from sqlmodel import Session, select
 
 from workbench import analysis, cases, changelog, coders, coding, fragments, importer, names, query
 from workbench.db import Project
-from workbench.errors import InvalidValue, NotFound
+from workbench.errors import InvalidValue
 from workbench.fragments import Fragment
 from workbench.models import (
     Code,
@@ -686,16 +684,6 @@ def _coder_id(session: Session, coder: str | None) -> int:
     return coder_id
 
 
-def _optional_module(name: str) -> ModuleType | None:
-    """A core module that may not be in this version of the workbench, or None."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
-
-
 def place_kinds(project: Project) -> tuple[PlaceKindRow, ...]:
     """The place kinds of the codebook, in codebook order, with their labels."""
     with project.session() as session:
@@ -808,16 +796,11 @@ def remove_from_segment(
     return WriteDone(summary, segment_id if left else None)
 
 
-def search_available() -> bool:
-    """True when the core has document search (:mod:`workbench.search`)."""
-    return _optional_module("workbench.search") is not None
-
-
 def search_document(project: Project, document: str, text: str) -> tuple[tuple[int, int], ...]:
-    """The (start, end) of every match of ``text`` in ``document``, by the core's search."""
-    search = _optional_module("workbench.search")
-    if search is None:
-        raise NotFound("search is not available in this version of the workbench")
+    """The (start, end) of every match of ``text`` in ``document``: the core's search as typed
+    (:func:`workbench.search.search`; case ignored, white space matching any white space)."""
+    from workbench import search
+
     with project.session() as session:
         hits = search.search(session, text, lemma=False, documents=[document])
     return tuple(sorted({(int(hit.start), int(hit.end)) for hit in hits}))
@@ -825,9 +808,11 @@ def search_document(project: Project, document: str, text: str) -> tuple[tuple[i
 
 def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
     """The code and place suggestions for one document (:func:`workbench.suggest.suggest`)."""
-    suggest = _optional_module("workbench.suggest")
-    if suggest is None:
-        raise NotFound("suggestions are not available in this version of the workbench")
+    from workbench import lemmas, suggest
+
+    with project.session() as session:
+        document_id = coding.find_document(session, document).id
+    lemmas.index_project(project, [document_id])  # derived data, once per document
     with project.session() as session:
         found = suggest.suggest(session, document=document)
     return tuple(
@@ -848,17 +833,14 @@ def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
 def accept_suggestion(
     project: Project, suggestion: SuggestionInfo, *, coder: str | None = None
 ) -> WriteDone:
-    """Accept one suggestion (:func:`workbench.suggest.accept`) as one change."""
-    suggest = _optional_module("workbench.suggest")
-    if suggest is None:
-        raise NotFound("suggestions are not available in this version of the workbench")
+    """Accept one suggestion (:func:`workbench.suggest.accept`, which also describes the
+    change for the change log) as one change."""
+    from workbench import suggest
+
     with project.transaction("suggest accept", coder=coder) as session:
         views = suggest.accept(session, [suggestion.id], coder_id=_coder_id(session, coder))
-        verb = "code" if suggestion.kind == "code" else "link"
-        summary = (
-            f"accept suggestion: {verb} {suggestion.start}-{suggestion.end} {suggestion.target}"
-        )
-        changelog.describe(session, summary)
+    verb = "coded" if suggestion.kind == "code" else "linked to"
+    summary = f"accepted: line {suggestion.line} {verb} {suggestion.target}"
     return WriteDone(summary, views[0].segment if views else None)
 
 
