@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -103,6 +104,14 @@ def build_project(folder: Path, transcript: Path) -> tuple[Path, str, int]:
     return path, document.name, count
 
 
+async def quiet(app: Any) -> None:
+    """Wait for the app's workers (one replaced by a newer one counts as done)."""
+    from textual.worker import WorkerCancelled
+
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete()
+
+
 def median_ms(values: list[float]) -> float:
     """The median of durations in seconds, in milliseconds."""
     return statistics.median(values) * 1000
@@ -142,7 +151,7 @@ async def measure_open(path: Path, document: str) -> dict[str, float]:
     marks["start"] = time.perf_counter()
     marks["start_cpu"] = time.process_time()
     async with app.run_test(size=(120, 40)) as pilot:
-        await asyncio.wait_for(painted.wait(), 60)
+        await asyncio.wait_for(painted.wait(), 600)
         await pilot.pause()
         transcript = app.screen.query_one("#transcript")
         assert transcript.document.line_count > 100  # type: ignore[attr-defined]
@@ -197,11 +206,11 @@ async def measure_code_and_scroll(
     async with app.run_test(size=size) as pilot:
         while app.project is None or app.workers:
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await quiet(app)
         app.open_document(document)
         while not isinstance(app.screen, CodingScreen) or app.screen.document is None:
             await pilot.pause()
-        await app.workers.wait_for_complete()
+        await quiet(app)
         await pilot.pause()
         screen = app.screen
         transcript = screen.query_one(TranscriptArea)
@@ -226,7 +235,7 @@ async def measure_code_and_scroll(
             result["code"].append(marks["shown"] - before)
             result["code_cpu"].append(marks["shown_cpu"] - before_cpu)
             assert any(s.start == start and s.end == end for s in screen.segments)
-            await app.workers.wait_for_complete()
+            await quiet(app)
             await pilot.pause()
         transcript.move_cursor((0, 0))
         await pilot.pause()

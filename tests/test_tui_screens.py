@@ -79,12 +79,14 @@ async def settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:
     the messages are handled."""
     for _ in range(100):
         await pilot.pause(0.15)
+        # (A directory tree's loader is a worker that waits for work as long as it lives.)
+        workers = [w for w in app.workers if w.group != "_loader"]
         try:
-            await app.workers.wait_for_complete()
+            await app.workers.wait_for_complete(workers)
         except (WorkerCancelled, WorkerFailed):
             continue
         await pilot.pause()
-        if not app.busy and not any(w.is_running for w in app.workers):
+        if not app.busy and not any(w.is_running for w in workers):
             return
     raise AssertionError("the app did not settle")
 

@@ -198,10 +198,10 @@ def _resolve(session: Session, filters: Filters | None) -> _Resolved:
 # --- the coded-segment relation ------------------------------------------------------------
 
 
-def _code_closure() -> Any:
+def _code_closure(name: str = "code_tree") -> Any:
     """A recursive CTE ``(code_id, target_id)``: each code with itself and every ancestor."""
     base = sa.select(_CODE.c.id.label("code_id"), _CODE.c.id.label("target_id"))
-    tree = base.cte("code_tree", recursive=True)
+    tree = base.cte(name, recursive=True)
     parent = _CODE.alias("parent_code")
     step = sa.select(tree.c.code_id, parent.c.parent_id).join(
         parent, parent.c.id == tree.c.target_id
@@ -248,7 +248,9 @@ def _coded_join(
     joined = segment.join(coding, coding.c.segment_id == segment.c.id)
     code_col = coding.c.code_id
     if rollup:
-        closure = (tree if tree is not None else _code_closure()).alias(f"{name}_tree")
+        closure = (tree if tree is not None else _code_closure(f"{name}_closure")).alias(
+            f"{name}_tree"
+        )
         joined = joined.join(closure, closure.c.code_id == coding.c.code_id)
         code_col = closure.c.target_id
     where: list[Any] = []
@@ -507,6 +509,14 @@ def _incidences(packed: Any, index: _CodeIndex, *, rollup: bool, wanted: Any) ->
     return owners[keep], codes[keep]
 
 
+def _distinct(keys: Any) -> Any:
+    """The distinct values of an int64 array, sorted."""
+    keys = np.sort(keys)
+    if len(keys):
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    return keys
+
+
 def _popcount(bits: Any) -> Any:
     """Set bits per row of a uint8 array."""
     if hasattr(np, "bitwise_count"):  # numpy >= 2
@@ -533,6 +543,32 @@ def _bitsets(owners: Any, codes: Any, n_codes: int) -> Any:
     return bits
 
 
+def _segment_codes(
+    session: Session,
+    resolved: _Resolved,
+    index: _CodeIndex,
+    *,
+    rollup: bool,
+    wanted: Any,
+    sql_codes: Sequence[int] | None,
+) -> tuple[Any, Any, int]:
+    """The distinct (segment, code index) incidences after the filters, sorted by segment,
+    as CSR: ``(pointers, codes, stride)`` with the codes of segment ``s`` in
+    ``codes[pointers[s]:pointers[s + 1]]`` for every segment id ``s < stride``."""
+    coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
+    packed = _integers(
+        session,
+        sa.cast(coded.segment.c.id, sa.BigInteger) * index.stride + coded.code,
+        coded.joined,
+        coded.where,
+    )
+    owners, codes = _incidences(packed, index, rollup=rollup, wanted=wanted)
+    keys = _distinct(owners * index.size + codes)  # sorted by segment
+    segments, codes = np.divmod(keys, index.size)
+    stride = int(segments.max()) + 1 if len(segments) else 1
+    return np.searchsorted(segments, np.arange(stride + 1)), codes, stride
+
+
 def _container_counts(
     session: Session,
     scope: str,
@@ -543,26 +579,98 @@ def _container_counts(
     wanted: Any,
     sql_codes: Sequence[int] | None,
 ) -> tuple[Any, Any]:
-    """n(A) and n(A, B) (an n × n array, upper triangle) for a unit scope or ``document``."""
-    coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
-    code = coded.code
+    """n(A) and n(A, B) (an n × n array, upper triangle) for a unit scope or ``document``.
+
+    For a unit scope SQL lists the (unit, segment) pairs that share a character (a join of
+    the unit and segment tables only, so it runs along their indexes); numpy gives each
+    segment its codes.
+    """
     if scope == "document":
-        container, from_ = coded.segment.c.document_id, coded.joined
+        coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
+        packed = _integers(
+            session,
+            sa.cast(coded.segment.c.document_id, sa.BigInteger) * index.stride + coded.code,
+            coded.joined,
+            coded.where,
+        )
+        owners, codes = _incidences(packed, index, rollup=rollup, wanted=wanted)
     else:
-        unit, condition = _unit_join(session, scope, coded.segment, resolved)
-        container, from_ = unit.c.id, coded.joined.join(unit, condition)
-    packed = _integers(
-        session, sa.cast(container, sa.BigInteger) * index.stride + code, from_, coded.where
+        pointers, segment_codes, stride = _segment_codes(
+            session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
+        )
+        segment = _SEGMENT.alias("s")
+        unit, condition = _unit_join(session, scope, segment, resolved)
+        where: list[Any] = []
+        if resolved.documents is not None:
+            where.append(segment.c.document_id.in_(resolved.documents))
+        width = int(session.execute(sa.select(sa.func.max(segment.c.id))).scalar() or 0) + 1
+        packed = _integers(
+            session,
+            sa.cast(unit.c.id, sa.BigInteger) * width + segment.c.id,
+            unit.join(segment, condition),
+            where,
+        )
+        units, segments = np.divmod(packed, width)
+        has_codes = segments < stride  # segments beyond the last coded one have no codes
+        which, codes = _expand(pointers, segment_codes, segments[has_codes])
+        owners = units[has_codes][which]
+    return _count_containers(owners, codes, index.size)
+
+
+#: How :func:`_count_containers` counts pairs: "auto", "bitsets" or "expand" (tests set it).
+PAIR_METHOD = "auto"
+
+
+def _count_containers(owners: Any, codes: Any, n_codes: int) -> tuple[Any, Any]:
+    """n(A) and n(A, B) from (container, code) incidences (duplicates allowed).
+
+    Two exact ways, chosen by their cost: bitsets (one per code over the containers; n(A,B)
+    the population count of an AND), cheap when containers are few (documents); or, per
+    container, every pair of its codes, counted with ``bincount``, cheap when containers hold
+    few codes (sentences, turns).
+    """
+    keys = _distinct(owners * n_codes + codes)  # sorted by container, then code
+    owners, codes = np.divmod(keys, n_codes)
+    singles = np.bincount(codes, minlength=n_codes)
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    sizes = np.diff(np.append(starts, len(keys)))
+    pair_total = int((sizes * (sizes - 1) // 2).sum())
+    width = int(owners.max() - owners.min()) + 1 if len(owners) else 1
+    active = int(np.count_nonzero(singles))
+    bitset_work = active * active // 2 * ((width + 7) // 8) // 16
+    method = (
+        PAIR_METHOD
+        if PAIR_METHOD != "auto"
+        else ("bitsets" if bitset_work < pair_total else "expand")
     )
-    owners, codes = _incidences(packed, index, rollup=rollup, wanted=wanted)
-    bits = _bitsets(owners, codes, index.size)
-    singles = _popcount(bits)
-    pairs = np.zeros((index.size, index.size), dtype=np.int64)
-    active = np.flatnonzero(singles)
-    for position, a in enumerate(active[:-1]):  # a loop over codes, vectorised over containers
-        others = active[position + 1 :]
-        pairs[a, others] = _popcount(bits[a] & bits[others])
+    pairs = np.zeros((n_codes, n_codes), dtype=np.int64)
+    if method == "bitsets":
+        bits = _bitsets(owners, codes, n_codes)
+        ordered = np.flatnonzero(singles)
+        for position, a in enumerate(ordered[:-1]):  # over codes, vectorised over containers
+            others = ordered[position + 1 :]
+            pairs[a, others] = _popcount(bits[a] & bits[others])
+        return singles, pairs
+    # Every element i of a container is paired with the elements after it in that container.
+    ends = np.repeat(starts + sizes, sizes)
+    step = 1 << 20  # elements per slice: bounds the memory of the pair arrays
+    flat = pairs.reshape(-1)
+    for first in range(0, len(keys), step):
+        positions = np.arange(first, min(first + step, len(keys)))
+        after = ends[positions] - positions - 1
+        which, offsets = _expand_counts(after)
+        left = positions[which]
+        right = left + 1 + offsets
+        flat += np.bincount(codes[left] * n_codes + codes[right], minlength=n_codes * n_codes)
     return singles, pairs
+
+
+def _expand_counts(counts: Any) -> tuple[Any, Any]:
+    """For counts c_i: (i repeated c_i times, 0..c_i - 1 for each i)."""
+    total = int(counts.sum())
+    which = np.repeat(np.arange(len(counts)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return which, offsets
 
 
 def _overlap_counts(
@@ -582,21 +690,10 @@ def _overlap_counts(
     codes (p, q) stand for (s coded p, t coded q) read either way; when x and y start at the
     same offset both orders are rows of their own, so there only p < q counts.
     """
-    coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
-    packed = _integers(
-        session,
-        sa.cast(coded.segment.c.id, sa.BigInteger) * index.stride + coded.code,
-        coded.joined,
-        coded.where,
+    pointers, codes, stride = _segment_codes(
+        session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
     )
-    owners, codes = _incidences(packed, index, rollup=rollup, wanted=wanted)
-    if not len(owners):
-        return np.zeros(index.size, dtype=np.int64), np.zeros((index.size,) * 2, np.int64)
-    keys = np.unique(owners * index.size + codes)  # distinct (segment, code), by segment
-    segments, codes = np.divmod(keys, index.size)
     singles = np.bincount(codes, minlength=index.size)
-    stride = int(segments.max()) + 1
-    pointers = np.searchsorted(segments, np.arange(stride + 1))
 
     x, y = _SEGMENT.alias("x"), _SEGMENT.alias("y")
     later = sa.case((y.c.start > x.c.start, 1), else_=0)
@@ -850,55 +947,69 @@ def matrix(
 ) -> Matrix:
     """The code × place (``cols="place"``) or code × attribute (``cols="attr:KEY"``) matrix.
 
-    See the module docstring for what a cell and a total count. One statement: the distinct
-    (segment, code, column) rows, aggregated four ways (cells, row, column and grand totals).
+    See the module docstring for what a cell and a total count. SQL lists the (segment, code)
+    and (segment, column) incidences after the filters; numpy counts them (as for
+    :func:`cooccur`).
     """
     kind, key = parse_cols(cols)
     resolved = _resolve(session, filters)
     columns, variable = _columns(session, kind, key)
     code_rows = _code_rows(session, None)
-    coded = _coded_join(resolved, rollup=rollup, code_ids=None, name="s")
-    joined, col_key = _in_columns(coded, variable)
-    rows = (
-        sa.select(coded.segment.c.id.label("seg"), coded.code.label("code"), col_key.label("col"))
-        .select_from(joined)
-        .where(*coded.where)
-        .distinct()
-        .cte("in_cell")
+    index = _code_index(session)
+    wanted = np.ones(index.size, dtype=bool)
+    pointers, segment_codes, stride = _segment_codes(
+        session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=None
     )
-    distinct_segments = sa.func.count(sa.distinct(rows.c.seg))
-    null = sa.null()
-    query = sa.union_all(
-        sa.select(sa.literal(0), rows.c.code, rows.c.col, sa.func.count()).group_by(
-            rows.c.code, rows.c.col
-        ),
-        sa.select(sa.literal(1), rows.c.code, null, distinct_segments).group_by(rows.c.code),
-        sa.select(sa.literal(2), null, rows.c.col, distinct_segments).group_by(rows.c.col),
-        sa.select(sa.literal(3), null, null, distinct_segments),
+    column_of: dict[Any, int] = {}  # a link's place id, or a case value row id -> column
+    if variable is None:
+        column_of = {place_id: j for j, (place_id, _label) in enumerate(columns)}
+        link = _LINK
+        owner_col, key_col, from_, where = link.c.segment_id, link.c.place_id, link, []
+    else:
+        position = {value: j for j, (value, _label) in enumerate(columns)}
+        value_rows = session.execute(
+            sa.select(CaseValue.id, CaseValue.value).where(CaseValue.variable_id == variable.id)  # type: ignore[call-overload]
+        ).all()
+        column_of = {row[0]: position[row[1]] for row in value_rows}
+        member = DocumentCase.__table__  # type: ignore[attr-defined]
+        value = CaseValue.__table__  # type: ignore[attr-defined]
+        from_ = _SEGMENT.join(member, member.c.document_id == _SEGMENT.c.document_id).join(
+            value, value.c.case_id == member.c.case_id
+        )
+        owner_col, key_col = _SEGMENT.c.id, value.c.id
+        where = [value.c.variable_id == variable.id]
+    key_width = max(column_of, default=0) + 1
+    lookup = np.full(key_width, -1, dtype=np.int64)
+    for column_key, j in column_of.items():
+        lookup[column_key] = j
+    packed = _integers(
+        session, sa.cast(owner_col, sa.BigInteger) * key_width + key_col, from_, where
     )
-    row_index = {code_id: i for i, (code_id, _name) in enumerate(code_rows)}
-    col_index = {key: j for j, (key, _label) in enumerate(columns)}
-    cells = [[0] * len(columns) for _ in code_rows]
-    row_totals = [0] * len(code_rows)
-    col_totals = [0] * len(columns)
-    total = 0
-    for part, code_id, column, n in session.execute(query):
-        if part == 0:
-            cells[row_index[code_id]][col_index[column]] = int(n)
-        elif part == 1:
-            row_totals[row_index[code_id]] = int(n)
-        elif part == 2:
-            col_totals[col_index[column]] = int(n)
-        else:
-            total = int(n)
+    n_cols = max(len(columns), 1)
+    columns_of_rows = lookup[packed % key_width]
+    known = columns_of_rows >= 0
+    keys = _distinct(packed[known] // key_width * n_cols + columns_of_rows[known])
+    segments, in_column = np.divmod(keys, n_cols)
+    keep = segments < stride
+    segments, in_column = segments[keep], in_column[keep]
+    has_codes = pointers[segments + 1] > pointers[segments]
+    segments, in_column = segments[has_codes], in_column[has_codes]
+    which, codes = _expand(pointers, segment_codes, segments)
+    cell_counts = np.bincount(codes * n_cols + in_column[which], minlength=index.size * n_cols)
+    cell_counts = cell_counts.reshape(index.size, n_cols)
+    linked = _distinct(segments)
+    _which, linked_codes = _expand(pointers, segment_codes, linked)
+    row_counts = np.bincount(linked_codes, minlength=index.size)
+    col_counts = np.bincount(in_column, minlength=n_cols)
+    order = [int(index.by_id[code_id]) for code_id, _name in code_rows]
     return Matrix(
         cols_spec=cols.strip(),
         rows=[name for _id, name in code_rows],
         cols=[label for _key, label in columns],
-        cells=cells,
-        row_totals=row_totals,
-        col_totals=col_totals,
-        total=total,
+        cells=[[int(n) for n in cell_counts[i, : len(columns)]] for i in order],
+        row_totals=[int(row_counts[i]) for i in order],
+        col_totals=[int(n) for n in col_counts[: len(columns)]],
+        total=len(linked),
     )
 
 

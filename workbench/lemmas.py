@@ -601,11 +601,12 @@ class Texts:
     def load(self, document_ids: Iterable[int]) -> None:
         """Load the texts of these documents (those not loaded yet)."""
         wanted = [doc_id for doc_id in dict.fromkeys(document_ids) if doc_id not in self.cache]
+        connection = self.session.connection()
         for chunk in batches(wanted):
-            for doc_id, text in self.session.exec(
-                select(Document.id, Document.text).where(col(Document.id).in_(chunk))
+            for doc_id, text in connection.execute(
+                sa.select(Document.id, Document.text).where(col(Document.id).in_(chunk))
             ):
-                self.cache[int(doc_id)] = text  # type: ignore[arg-type]
+                self.cache[doc_id] = text
 
     def __getitem__(self, document_id: int) -> str:
         if document_id not in self.cache:
@@ -626,7 +627,7 @@ def _current_chunks(
         .join(Document, col(Document.id) == IndexedDocument.document_id)
         .where(Document.language == language)
     )
-    rows = session.exec(query).all()
+    rows = session.connection().execute(query).all()
     scope = set(document_ids) if document_ids is not None else None
     pairs = [(int(d), int(c)) for d, c in rows if scope is None or d in scope]
     table = np.full(max((d for d, _c in pairs), default=0) + 1, -1, dtype=np.int64)

@@ -17,10 +17,10 @@ character with. Hits are sorted by document name, then start.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workbench import lemmas
@@ -30,6 +30,7 @@ from workbench.models import Document, Segment, Turn
 #: Characters of context shown on each side of a hit by default.
 DEFAULT_CONTEXT = 60
 _BATCH = 200  # documents whose texts are handled at once
+_SPANS_PER_QUERY = 2000  # hits sent to the database at once (4 parameters each)
 _ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\v": " ", "\f": " "})
 
 
@@ -185,91 +186,95 @@ def _hits(
     """Hits with line, speaker, context and segments, for spans found in some documents."""
     if not found:
         return []
-    doc_ids = [doc.id for doc, _spans in found]
-    texts.load(doc_ids)
-    turns = _turns(session, doc_ids)
-    segments = _segments_over(session, found)
+    texts.load(doc.id for doc, _spans in found)
+    flat = [(doc.id, start, end) for doc, spans in found for start, end in spans]
+    speakers, segments = _annotations(session, flat)
     hits: list[Hit] = []
+    index = 0
     for doc, spans in found:
         text = texts[doc.id]
-        breaks = [m.start() for m in re.finditer("\n", text)]
-        starts, ends, speakers = turns.get(doc.id, ([], [], []))
+        line, counted = 1, 0
         for start, end in spans:
-            index = bisect_right(starts, start) - 1
-            speaker = speakers[index] if index >= 0 and start < ends[index] else None
+            line += text.count("\n", counted, start)  # spans are sorted: count on from the last
+            counted = start
             hits.append(
                 Hit(
                     document=doc.name,
                     start=start,
                     end=end,
-                    line=bisect_right(breaks, start - 1) + 1,
-                    speaker=speaker,
+                    line=line,
+                    speaker=speakers.get(index),
                     before=one_line(text[max(0, start - context) : start]),
                     match=one_line(text[start:end]),
                     after=one_line(text[end : end + context]),
-                    segments=segments.get((doc.id, start, end), []),
+                    segments=segments.get(index, []),
                 )
             )
+            index += 1
         texts.cache.pop(doc.id, None)
     return hits
 
 
-def _turns(
-    session: Session, doc_ids: Iterable[int]
-) -> dict[int, tuple[list[int], list[int], list[str | None]]]:
-    """Per document: turn starts, ends and speakers, sorted by start."""
-    out: dict[int, tuple[list[int], list[int], list[str | None]]] = {}
-    for chunk in lemmas.batches(list(doc_ids)):
-        rows = session.exec(
-            select(Turn.document_id, Turn.start, Turn.end, Turn.speaker)
-            .where(col(Turn.document_id).in_(chunk))
-            .order_by(col(Turn.document_id), col(Turn.start))
-        )
-        for doc_id, start, end, speaker in rows:
-            starts, ends, speakers = out.setdefault(int(doc_id), ([], [], []))
-            starts.append(int(start))
-            ends.append(int(end))
-            speakers.append(speaker)
-    return out
+def _annotations(
+    session: Session, spans: list[tuple[int, int, int]]
+) -> tuple[dict[int, str | None], dict[int, list[int]]]:
+    """For spans ``(document id, start, end)``, by position in the list: the speaker of the
+    turn each starts in, and the segments sharing a character with each.
 
-
-def _segments_over(
-    session: Session, found: list[tuple[_Doc, list[lemmas.Span]]]
-) -> dict[tuple[int, int, int], list[int]]:
-    """For each ``(document id, start, end)`` found: the segments sharing a character with it.
-
-    The segments of the documents concerned come in one query per batch (through the index
-    on document and start), only those reaching into the range of the hits.
+    The spans go to the database as a ``VALUES`` list (a CTE: standard SQL, SQLite and
+    PostgreSQL alike), and the turn and segment lookups run there, on their indexes.
     """
-    out: dict[tuple[int, int, int], list[int]] = {}
-    ranges = {
-        doc.id: (min(s for s, _e in spans), max(e for _s, e in spans)) for doc, spans in found
-    }
-    by_doc: dict[int, list[tuple[int, int, int]]] = {}
-    for chunk in lemmas.batches(sorted(ranges)):
-        query = (
-            select(Segment.document_id, Segment.start, Segment.end, Segment.id)
-            .where(col(Segment.document_id).in_(chunk))
-            .order_by(col(Segment.document_id), col(Segment.start))
-        )
-        for doc_id, start, end, segment_id in session.exec(query):
-            low, high = ranges[int(doc_id)]
-            if start < high and end > low:
-                by_doc.setdefault(int(doc_id), []).append((int(start), int(end), int(segment_id)))
-    for doc, spans in found:
-        segments = by_doc.get(doc.id)
-        if not segments:
-            continue
-        starts = [segment[0] for segment in segments]
-        for start, end in spans:
-            ids = sorted(
-                segment_id
-                for seg_start, seg_end, segment_id in segments[: bisect_left(starts, end)]
-                if seg_end > start
+    speakers: dict[int, str | None] = {}
+    segments: dict[int, list[int]] = {}
+    connection = session.connection()
+    any_segment = connection.execute(sa.select(Segment.id).limit(1)).first() is not None
+    for first in range(0, len(spans), _SPANS_PER_QUERY):
+        batch = spans[first : first + _SPANS_PER_QUERY]
+        hits = (
+            sa.values(
+                sa.column("k", sa.Integer),
+                sa.column("doc", sa.Integer),
+                sa.column("s", sa.Integer),
+                sa.column("e", sa.Integer),
+                name="hits",
             )
-            if ids:
-                out[(doc.id, start, end)] = ids
-    return out
+            .data([(first + i, doc, start, end) for i, (doc, start, end) in enumerate(batch)])
+            .cte("hits")
+        )
+        last_turn = (
+            sa.select(Turn.id)
+            .where(Turn.document_id == hits.c.doc, Turn.start <= hits.c.s)
+            .order_by(col(Turn.start).desc())
+            .limit(1)
+            .correlate(hits)
+            .scalar_subquery()
+        )
+        rows = connection.execute(
+            sa.select(hits.c.k, hits.c.s, Turn.end, Turn.speaker)
+            .select_from(hits)
+            .join(Turn, col(Turn.id) == last_turn)
+        )
+        for key, start, turn_end, speaker in rows:
+            if start < turn_end:
+                speakers[key] = speaker
+        if not any_segment:
+            continue
+        rows = connection.execute(
+            sa.select(hits.c.k, Segment.id)
+            .select_from(hits)
+            .join(
+                Segment,
+                sa.and_(
+                    Segment.document_id == hits.c.doc,
+                    Segment.start < hits.c.e,
+                    Segment.end > hits.c.s,
+                ),
+            )
+            .order_by(hits.c.k, Segment.id)
+        )
+        for key, segment_id in rows:
+            segments.setdefault(key, []).append(segment_id)
+    return speakers, segments
 
 
 def count_line(hits: Sequence[Hit], *, limit: int | None = None) -> str:

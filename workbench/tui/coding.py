@@ -309,17 +309,14 @@ class CodingScreen(WorkbenchScreen):
         """The suggestions still to decide on."""
         self.suggestion_index = 0
         """The one shown."""
+        self._overview: data.Overview | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
             yield TranscriptArea(id="transcript")
             with Vertical(id="sidebar"):
                 yield HerePanel(id="here")
-                with TabbedContent(id="side-tabs"):
-                    with TabPane("Codes", id="side-codes"):
-                        yield CodeTree(id="side-codes-tree")
-                    with TabPane("Places", id="side-places"):
-                        yield PlacesTable(id="side-places-table")
+                # The code tree and the places follow once the transcript is painted.
         yield SearchBar(id="search-bar")
         yield SuggestionPanel(id="suggestions")
         yield Footer(compact=True)
@@ -327,7 +324,7 @@ class CodingScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         transcript = self.query_one(TranscriptArea)
         transcript.border_title = self.document_name
-        transcript.loading = True
+        self.set_timer(0.25, self._show_loading)  # only when reading takes a while
         self.query_one(HerePanel).border_title = "Here"
         self.query_one(SearchBar).display = False
         suggestions = self.query_one(SuggestionPanel)
@@ -336,6 +333,27 @@ class CodingScreen(WorkbenchScreen):
         self.load_document()
         self.load_overview()
         self.load_kinds()
+
+    def _show_loading(self) -> None:
+        if self.document is None:
+            self.transcript.loading = True
+
+    def _mount_side_tabs(self) -> None:
+        """Add the code tree and the places under the Here panel (after the first paint)."""
+        if self.query("#side-tabs"):
+            return
+        tabs = TabbedContent(
+            TabPane("Codes", CodeTree(id="side-codes-tree"), id="side-codes"),
+            TabPane("Places", PlacesTable(id="side-places-table"), id="side-places"),
+            id="side-tabs",
+        )
+        self.query_one("#sidebar").mount(tabs)
+        self.call_after_refresh(self._fill_side_tabs)
+
+    def _fill_side_tabs(self) -> None:
+        if self._overview is not None and self.query("#side-tabs"):
+            self.query_one(CodeTree).show_codes(self._overview.codes)
+            self.query_one(PlacesTable).show_places(self._overview.places)
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -402,6 +420,7 @@ class CodingScreen(WorkbenchScreen):
             transcript.select_span(*self.initial_span)
             self.initial_span = None
         self._show_position()
+        self.call_after_refresh(self._mount_side_tabs)
 
     def on_segments_loaded(self, message: SegmentsLoaded) -> None:
         if self.document is None or message.document_id != self.document.id:
@@ -413,8 +432,8 @@ class CodingScreen(WorkbenchScreen):
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         self.codes = message.overview.codes
         self.places = message.overview.places
-        self.query_one(CodeTree).show_codes(message.overview.codes)
-        self.query_one(PlacesTable).show_places(message.overview.places)
+        self._overview = message.overview
+        self._fill_side_tabs()
 
     def on_place_kinds_loaded(self, message: PlaceKindsLoaded) -> None:
         self.kinds = message.kinds

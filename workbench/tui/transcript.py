@@ -188,6 +188,7 @@ class TranscriptArea(TextArea):
         self._index = LineIndex("")
         self._mask: tuple[int, int] | None = None
         self._base: dict[int, list[tuple[int, int, str]]] | None = None
+        self._pieces: tuple[tuple[SegmentInfo, ...] | None, list[Piece]] = (None, [])
         self._painted: dict[int, tuple[tuple[int, int, str], ...]] = {}
         self._sections: dict[int, tuple[tuple[object, ...], list[Strip]]] = {}
         self._sections_key: tuple[object, ...] = ()
@@ -260,6 +261,12 @@ class TranscriptArea(TextArea):
             return None
         return self.offset_of(start), self.offset_of(end)
 
+    def pieces(self) -> list[Piece]:
+        """The coded pieces of the segments shown (cut once per set of segments)."""
+        if self._pieces[0] is not self.segments:
+            self._pieces = (self.segments, pieces(self.segments))
+        return self._pieces[1]
+
     def codes_at(self, offset: int) -> frozenset[str]:
         """The codes of the segments over the character at ``offset``."""
         return frozenset(
@@ -302,7 +309,7 @@ class TranscriptArea(TextArea):
         background = self._background()
         sets = sorted(
             {frozenset(s.codes) for s in self.segments if s.codes}
-            | {frozenset(p.codes) for p in pieces(self.segments)},
+            | {frozenset(p.codes) for p in self.pieces()},
             key=lambda names: (len(names), sorted(names)),
         )
         piece_names: dict[frozenset[str], str] = {}
@@ -347,7 +354,7 @@ class TranscriptArea(TextArea):
             if turn.text_start > turn.start:
                 for row, entry in line_highlights(index, turn.start, turn.text_start, SPEAKER):
                     rows.setdefault(row, []).append(entry)
-        for piece in pieces(self.segments):
+        for piece in self.pieces():
             name = self.piece_names.get(piece.codes)
             if name is None:
                 continue
