@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel
 
+from tests.conftest import as_json
 from workbench import analysis, coding
 from workbench.analysis import Filters
 from workbench.errors import InvalidValue, NotFound
@@ -418,7 +419,7 @@ def _normalised(result: dict[str, object]) -> dict[str, object]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -439,7 +440,7 @@ def test_counts_match_brute_force(
     )
     for scope in analysis.SCOPES:
         expected_counts = _normalised(brute.cooccur(scope))
-        for method in ("bitsets", "expand") if scope != "overlap" else ("auto",):
+        for method in ("bitsets", "pairs") if scope != "overlap" else ("auto",):
             analysis.PAIR_METHOD = method  # both exact ways of counting pairs
             try:
                 got = analysis.cooccur(session, scope=scope, filters=filters, rollup=rollup)
@@ -653,3 +654,85 @@ def test_bad_names_and_values(paper) -> None:  # type: ignore[no-untyped-def]
             analysis.matrix(session, cols="attribute")
     with pytest.raises(InvalidValue):
         analysis.parse_attr_filter("age")
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def study(tmp_path: Path, cli) -> tuple[Path, str]:  # type: ignore[no-untyped-def]
+    """A project made through the command line: one document, A = {s1, s2}, B = {s3, s4}
+    as in :func:`test_overlap_c_above_one` (c = 3.0 with overlap), s4 linked to a place."""
+    text = "Resident: To the library. It is warm there. The staff know me and I like it.\n"
+    source = tmp_path / "one.txt"
+    source.write_text(text, encoding="utf-8")
+    path = tmp_path / "study.db"
+    cli("init", path, "--language", "en")
+    cli("import", path, source, "--case", "anna", "--attr", "age=70")
+    base = text.index("To the library")
+    for start, end, code in ((0, 10, "A"), (20, 25, "A"), (4, 14, "B"), (8, 30, "B")):
+        cli("code", path, "one", base + start, base + end, code, "--new")
+    cli("place", "add", path, "Library", "--kind", "library")
+    s4 = as_json(cli("code", path, "one", base + 8, base + 30, "B", "--json"))["segment"]
+    cli("link", path, s4, "Library")
+    return path, text
+
+
+def test_cli_cooccur_json_csv_and_table(study, cli) -> None:  # type: ignore[no-untyped-def]
+    """--json is the contract's shape, --csv one row per pair, the table marks c > 1."""
+    path, _text = study
+    data = as_json(cli("cooccur", path, "--json"))
+    assert data == {
+        "scope": "overlap",
+        "codes": [{"code": "A", "n": 2}, {"code": "B", "n": 2}],
+        "pairs": [{"a": "A", "b": "B", "n": 3, "c": 3.0}],
+    }
+    by_doc = as_json(cli("cooccur", path, "--scope", "document", "--json"))
+    assert by_doc["pairs"] == [{"a": "A", "b": "B", "n": 1, "c": 1.0}]
+    assert as_json(cli("cooccur", path, "--attr", "age=71", "--json"))["pairs"] == []
+    lines = cli("cooccur", path, "--csv").stdout.splitlines()
+    assert lines == ["a,b,n_a,n_b,n,c", "A,B,2,2,3,3.0"]
+    shown = cli("cooccur", path).stdout
+    assert "3.000 *" in shown
+    assert "* c above 1" in shown
+
+
+def test_cli_matrix_json_and_csv(study, cli) -> None:  # type: ignore[no-untyped-def]
+    """The place and attribute matrices with their totals."""
+    path, _text = study
+    places = as_json(cli("matrix", path, "--cols", "place", "--json"))
+    assert places == {
+        "rows": ["A", "B"],
+        "cols": ["Library"],
+        "cells": [[0], [1]],
+        "row_totals": [0, 1],
+        "col_totals": [1],
+        "total": 1,
+    }
+    lines = cli("matrix", path, "--cols", "attr:age", "--csv").stdout.splitlines()
+    assert lines == ["code,70,total", "A,2,2", "B,2,2", "total,4,4"]
+    assert "total" in cli("matrix", path).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("cooccur", "--scope", "line"), "unknown scope 'line'"),
+        (("cooccur", "--attr", "age"), "must look like KEY=VALUE"),
+        (("cooccur", "--attr", "shoe=42"), "no case attribute called 'shoe'"),
+        (("cooccur", "--attr", "age=old"), "not a valid integer"),
+        (("cooccur", "--coder", "nobody"), "no coder called 'nobody'"),
+        (("cooccur", "--json", "--csv"), "not both"),
+        (("matrix", "--cols", "codes"), "'place' or 'attr:KEY'"),
+        (("matrix", "--cols", "attr:shoe"), "no case attribute called 'shoe'"),
+    ],
+)
+def test_cli_bad_options_give_one_line(study, cli, args, message) -> None:  # type: ignore[no-untyped-def]
+    """Bad scopes, attributes, coders and columns: one line on stderr, non-zero exit."""
+    path, _text = study
+    command, *rest = args
+    result = cli(command, path, *rest, ok=False)
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr

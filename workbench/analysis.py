@@ -68,6 +68,7 @@ loop over segments); overlap and intersection joins are range scans on the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,12 @@ _SEGMENT: sa.Table = Segment.__table__  # type: ignore[attr-defined]
 _CODING: sa.Table = Coding.__table__  # type: ignore[attr-defined]
 _CODE: sa.Table = Code.__table__  # type: ignore[attr-defined]
 _LINK: sa.Table = SegmentPlace.__table__  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=64)
+def _alias(table: Any, name: str) -> Any:
+    """An alias of a table, made once (building aliases is a large part of small queries)."""
+    return table.alias(name)
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -202,7 +209,7 @@ def _code_closure(name: str = "code_tree") -> Any:
     """A recursive CTE ``(code_id, target_id)``: each code with itself and every ancestor."""
     base = sa.select(_CODE.c.id.label("code_id"), _CODE.c.id.label("target_id"))
     tree = base.cte(name, recursive=True)
-    parent = _CODE.alias("parent_code")
+    parent = _alias(_CODE, "parent_code")
     step = sa.select(tree.c.code_id, parent.c.parent_id).join(
         parent, parent.c.id == tree.c.target_id
     )
@@ -243,8 +250,8 @@ def _coded_join(
     ``documents=False`` leaves the document filter out (for a segment that is joined to one
     that is filtered already, in the same document).
     """
-    segment = _SEGMENT.alias(name)
-    coding = _CODING.alias(f"{name}_coding")
+    segment = _alias(_SEGMENT, name)
+    coding = _alias(_CODING, f"{name}_coding")
     joined = segment.join(coding, coding.c.segment_id == segment.c.id)
     code_col = coding.c.code_id
     if rollup:
@@ -381,7 +388,7 @@ def _unit_join(session: Session, scope: str, segment: Any, resolved: _Resolved) 
     """The unit table of ``scope`` (aliased ``u``) and the condition joining it to
     ``segment``."""
     table = _UNIT_TABLES[scope]
-    unit = table.alias(f"{segment.name}_unit")
+    unit = _alias(table, f"{segment.name}_unit")
     longest_unit = _max_length(session, table, resolved)
     longest_segment = _max_length(session, _SEGMENT, resolved)
     return unit, _unit_condition(unit, segment, longest_unit, longest_segment)
@@ -598,7 +605,7 @@ def _container_counts(
         pointers, segment_codes, stride = _segment_codes(
             session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
         )
-        segment = _SEGMENT.alias("s")
+        segment = _alias(_SEGMENT, "s")
         unit, condition = _unit_join(session, scope, segment, resolved)
         where: list[Any] = []
         if resolved.documents is not None:
@@ -617,7 +624,7 @@ def _container_counts(
     return _count_containers(owners, codes, index.size)
 
 
-#: How :func:`_count_containers` counts pairs: "auto", "bitsets" or "expand" (tests set it).
+#: How :func:`_count_containers` counts pairs: "auto", "bitsets" or "pairs" (tests set it).
 PAIR_METHOD = "auto"
 
 
@@ -637,12 +644,12 @@ def _count_containers(owners: Any, codes: Any, n_codes: int) -> tuple[Any, Any]:
     pair_total = int((sizes * (sizes - 1) // 2).sum())
     width = int(owners.max() - owners.min()) + 1 if len(owners) else 1
     active = int(np.count_nonzero(singles))
-    bitset_work = active * active // 2 * ((width + 7) // 8) // 16
-    method = (
-        PAIR_METHOD
-        if PAIR_METHOD != "auto"
-        else ("bitsets" if bitset_work < pair_total else "expand")
-    )
+    # Costs in units of one counted pair, measured on the benchmark project: building the
+    # bitsets, then AND and population count of each pair of code rows.
+    bitset_cost = n_codes * width // 32 + active * active // 2 * ((width + 7) // 8) // 240
+    method = PAIR_METHOD
+    if method == "auto":
+        method = "bitsets" if bitset_cost < pair_total else "pairs"
     pairs = np.zeros((n_codes, n_codes), dtype=np.int64)
     if method == "bitsets":
         bits = _bitsets(owners, codes, n_codes)
@@ -651,26 +658,17 @@ def _count_containers(owners: Any, codes: Any, n_codes: int) -> tuple[Any, Any]:
             others = ordered[position + 1 :]
             pairs[a, others] = _popcount(bits[a] & bits[others])
         return singles, pairs
-    # Every element i of a container is paired with the elements after it in that container.
+    # Pair each element with the one d places after it in its container, for d = 1, 2, ...
+    # while any container is longer than d: work in proportion to the number of pairs.
     ends = np.repeat(starts + sizes, sizes)
-    step = 1 << 20  # elements per slice: bounds the memory of the pair arrays
+    codes = codes.astype(np.int64)
     flat = pairs.reshape(-1)
-    for first in range(0, len(keys), step):
-        positions = np.arange(first, min(first + step, len(keys)))
-        after = ends[positions] - positions - 1
-        which, offsets = _expand_counts(after)
-        left = positions[which]
-        right = left + 1 + offsets
-        flat += np.bincount(codes[left] * n_codes + codes[right], minlength=n_codes * n_codes)
+    step, current = 1, np.flatnonzero(ends > np.arange(len(keys)) + 1)
+    while len(current):
+        flat += np.bincount(codes[current] * n_codes + codes[current + step], minlength=flat.size)
+        step += 1
+        current = current[ends[current] > current + step]
     return singles, pairs
-
-
-def _expand_counts(counts: Any) -> tuple[Any, Any]:
-    """For counts c_i: (i repeated c_i times, 0..c_i - 1 for each i)."""
-    total = int(counts.sum())
-    which = np.repeat(np.arange(len(counts)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return which, offsets
 
 
 def _overlap_counts(
@@ -695,7 +693,7 @@ def _overlap_counts(
     )
     singles = np.bincount(codes, minlength=index.size)
 
-    x, y = _SEGMENT.alias("x"), _SEGMENT.alias("y")
+    x, y = _alias(_SEGMENT, "x"), _alias(_SEGMENT, "y")
     later = sa.case((y.c.start > x.c.start, 1), else_=0)
     pair_value = (sa.cast(x.c.id, sa.BigInteger) * stride + y.c.id) * 2 + later
     joined = x.join(
@@ -932,10 +930,10 @@ def _in_columns(coded: _CodedJoin, variable: Variable | None) -> tuple[Any, Any]
     document's cases), and the column key."""
     segment = coded.segment
     if variable is None:
-        link = _LINK.alias("link")
+        link = _alias(_LINK, "link")
         return coded.joined.join(link, link.c.segment_id == segment.c.id), link.c.place_id
-    member = DocumentCase.__table__.alias("member")  # type: ignore[attr-defined]
-    value = CaseValue.__table__.alias("value")  # type: ignore[attr-defined]
+    member = _alias(DocumentCase.__table__, "member")  # type: ignore[attr-defined]
+    value = _alias(CaseValue.__table__, "value")  # type: ignore[attr-defined]
     joined = coded.joined.join(member, member.c.document_id == segment.c.document_id).join(
         value, sa.and_(value.c.case_id == member.c.case_id, value.c.variable_id == variable.id)
     )

@@ -17,6 +17,7 @@ character with. Hits are sorted by document name, then start.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -30,7 +31,6 @@ from workbench.models import Document, Segment, Turn
 #: Characters of context shown on each side of a hit by default.
 DEFAULT_CONTEXT = 60
 _BATCH = 200  # documents whose texts are handled at once
-_SPANS_PER_QUERY = 2000  # hits sent to the database at once (4 parameters each)
 _ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\v": " ", "\f": " "})
 
 
@@ -99,10 +99,29 @@ def exact_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in words), re.IGNORECASE)
 
 
+def _containing(session: Session, word: str) -> set[int] | None:
+    """Ids of the documents whose text contains ``word``, case ignored, found by the
+    database; None when it cannot tell (a word with non-ASCII letters: SQLite folds the
+    case of ASCII letters only).
+    """
+    if not word.isascii():
+        return None
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if session.get_bind().dialect.name == "sqlite":  # SQLite's LIKE ignores ASCII case
+        condition = col(Document.text).like(f"%{escaped}%", escape="\\")
+    else:  # pragma: no cover - PostgreSQL is not available on the test machine
+        condition = col(Document.text).ilike(f"%{escaped}%", escape="\\")
+    rows = session.connection().execute(sa.select(Document.id).where(condition)).all()
+    return {doc_id for (doc_id,) in rows}
+
+
 def _exact_spans(
     session: Session, text: str, docs: list[_Doc], texts: lemmas.Texts
 ) -> Iterator[tuple[_Doc, list[lemmas.Span]]]:
     pattern = exact_pattern(text)
+    candidates = _containing(session, max(text.split(), key=len))
+    if candidates is not None:
+        docs = [doc for doc in docs if doc.id in candidates]
     for start in range(0, len(docs), _BATCH):
         batch = docs[start : start + _BATCH]
         texts.load(doc.id for doc in batch)
@@ -218,62 +237,57 @@ def _hits(
 def _annotations(
     session: Session, spans: list[tuple[int, int, int]]
 ) -> tuple[dict[int, str | None], dict[int, list[int]]]:
-    """For spans ``(document id, start, end)``, by position in the list: the speaker of the
-    turn each starts in, and the segments sharing a character with each.
+    """For spans ``(document id, start, end)`` sorted by document and start, by position
+    in the list: the speaker of the turn each starts in, and the segments sharing a
+    character with each.
 
-    The spans go to the database as a ``VALUES`` list (a CTE: standard SQL, SQLite and
-    PostgreSQL alike), and the turn and segment lookups run there, on their indexes.
+    The turns and segments of the documents concerned are read once (through the indexes
+    on document and start, in one query per batch of documents) and matched to the spans
+    by a merge walk: much faster than a lookup per hit in the database.
     """
     speakers: dict[int, str | None] = {}
     segments: dict[int, list[int]] = {}
     connection = session.connection()
+    doc_ids = sorted({doc for doc, _s, _e in spans})
     any_segment = connection.execute(sa.select(Segment.id).limit(1)).first() is not None
-    for first in range(0, len(spans), _SPANS_PER_QUERY):
-        batch = spans[first : first + _SPANS_PER_QUERY]
-        hits = (
-            sa.values(
-                sa.column("k", sa.Integer),
-                sa.column("doc", sa.Integer),
-                sa.column("s", sa.Integer),
-                sa.column("e", sa.Integer),
-                name="hits",
-            )
-            .data([(first + i, doc, start, end) for i, (doc, start, end) in enumerate(batch)])
-            .cte("hits")
-        )
-        last_turn = (
-            sa.select(Turn.id)
-            .where(Turn.document_id == hits.c.doc, Turn.start <= hits.c.s)
-            .order_by(col(Turn.start).desc())
-            .limit(1)
-            .correlate(hits)
-            .scalar_subquery()
-        )
+    turns: dict[int, tuple[list[int], list[int], list[str | None]]] = {}
+    pieces: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
+    for chunk in lemmas.batches(doc_ids):
         rows = connection.execute(
-            sa.select(hits.c.k, hits.c.s, Turn.end, Turn.speaker)
-            .select_from(hits)
-            .join(Turn, col(Turn.id) == last_turn)
-        )
-        for key, start, turn_end, speaker in rows:
-            if start < turn_end:
-                speakers[key] = speaker
+            sa.select(Turn.document_id, Turn.start, Turn.end, Turn.speaker)
+            .where(col(Turn.document_id).in_(chunk))
+            .order_by(col(Turn.document_id), col(Turn.start))
+        ).all()
+        for doc_id, start, end, speaker in rows:
+            starts, ends, labels = turns.setdefault(doc_id, ([], [], []))
+            starts.append(start)
+            ends.append(end)
+            labels.append(speaker)
         if not any_segment:
             continue
         rows = connection.execute(
-            sa.select(hits.c.k, Segment.id)
-            .select_from(hits)
-            .join(
-                Segment,
-                sa.and_(
-                    Segment.document_id == hits.c.doc,
-                    Segment.start < hits.c.e,
-                    Segment.end > hits.c.s,
-                ),
+            sa.select(Segment.document_id, Segment.start, Segment.end, Segment.id)
+            .where(col(Segment.document_id).in_(chunk))
+            .order_by(col(Segment.document_id), col(Segment.start))
+        ).all()
+        for doc_id, start, end, segment_id in rows:
+            seg_starts, seg_rest = pieces.setdefault(doc_id, ([], []))
+            seg_starts.append(start)
+            seg_rest.append((end, segment_id))
+    for key, (doc_id, start, end) in enumerate(spans):
+        starts, ends, labels = turns.get(doc_id, ((), (), ()))  # type: ignore[assignment]
+        at = bisect_right(starts, start) - 1
+        if at >= 0 and start < ends[at]:
+            speakers[key] = labels[at]
+        if doc_id in pieces:
+            seg_starts, seg_rest = pieces[doc_id]
+            ids = sorted(
+                segment_id
+                for seg_end, segment_id in seg_rest[: bisect_left(seg_starts, end)]
+                if seg_end > start
             )
-            .order_by(hits.c.k, Segment.id)
-        )
-        for key, segment_id in rows:
-            segments.setdefault(key, []).append(segment_id)
+            if ids:
+                segments[key] = ids
     return speakers, segments
 
 

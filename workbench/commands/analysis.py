@@ -1,3 +1,252 @@
-"""Commands: analysis."""
+"""Commands: cooccur and matrix (:mod:`workbench.analysis`).
+
+``workbench cooccur study.db [--scope S] [filters] [--rollup] [--json|--csv]`` and
+``workbench matrix study.db --cols place|attr:KEY [filters] [--rollup] [--json|--csv]``.
+The numbers and their edge cases are defined in :mod:`workbench.analysis`.
+"""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from workbench.cli import JSON, PROJECT, emit_json, handle_errors, main, opened, table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from workbench.analysis import Cooccurrence, Filters, Matrix
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: What n(A) and n(A,B) count, per scope, for the table's heading.
+_COUNTED = {
+    "overlap": (
+        "segments coded the code",
+        "ordered pairs of overlapping segments (s coded A, t coded B; one segment with both "
+        "codes is one pair)",
+    ),
+    "turn": ("speaker turns touching a segment coded the code", "turns touching both"),
+    "sentence": ("sentences touching a segment coded the code", "sentences touching both"),
+    "paragraph": ("paragraphs touching a segment coded the code", "paragraphs touching both"),
+    "document": ("documents with a segment coded the code", "documents with both"),
+}
+
+
+def _filter_options(func: F) -> F:
+    """The options shared by cooccur and matrix: what to count, and the output format."""
+    for option in reversed(
+        [
+            click.option(
+                "--coder", default=None, metavar="NAME", help="Count only this coder's codings."
+            ),
+            click.option(
+                "--doc", "documents", multiple=True, metavar="NAME", help="Only this document."
+            ),
+            click.option(
+                "--case", "cases", multiple=True, metavar="NAME", help="Only this case's documents."
+            ),
+            click.option(
+                "--attr",
+                "attrs",
+                multiple=True,
+                metavar="KEY=VALUE",
+                help="Only documents of cases with this attribute value (several: all hold).",
+            ),
+            click.option(
+                "--rollup",
+                is_flag=True,
+                help="A segment coded with a subcode counts for its parents.",
+            ),
+            JSON,
+            click.option("--csv", "as_csv", is_flag=True, help="Print CSV."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _filters(
+    coder: str | None, documents: tuple[str, ...], cases: tuple[str, ...], attrs: tuple[str, ...]
+) -> Filters:
+    from workbench.analysis import Filters, parse_attr_filter
+
+    return Filters(
+        coder=coder,
+        documents=list(documents),
+        cases=list(cases),
+        attrs=[parse_attr_filter(item) for item in attrs],
+    )
+
+
+def _one_format(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        from workbench.errors import InvalidValue
+
+        raise InvalidValue("give --json or --csv, not both")
+
+
+def _describe_filters(filters: Filters, rollup: bool) -> str:
+    parts = []
+    if filters.coder:
+        parts.append(f"coder {filters.coder}")
+    if filters.documents:
+        parts.append("documents " + ", ".join(filters.documents))
+    if filters.cases:
+        parts.append("cases " + ", ".join(filters.cases))
+    parts += [f"{key}={value}" for key, value in filters.attrs]
+    if rollup:
+        parts.append("subcodes counted for their parents")
+    return "; ".join(parts)
+
+
+def _c_text(c: float | None) -> str:
+    if c is None:
+        return "n/a *"
+    return f"{c:.3f} *" if c > 1 else f"{c:.3f}"
+
+
+def _print_cooccurrence(result: Cooccurrence, filters: Filters, rollup: bool) -> None:
+    single, pair = _COUNTED[result.scope]
+    click.echo(f"co-occurrence by {result.scope}")
+    described = _describe_filters(filters, rollup)
+    if described:
+        click.echo(f"counting: {described}")
+    click.echo(f"n: {single}")
+    click.echo(f"n(A,B): {pair}; c = n(A,B) / (n(A) + n(B) - n(A,B))")
+    click.echo()
+    present = [c for c in result.codes if c.n]
+    table([(c.code, c.n) for c in present], ["code", "n"])
+    missing = len(result.codes) - len(present)
+    if missing:
+        click.echo(f"({missing} code(s) with n = 0 not shown; --json lists every code)")
+    click.echo()
+    if not result.pairs:
+        click.echo("no two codes co-occur")
+        return
+    n_of = {c.code: c.n for c in result.codes}
+    table(
+        [(p.a, p.b, n_of[p.a], n_of[p.b], p.n, _c_text(p.c)) for p in result.pairs],
+        ["a", "b", "n(a)", "n(b)", "n(a,b)", "c"],
+    )
+    if result.marked:
+        click.echo()
+        click.echo(
+            "* c above 1 (or n/a: undefined, n(A,B) >= n(A) + n(B)): with overlap a segment can "
+            "overlap several others, so pairs outnumber segments and c is no proportion; "
+            "read n(A,B), or count by turn, sentence or paragraph."
+        )
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--scope",
+    default="overlap",
+    show_default=True,
+    metavar="overlap|turn|sentence|paragraph|document",
+    help="What counts as co-occurring: overlapping segments, or a shared unit.",
+)
+@_filter_options
+@handle_errors
+def cooccur(
+    project: Path,
+    scope: str,
+    coder: str | None,
+    documents: tuple[str, ...],
+    cases: tuple[str, ...],
+    attrs: tuple[str, ...],
+    rollup: bool,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Co-occurrence of codes: n per code, and n and the c-coefficient per pair of codes."""
+    from workbench import analysis
+
+    _one_format(as_json, as_csv)
+    filters = _filters(coder, documents, cases, attrs)
+    with opened(project) as proj, proj.session() as session:
+        result = analysis.cooccur(session, scope=scope, filters=filters, rollup=rollup)
+    if as_json:
+        emit_json(result.to_dict())
+    elif as_csv:
+        import csv
+
+        n_of = {c.code: c.n for c in result.codes}
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["a", "b", "n_a", "n_b", "n", "c"])
+        for p in result.pairs:
+            writer.writerow([p.a, p.b, n_of[p.a], n_of[p.b], p.n, "" if p.c is None else p.c])
+    else:
+        _print_cooccurrence(result, filters, rollup)
+
+
+def _print_matrix(result: Matrix, filters: Filters, rollup: bool) -> None:
+    described = _describe_filters(filters, rollup)
+    what = "places" if result.cols_spec == "place" else result.cols_spec.split(":", 1)[1]
+    click.echo(f"segments per code and {what}" + (f" ({described})" if described else ""))
+    rows = [i for i, total in enumerate(result.row_totals) if total]
+    cols = [j for j, total in enumerate(result.col_totals) if total]
+    if not rows:
+        click.echo("no coded segment in any column")
+        return
+    body: list[list[object]] = [
+        [result.rows[i], *(result.cells[i][j] for j in cols), result.row_totals[i]] for i in rows
+    ]
+    body.append(["total", *(result.col_totals[j] for j in cols), result.total])
+    table(body, ["code", *(result.cols[j] for j in cols), "total"])
+    hidden_rows, hidden_cols = len(result.rows) - len(rows), len(result.cols) - len(cols)
+    if hidden_rows or hidden_cols:
+        click.echo(
+            f"({hidden_rows} empty row(s) and {hidden_cols} empty column(s) not shown; "
+            "--csv and --json list them)"
+        )
+    click.echo(
+        "totals count distinct segments: a segment in two columns adds to two cells but counts "
+        "once in its row total"
+    )
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--cols",
+    default="place",
+    show_default=True,
+    metavar="place|attr:KEY",
+    help="Columns: the places, or the values of a case attribute.",
+)
+@_filter_options
+@handle_errors
+def matrix(
+    project: Path,
+    cols: str,
+    coder: str | None,
+    documents: tuple[str, ...],
+    cases: tuple[str, ...],
+    attrs: tuple[str, ...],
+    rollup: bool,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """A code × place or code × attribute matrix: segments per code and column."""
+    from workbench import analysis
+
+    _one_format(as_json, as_csv)
+    filters = _filters(coder, documents, cases, attrs)
+    with opened(project) as proj, proj.session() as session:
+        result = analysis.matrix(session, cols=cols, filters=filters, rollup=rollup)
+    if as_json:
+        emit_json(result.to_dict())
+    elif as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["code", *result.cols, "total"])
+        for name, cells, total in zip(result.rows, result.cells, result.row_totals, strict=True):
+            writer.writerow([name, *cells, total])
+        writer.writerow(["total", *result.col_totals, result.total])
+    else:
+        _print_matrix(result, filters, rollup)
