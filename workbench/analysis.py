@@ -366,32 +366,40 @@ def _max_length(session: Session, table: Any, resolved: _Resolved) -> int:
     return int(session.execute(query).scalar() or 0)
 
 
-def _unit_condition(unit: Any, segment: Any, longest_unit: int, longest_segment: int) -> Any:
+def _unit_condition(
+    unit: Any, segment: Any, longest_segment: int, longest_unit: int | None = None
+) -> Any:
     """``unit`` shares a character with ``segment`` (same document, overlapping ranges).
 
-    The two bounds with the longest lengths follow from the intersection (a row ends at most
-    its table's longest length after it starts); they let the (document_id, start) index of
-    either table scan a short range, whichever way the query planner runs the join. Empty
-    units share no character.
+    ``segment.start > unit.start - longest_segment`` follows from the intersection (a segment
+    ends at most ``longest_segment`` after it starts). It gives a join run from the units a
+    range on both sides in the segment index (document_id, start, end), which covers the
+    query: the query planner takes that path when every unit is wanted. A join run from a
+    few segments (those of two codes) needs ``longest_unit`` for the same reason in the unit
+    index. Empty units share no character.
     """
-    return sa.and_(
+    conditions = [
         unit.c.document_id == segment.c.document_id,
-        unit.c.start < segment.c.end,
-        unit.c.end > segment.c.start,
-        unit.c.start > segment.c.start - longest_unit,
+        segment.c.start < unit.c.end,
         segment.c.start > unit.c.start - longest_segment,
+        segment.c.end > unit.c.start,
         unit.c.start < unit.c.end,
-    )
+    ]
+    if longest_unit is not None:
+        conditions.append(unit.c.start > segment.c.start - longest_unit)
+    return sa.and_(*conditions)
 
 
-def _unit_join(session: Session, scope: str, segment: Any, resolved: _Resolved) -> Any:
-    """The unit table of ``scope`` (aliased ``u``) and the condition joining it to
-    ``segment``."""
+def _unit_join(
+    session: Session, scope: str, segment: Any, resolved: _Resolved, *, from_segments: bool
+) -> Any:
+    """The unit table of ``scope`` (aliased ``<segment>_unit``) and the condition joining it
+    to ``segment``; ``from_segments`` when the join starts from a few segments."""
     table = _UNIT_TABLES[scope]
     unit = _alias(table, f"{segment.name}_unit")
-    longest_unit = _max_length(session, table, resolved)
+    longest_unit = _max_length(session, table, resolved) if from_segments else None
     longest_segment = _max_length(session, _SEGMENT, resolved)
-    return unit, _unit_condition(unit, segment, longest_unit, longest_segment)
+    return unit, _unit_condition(unit, segment, longest_segment, longest_unit)
 
 
 def _containers(
@@ -409,7 +417,7 @@ def _containers(
         query = sa.select(coded.segment.c.document_id.label("container"), coded.code.label("code"))
         query = query.select_from(coded.joined)
     else:
-        unit, condition = _unit_join(session, scope, coded.segment, resolved)
+        unit, condition = _unit_join(session, scope, coded.segment, resolved, from_segments=True)
         query = sa.select(unit.c.id.label("container"), coded.code.label("code")).select_from(
             coded.joined.join(unit, condition)
         )
@@ -606,7 +614,7 @@ def _container_counts(
             session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
         )
         segment = _alias(_SEGMENT, "s")
-        unit, condition = _unit_join(session, scope, segment, resolved)
+        unit, condition = _unit_join(session, scope, segment, resolved, from_segments=False)
         where: list[Any] = []
         if resolved.documents is not None:
             where.append(segment.c.document_id.in_(resolved.documents))
@@ -646,7 +654,7 @@ def _count_containers(owners: Any, codes: Any, n_codes: int) -> tuple[Any, Any]:
     active = int(np.count_nonzero(singles))
     # Costs in units of one counted pair, measured on the benchmark project: building the
     # bitsets, then AND and population count of each pair of code rows.
-    bitset_cost = n_codes * width // 32 + active * active // 2 * ((width + 7) // 8) // 240
+    bitset_cost = n_codes * width // 10 + active * active // 2 * ((width + 7) // 8) // 175
     method = PAIR_METHOD
     if method == "auto":
         method = "bitsets" if bitset_cost < pair_total else "pairs"
@@ -840,7 +848,7 @@ def cooccur_segments(
             .where(*coded.where, coded.segment.c.document_id.in_(both))
         )
         return _ordered_segment_ids(session, query)
-    unit, condition = _unit_join(session, scope, coded.segment, resolved)
+    unit, condition = _unit_join(session, scope, coded.segment, resolved, from_segments=True)
     query = (
         sa.select(coded.segment.c.id)
         .select_from(coded.joined.join(unit, condition))

@@ -32,6 +32,7 @@ lemmatises queries, code keywords and place names, so index and query always agr
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -596,7 +597,6 @@ class Texts:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.cache: dict[int, str] = {}
-        self._word_counts: dict[int, np.ndarray] = {}
 
     def load(self, document_ids: Iterable[int]) -> None:
         """Load the texts of these documents (those not loaded yet)."""
@@ -613,32 +613,8 @@ class Texts:
             self.load([document_id])
         return self.cache[document_id]
 
-    def word_counts(self, document_id: int) -> np.ndarray:
-        """How many word characters (``\\w``) the text has before each offset (0..len)."""
-        counts = self._word_counts.get(document_id)
-        if counts is None:
-            counts = self._word_counts[document_id] = _word_counts(self[document_id])
-        return counts
 
-
-_ASCII_WORD = np.array([chr(c).isalnum() or chr(c) == "_" for c in range(128)], dtype=bool)
-
-
-def _word_counts(text: str) -> np.ndarray:
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    is_word = np.zeros(len(codes), dtype=bool)
-    ascii_ = codes < 128
-    is_word[ascii_] = _ASCII_WORD[codes[ascii_]]
-    other = ~ascii_
-    if other.any():
-        unique, inverse = np.unique(codes[other], return_inverse=True)
-        flags = np.array([chr(c).isalnum() or chr(c) == "_" for c in unique.tolist()], dtype=bool)
-        is_word[other] = flags[inverse]
-    counts = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(is_word, out=counts[1:])
-    return counts
-
-
+_WORD = re.compile(r"\w")
 _Occurrences = tuple[np.ndarray, np.ndarray, np.ndarray]  # document ids, starts, ends
 
 
@@ -729,6 +705,8 @@ def find_phrases(
         candidates = set(positions[0])
         for per_doc in positions[1:]:
             candidates &= set(per_doc)
+        if len(phrase) > 1:
+            texts.load(sorted(candidates))  # for the gaps between words: in batches
         for doc_id in sorted(candidates):
             spans = _chain([per_doc[doc_id] for per_doc in positions], texts, doc_id)
             if spans:
@@ -756,13 +734,22 @@ def _per_document(parts: list[_Occurrences]) -> dict[int, tuple[np.ndarray, np.n
 def _chain(positions: list[tuple[np.ndarray, np.ndarray]], texts: Texts, doc_id: int) -> list[Span]:
     starts, ends = positions[0]
     if len(positions) > 1:
-        words = texts.word_counts(doc_id)
+        text = texts[doc_id]
         for next_starts, next_ends in positions[1:]:
-            # The next occurrence at or after each chain's end, with no word in between.
+            # The next occurrence at or after each chain's end, with no word in between
+            # (the search stops at the first word character, usually right away).
             index = np.searchsorted(next_starts, ends, side="left")
             inside = index < len(next_starts)
             starts, ends, index = starts[inside], ends[inside], index[inside]
-            joined = words[next_starts[index]] == words[ends]
+            following = next_starts[index]
+            joined = np.fromiter(
+                (
+                    _WORD.search(text, end, start) is None
+                    for end, start in zip(ends.tolist(), following.tolist(), strict=True)
+                ),
+                dtype=bool,
+                count=len(index),
+            )
             starts, ends = starts[joined], next_ends[index[joined]]
             if not len(starts):
                 return []

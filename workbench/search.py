@@ -31,7 +31,7 @@ from workbench.models import Document, Segment, Turn
 #: Characters of context shown on each side of a hit by default.
 DEFAULT_CONTEXT = 60
 _BATCH = 200  # documents whose texts are handled at once
-_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\v": " ", "\f": " "})
+_BREAKS = re.compile(r"[\n\r\t\v\f]")
 
 
 @dataclass
@@ -71,7 +71,7 @@ class _Doc:
 
 def one_line(text: str) -> str:
     """Text with line breaks and tabs shown as spaces."""
-    return text.translate(_ONE_LINE)
+    return text if text.isprintable() else _BREAKS.sub(" ", text)
 
 
 def documents_in_scope(session: Session, names: Sequence[str] | None = None) -> list[_Doc]:
@@ -248,14 +248,29 @@ def _annotations(
     speakers: dict[int, str | None] = {}
     segments: dict[int, list[int]] = {}
     connection = session.connection()
-    doc_ids = sorted({doc for doc, _s, _e in spans})
+    ranges: dict[int, tuple[int, int]] = {}
+    for doc_id, start, end in spans:
+        low, high = ranges.get(doc_id, (start, end))
+        ranges[doc_id] = (min(low, start), max(high, end))
     any_segment = connection.execute(sa.select(Segment.id).limit(1)).first() is not None
     turns: dict[int, tuple[list[int], list[int], list[str | None]]] = {}
     pieces: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
-    for chunk in lemmas.batches(doc_ids):
+    for chunk in lemmas.batches(sorted(ranges), 200):
+        # Per document only the turns and segments reaching into the range of its hits.
         rows = connection.execute(
             sa.select(Turn.document_id, Turn.start, Turn.end, Turn.speaker)
-            .where(col(Turn.document_id).in_(chunk))
+            .where(
+                sa.or_(
+                    *(
+                        sa.and_(
+                            Turn.document_id == doc_id,
+                            Turn.start <= ranges[doc_id][1],
+                            Turn.end > ranges[doc_id][0],
+                        )
+                        for doc_id in chunk
+                    )
+                )
+            )
             .order_by(col(Turn.document_id), col(Turn.start))
         ).all()
         for doc_id, start, end, speaker in rows:
@@ -267,7 +282,18 @@ def _annotations(
             continue
         rows = connection.execute(
             sa.select(Segment.document_id, Segment.start, Segment.end, Segment.id)
-            .where(col(Segment.document_id).in_(chunk))
+            .where(
+                sa.or_(
+                    *(
+                        sa.and_(
+                            Segment.document_id == doc_id,
+                            Segment.start < ranges[doc_id][1],
+                            Segment.end > ranges[doc_id][0],
+                        )
+                        for doc_id in chunk
+                    )
+                )
+            )
             .order_by(col(Segment.document_id), col(Segment.start))
         ).all()
         for doc_id, start, end, segment_id in rows:

@@ -30,7 +30,7 @@ _OFFSETS = ("auto", "codepoints", "utf16", "codepoints-lf", "utf16-lf")
     "--language",
     default=None,
     type=click.Choice(["nl", "en"]),
-    help="Language of a project this creates (default nl, as init); else the project's.",
+    help="Language of the documents (default: the project's; nl for a new project, as init).",
 )
 @click.option(
     "--paragraphs",

@@ -155,6 +155,21 @@ class SuggestionPanel(Static, can_focus=True):
     ]
 
 
+class SideTabs(Vertical):
+    """The code tree and the places, in tabs under the Here panel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.styles.height = "1fr"
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="side-tabs"):
+            with TabPane("Codes", id="side-codes"):
+                yield CodeTree(id="side-codes-tree")
+            with TabPane("Places", id="side-places"):
+                yield PlacesTable(id="side-places-table")
+
+
 class CodingScreen(WorkbenchScreen):
     """One transcript to read and code, with the codes and places of what is under the cursor."""
 
@@ -338,20 +353,15 @@ class CodingScreen(WorkbenchScreen):
         if self.document is None:
             self.transcript.loading = True
 
-    def _mount_side_tabs(self) -> None:
+    async def _mount_side_tabs(self) -> None:
         """Add the code tree and the places under the Here panel (after the first paint)."""
-        if self.query("#side-tabs"):
+        if self.query(SideTabs):
             return
-        tabs = TabbedContent(
-            TabPane("Codes", CodeTree(id="side-codes-tree"), id="side-codes"),
-            TabPane("Places", PlacesTable(id="side-places-table"), id="side-places"),
-            id="side-tabs",
-        )
-        self.query_one("#sidebar").mount(tabs)
-        self.call_after_refresh(self._fill_side_tabs)
+        await self.query_one("#sidebar").mount(SideTabs())
+        self._fill_side_tabs()
 
     def _fill_side_tabs(self) -> None:
-        if self._overview is not None and self.query("#side-tabs"):
+        if self._overview is not None and self.query(SideTabs):
             self.query_one(CodeTree).show_codes(self._overview.codes)
             self.query_one(PlacesTable).show_places(self._overview.places)
 
