@@ -441,6 +441,7 @@ def test_export_leaves_the_project_unchanged(proj: db.Project, tmp_path: Path) -
     assert dump(proj) == before
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "second-process"])
 @pytest.mark.parametrize(
     ("name", "broken"),
     [
@@ -449,13 +450,18 @@ def test_export_leaves_the_project_unchanged(proj: db.Project, tmp_path: Path) -
     ],
 )
 def test_an_invalid_export_writes_nothing(
-    proj: db.Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, broken: Any
+    proj: db.Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    broken: Any,
+    parallel: bool,
 ) -> None:
     out = tmp_path / "out.qdpx"
     out.write_bytes(b"old")
     monkeypatch.setattr(writer, name, broken)
     with proj.session() as session, pytest.raises(InvalidExport, match="does not validate"):
-        export_qdpx(session, out)
+        export_qdpx(session, out, parallel=parallel)
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.qdpx"]
 
@@ -470,6 +476,44 @@ def test_a_place_field_on_two_lines_travels_on_one(project: db.Project, tmp_path
     hall = next(c for c in tree.iter(f"{CB}Code") if c.get("name") == "Hall")
     parsed = parse_place_block(hall.find(f"{CB}Description").text)
     assert parsed is not None and parsed[1]["address"] == "Weg 1 achterom"
+
+
+def test_validation_in_a_second_process_gives_the_same_file(
+    exported: Path, proj: db.Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "parallel.qdpx"
+    with proj.session() as session:
+        export_qdpx(session, out, name="rich", parallel=True)
+
+    def content(path: Path) -> tuple[bytes, list[tuple[str, bytes]]]:
+        with zipfile.ZipFile(path) as archive:
+            root = etree.fromstring(archive.read("project.qde"))
+            del root.attrib["modifiedDateTime"]
+            members = [(n, archive.read(n)) for n in archive.namelist()[1:]]
+            return etree.tostring(root), members
+
+    assert content(out) == content(exported)
+
+
+def test_a_validator_that_cannot_run_fails_the_export(
+    proj: db.Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "_VALIDATOR_SCRIPT", "import sys; sys.exit(5)")
+    with proj.session() as session, pytest.raises(InvalidExport, match="failed to run"):
+        export_qdpx(session, tmp_path / "x.qdpx", parallel=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_second_process_the_export_validates_inline(
+    proj: db.Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(writer.subprocess, "Popen", refuse)
+    monkeypatch.setattr(writer, "_who", lambda guids, coder, at: ' creationDateTime="later"')
+    with proj.session() as session, pytest.raises(InvalidExport, match="does not validate"):
+        export_qdpx(session, tmp_path / "x.qdpx", parallel=True)
 
 
 def test_output_in_a_missing_folder_is_an_input_error(proj: db.Project, tmp_path: Path) -> None:

@@ -48,6 +48,12 @@ ENGLISH = (
 STEMS = ("P01_male_24_Newham", "P16_male_24_Hackney", "P24_female_18_Hackney")
 
 
+def _imported(project: db.Project, paths: list[Path], *, language: str) -> None:
+    """Import, then bring the lemma index up to date (lemmas are filled on first use)."""
+    import_files(project, paths, language=language)
+    lemmas.index_project(project)
+
+
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / f"{name}.txt"
     path.write_text(text, encoding="utf-8")
@@ -110,7 +116,7 @@ def test_postings_pack_and_unpack_exactly() -> None:
 
 
 def test_dutch_lemma_search_finds_the_plural(project: db.Project, tmp_path: Path) -> None:
-    import_files(project, [_write(tmp_path, "gesprek", DUTCH)], language="nl")
+    _imported(project, [_write(tmp_path, "gesprek", DUTCH)], language="nl")
     with project.session() as session:
         lemma_hits = search(session, "bibliotheek", lemma=True)
         exact_hits = search(session, "bibliotheek")
@@ -125,7 +131,7 @@ def test_dutch_lemma_search_finds_the_plural(project: db.Project, tmp_path: Path
 def test_phrases_by_lemma_and_exactly_across_a_line_break(
     project: db.Project, tmp_path: Path
 ) -> None:
-    import_files(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
+    _imported(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
     with project.session() as session:
         by_lemma = search(session, "youth club", lemma=True)
         exact = search(session, "Youth Club")
@@ -142,7 +148,7 @@ def test_phrases_by_lemma_and_exactly_across_a_line_break(
 
 
 def test_hits_carry_line_speaker_context_and_segments(project: db.Project, tmp_path: Path) -> None:
-    import_files(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
+    _imported(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
     text = ENGLISH
     first = text.index("libraries")
     with project.transaction("code") as session:
@@ -166,7 +172,7 @@ def test_hits_carry_line_speaker_context_and_segments(project: db.Project, tmp_p
 
 
 def test_limit_documents_and_bad_queries(project: db.Project, tmp_path: Path) -> None:
-    import_files(
+    _imported(
         project,
         [_write(tmp_path, "a", ENGLISH), _write(tmp_path, "b", ENGLISH + "\nThe end.\n")],
         language="en",
@@ -192,7 +198,7 @@ def test_limit_documents_and_bad_queries(project: db.Project, tmp_path: Path) ->
 
 @needs_corpus
 def test_corpus_lemma_search_finds_the_inflected_forms(project: db.Project) -> None:
-    import_files(project, [corpus_file(stem) for stem in STEMS], language="en")
+    _imported(project, [corpus_file(stem) for stem in STEMS], language="en")
     texts = _texts(project)
     cases = {
         "feel": "feel|feels|feeling|felt",
@@ -217,7 +223,7 @@ def test_corpus_lemma_search_finds_the_inflected_forms(project: db.Project) -> N
 
 @needs_corpus
 def test_corpus_hits_have_the_speaker_of_their_turn(project: db.Project) -> None:
-    import_files(project, [corpus_file(STEMS[0])], language="en")
+    _imported(project, [corpus_file(STEMS[0])], language="en")
     texts = _texts(project)
     with project.session() as session:
         hits = search(session, "lonely", lemma=True)
@@ -244,7 +250,7 @@ def _unindex(project: db.Project, name: str) -> None:
 
 
 def test_a_document_without_index_is_indexed_once(project: db.Project, tmp_path: Path) -> None:
-    import_files(
+    _imported(
         project,
         [_write(tmp_path, "a", ENGLISH), _write(tmp_path, "b", ENGLISH + "\nMore.\n")],
         language="en",
@@ -254,7 +260,7 @@ def test_a_document_without_index_is_indexed_once(project: db.Project, tmp_path:
     _unindex(project, "b")
     with project.session() as session:
         assert lemmas.missing_documents(session) != []
-        with pytest.raises(WorkbenchError, match="not in the lemma index"):
+        with pytest.raises(WorkbenchError, match="lemma index is not complete"):
             search(session, "went", lemma=True)
         exact = search(session, "went")  # exact search needs no index
         assert exact == [hit for hit in before if hit.match == "went"]
@@ -271,10 +277,30 @@ def test_a_document_without_index_is_indexed_once(project: db.Project, tmp_path:
         ]
 
 
+def test_import_leaves_lemmas_to_the_first_search(project: db.Project, tmp_path: Path) -> None:
+    import_files(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
+    with project.session() as session:
+        assert lemmas.missing_documents(session) == []  # the words are indexed at import
+        assert not lemmas.is_complete(session)  # but their lemmas are not looked up yet
+        with pytest.raises(WorkbenchError, match="not complete"):
+            search(session, "library", lemma=True)
+    assert lemmas.index_project(project) == 0  # no document to parse again
+    with project.session() as session:
+        assert lemmas.is_complete(session)
+        lemma_of = dict(session.exec(select(IndexForm.form, IndexForm.lemma)).all())
+        assert [ENGLISH[h.start : h.end] for h in search(session, "library", lemma=True)] == [
+            "libraries",
+            "Library",
+        ]
+    assert lemma_of["libraries"] == lemma_of["library"] == "library"
+    assert lemma_of["went"] == lemma_of["go"] == "go" and lemma_of["feel"] == "feel"
+    assert "feel-" not in lemma_of and "," not in lemma_of  # hyphen cut off; no punctuation
+
+
 def test_search_command_indexes_on_first_lemma_search(
     project: db.Project, tmp_path: Path, cli
 ) -> None:  # type: ignore[no-untyped-def]
-    import_files(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
+    _imported(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
     _unindex(project, "talk")
     path = project.path
     project.dispose()

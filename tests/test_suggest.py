@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import as_json, corpus_file, dump, needs_corpus
-from workbench import coders, coding, db
+from workbench import coders, coding, db, lemmas
 from workbench.errors import NotFound
 from workbench.importer import import_files
 from workbench.models import Code, Document, Segment, Sentence, Turn
@@ -45,6 +45,7 @@ def _import(project: db.Project, tmp_path: Path, text: str = TEXT, name: str = "
     path = tmp_path / f"{name}.txt"
     path.write_text(text, encoding="utf-8")
     import_files(project, [path], language="en")
+    lemmas.index_project(project)  # the lemmas of new forms are filled on first use
 
 
 def _add_places(project: db.Project, places: dict[str, list[str]]) -> None:
@@ -241,6 +242,7 @@ def test_place_suggestions_find_every_mention_in_the_corpus(project: db.Project)
         "P29_female_22_TowerHamlets",
     )
     import_files(project, [corpus_file(stem) for stem in stems], language="en")
+    lemmas.index_project(project)
     _add_places(project, PLACES)
     with project.session() as session:
         texts = {d.name: d.text for d in session.exec(select(Document))}

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from workbench import nlp
+from workbench.errors import WorkbenchError
 from workbench.models import (
     Document,
     IndexedDocument,
@@ -416,7 +417,7 @@ def flush_index(session: Session) -> None:
         return
     documents, pending.documents, pending.tokens = pending.documents, [], 0
     connection = session.connection()
-    new_forms: list[dict[str, object]] = []
+    new_forms: list[tuple[object, ...]] = []
     form_parts: list[np.ndarray] = []
     for _doc_id, language, tokens in documents:
         known = pending.known_forms(language)
@@ -426,18 +427,11 @@ def flush_index(session: Session) -> None:
             if form_id is None:
                 form_id = known[form] = pending.next_form_id
                 pending.next_form_id += 1
-                new_forms.append(
-                    {
-                        "id": form_id,
-                        "language": language,
-                        "form": form,
-                        "lemma": lemma_of(language, form),
-                    }
-                )
+                new_forms.append((form_id, language, form, None))  # lemma: fill_lemmas
             ids.append(form_id)
         form_parts.append(np.asarray(ids, dtype=np.int64)[tokens.form_index])
     if new_forms:
-        connection.execute(sa.insert(IndexForm), new_forms)
+        _insert_many(connection, IndexForm, ("id", "language", "form", "lemma"), new_forms)
     chunk = 1 + max(
         int(session.exec(select(sa.func.max(table.chunk))).one() or 0)  # type: ignore[attr-defined]
         for table in (IndexedDocument, IndexPosting)
@@ -445,16 +439,19 @@ def flush_index(session: Session) -> None:
     if any(tokens.tokens for _d, _l, tokens in documents):
         form_ids, columns = _sorted_columns(
             np.concatenate(form_parts),
-            np.concatenate(
-                [np.full(t.tokens, doc_id, dtype=np.int64) for doc_id, _l, t in documents]
+            np.repeat(
+                np.array([doc_id for doc_id, _l, _t in documents], dtype=np.int64),
+                [t.tokens for _d, _l, t in documents],
             ),
             np.concatenate([t.starts for _d, _l, t in documents]),
             np.concatenate([t.lengths for _d, _l, t in documents]),
         )
-        connection.execute(
-            sa.insert(IndexPosting),
+        _insert_many(
+            connection,
+            IndexPosting,
+            ("form_id", "chunk", "documents", "count", "data"),
             [
-                {"form_id": form_id, "chunk": chunk, "documents": n_docs, "count": n, "data": data}
+                (form_id, chunk, n_docs, n, data)
                 for form_id, (n_docs, n, data) in zip(
                     form_ids.tolist(), _pack_rows(columns), strict=True
                 )
@@ -475,6 +472,31 @@ def flush_index(session: Session) -> None:
             for doc_id, _language, tokens in documents
         ],
     )
+
+
+def _insert_many(
+    connection: sa.Connection,
+    table: type[Any],
+    columns: Sequence[str],
+    rows: Sequence[tuple[object, ...]],
+) -> None:
+    """Insert plain values (ints, strings, bytes, None) with the driver's ``executemany``.
+
+    The statement is compiled for the connection's dialect, so this stays portable; the
+    rows skip SQLAlchemy's per-value processing, which for the index's thousands of rows
+    costs more than the database's own work.
+    """
+    compiled = sa.insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
+    if compiled.positiontup is not None:
+        order = [columns.index(name) for name in compiled.positiontup]
+        params: list[Any] = (
+            list(rows)
+            if order == list(range(len(columns)))
+            else [tuple(row[i] for i in order) for row in rows]
+        )
+    else:  # pragma: no cover - named parameters (PostgreSQL drivers)
+        params = [dict(zip(columns, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -542,15 +564,64 @@ def ensure_index(
         pieces = sentence_pieces(paragraphs, turns, text)
         store_tokens(session, doc_id, language, collect_tokens(language, pieces))
     flush_index(session)
+    fill_lemmas(session)
     if progress and missing:
         progress(len(missing), len(missing))
     return len(missing)
 
 
+def fill_lemmas(session: Session) -> int:
+    """Give the forms new since the last search their lemma; returns how many.
+
+    Import stores new forms without a lemma, so that it does not have to load the lookup
+    tables (a second for Dutch); the first search or suggestion does it, once.
+    """
+    rows = (
+        session.connection()
+        .execute(
+            sa.select(IndexForm.id, IndexForm.language, IndexForm.form).where(
+                col(IndexForm.lemma).is_(None)
+            )
+        )
+        .all()
+    )
+    if rows:
+        session.connection().execute(
+            sa.update(IndexForm)
+            .where(col(IndexForm.id) == sa.bindparam("form_id"))
+            .values(lemma=sa.bindparam("new_lemma")),
+            [
+                {"form_id": form_id, "new_lemma": lemma_of(language, form)}
+                for form_id, language, form in rows
+            ],
+        )
+    return len(rows)
+
+
+def is_complete(session: Session, document_ids: Collection[int] | None = None) -> bool:
+    """Whether the index covers these documents (or all) and every form has its lemma."""
+    if missing_documents(session, document_ids):
+        return False
+    query = sa.select(IndexForm.id).where(col(IndexForm.lemma).is_(None)).limit(1)
+    return session.connection().execute(query).first() is None
+
+
+def check_complete(session: Session, document_ids: Collection[int] | None = None) -> None:
+    """Raise unless :func:`is_complete` (searching an incomplete index would miss words)."""
+    if not is_complete(session, document_ids):
+        raise WorkbenchError(
+            "the lemma index is not complete for these documents; bring it up to date "
+            "first (workbench.lemmas.index_project, or ensure_index in a write transaction)"
+        )
+
+
 def index_project(project: Project, document_ids: Collection[int] | None = None) -> int:
-    """Index what is missing in its own write transaction, opened only when needed."""
+    """Bring the index up to date in its own write transaction, opened only when needed.
+
+    Returns the number of documents indexed.
+    """
     with project.session() as session:
-        if not missing_documents(session, document_ids):
+        if is_complete(session, document_ids):
             return 0
     with project.transaction("index words", record=False) as session:
         return ensure_index(session, document_ids)
@@ -580,8 +651,8 @@ def query_lemmas(session: Session, language: str, text: str) -> list[str]:
                 )
             ).all()
         )
-        if all(word in known for word in words):
-            return [known[word] for word in words]
+        if all(known.get(word) for word in words):
+            return [known[word] for word in words]  # type: ignore[misc]
     tokenizer = nlp.pipeline(language).tokenizer
     forms = (
         token.lower_.rstrip(_BROKEN_OFF)

@@ -385,7 +385,7 @@ class IndexForm(SQLModel, table=True):
     )
     language: str
     form: str
-    lemma: str
+    lemma: str | None = None  # None until the first search after the import fills it
 
 
 class IndexPosting(SQLModel, table=True):

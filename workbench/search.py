@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workbench import lemmas
-from workbench.errors import InvalidValue, WorkbenchError
+from workbench.errors import InvalidValue
 from workbench.models import Document, Segment, Turn
 
 #: Characters of context shown on each side of a hit by default.
@@ -138,12 +138,7 @@ def _lemma_spans(
 ) -> Iterator[tuple[_Doc, list[lemmas.Span]]]:
     if not text.split():
         raise InvalidValue("give a word or phrase to search for")
-    missing = lemmas.missing_documents(session, [doc.id for doc in docs])
-    if missing:
-        raise WorkbenchError(
-            f"{len(missing)} document(s) are not in the lemma index yet; "
-            "index them first (workbench.lemmas.index_project)"
-        )
+    lemmas.check_complete(session, [doc.id for doc in docs])
     found: dict[int, list[lemmas.Span]] = {}
     languages = sorted({doc.language for doc in docs})
     words = False

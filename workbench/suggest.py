@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from sqlmodel import Session, col, select
 
 from workbench import changelog, coding, lemmas
-from workbench.errors import InvalidValue, NotFound, WorkbenchError
+from workbench.errors import InvalidValue, NotFound
 from workbench.models import (
     Code,
     Coding,
@@ -283,12 +283,7 @@ def _suggest(
     for unit in units:
         if unit not in UNITS:
             raise InvalidValue(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
-    missing = lemmas.missing_documents(session, [doc.id for doc in docs])
-    if missing:
-        raise WorkbenchError(
-            f"{len(missing)} document(s) are not in the lemma index yet; "
-            "index them first (workbench.lemmas.index_project)"
-        )
+    lemmas.check_complete(session, [doc.id for doc in docs])
     patterns = _patterns(session, codes=codes, places=places)
     if not patterns or not docs:
         return []

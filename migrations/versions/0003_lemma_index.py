@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("form", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("lemma", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("lemma", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_index_form")),
         sa.UniqueConstraint("language", "form", name="uq_index_form_language_form"),
     )

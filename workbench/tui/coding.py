@@ -19,6 +19,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, get_current_worker
 
@@ -153,6 +155,31 @@ class SuggestionPanel(Static, can_focus=True):
             tooltip="Close the suggestions",
         ),
     ]
+
+
+class SteadyFooter(Footer):
+    """A footer that builds its keys again only when they changed.
+
+    Textual's footer composes all its keys anew whenever the screen's bindings may have
+    changed: at every focus change and every return from a dialog. Here the keys shown are
+    compared first, which spares a layout pass on each of those.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._shown: tuple[tuple[str, str, bool], ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Compose the keys again if the keys to show changed."""
+        shown = tuple(
+            (key, active.binding.description, active.enabled)
+            for key, active in screen.active_bindings.items()
+            if active.binding.show
+        )
+        if shown == self._shown:
+            return
+        self._shown = shown
+        super().bindings_changed(screen)
 
 
 class SideTabs(Vertical):
@@ -325,6 +352,7 @@ class CodingScreen(WorkbenchScreen):
         self.suggestion_index = 0
         """The one shown."""
         self._overview: data.Overview | None = None
+        self._side_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -334,7 +362,7 @@ class CodingScreen(WorkbenchScreen):
                 # The code tree and the places follow once the transcript is painted.
         yield SearchBar(id="search-bar")
         yield SuggestionPanel(id="suggestions")
-        yield Footer(compact=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         transcript = self.query_one(TranscriptArea)
@@ -442,8 +470,16 @@ class CodingScreen(WorkbenchScreen):
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         self.codes = message.overview.codes
         self.places = message.overview.places
+        first = self._overview is None
         self._overview = message.overview
-        self._fill_side_tabs()
+        # After a change the transcript and the Here panel are repainted first; the side
+        # lists follow a moment later (once, however many changes came in between).
+        if self._side_timer is not None:
+            self._side_timer.stop()
+        if first:
+            self._fill_side_tabs()
+        else:
+            self._side_timer = self.set_timer(0.3, self._fill_side_tabs)
 
     def on_place_kinds_loaded(self, message: PlaceKindsLoaded) -> None:
         self.kinds = message.kinds

@@ -232,7 +232,8 @@ class HerePanel(Static):
                 note = " ".join(memo.text.split())
                 note = note if len(note) <= 60 else note[:59] + "…"
                 parts.append(Content.assemble((" ✎ ", "bold"), (note, "italic")))
-        self.update(Content("\n").join(parts))
+        # A fixed height (app.tcss): no layout pass for every cursor move.
+        self.update(Content("\n").join(parts), layout=False)
 
 
 # --- fragments ---------------------------------------------------------------------------------
