@@ -361,10 +361,9 @@ def main() -> None:
         print(json.dumps(figures, indent=2))
         return
     print(f"{transcript.name}: {words:,} words, {SEGMENTS} segments; median of {args.runs} runs")
-    print(
-        f"load average {figures['load_average']:.1f} on {os.cpu_count()} CPUs (wall time; CPU time"
-    )
-    print("of the process, all threads, is the figure a busy machine distorts least)")
+    load = figures["load_average"]
+    print(f"load average {load:.1f} on {os.cpu_count()} CPUs. Wall time, and the CPU time of the")
+    print("process (all threads): on a busy machine the CPU time is the steadier figure.")
     rows = [
         ("open a document (push to first paint)", "open_ms", TARGETS["open_ms"]),
         ("  CPU time", "open_cpu_ms", None),

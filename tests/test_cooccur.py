@@ -475,6 +475,26 @@ def test_counts_match_brute_force(
             assert set(behind) == expected and len(behind) == len(expected)
 
 
+def test_a_project_without_codes(memory_session: Session) -> None:
+    """No codes, no documents: every code list, pair list and matrix is empty."""
+    for scope in analysis.SCOPES:
+        assert analysis.cooccur(memory_session, scope=scope).to_dict() == {
+            "scope": scope,
+            "codes": [],
+            "pairs": [],
+        }
+    memory_session.add(Place(name="Bieb", guid="p"))
+    memory_session.flush()
+    assert analysis.matrix(memory_session, cols="place").to_dict() == {
+        "rows": [],
+        "cols": ["Bieb"],
+        "cells": [],
+        "row_totals": [],
+        "col_totals": [0],
+        "total": 0,
+    }
+
+
 # --- examples counted on paper -----------------------------------------------------------------
 
 

@@ -889,3 +889,45 @@ async def test_paragraph_rows_are_drawn_as_textual_draws_them() -> None:
         await compare("a selection inside a line")
         transcript.show_segments(segments[:1])
         await compare("after the segments changed")
+
+
+async def test_the_mouse_selects_by_dragging_and_a_click_shows_a_segment(hard_path: Path) -> None:
+    """A drag selects the characters under it (then ``c`` codes exactly them); a click on a
+    coded span lists its segment in the Here panel."""
+    text = HARD_TEXT
+    start = text.index("Zoë")
+    end = start + len("Zoë, knows")
+    app = WorkbenchApp(hard_path)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = await open_coding(app, pilot, "hard")
+
+        def at(offset: int) -> tuple[int, int]:
+            """The widget-relative cell of a character (lines do not wrap at this size)."""
+            row, column = transcript.location_of(offset)
+            content = transcript.content_region.offset - transcript.region.offset
+            return content.x + transcript.gutter_width + column, content.y + row
+
+        await pilot.mouse_down(transcript, offset=at(start))
+        await pilot.hover(transcript, offset=at(end))
+        await pilot.mouse_up(transcript, offset=at(end))
+        await pilot.pause()
+        assert transcript.selected_span == (start, end)
+        await pilot.press("c")
+        await settle(app, pilot)
+        await type_text(pilot, "welcome")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = view_of(hard_path, "hard", start, end)
+        assert view is not None and view.codes == ["welcome"]
+
+        await pilot.click(transcript, offset=at(text.index("Klup")))
+        await pilot.pause()
+        assert transcript.selected_span is None
+        assert transcript.cursor_offset == text.index("Klup")
+        here = str(app.screen.query_one("#here").render())
+        assert "no segment here" in here
+        await pilot.click(transcript, offset=at(start + 2))
+        await pilot.pause()
+        assert transcript.cursor_offset == start + 2
+        here = str(app.screen.query_one("#here").render())
+        assert f"#{view.segment}" in here and "welcome" in here

@@ -1,4 +1,4 @@
-"""Co-occurrence of codes and code × place / code × attribute matrices, counted in SQL.
+"""Co-occurrence of codes and code × place / code × attribute matrices.
 
 These numbers get published, so their meaning is fixed here exactly as DESIGN.md ("The
 meaning of the numbers") states it, with every edge case decided and written down.
@@ -60,9 +60,15 @@ code and every column is listed, also when all its cells are 0.
   any code and in any column. A segment linked to two places is one segment in its row total
   but adds 1 to two cells, so a total can be less than the sum of its cells.
 
-Everything is computed with set-based SQLAlchemy queries (no query per code pair, no Python
-loop over segments); overlap and intersection joins are range scans on the
-``(document_id, start)`` indexes of the segment and unit tables.
+**How.** SQL (portable SQLAlchemy expressions) does everything that concerns segments: the
+filters, which segments overlap, which units a segment shares a character with, as range
+joins on the ``(document_id, start)`` indexes of the segment and unit tables. It returns the
+incidences (unit, segment), (document, code), (segment, code) or (segment, segment) as one
+aggregated string of integers. numpy removes duplicates and counts them, vectorised: no
+query per code pair, no Python loop over segments. On the benchmark project (1,000
+transcripts, 200,000 segments) this is 3 to 6 times faster than doing the DISTINCT and the
+self-join in SQLite, whose sorter dominates (``benchmarks/README.md``). The segments behind
+one cell (:func:`cooccur_segments`, :func:`matrix_segments`) are plain SQL.
 """
 
 from __future__ import annotations
@@ -219,12 +225,9 @@ def _code_closure(name: str = "code_tree") -> Any:
 
 @dataclass
 class _CodedJoin:
-    """A segment alias joined with its codings, for queries that need index access paths.
-
-    A materialised CTE has no index but the automatic ones SQLite builds on equality, so
-    the range joins (overlap, intersection with units) go through these real tables instead
-    and remove duplicate codings with DISTINCT or ``count(DISTINCT ...)``.
-    """
+    """A segment alias joined with its codings (after the filters): the building block of
+    the queries here. Real tables, not a materialised CTE, so that joins run along their
+    indexes (SQLite gives a CTE only automatic indexes, on equality)."""
 
     segment: Any
     """The segment alias."""
@@ -273,8 +276,9 @@ def _coded_join(
 def _code_rows(session: Session, codes: list[str] | None) -> list[tuple[int, str]]:
     """``(id, name)`` of the codes to report, by name (all codes when ``codes`` is None)."""
     if codes is None:
-        rows = session.execute(sa.select(_CODE.c.id, _CODE.c.name).order_by(_CODE.c.name)).all()
-        return [(row[0], row[1]) for row in rows]
+        rows = session.execute(sa.select(_CODE.c.id, _CODE.c.name)).all()
+        # Sorted here, by code point, so that every database gives the same order as a < b.
+        return sorted(((row[0], row[1]) for row in rows), key=lambda item: item[1])
     found: dict[int, str] = {}
     for name in codes:
         code = find_code(session, name)
@@ -427,13 +431,10 @@ def _containers(
 # --- counting: SQL finds the incidences, numpy counts them -----------------------------------
 #
 # SQL does everything that concerns segments: the filters, which segments overlap, which units
-# a segment shares a character with. What comes back is a list of incidences (container,
-# code) or (segment, segment), sent as one aggregated string of integers rather than as
-# millions of rows. numpy then removes duplicates (codings by several coders, descendants under
-# rollup) and counts: a set of units per code as a bitset, n(A) its population count, n(A,B)
-# the population count of the intersection. Measured on the benchmark project (1,000
-# transcripts, 200,000 segments), this is 4-6 times faster than DISTINCT and a self-join
-# grouped in SQLite, whose sorter dominates; see benchmarks/README.md.
+# a segment shares a character with. What comes back is a list of incidences (unit, segment),
+# (document, code), (segment, code) or (segment, segment), sent as one aggregated string of
+# integers rather than as millions of rows. numpy then removes duplicates (codings by several
+# coders, descendants under rollup) and counts (see _count_containers and _overlap_counts).
 
 
 def _integers(session: Session, value: Any, from_: Any, where: Sequence[Any]) -> Any:
@@ -745,6 +746,8 @@ def cooccur(
     _check_scope(scope)
     resolved = _resolve(session, filters)
     code_rows = _code_rows(session, codes)
+    if not code_rows:  # a project without codes
+        return Cooccurrence(scope=scope, codes=[], pairs=[])
     index = _code_index(session)
     wanted = np.zeros(index.size, dtype=bool)
     for code_id, _name in code_rows:
@@ -961,6 +964,10 @@ def matrix(
     resolved = _resolve(session, filters)
     columns, variable = _columns(session, kind, key)
     code_rows = _code_rows(session, None)
+    if not code_rows:  # a project without codes
+        return Matrix(
+            cols.strip(), [], [label for _k, label in columns], [], [], [0] * len(columns), 0
+        )
     index = _code_index(session)
     wanted = np.ones(index.size, dtype=bool)
     pointers, segment_codes, stride = _segment_codes(

@@ -320,33 +320,37 @@ class TokenCollector:
     def __init__(self) -> None:
         from spacy.attrs import IDX, LENGTH, LOWER
 
-        self._attributes = [IDX, LENGTH, LOWER]
+        self._attributes = (IDX, LENGTH, LOWER)
         self._parts: list[np.ndarray] = []
+        self._offsets: list[int] = []
         self._vocab: Any = None
 
     def add(self, offset: int, doc: Any) -> None:
         """Take the tokens of one doc whose text starts at ``offset`` in the document."""
-        array = doc.to_array(self._attributes)
-        if len(array):
-            array[:, 0] += offset
-            self._parts.append(array)
-            self._vocab = doc.vocab
+        self._parts.append(doc.to_array(self._attributes))
+        self._offsets.append(offset)
+        self._vocab = doc.vocab
 
     def finish(self) -> DocumentTokens:
         """The document's tokens, punctuation and white space left out."""
-        if not self._parts:
+        parts, offsets = self._parts, self._offsets
+        self._parts, self._offsets = [], []
+        if not parts:
             return _no_tokens()
-        array = np.concatenate(self._parts)
-        self._parts = []
+        array = np.concatenate(parts)
+        if not len(array):
+            return _no_tokens()
+        array[:, 0] += np.repeat(np.asarray(offsets, dtype=np.uint64), [len(p) for p in parts])
         keys, inverse = np.unique(array[:, 2], return_inverse=True)
         cache, vocab = _form_cache, self._vocab
+        forms = [cache.get(key) or _form(vocab, key) for key in keys.tolist()]
         numbers: dict[str, int] = {}
-        key_form = np.empty(len(keys), dtype=np.int32)
-        key_cut = np.zeros(len(keys), dtype=np.int64)
-        for i, key in enumerate(keys.tolist()):
-            form, cut = cache.get(key) or _form(vocab, key)
-            key_form[i] = numbers.setdefault(form, len(numbers)) if form else -1
-            key_cut[i] = cut
+        key_form = np.fromiter(
+            (numbers.setdefault(form, len(numbers)) if form else -1 for form, _cut in forms),
+            dtype=np.int32,
+            count=len(forms),
+        )
+        key_cut = np.fromiter((cut for _form, cut in forms), dtype=np.int64, count=len(forms))
         token_form = key_form[inverse]
         keep = token_form >= 0
         kept = inverse[keep]

@@ -63,10 +63,15 @@ class Hit:
 
 
 @dataclass
-class _Doc:
+class DocumentRef:
+    """A document as searching needs it: id, name and language (not its text)."""
+
     id: int
+    """The document's id."""
     name: str
+    """The document's name."""
     language: str
+    """The language its words are lemmatised in."""
 
 
 def one_line(text: str) -> str:
@@ -74,12 +79,12 @@ def one_line(text: str) -> str:
     return text if text.isprintable() else _BREAKS.sub(" ", text)
 
 
-def documents_in_scope(session: Session, names: Sequence[str] | None = None) -> list[_Doc]:
+def documents_in_scope(session: Session, names: Sequence[str] | None = None) -> list[DocumentRef]:
     """The documents to search (all, or those named), sorted by name."""
     query = select(Document.id, Document.name, Document.language).order_by(col(Document.name))
     if names:
         query = query.where(col(Document.name).in_(list(names)))
-    found = [_Doc(int(i), n, lang) for i, n, lang in session.exec(query)]  # type: ignore[arg-type]
+    found = [DocumentRef(int(i), n, lang) for i, n, lang in session.exec(query)]  # type: ignore[arg-type]
     if names:
         from workbench.coding import find_document
 
@@ -116,8 +121,8 @@ def _containing(session: Session, word: str) -> set[int] | None:
 
 
 def _exact_spans(
-    session: Session, text: str, docs: list[_Doc], texts: lemmas.Texts
-) -> Iterator[tuple[_Doc, list[lemmas.Span]]]:
+    session: Session, text: str, docs: list[DocumentRef], texts: lemmas.Texts
+) -> Iterator[tuple[DocumentRef, list[lemmas.Span]]]:
     pattern = exact_pattern(text)
     candidates = _containing(session, max(text.split(), key=len))
     if candidates is not None:
@@ -134,8 +139,8 @@ def _exact_spans(
 
 
 def _lemma_spans(
-    session: Session, text: str, docs: list[_Doc], texts: lemmas.Texts
-) -> Iterator[tuple[_Doc, list[lemmas.Span]]]:
+    session: Session, text: str, docs: list[DocumentRef], texts: lemmas.Texts
+) -> Iterator[tuple[DocumentRef, list[lemmas.Span]]]:
     if not text.split():
         raise InvalidValue("give a word or phrase to search for")
     lemmas.check_complete(session, [doc.id for doc in docs])
@@ -175,7 +180,7 @@ def search(
     texts = lemmas.Texts(session)
     finder = _lemma_spans if lemma else _exact_spans
     hits: list[Hit] = []
-    pending: list[tuple[_Doc, list[lemmas.Span]]] = []
+    pending: list[tuple[DocumentRef, list[lemmas.Span]]] = []
     remaining = limit
     for doc, spans in finder(session, text, docs, texts):
         if remaining is not None:
@@ -193,7 +198,7 @@ def search(
 
 def _hits(
     session: Session,
-    found: list[tuple[_Doc, list[lemmas.Span]]],
+    found: list[tuple[DocumentRef, list[lemmas.Span]]],
     texts: lemmas.Texts,
     context: int,
 ) -> list[Hit]:

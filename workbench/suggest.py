@@ -50,7 +50,7 @@ from workbench.models import (
     Sentence,
     Turn,
 )
-from workbench.search import _Doc, documents_in_scope, one_line
+from workbench.search import DocumentRef, documents_in_scope, one_line
 
 #: What a suggestion proposes to code: the sentence, the speaker turn, or the match only.
 UNITS = ("sentence", "turn", "match")
@@ -107,7 +107,7 @@ class _Match:
     end: int
 
 
-def suggestion_id(kind: str, target: str, document: _Doc, start: int, end: int) -> str:
+def suggestion_id(kind: str, target: str, document: DocumentRef, start: int, end: int) -> str:
     """The stable id of a suggestion."""
     key = "\x00".join((kind, target, document.name, str(start), str(end)))
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
@@ -136,7 +136,7 @@ def _patterns(session: Session, *, codes: bool, places: bool) -> list[_Pattern]:
 
 
 def _find(
-    session: Session, docs: list[_Doc], patterns: list[_Pattern], texts: lemmas.Texts
+    session: Session, docs: list[DocumentRef], patterns: list[_Pattern], texts: lemmas.Texts
 ) -> list[_Match]:
     found: list[_Match] = []
     for language in sorted({doc.language for doc in docs}):
@@ -274,7 +274,7 @@ def _reason(match: _Match, matched: str) -> str:
 
 def _suggest(
     session: Session,
-    docs: list[_Doc],
+    docs: list[DocumentRef],
     *,
     codes: bool,
     places: bool,
@@ -367,7 +367,7 @@ def accept(session: Session, ids: Sequence[str], *, coder_id: int) -> list[codin
             )
         doc_ids.add(int(parsed.group(2)))
     docs = [
-        _Doc(int(i), name, language)  # type: ignore[arg-type]
+        DocumentRef(int(i), name, language)  # type: ignore[arg-type]
         for i, name, language in session.exec(
             select(Document.id, Document.name, Document.language)
             .where(col(Document.id).in_(sorted(doc_ids)))

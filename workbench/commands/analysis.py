@@ -25,8 +25,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 _COUNTED = {
     "overlap": (
         "segments coded the code",
-        "ordered pairs of overlapping segments (s coded A, t coded B; one segment with both "
-        "codes is one pair)",
+        "ordered pairs (s, t) of overlapping segments, s coded A, t coded B\n"
+        "        (a segment with both codes is the pair (s, s), once)",
     ),
     "turn": ("speaker turns touching a segment coded the code", "turns touching both"),
     "sentence": ("sentences touching a segment coded the code", "sentences touching both"),
@@ -115,7 +115,8 @@ def _print_cooccurrence(result: Cooccurrence, filters: Filters, rollup: bool) ->
     if described:
         click.echo(f"counting: {described}")
     click.echo(f"n: {single}")
-    click.echo(f"n(A,B): {pair}; c = n(A,B) / (n(A) + n(B) - n(A,B))")
+    click.echo(f"n(A,B): {pair}")
+    click.echo("c: n(A,B) / (n(A) + n(B) - n(A,B))")
     click.echo()
     present = [c for c in result.codes if c.n]
     table([(c.code, c.n) for c in present], ["code", "n"])

@@ -94,7 +94,7 @@ PLACES_SET_GUID = str(uuid.uuid5(_GUID_NS, "places-set"))
 """The GUID of the Places set."""
 
 _BATCH = 2000
-_RGB = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+_RGB = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})")  # the schema's RGBType (fullmatch)
 _HEX_GUID = r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
 _GUID = re.compile(rf"{_HEX_GUID}|\{{{_HEX_GUID}\}}")  # the schema's GUIDType (fullmatch)
 # Characters XML 1.0 cannot carry at all (lxml refuses them); replaced by U+FFFD.
@@ -108,7 +108,7 @@ _ATTR_ESCAPES = str.maketrans(
         "\n": "&#10;",
         "\r": "&#13;",
         "\t": "&#9;",
-    }  # fmt: skip
+    }
 )
 _VARIABLE_TYPES = {
     "text": ("Text", "TextValue"),
@@ -538,7 +538,7 @@ def _place_fields(place: Place, aliases: list[str]) -> dict[str, object]:
 
 def _code_element(code: Code, cat: _Catalogue, ns: str, *, note_refs: bool) -> etree._Element:
     attrs = {"guid": cat.code_guid[code.id], "name": _x(code.name), "isCodable": "true"}  # type: ignore[index]
-    if code.color and _RGB.match(code.color):
+    if code.color and _RGB.fullmatch(code.color):
         attrs["color"] = code.color
     element = etree.Element(_q("Code", ns), attrs)
     if code.description.strip():

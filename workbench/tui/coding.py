@@ -373,9 +373,7 @@ class CodingScreen(WorkbenchScreen):
         suggestions = self.query_one(SuggestionPanel)
         suggestions.display = False
         suggestions.border_title = "Suggestions"
-        self.load_document()
-        self.load_overview()
-        self.load_kinds()
+        self.load_document()  # the code tree, places and kinds once the text is shown
 
     def _show_loading(self) -> None:
         if self.document is None:
@@ -458,7 +456,12 @@ class CodingScreen(WorkbenchScreen):
             transcript.select_span(*self.initial_span)
             self.initial_span = None
         self._show_position()
-        self.call_after_refresh(self._mount_side_tabs)
+        self.call_after_refresh(self._after_first_paint)
+
+    async def _after_first_paint(self) -> None:
+        self.load_overview()
+        self.load_kinds()
+        await self._mount_side_tabs()
 
     def on_segments_loaded(self, message: SegmentsLoaded) -> None:
         if self.document is None or message.document_id != self.document.id:
