@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -679,14 +680,27 @@ def test_bad_names_and_values(paper) -> None:  # type: ignore[no-untyped-def]
 # --- the command line ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def study(tmp_path: Path, cli) -> tuple[Path, str]:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def study(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A project made through the command line: one document, A = {s1, s2}, B = {s3, s4}
-    as in :func:`test_overlap_c_above_one` (c = 3.0 with overlap), s4 linked to a place."""
+    as in :func:`test_overlap_c_above_one` (c = 3.0 with overlap), s4 linked to a place.
+    Shared by the command-line tests, which only read it."""
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    runner = CliRunner()
+
+    def cli(*args: object) -> Any:
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        return result
+
+    folder = tmp_path_factory.mktemp("cli")
     text = "Resident: To the library. It is warm there. The staff know me and I like it.\n"
-    source = tmp_path / "one.txt"
+    source = folder / "one.txt"
     source.write_text(text, encoding="utf-8")
-    path = tmp_path / "study.db"
+    path = folder / "study.db"
     cli("init", path, "--language", "en")
     cli("import", path, source, "--case", "anna", "--attr", "age=70")
     base = text.index("To the library")

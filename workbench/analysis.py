@@ -84,7 +84,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from workbench import cases as cases_module
-from workbench.coding import _did_you_mean, find_code, find_document
+from workbench.coding import _did_you_mean, find_code, find_document, find_place
 from workbench.errors import InvalidValue, NotFound
 from workbench.models import (
     CaseValue,
@@ -1043,12 +1043,10 @@ def matrix_segments(
     kind, key = parse_cols(cols)
     resolved = _resolve(session, filters)
     code_id = find_code(session, code).id
-    _columns_, variable = _columns(session, kind, key)
+    variable = _find_variable(session, key or "") if kind == "attr" else None
     coded = _coded_join(resolved, rollup=rollup, code_ids=[code_id], name="s")  # type: ignore[list-item]
     joined, col_key = _in_columns(coded, variable)
     if variable is None:
-        from workbench.coding import find_place
-
         wanted: Any = find_place(session, col).id
     else:
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -71,6 +72,16 @@ class Fragment:
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
     for index in range(0, len(ids), size):
         yield ids[index : index + size]
+
+
+def _has_overlaps(query: str | None) -> bool:
+    from workbench import query as q
+
+    if query is None or not query.strip():
+        return False
+    found: list[bool] = []
+    q.walk(q.parse(query), lambda node: found.append(isinstance(node, q.Overlaps)))
+    return any(found)
 
 
 def find_fragments(
@@ -150,7 +161,13 @@ def find_fragments(
         Place.__table__,
         Memo.__table__,
     )
-    for chunk in _chunks(ids):
+    if segment_ids is None and limit is None and len(ids) > 3000 and not _has_overlaps(query):
+        # Many rows: select the extra rows with the query itself as a subquery, one statement
+        # each, rather than thousands of bound ids (``overlaps`` is too dear to evaluate twice).
+        selections: list[Any] = [sa.select(segment.c.id).where(*conditions)]
+    else:
+        selections = list(_chunks(ids))
+    for chunk in selections:
         coded = (
             sa.select(coding.c.segment_id, code.c.name, coder_table.c.name)
             .select_from(
@@ -199,9 +216,14 @@ def find_fragments(
         )
 
     fragments = []
+    # Rows come ordered by document and start: count line breaks from the previous fragment.
+    last_document, last_offset, last_line = -1, 0, 1
     for segment_id, document_id, document_name, start, end, speaker in rows:
         text = texts[document_id]
-        line_start = text.count("\n", 0, start) + 1
+        if document_id != last_document or start < last_offset:
+            last_document, last_offset, last_line = document_id, 0, 1
+        line_start = last_line + text.count("\n", last_offset, start)
+        last_offset, last_line = start, line_start
         fragments.append(
             Fragment(
                 segment=segment_id,
