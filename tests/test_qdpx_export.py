@@ -504,6 +504,19 @@ def test_a_validator_that_cannot_run_fails_the_export(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "second-process"])
+def test_a_failure_half_way_leaves_nothing(
+    proj: db.Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    def fail(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(writer, "_write_notes", fail)
+    with proj.session() as session, pytest.raises(RuntimeError, match="disk on fire"):
+        export_qdpx(session, tmp_path / "x.qdpx", parallel=parallel)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_without_a_second_process_the_export_validates_inline(
     proj: db.Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

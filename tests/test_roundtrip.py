@@ -31,11 +31,8 @@ from workbench.models import (
     SegmentPlace,
     Variable,
 )
+from workbench.refi.reader import import_qdpx
 from workbench.refi.writer import export_qdpx
-
-reader = pytest.importorskip("workbench.refi.reader")
-if not hasattr(reader, "import_qdpx"):  # pragma: no cover - while the importer is being built
-    pytest.skip("workbench.refi.reader.import_qdpx is not there yet", allow_module_level=True)
 
 
 def snapshot(session: Session) -> dict[str, Any]:
@@ -138,7 +135,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict
     try:
         with target.transaction("init", record=False) as session:
             settings.put(session, "language", language)
-        report = reader.import_qdpx(target, folder / "out.qdpx", coder="importer")
+        report = import_qdpx(target, folder / "out.qdpx", coder="importer")
         with target.session() as session:
             after = snapshot(session)
     finally:

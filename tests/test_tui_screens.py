@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from workbench import coding, db
@@ -82,13 +82,12 @@ async def settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:
         # (A directory tree's loader is a worker that waits for work as long as it lives.)
         workers = [w for w in app.workers if w.group != "_loader"]
         try:
-            await app.workers.wait_for_complete(workers)
+            if workers:  # (an empty list would mean "all workers")
+                await app.workers.wait_for_complete(workers)
         except (WorkerCancelled, WorkerFailed):
             continue
         await pilot.pause()
         if not app.busy and not any(w.is_running for w in workers):
-            if type(app.screen).__name__ == "ErrorScreen":
-                print("ERROR SCREEN", app.screen.title_text, app.screen.message)  # type: ignore[attr-defined]
             return
     raise AssertionError("the app did not settle")
 
@@ -219,10 +218,10 @@ async def test_codebook_add_rename_recolour_edit_and_move(demo: Path) -> None:
         assert isinstance(app.screen, CodeForm)
         form = app.screen
         await type_text(pilot, "Koffietijd")  # the label field has the focus
-        form.query_one("#code-description").text = "Drinking coffee together."
-        form.query_one("#code-inclusion", Input).value = "a shared cup"
-        form.query_one("#code-exclusion", Input).value = "coffee alone"
-        form.query_one("#code-example").text = "We drink coffee at ten."
+        form.query_one("#code-description", TextArea).text = "Drinking coffee together."
+        form.query_one("#code-inclusion", TextArea).text = "a shared cup"
+        form.query_one("#code-exclusion", TextArea).text = "coffee alone"
+        form.query_one("#code-example", TextArea).text = "We drink coffee at ten."
         form.query_one("#code-keywords", Input).value = "koffie, coffee,  "
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -321,7 +320,9 @@ async def test_a_codes_fragments_and_enter_opens_the_transcript_there(demo: Path
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.document_name == names[where[chosen.segment][0]]
         transcript = app.screen.query_one(TranscriptArea)
-        assert transcript.cursor_offset == where[chosen.segment][1]
+        # The fragment is selected (start to end), its end (the cursor) in view.
+        assert transcript.selected_span == where[chosen.segment][1:]
+        assert transcript.region.contains(*transcript.cursor_screen_offset)
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -488,7 +489,7 @@ async def test_cooccurrence_cell_lists_its_fragments_and_enter_jumps_to_one(demo
         await settle(app, pilot)
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.document_name == names[where[chosen.segment][0]]
-        assert app.screen.query_one(TranscriptArea).cursor_offset == where[chosen.segment][1]
+        assert app.screen.query_one(TranscriptArea).selected_span == where[chosen.segment][1:]
 
 
 def unit_count(path: Path, a: str, b: str) -> int:
@@ -716,6 +717,17 @@ async def test_command_palette_lists_every_action_and_runs_one(demo: Path) -> No
         main = app.screen
         assert isinstance(main, MainScreen)
         assert main.query_one("#main-tabs").active == "codebook"  # type: ignore[attr-defined]
+
+        # A tab's command run from the coding view goes back to the project first.
+        app.open_document("interview-01-hatert")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodingScreen)
+        command = next(c for c in palette_commands(app) if c.title == "Places: show the tab")
+        command.run()
+        await settle(app, pilot)
+        assert app.screen is main
+        assert main.query_one("#main-tabs").active == "places"  # type: ignore[attr-defined]
+        assert app.screen.focused is main.query_one(PlacesTable)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])

@@ -165,7 +165,7 @@ def _sorted_columns(
     """Group occurrences given in (document, start) order by form, keeping that order."""
     order = _stable_order(forms)
     forms, docs = forms[order], docs[order]
-    starts, lengths = starts[order].astype(np.int64), lengths[order].astype(np.int64)
+    starts, lengths = starts[order].astype(np.int64), lengths[order]
     new_form = np.empty(len(forms), dtype=bool)
     new_form[:1] = True
     np.not_equal(forms[1:], forms[:-1], out=new_form[1:])
@@ -433,7 +433,7 @@ def flush_index(session: Session) -> None:
                 pending.next_form_id += 1
                 new_forms.append((form_id, language, form, None))  # lemma: fill_lemmas
             ids.append(form_id)
-        form_parts.append(np.asarray(ids, dtype=np.int64)[tokens.form_index])
+        form_parts.append(np.asarray(ids, dtype=np.uint32)[tokens.form_index])
     if new_forms:
         _insert_many(connection, IndexForm, ("id", "language", "form", "lemma"), new_forms)
     chunk = 1 + max(
@@ -444,7 +444,7 @@ def flush_index(session: Session) -> None:
         form_ids, columns = _sorted_columns(
             np.concatenate(form_parts),
             np.repeat(
-                np.array([doc_id for doc_id, _l, _t in documents], dtype=np.int64),
+                np.array([doc_id for doc_id, _l, _t in documents], dtype=np.uint32),
                 [t.tokens for _d, _l, t in documents],
             ),
             np.concatenate([t.starts for _d, _l, t in documents]),

@@ -33,9 +33,11 @@ An export that does not validate is a bug of the workbench and raises :class:`In
 from __future__ import annotations
 
 import os
+import queue
 import re
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import zipfile
@@ -239,8 +241,11 @@ class _InlineValidator:
 class _ProcessValidator:
     """Validates XML fed to it in a second Python process, so that checking a large export
     runs on another core while this process writes it (the validation is about 40 % of the
-    work). The XML goes through a pipe; the process answers with its exit status and the
-    first error."""
+    work). A thread moves the XML through the pipe, so that neither side waits for the
+    other while a chunk is in flight (a pipe holds only 64 KiB); the queue between them is
+    bounded, and so is memory. The process answers with its exit status and first error."""
+
+    _QUEUED = 64  # chunks: a document's markup, or a piece of lxml's output
 
     def __init__(self, what: str) -> None:
         self.what = what
@@ -250,26 +255,37 @@ class _ProcessValidator:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            bufsize=1 << 20,
         )
-        self.stopped = False
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=self._QUEUED)
+        self.stopped = threading.Event()
+        self.feeder = threading.Thread(target=self._feed_pipe, name="qdpx-validator", daemon=True)
+        self.feeder.start()
+
+    def _feed_pipe(self) -> None:
+        pipe = self.process.stdin
+        assert pipe is not None
+        while (data := self.queue.get()) is not None:
+            if self.stopped.is_set():
+                continue  # drain: the validator has stopped reading
+            try:
+                pipe.write(data)
+            except (BrokenPipeError, OSError):
+                self.stopped.set()
+        try:
+            pipe.close()
+        except (BrokenPipeError, OSError):
+            pass
 
     def feed(self, data: bytes) -> None:
-        """Send the next piece of the document (a validator that stopped has found an
-        error: the rest is not sent, and :meth:`close` reports it)."""
-        if self.stopped:
-            return
-        try:
-            self.process.stdin.write(data)  # type: ignore[union-attr]
-        except (BrokenPipeError, OSError):
-            self.stopped = True
+        """Send the next piece of the document (once the validator has found an error and
+        stopped reading, the rest is dropped; :meth:`close` reports the error)."""
+        if not self.stopped.is_set():
+            self.queue.put(data)
 
     def close(self) -> None:
         """Wait for the verdict: raises :class:`InvalidExport` when the document is invalid."""
-        try:
-            self.process.stdin.close()  # type: ignore[union-attr]
-        except (BrokenPipeError, OSError):
-            pass
+        self.queue.put(None)
+        self.feeder.join()
         message = self.process.stdout.read().decode("utf-8", "replace")  # type: ignore[union-attr]
         errors = self.process.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
         status = self.process.wait()
@@ -286,14 +302,14 @@ class _ProcessValidator:
 
     def abort(self) -> None:
         """Stop the validator (the export failed for another reason)."""
+        self.stopped.set()
         if self.process.poll() is None:
             self.process.kill()
+        self.queue.put(None)
+        self.feeder.join()
         self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            try:
-                stream.close()  # type: ignore[union-attr]
-            except (BrokenPipeError, OSError):
-                pass
+        for stream in (self.process.stdout, self.process.stderr):
+            stream.close()  # type: ignore[union-attr]
 
 
 PARALLEL_FROM_SEGMENTS = 20_000

@@ -28,13 +28,11 @@ from workbench.tui.dialogs import ErrorScreen, HelpScreen
 from workbench.tui.main_screen import MainScreen
 from workbench.tui.messages import (
     ChangeWritten,
-    DocumentLoaded,
     ProjectChanged,
     ProjectOpened,
     SpanCoded,
     StepApplied,
 )
-from workbench.tui.transcript import TranscriptArea
 
 WriteJob = Callable[[Project], Message]
 """A write: runs in a worker thread with the project and returns the message to post."""
@@ -92,7 +90,6 @@ class WorkbenchApp(App[None]):
         self.project: Project | None = None
         """The open project; None until the opening worker is done."""
         self._writes: deque[WriteJob] = deque()
-        self._jump: tuple[CodingScreen, tuple[int, int]] | None = None
         self._writing = False
         self.sub_title = self.project_path.name
 
@@ -224,24 +221,8 @@ class WorkbenchApp(App[None]):
 
     def open_document(self, name: str, select: tuple[int, int] | None = None) -> None:
         """Show a document in the coding view; with ``select`` (a fragment's start and end),
-        with the cursor at the start of that span, scrolled into view."""
-        screen = CodingScreen(name)
-        self._jump = (screen, select) if select is not None else None
-        self.push_screen(screen)
-
-    def on_document_loaded(self, message: DocumentLoaded) -> None:
-        """Once a document opened by :meth:`open_document` is shown (its screen handled this
-        message first), put the cursor where it was asked to be."""
-        if self._jump is None or self._jump[0] is not self.screen:
-            return
-        screen, (start, _end) = self._jump
-        self._jump = None
-        transcript = screen.query_one(TranscriptArea)
-
-        def place() -> None:
-            transcript.move_cursor(transcript.location_of(start), center=True)
-
-        self.call_after_refresh(place)
+        with that span selected and scrolled into view."""
+        self.push_screen(CodingScreen(name, select=select))
 
     def action_export(self) -> None:
         """Open the export dialog."""

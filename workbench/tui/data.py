@@ -466,7 +466,7 @@ def cooccurrence_fragments(
         ids = analysis.cooccur_segments(session, a, b, scope=scope, rollup=rollup)
         ids = ids[:limit] if limit is not None else ids
         found = fragments.find_fragments(session, segment_ids=ids) if ids else []
-    title = f"{a}" if a == b else f"{a} × {b} ({scope})"
+    title = f"coded {a}" if a == b else f"coded {a} × {b} (by {scope})"
     return FragmentList(title, "", tuple(found))
 
 

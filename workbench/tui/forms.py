@@ -330,7 +330,7 @@ class CodeForm(Form[dict[str, object]]):
         for key, label in CODE_FIELDS:
             yield field_label(label)
             current = str(getattr(self.detail, key))
-            if key in ("description", "example"):
+            if key != "label":
                 area = TextArea(current, id=f"code-{key}", soft_wrap=True, compact=True)
                 area.show_line_numbers = False
                 yield area

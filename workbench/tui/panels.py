@@ -46,6 +46,16 @@ def row_name(table: DataTable[object]) -> str | None:
 class DocumentsTable(DataTable[object]):
     """The documents: name, cases, words, turns, segments, attributes. Enter opens one."""
 
+    BINDINGS = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            id="documents.open",
+            tooltip="Open the document under the cursor to read and code it",
+        ),
+    ]
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True

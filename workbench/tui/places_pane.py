@@ -86,7 +86,8 @@ def area_details(area: AreaSummary) -> Content:
     """An area's summary for the panel beside the table."""
     lines = [
         Content.assemble(
-            (area_name(area), "bold"), (f"  {area.places} places, {area.segments} links", "dim")
+            (area_name(area), "bold"),
+            (f"  {area.places} places, {area.segments} linked segments", "dim"),
         ),
         Content.assemble(("By kind: ", "bold"), ", ".join(f"{kind} {n}" for kind, n in area.kinds)),
     ]
