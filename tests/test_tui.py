@@ -174,7 +174,7 @@ async def test_documents_table_opens_a_document_and_n_moves_between_segments(
         await settle(app, pilot)
         table = app.screen.query_one(DocumentsTable)
         assert table.row_count == 1
-        name, _cases, words, turns, segments = table.get_row_at(0)
+        name, _cases, words, turns, segments, _attributes = table.get_row_at(0)
         assert name == DOC
         assert int(str(turns)) == 6
         assert int(str(segments)) == 2
