@@ -57,9 +57,10 @@ from dataclasses import asdict, dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from workbench.coding import _did_you_mean, find_code, find_document
-from workbench.errors import InvalidValue, NotFound
-from workbench.models import Code, Coder, Coding, Document, Segment
+from workbench.coders import find_coder
+from workbench.coding import find_code, find_document
+from workbench.errors import InvalidValue
+from workbench.models import Code, Coding, Document, Segment
 
 #: Characters of a disagreement's text shown in its excerpt.
 EXCERPT_LENGTH = 60
@@ -204,17 +205,6 @@ class AgreementReport:
             "disagreements_total": self.disagreements_total,
             "disagreements": [d.to_dict() for d in self.disagreements],
         }
-
-
-def find_coder(session: Session, name: str) -> Coder:
-    """The coder called ``name`` (exact, else case-insensitive)."""
-    coder = session.exec(select(Coder).where(Coder.name == name)).first()
-    if coder is None:
-        coder = session.exec(select(Coder).where(sa.func.lower(Coder.name) == name.lower())).first()
-    if coder is None:
-        names = list(session.exec(select(Coder.name)))
-        raise NotFound(f"no coder called {name!r}{_did_you_mean(name, names)}")
-    return coder
 
 
 def _sweep(

@@ -84,12 +84,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from workbench import cases as cases_module
+from workbench.coders import find_coder
 from workbench.coding import _did_you_mean, find_code, find_document, find_place
 from workbench.errors import InvalidValue, NotFound
 from workbench.models import (
     CaseValue,
     Code,
-    Coder,
     Coding,
     Document,
     DocumentCase,
@@ -160,14 +160,6 @@ def _find_variable(session: Session, key: str) -> Variable:
     return variable
 
 
-def _find_coder(session: Session, name: str) -> int:
-    coder_id = session.exec(select(Coder.id).where(Coder.name == name)).first()
-    if coder_id is None:
-        known = list(session.exec(select(Coder.name)))
-        raise NotFound(f"no coder called {name!r}{_did_you_mean(name, known)}")
-    return coder_id
-
-
 @dataclass
 class _Resolved:
     """Filters resolved to ids and SQL conditions."""
@@ -179,7 +171,7 @@ class _Resolved:
 def _resolve(session: Session, filters: Filters | None) -> _Resolved:
     """Check every name in ``filters`` (NotFound / InvalidValue) and build the SQL."""
     filters = filters or Filters()
-    coder_id = _find_coder(session, filters.coder) if filters.coder else None
+    coder_id = find_coder(session, filters.coder).id if filters.coder else None
     conditions: list[Any] = []
     if filters.documents:
         ids = [find_document(session, name).id for name in filters.documents]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import getpass
 import os
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from workbench.errors import InvalidValue
+from workbench.errors import InvalidValue, NotFound
 from workbench.models import Coder
 
 
@@ -39,3 +40,16 @@ def ensure(session: Session, name: str | None) -> Coder:
 def list_coders(session: Session) -> list[Coder]:
     """All coders by name."""
     return list(session.exec(select(Coder).order_by(Coder.name)))
+
+
+def find_coder(session: Session, name: str) -> Coder:
+    """The coder called ``name`` (exact, else case-insensitive); NotFound with a suggestion."""
+    coder = session.exec(select(Coder).where(Coder.name == name)).first()
+    if coder is None:
+        coder = session.exec(select(Coder).where(sa.func.lower(Coder.name) == name.lower())).first()
+    if coder is None:
+        from workbench.coding import _did_you_mean
+
+        names = list(session.exec(select(Coder.name)))
+        raise NotFound(f"no coder called {name!r}{_did_you_mean(name, names)}")
+    return coder

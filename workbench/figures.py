@@ -16,13 +16,12 @@ API (no pyplot, no global state), so importing this module is cheap.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.errors import InputError, InvalidValue
+from workbench.errors import InvalidValue
+from workbench.files import temporary_beside
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -59,42 +58,21 @@ def figure_format(path: Path) -> str:
     return fmt
 
 
-def _check_target(path: Path) -> Path:
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(path, f"the folder {folder} does not exist")
-    if path.is_dir():
-        raise InputError(path, "is a folder")
-    return folder
-
-
 def save(figure: Figure, path: Path, *, dpi: int = 200) -> Path:
     """Write a figure to ``path`` (format from the suffix) via a temporary file and a rename."""
     fmt = figure_format(path)
-    folder = _check_target(path)
     if dpi < 50 or dpi > 1200:
         raise InvalidValue(f"--dpi must lie between 50 and 1200, not {dpi}")
     import matplotlib
 
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{Path(path).name}.", suffix=".tmp")
-    os.close(handle)
     metadata: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
     if fmt == "pdf":
         metadata["CreationDate"] = None
         del metadata["Date"]
-    try:
-        with matplotlib.rc_context(_RC):
-            figure.savefig(
-                temp, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight", pad_inches=0.15
-            )
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with temporary_beside(Path(path)) as temp, matplotlib.rc_context(_RC):
+        figure.savefig(
+            temp, format=fmt, dpi=dpi, metadata=metadata, bbox_inches="tight", pad_inches=0.15
+        )
     return Path(path)
 
 

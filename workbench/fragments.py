@@ -14,9 +14,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from workbench.errors import NotFound
 from workbench.models import (
     Case,
     Code,
@@ -108,12 +107,9 @@ def find_fragments(
     coding, code = Coding.__table__, Code.__table__
     coder_id: int | None = None
     if coder is not None:
-        from workbench.coding import _did_you_mean
+        from workbench.coders import find_coder
 
-        coder_id = session.exec(select(Coder.id).where(Coder.name == coder)).first()
-        if coder_id is None:
-            names = list(session.exec(select(Coder.name)))
-            raise NotFound(f"no coder called {coder!r}{_did_you_mean(coder, names)}")
+        coder_id = find_coder(session, coder).id
     conditions: list[sa.ColumnElement[bool]] = []
     if query is not None and query.strip():
         conditions.append(

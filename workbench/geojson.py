@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from workbench.files import temporary_beside
 from workbench.models import Code, Coding, Place, PlaceAlias, SegmentPlace
 
 
@@ -88,7 +89,6 @@ def places_feature_collection(session: Session) -> tuple[dict[str, Any], list[st
 
 def export_geojson(session: Session, path: str | Path) -> MapReport:
     """Write the places map to ``path`` (UTF-8 JSON); the file appears only when complete."""
-    from workbench.refi.writer import temporary_beside  # lxml is loaded only here
 
     path = Path(path)
     collection, missing = places_feature_collection(session)

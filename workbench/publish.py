@@ -27,16 +27,15 @@ import csv
 import html
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
-from workbench.errors import InputError, InvalidValue
+from workbench.errors import InvalidValue
+from workbench.files import write_atomic
 from workbench.fragments import Fragment
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -590,28 +589,6 @@ def render(fragments: Sequence[Fragment], fmt: str, options: Options | None = No
     if fmt not in _RENDERERS:
         raise InvalidValue(f"the format is one of {', '.join(FORMATS)}, not {fmt!r}")
     return _RENDERERS[fmt](fragments, options)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(path, f"the folder {folder} does not exist")
-    if path.is_dir():
-        raise InputError(path, "is a folder")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def write(

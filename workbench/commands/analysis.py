@@ -35,8 +35,9 @@ _COUNTED = {
 }
 
 
-def _filter_options(func: F) -> F:
-    """The options shared by cooccur and matrix: what to count, and the output format."""
+def filter_options(func: F) -> F:
+    """The filter options of every analysis command (also ``figure``): ``--coder``, ``--doc``,
+    ``--case``, ``--attr`` and ``--rollup``; turn them into Filters with :func:`filters_from`."""
     for option in reversed(
         [
             click.option(
@@ -60,17 +61,21 @@ def _filter_options(func: F) -> F:
                 is_flag=True,
                 help="A segment coded with a subcode counts for its parents.",
             ),
-            JSON,
-            click.option("--csv", "as_csv", is_flag=True, help="Print CSV."),
         ]
     ):
         func = option(func)
     return func
 
 
-def _filters(
+def _output_options(func: F) -> F:
+    """``--json`` and ``--csv``."""
+    return JSON(click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(func))
+
+
+def filters_from(
     coder: str | None, documents: tuple[str, ...], cases: tuple[str, ...], attrs: tuple[str, ...]
 ) -> Filters:
+    """The :class:`workbench.analysis.Filters` of the :func:`filter_options` values."""
     from workbench.analysis import Filters, parse_attr_filter
 
     return Filters(
@@ -150,7 +155,8 @@ def _print_cooccurrence(result: Cooccurrence, filters: Filters, rollup: bool) ->
     metavar="overlap|turn|sentence|paragraph|document",
     help="What counts as co-occurring: overlapping segments, or a shared unit.",
 )
-@_filter_options
+@filter_options
+@_output_options
 @handle_errors
 def cooccur(
     project: Path,
@@ -167,7 +173,7 @@ def cooccur(
     from workbench import analysis
 
     _one_format(as_json, as_csv)
-    filters = _filters(coder, documents, cases, attrs)
+    filters = filters_from(coder, documents, cases, attrs)
     with opened(project) as proj, proj.session() as session:
         result = analysis.cooccur(session, scope=scope, filters=filters, rollup=rollup)
     if as_json:
@@ -219,7 +225,8 @@ def _print_matrix(result: Matrix, filters: Filters, rollup: bool) -> None:
     metavar="place|attr:KEY",
     help="Columns: the places, or the values of a case attribute.",
 )
-@_filter_options
+@filter_options
+@_output_options
 @handle_errors
 def matrix(
     project: Path,
@@ -236,7 +243,7 @@ def matrix(
     from workbench import analysis
 
     _one_format(as_json, as_csv)
-    filters = _filters(coder, documents, cases, attrs)
+    filters = filters_from(coder, documents, cases, attrs)
     with opened(project) as proj, proj.session() as session:
         result = analysis.matrix(session, cols=cols, filters=filters, rollup=rollup)
     if as_json:

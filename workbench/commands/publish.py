@@ -27,6 +27,7 @@ from workbench.cli import (
     opened,
     table,
 )
+from workbench.commands.analysis import filter_options, filters_from
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -302,6 +303,8 @@ def pseudonym_load(
 
 
 def _figure_options(func: F) -> F:
+    """The options of both figures: the output, the filters of the analysis commands, looks."""
+    func = filter_options(func)
     for option in reversed(
         [
             click.option(
@@ -312,23 +315,6 @@ def _figure_options(func: F) -> F:
                 help="The file to write: .svg, .png or .pdf.",
             ),
             click.option("--top", type=int, default=None, help="Only the N most frequent codes."),
-            click.option(
-                "--coder", default=None, metavar="NAME", help="Only this coder's codings."
-            ),
-            click.option(
-                "--doc", "documents", multiple=True, metavar="NAME", help="Only this document."
-            ),
-            click.option(
-                "--case", "cases", multiple=True, metavar="NAME", help="Only this case's documents."
-            ),
-            click.option(
-                "--attr",
-                "attrs",
-                multiple=True,
-                metavar="KEY=VALUE",
-                help="Only documents of cases with this value (all must hold); repeatable.",
-            ),
-            click.option("--rollup", is_flag=True, help="Count descendants for their ancestors."),
             click.option("--dpi", type=int, default=200, show_default=True, help="For PNG."),
             click.option(
                 "--cmap",
@@ -351,17 +337,6 @@ def _figure_options(func: F) -> F:
     ):
         func = option(func)
     return func
-
-
-def _filters(coder: str | None, documents: Any, cases: Any, attrs: Any) -> Any:
-    from workbench.analysis import Filters, parse_attr_filter
-
-    return Filters(
-        coder=coder,
-        documents=list(documents),
-        cases=list(cases),
-        attrs=[parse_attr_filter(a) for a in attrs],
-    )
 
 
 @main.group()
@@ -408,7 +383,10 @@ def figure_cooccur(
     figures.figure_format(output)
     with opened(project) as proj, proj.session() as session:
         result = analysis.cooccur(
-            session, scope=scope, filters=_filters(coder, documents, cases, attrs), rollup=rollup
+            session,
+            scope=scope,
+            filters=filters_from(coder, documents, cases, attrs),
+            rollup=rollup,
         )
         names = _pseudonym_table(session, pseudonyms)
     drawing = figures.cooccurrence_figure(
@@ -455,7 +433,7 @@ def figure_matrix(
     figures.figure_format(output)
     with opened(project) as proj, proj.session() as session:
         result = analysis.matrix(
-            session, cols=cols, filters=_filters(coder, documents, cases, attrs), rollup=rollup
+            session, cols=cols, filters=filters_from(coder, documents, cases, attrs), rollup=rollup
         )
         names = _pseudonym_table(session, pseudonyms)
     drawing = figures.matrix_figure(

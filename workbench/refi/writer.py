@@ -42,7 +42,6 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -56,7 +55,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from workbench import __version__
-from workbench.errors import Conflict, InputError, InvalidValue, WorkbenchError
+from workbench.errors import Conflict, InvalidValue, WorkbenchError
+from workbench.files import temporary_beside
 from workbench.models import (
     Case,
     CaseValue,
@@ -423,32 +423,6 @@ def _variable_value(parent: etree._Element, variable: Variable, value: str) -> N
     if text is None:  # a stored value the type cannot express: keep it as text
         tag, text = "TextValue", value
     etree.SubElement(element, _q(tag)).text = _x(text)
-
-
-@contextmanager
-def temporary_beside(path: Path) -> Iterator[Path]:
-    """A new, empty temporary file next to ``path``, renamed onto ``path`` when the block
-    succeeds and removed when it fails. Raises InputError when ``path`` cannot be written."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise InputError(path, f"cannot be written (the folder {folder} does not exist)")
-    if path.is_dir():
-        raise InputError(path, "is a folder, not a file")
-    # Created like any new file (the umask decides its permissions), under a fresh name.
-    temporary = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        temporary.open("xb").close()
-    except OSError as exc:
-        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _check_unique(kind_guids: Sequence[tuple[str, str]]) -> None:
