@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from workbench import coding, db
+from workbench import coders, coding, db
 from workbench.demo import build_demo
 from workbench.models import (
     Code,
@@ -748,3 +748,50 @@ async def test_every_tab_is_usable_at_small_and_large_sizes(
         for view in app.screen.query(FragmentsView):
             if view.display and view.region.width:
                 assert view.region.width >= 38 and view.region.height >= 5
+
+
+async def test_the_hidden_analysis_tab_counts_only_when_it_comes_into_view(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change made while another tab is shown does not recount the co-occurrence (that
+    made every coding slow); showing the Analysis tab again counts the new state."""
+    from workbench.tui import data
+
+    counted: list[int] = []
+    real = data.cooccurrence
+
+    def counting(project: db.Project, *, scope: str, rollup: bool):  # type: ignore[no-untyped-def]
+        result = real(project, scope=scope, rollup=rollup)
+        counted.append(sum(code.n for code in result.codes))
+        return result
+
+    monkeypatch.setattr(data, "cooccurrence", counting)
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tab(app, pilot, "4")
+        assert len(counted) == 1
+        await pilot.press("1")
+        await settle(app, pilot)
+        # A coding made elsewhere (another process, say): the app hears of it.
+        project = db.open_project(demo)
+        try:
+            with project.transaction("code", coder="tester") as session:
+                document = session.exec(select(Document)).first()
+                assert document is not None
+                coding.code_span(
+                    session,
+                    document.name,
+                    0,
+                    20,
+                    ["welcome"],
+                    coder_id=coders.ensure(session, "tester").id,  # type: ignore[arg-type]
+                )
+        finally:
+            project.dispose()
+        app.changed()
+        await settle(app, pilot)
+        assert len(counted) == 1  # hidden: nothing counted
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert len(counted) == 2
+        assert counted[1] == counted[0] + 1  # the new segment coded welcome is counted

@@ -287,6 +287,11 @@ class AnalysisPane(Pane):
         """The project changed: count again what is shown (the rest when it is shown)."""
         self.codes = overview.codes
         self._stale = {"cooccur": True, "matrix": True}
+        if self.shown:  # otherwise count when the tab comes into view, not on every change
+            self._load_mode()
+
+    def tab_shown(self) -> None:
+        """Count what went stale while the tab was hidden."""
         self._load_mode()
 
     def _load_mode(self) -> None:

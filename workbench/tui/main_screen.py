@@ -78,6 +78,12 @@ class MainScreen(WorkbenchScreen):
     def on_project_changed(self, _message: ProjectChanged) -> None:
         self.load_overview()
 
+    def on_screen_resume(self) -> None:
+        """Back from a transcript: the visible tab catches up with changes made there."""
+        active = self.query_one(TabbedContent).active
+        if active in TABS:
+            self.pane(active).tab_shown()
+
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         overview = message.overview
         for tab in TABS:
@@ -109,6 +115,8 @@ class MainScreen(WorkbenchScreen):
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         # A tab clicked with the mouse: put the focus in it, as its key does.
         pane_id = event.pane.id
+        if pane_id in TABS:
+            self.pane(pane_id).tab_shown()
         focused = self.focused
         if pane_id in TABS and (focused is None or event.pane not in focused.ancestors):
             self.pane(pane_id).focus_default()

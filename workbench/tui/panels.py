@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
@@ -376,6 +377,16 @@ class Pane(Vertical):
 
     def show_overview(self, overview: Overview) -> None:
         """The project was read (again): show what changed."""
+
+    @property
+    def shown(self) -> bool:
+        """Whether the user sees this pane: its tab is active and its screen on top."""
+        return self.screen is self.app.screen and all(
+            node.display for node in self.ancestors_with_self if isinstance(node, Widget)
+        )
+
+    def tab_shown(self) -> None:
+        """The pane came into view (its tab was activated, or its screen came back)."""
 
     def focus_default(self) -> None:
         """Focus the widget this tab starts in."""
