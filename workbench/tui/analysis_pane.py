@@ -6,6 +6,11 @@ counts sub-codes with their parents (rollup), ``b`` colours by the c-coefficient
 changes the matrix's columns. Enter on a cell lists its fragments; Enter on a fragment opens
 the transcript there. Every number comes from :mod:`workbench.analysis` (see DESIGN.md, "The
 meaning of the numbers"); this module only shows them.
+
+``f`` filters what is counted (a coder, documents, cases, attribute values: the command line's
+``--coder``, ``--doc``, ``--case``, ``--attr``, as the same :class:`workbench.analysis.Filters`)
+and ``x`` clears the filters. They apply to both tables, to the fragments behind a cell and to
+the query box; a line under the bar says which are in use.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from workbench.analysis import SCOPES, Cooccurrence, Matrix
+from workbench.analysis import SCOPES, Cooccurrence, Filters, Matrix
+from workbench.errors import WorkbenchError
 from workbench.query import QueryError
 from workbench.tui import data
-from workbench.tui.data import CodeRow, FragmentList, Overview
+from workbench.tui.data import CodeRow, FilterChoices, FragmentList, Overview
+from workbench.tui.forms import FilterForm
 from workbench.tui.panels import FragmentsView, Pane
 
 FRAGMENT_LIMIT = 1000
@@ -77,6 +84,26 @@ def short(name: str, width: int) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
+def describe_filters(filters: Filters) -> str:
+    """The filters in one short line: "coder ann · 3 documents · case R01 · gender=female"."""
+    parts: list[str] = []
+    if filters.coder:
+        parts.append(f"coder {filters.coder}")
+    for names, noun in ((filters.documents, "documents"), (filters.cases, "cases")):
+        if len(names) == 1:
+            parts.append(names[0] if noun == "documents" else f"case {names[0]}")
+        elif names:
+            parts.append(f"{len(names)} {noun}")
+    parts += [f"{key}={value}" for key, value in filters.attrs]
+    return " · ".join(parts)
+
+
+def filtering(filters: Filters | None) -> dict[str, Filters]:
+    """``filters=`` for the :mod:`workbench.tui.data` readers, left out when nothing is
+    filtered (they are then called exactly as without filters)."""
+    return {} if filters is None else {"filters": filters}
+
+
 def c_text(c: float | None) -> str:
     """A c-coefficient in three or four characters (marked "!" above 1, "?" undefined)."""
     if c is None:
@@ -117,6 +144,26 @@ class CellFragmentsLoaded(Message):
         """What was read."""
         self.focus = focus
         """Whether to put the focus on the list (after Enter on a cell)."""
+
+
+class FilterChoicesLoaded(Message):
+    """What the filters can choose from was read (to open the filter form)."""
+
+    def __init__(self, choices: FilterChoices) -> None:
+        super().__init__()
+        self.choices = choices
+        """The coders, documents, cases and attributes of the project."""
+
+
+class FiltersRefused(Message):
+    """A count under the filters failed: they name something that is gone (renamed, deleted)."""
+
+    def __init__(self, filters: Filters, error: str) -> None:
+        super().__init__()
+        self.filters = filters
+        """The filters the count used."""
+        self.error = error
+        """The core's one-line error."""
 
 
 class QueryChecked(Message):
@@ -203,6 +250,21 @@ class AnalysisPane(Pane):
             tooltip="Matrix columns: places, or the values of a case attribute",
         ),
         Binding(
+            "f",
+            "filter",
+            "Filter",
+            id="analysis.filter",
+            tooltip="Count only one coder's codings, some documents, cases or attribute values",
+        ),
+        Binding(
+            "x",
+            "clear_filters",
+            "Unfilter",
+            show=False,
+            id="analysis.clear_filters",
+            tooltip="Clear the filters: count every coder's codings in every document",
+        ),
+        Binding(
             "escape",
             "back",
             "Back",
@@ -236,10 +298,15 @@ class AnalysisPane(Pane):
         """The codes of the co-occurrence table's rows (and columns), in order."""
         self.matrix_rows: list[str] = []
         """The codes of the matrix's rows, in order."""
+        self.filters: Filters | None = None
+        """What is counted (None: everything)."""
+        self._query = ""
+        """The last query run, to run again when the filters change."""
         self._stale = {"cooccur": True, "matrix": True}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="analysis-bar")
+        yield Static("", id="analysis-filters")
         with ContentSwitcher(id="analysis-views", initial="cooccur-view"):
             with Vertical(id="cooccur-view"):
                 yield HeatTable(id="cooccur-table")
@@ -258,6 +325,7 @@ class AnalysisPane(Pane):
 
     def on_mount(self) -> None:
         self._show_bar()
+        self._show_filters()
         self.query_one(FragmentsView).clear_fragments("Fragments: Enter on a cell lists them")
 
     # --- the bar ------------------------------------------------------------------------
@@ -281,6 +349,20 @@ class AnalysisPane(Pane):
         parts.append((" · ".join(settings), "italic"))
         self.query_one("#analysis-bar", Static).update(Content.assemble(*parts))
 
+    def _show_filters(self) -> None:
+        line = self.query_one("#analysis-filters", Static)
+        line.display = self.filters is not None
+        if self.filters is not None:
+            line.update(
+                Content.assemble(
+                    ("f ", "dim"),
+                    ("Filter", "bold"),
+                    "  ",
+                    describe_filters(self.filters),
+                    ("   x clears", "dim"),
+                )
+            )
+
     # --- reading -------------------------------------------------------------------------
 
     def show_overview(self, overview: Overview) -> None:
@@ -300,35 +382,54 @@ class AnalysisPane(Pane):
         self._stale[self.mode] = False
         if self.mode == "cooccur":
             self._counting("#cooccur-cell")
-            self.load_cooccurrence(self.scope, self.rollup)
+            self.load_cooccurrence(self.scope, self.rollup, self.filters)
         elif self.mode == "matrix":
             self._counting("#matrix-cell")
-            self.load_matrix(self.cols, self.rollup)
+            self.load_matrix(self.cols, self.rollup, self.filters)
 
     def _counting(self, line: str) -> None:
         # Not the tables' loading indicator: it would take the focus away from the table.
         self.query_one(line, Static).update(Content.styled("Counting…", "italic"))
 
     @work(thread=True, exclusive=True, group="cooccur", exit_on_error=False)
-    def load_cooccurrence(self, scope: str, rollup: bool) -> None:
-        """Count the co-occurrence (posts ``CooccurrenceLoaded``)."""
+    def load_cooccurrence(self, scope: str, rollup: bool, filters: Filters | None = None) -> None:
+        """Count the co-occurrence (posts ``CooccurrenceLoaded``, or ``FiltersRefused``)."""
         project = self.project
         if project is None:
             return
-        result = data.cooccurrence(project, scope=scope, rollup=rollup)
+        try:
+            result = data.cooccurrence(project, scope=scope, rollup=rollup, **filtering(filters))
+        except WorkbenchError as error:
+            if filters is None:
+                raise
+            self.post_message(FiltersRefused(filters, str(error)))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(CooccurrenceLoaded(result, rollup))
 
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
-    def load_matrix(self, cols: str, rollup: bool) -> None:
-        """Count the matrix (posts ``MatrixLoaded``)."""
+    def load_matrix(self, cols: str, rollup: bool, filters: Filters | None = None) -> None:
+        """Count the matrix (posts ``MatrixLoaded``, or ``FiltersRefused``)."""
         project = self.project
         if project is None:
             return
         keys = data.attribute_keys(project)
-        result = data.code_matrix(project, cols=cols, rollup=rollup)
+        try:
+            result = data.code_matrix(project, cols=cols, rollup=rollup, **filtering(filters))
+        except WorkbenchError as error:
+            if filters is None:
+                raise
+            self.post_message(FiltersRefused(filters, str(error)))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(MatrixLoaded(result, keys))
+
+    def on_filters_refused(self, message: FiltersRefused) -> None:
+        message.stop()
+        if message.filters is not self.filters:
+            return  # filters changed since
+        self.notify(f"The filters were cleared: {message.error}", severity="warning", timeout=6)
+        self.set_filters(None)
 
     def worker_failed(self, worker: object) -> None:
         """A count that failed may be tried again (with the next change of settings)."""
@@ -375,7 +476,10 @@ class AnalysisPane(Pane):
                     cells.append(heat(str(pair.n), pair.n / top_n))
             table.add_row(*cells, key=a)
         if not self.names:
-            table.add_row(Text("No coded segments yet.", style="dim italic"))
+            empty_text = "No coded segments yet."
+            if self.filters is not None:
+                empty_text = "No coded segment under the filters (f changes them, x clears them)."
+            table.add_row(Text(empty_text, style="dim italic"))
         elif keep.row < table.row_count and keep.column < len(table.columns):
             table.move_cursor(row=keep.row, column=keep.column)
         self._show_cooccurrence_cell(table.cursor_coordinate)
@@ -412,6 +516,13 @@ class AnalysisPane(Pane):
             )
             if keep.row < table.row_count and keep.column < len(table.columns):
                 table.move_cursor(row=keep.row, column=keep.column)
+        elif self.filters is not None:
+            table.add_row(
+                Text(
+                    "No linked segment under the filters (f changes them, x clears them).",
+                    style="dim italic",
+                )
+            )
         else:
             table.add_row(Text("No segment is linked yet.", style="dim italic"))
         self._show_matrix_cell(table.cursor_coordinate)
@@ -433,7 +544,10 @@ class AnalysisPane(Pane):
         cell = self._cooccurrence_cell(coordinate)
         result = self.cooccurrence
         if cell is None or result is None:
-            line.update("")
+            nothing = result is not None and not self.names and self.filters is not None
+            line.update(
+                Content.styled("Nothing counted under the filters.", "dim") if nothing else ""
+            )
             return
         a, b = cell
         unit = UNITS[result.scope]
@@ -495,14 +609,18 @@ class AnalysisPane(Pane):
         if event.data_table.id == "cooccur-table":
             cell = self._cooccurrence_cell(event.coordinate)
             if cell is not None and self.cooccurrence is not None:
-                self.load_cell("cooccur", *cell, self.cooccurrence.scope, self.rollup)
+                self.load_cell("cooccur", *cell, self.cooccurrence.scope, self.rollup, self.filters)
         else:
             matrix_cell = self._matrix_cell(event.coordinate)
             if matrix_cell is not None and self.matrix is not None:
-                self.load_cell("matrix", *matrix_cell, self.matrix.cols_spec, self.rollup)
+                self.load_cell(
+                    "matrix", *matrix_cell, self.matrix.cols_spec, self.rollup, self.filters
+                )
 
     @work(thread=True, exclusive=True, group="cell", exit_on_error=False)
-    def load_cell(self, kind: str, a: str, b: str, spec: str, rollup: bool) -> None:
+    def load_cell(
+        self, kind: str, a: str, b: str, spec: str, rollup: bool, filters: Filters | None = None
+    ) -> None:
         """Read the fragments behind a cell (posts ``CellFragmentsLoaded``)."""
         project = self.project
         if project is None:
@@ -510,10 +628,12 @@ class AnalysisPane(Pane):
         limit = FRAGMENT_LIMIT + 1
         if kind == "cooccur":
             found = data.cooccurrence_fragments(
-                project, a, b, scope=spec, rollup=rollup, limit=limit
+                project, a, b, scope=spec, rollup=rollup, limit=limit, **filtering(filters)
             )
         else:
-            found = data.matrix_fragments(project, a, b, cols=spec, rollup=rollup, limit=limit)
+            found = data.matrix_fragments(
+                project, a, b, cols=spec, rollup=rollup, limit=limit, **filtering(filters)
+            )
         if not get_current_worker().is_cancelled:
             self.post_message(CellFragmentsLoaded(found, focus=True))
 
@@ -533,17 +653,20 @@ class AnalysisPane(Pane):
         if not text:
             self.query_one("#query-error", Static).update("")
             return
-        self.run_query(text)
+        self._query = text
+        self.run_query(text, self.filters)
 
     @work(thread=True, exclusive=True, group="query", exit_on_error=False)
-    def run_query(self, text: str) -> None:
-        """Find the fragments matching a query (posts ``CellFragmentsLoaded`` or
-        ``QueryChecked``)."""
+    def run_query(self, text: str, filters: Filters | None = None) -> None:
+        """Find the fragments matching a query, under the filters (posts
+        ``CellFragmentsLoaded`` or ``QueryChecked``)."""
         project = self.project
         if project is None:
             return
         try:
-            found = data.query_fragments(project, text, limit=FRAGMENT_LIMIT + 1)
+            found = data.query_fragments(
+                project, text, limit=FRAGMENT_LIMIT + 1, **filtering(filters)
+            )
         except QueryError as error:
             self.post_message(QueryChecked(error))
             return
@@ -625,6 +748,55 @@ class AnalysisPane(Pane):
         """Back from the fragments to the table (or the query box)."""
         self.focus_default()
 
+    def action_filter(self) -> None:
+        """Open the filter form (once what it offers is read)."""
+        if self.project is not None:
+            self.load_filter_choices()
+
+    @work(thread=True, exclusive=True, group="filter-choices", exit_on_error=False)
+    def load_filter_choices(self) -> None:
+        """Read the coders, documents, cases and attributes (posts ``FilterChoicesLoaded``)."""
+        project = self.project
+        if project is None:
+            return
+        choices = data.filter_choices(project)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FilterChoicesLoaded(choices))
+
+    def on_filter_choices_loaded(self, message: FilterChoicesLoaded) -> None:
+        message.stop()
+        project = self.project
+        if project is None:
+            return
+
+        def check(filters: Filters) -> None:
+            data.check_filters(project, filters)
+
+        def chosen(filters: Filters | None) -> None:
+            if filters is not None:
+                self.set_filters(None if filters.is_empty() else filters)
+
+        self.app.push_screen(FilterForm(message.choices, self.filters, check=check), chosen)
+
+    def set_filters(self, filters: Filters | None) -> None:
+        """Count under ``filters`` (None: everything), both tables and the query."""
+        self.filters = filters
+        self._stale = {"cooccur": True, "matrix": True}
+        self._show_filters()
+        self.refresh_bindings()
+        if self.mode == "query" and self._query:
+            self.run_query(self._query, filters)
+        else:
+            # The fragments listed were of a cell counted under the old filters.
+            self.query_one(FragmentsView).clear_fragments("Fragments: Enter on a cell lists them")
+        self._load_mode()
+
+    def action_clear_filters(self) -> None:
+        """Count everything again."""
+        if self.filters is not None:
+            self.set_filters(None)
+            self.notify("Filters cleared: counting everything.", timeout=2)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Scope and colour belong to the co-occurrence, columns to the matrix."""
         if action in ("scope", "measure"):
@@ -633,4 +805,6 @@ class AnalysisPane(Pane):
             return self.mode == "matrix"
         if action == "rollup":
             return self.mode != "query"
+        if action == "clear_filters":
+            return self.filters is not None
         return True

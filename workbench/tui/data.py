@@ -445,35 +445,67 @@ def places_view(
     return FragmentList(title, text, tuple(found))
 
 
-def query_fragments(project: Project, text: str, *, limit: int | None = None) -> FragmentList:
-    """The fragments matching a typed query; raises :class:`workbench.query.QueryError`."""
+def query_fragments(
+    project: Project,
+    text: str,
+    *,
+    limit: int | None = None,
+    filters: analysis.Filters | None = None,
+) -> FragmentList:
+    """The fragments matching a typed query; raises :class:`workbench.query.QueryError`.
+
+    With ``filters`` (the Analysis tab's) the coder goes to
+    :func:`workbench.fragments.find_fragments` and the documents, cases and attributes are
+    added to the query as its own terms (:func:`filters_query`); an error in the typed part
+    keeps the column of the typed text."""
+    scope = filters_query(filters) if filters is not None else ""
+    full = f"({text}) & {scope}" if scope else text
+    coder = filters.coder if filters is not None and filters.coder else None
     with project.session() as session:
-        found = fragments.find_fragments(session, text, limit=limit)
-    return FragmentList("matching the query", text, tuple(found))
+        try:
+            found = fragments.find_fragments(session, full, coder=coder, limit=limit)
+        except query.QueryError as error:
+            if full != text and 2 <= error.column <= len(text) + 1:
+                raise query.QueryError(text, error.column - 1, error.reason) from None
+            raise
+    return FragmentList("matching the query", full, tuple(found))
 
 
-def cooccurrence(project: Project, *, scope: str, rollup: bool) -> analysis.Cooccurrence:
+def cooccurrence(
+    project: Project, *, scope: str, rollup: bool, filters: analysis.Filters | None = None
+) -> analysis.Cooccurrence:
     """The co-occurrence of every code in ``scope`` (see DESIGN.md for what is counted)."""
     with project.session() as session:
-        return analysis.cooccur(session, scope=scope, rollup=rollup)
+        return analysis.cooccur(session, scope=scope, rollup=rollup, filters=filters)
 
 
 def cooccurrence_fragments(
-    project: Project, a: str, b: str, *, scope: str, rollup: bool, limit: int | None = None
+    project: Project,
+    a: str,
+    b: str,
+    *,
+    scope: str,
+    rollup: bool,
+    limit: int | None = None,
+    filters: analysis.Filters | None = None,
 ) -> FragmentList:
-    """The fragments behind one cell of the co-occurrence table (``limit`` at most)."""
+    """The fragments behind one cell of the co-occurrence table (``limit`` at most); with a
+    coder in ``filters`` a fragment lists only that coder's codes."""
+    coder = filters.coder if filters is not None and filters.coder else None
     with project.session() as session:
-        ids = analysis.cooccur_segments(session, a, b, scope=scope, rollup=rollup)
+        ids = analysis.cooccur_segments(session, a, b, scope=scope, rollup=rollup, filters=filters)
         ids = ids[:limit] if limit is not None else ids
-        found = fragments.find_fragments(session, segment_ids=ids) if ids else []
+        found = fragments.find_fragments(session, coder=coder, segment_ids=ids) if ids else []
     title = f"coded {a}" if a == b else f"coded {a} × {b} (by {scope})"
     return FragmentList(title, "", tuple(found))
 
 
-def code_matrix(project: Project, *, cols: str, rollup: bool) -> analysis.Matrix:
+def code_matrix(
+    project: Project, *, cols: str, rollup: bool, filters: analysis.Filters | None = None
+) -> analysis.Matrix:
     """The code × place (``cols="place"``) or code × attribute (``"attr:KEY"``) matrix."""
     with project.session() as session:
-        return analysis.matrix(session, cols=cols, rollup=rollup)
+        return analysis.matrix(session, cols=cols, rollup=rollup, filters=filters)
 
 
 def matrix_fragments(
@@ -484,13 +516,85 @@ def matrix_fragments(
     cols: str,
     rollup: bool,
     limit: int | None = None,
+    filters: analysis.Filters | None = None,
 ) -> FragmentList:
-    """The fragments behind one cell of the matrix (``limit`` at most)."""
+    """The fragments behind one cell of the matrix (``limit`` at most); with a coder in
+    ``filters`` a fragment lists only that coder's codes."""
+    coder = filters.coder if filters is not None and filters.coder else None
     with project.session() as session:
-        ids = analysis.matrix_segments(session, code, column, cols=cols, rollup=rollup)
+        ids = analysis.matrix_segments(
+            session, code, column, cols=cols, rollup=rollup, filters=filters
+        )
         ids = ids[:limit] if limit is not None else ids
-        found = fragments.find_fragments(session, segment_ids=ids) if ids else []
+        found = fragments.find_fragments(session, coder=coder, segment_ids=ids) if ids else []
     return FragmentList(f"{code} × {column}", "", tuple(found))
+
+
+# --- the Analysis tab's filters (the command line's --coder, --doc, --case, --attr) ----------
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the Analysis tab's filters can choose from."""
+
+    coders: tuple[str, ...]
+    """Every coder, by name."""
+    documents: tuple[str, ...]
+    """Every document, by name."""
+    cases: tuple[tuple[str, tuple[str, ...]], ...]
+    """Every case by name, with the names of its documents."""
+    attributes: tuple[tuple[str, tuple[str, ...]], ...]
+    """Every case attribute by name, with the values cases have (sorted as text)."""
+
+
+def filter_choices(project: Project) -> FilterChoices:
+    """The coders, documents, cases and case attributes of the project, in one session."""
+    with project.session() as session:
+        coder_names = tuple(coder.name for coder in coders.list_coders(session))
+        documents = tuple(str(row["name"]) for row in coding.list_documents(session))
+        listed = cases.list_cases(session)
+    values: dict[str, set[str]] = {}
+    for case in listed:
+        for key, value in case.attributes.items():
+            values.setdefault(key, set()).add(value)
+    return FilterChoices(
+        coders=coder_names,
+        documents=tuple(sorted(documents)),
+        cases=tuple((case.name, tuple(case.documents)) for case in listed),
+        attributes=tuple((key, tuple(sorted(values[key]))) for key in sorted(values)),
+    )
+
+
+def check_filters(project: Project, filters: analysis.Filters) -> None:
+    """Raise the core's NotFound or InvalidValue when ``filters`` name a coder, document,
+    case or attribute that does not exist, or an attribute value of the wrong type: the same
+    check as the command line's ``--coder``/``--doc``/``--case``/``--attr``."""
+    with project.session() as session:
+        # cooccur checks every name of the filters before it counts; with no codes asked for
+        # it then counts nothing.
+        analysis.cooccur(session, scope="document", filters=filters, codes=[])
+
+
+def filters_query(filters: analysis.Filters) -> str:
+    """The documents, cases and attributes of ``filters`` as terms of the query language
+    (``doc:``, ``case:``, ``attr:``), combined as :class:`workbench.analysis.Filters` combines
+    them: any of the documents, any of the cases, every attribute; "" when there are none.
+    The coder is not a term: it goes to ``find_fragments(coder=...)``."""
+    groups: list[query.Node] = []
+    for field_name, names_ in (("doc", filters.documents), ("case", filters.cases)):
+        terms = [query.FieldTerm(field_name, name, 1, 1) for name in names_]
+        if terms:
+            node: query.Node = terms[0]
+            for term in terms[1:]:
+                node = query.Or(node, term)
+            groups.append(node)
+    groups += [query.FieldTerm("attr", value, 1, 1, key=key) for key, value in filters.attrs]
+    if not groups:
+        return ""
+    combined = groups[0]
+    for group in groups[1:]:
+        combined = query.And(combined, group)
+    return str(combined)
 
 
 def attribute_keys(project: Project) -> tuple[str, ...]:

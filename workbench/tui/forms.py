@@ -8,14 +8,14 @@ Every dialog closes with Escape; forms save with Enter in a one-line field or ct
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -28,16 +28,20 @@ from textual.widgets import (
     Label,
     OptionList,
     Select,
+    SelectionList,
     Static,
     TextArea,
 )
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
+from textual.worker import Worker, WorkerState
 
+from workbench.analysis import Filters, parse_attr_filter
+from workbench.errors import InvalidValue, WorkbenchError
 from workbench.names import COLOR_PATTERN, PLACE_STATUS_NAMES
 from workbench.readers import SUPPORTED_SUFFIXES
-from workbench.tui.data import CodeDetail, PlaceRow
+from workbench.tui.data import CodeDetail, FilterChoices, PlaceRow
 
 T = TypeVar("T")
 
@@ -627,3 +631,182 @@ class ImportDialog(Dialog[ImportRequest]):
         case = self.query_one("#import-case", Input).value.strip() or None
         language = self.query_one("#import-language", Select).value
         self.dismiss(ImportRequest(marked, case, str(language) or None))
+
+
+# --- the Analysis tab's filters --------------------------------------------------------------
+
+ALL_CODERS = "\x00all"
+"""The coder value that means "every coder" (not a valid coder name)."""
+
+
+class FiltersChecked(Message):
+    """The filters of a :class:`FilterForm` were checked against the project."""
+
+    def __init__(self, filters: Filters, error: str | None) -> None:
+        super().__init__()
+        self.filters = filters
+        """What was checked."""
+        self.error = error
+        """Why they cannot be used (the core's one-line error), or None when they can."""
+
+
+class FilterForm(Form[Filters]):
+    """Choose what the Analysis tab counts: one coder's codings, some documents, the documents
+    of some cases, of cases with attribute values (the command line's ``--coder``, ``--doc``,
+    ``--case``, ``--attr``). Dismisses with :class:`workbench.analysis.Filters` (empty: count
+    everything), or None when cancelled.
+
+    ``KEY=VALUE`` is read by :func:`workbench.analysis.parse_attr_filter`; ``check`` (run in a
+    thread) is the core's check of the names and values: its error shows in the form, which
+    stays open.
+    """
+
+    BINDINGS = [
+        CANCEL,
+        Binding("ctrl+s", "save", "Apply", id="filters.apply", tooltip="Count with these filters"),
+    ]
+
+    TITLE_TEXT = "Filter the analysis"
+
+    def __init__(
+        self,
+        choices: FilterChoices,
+        current: Filters | None = None,
+        *,
+        check: Callable[[Filters], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.choices = choices
+        """The coders, documents, cases and attributes to choose from."""
+        self.current = current or Filters()
+        """The filters in use when the form opened."""
+        self.check = check
+        """Raises a :class:`workbench.errors.WorkbenchError` for filters the project refuses."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form", id="filter-form"):
+            yield Label(Content.styled(self.form_title(), "bold"), classes="dialog-title")
+            with VerticalScroll(classes="form-body"), Grid(classes="form-grid"):
+                yield from self.compose_fields()
+            yield Label("", classes="form-error")
+            yield hint(
+                "[b]Space[/] mark  [b]ctrl+s[/] apply  [b]Tab[/] next field  [b]Esc[/] cancel"
+            )
+
+    def compose_fields(self) -> ComposeResult:
+        current = self.current
+        coders = list(self.choices.coders)
+        if current.coder and current.coder not in coders:
+            coders.append(current.coder)
+        yield field_label("Coder")
+        yield Select(
+            [("every coder", ALL_CODERS), *((name, name) for name in coders)],
+            value=current.coder or ALL_CODERS,
+            allow_blank=False,
+            compact=True,
+            id="filter-coder",
+        )
+        yield field_label("Documents")
+        if self.choices.documents:
+            yield SelectionList[str](
+                *((name, name, name in current.documents) for name in self.choices.documents),
+                compact=True,
+                id="filter-documents",
+                classes="filter-list",
+            )
+        else:
+            yield Label(Content.styled("no documents yet", "dim"))
+        yield field_label("Cases")
+        if self.choices.cases:
+            yield SelectionList[str](
+                *(
+                    (
+                        Content.assemble(name, (f"  {', '.join(documents)}", "dim")),
+                        name,
+                        name in current.cases,
+                    )
+                    for name, documents in self.choices.cases
+                ),
+                compact=True,
+                id="filter-cases",
+                classes="filter-list",
+            )
+        else:
+            yield Label(Content.styled("no cases in this project", "dim"))
+        yield field_label("Attributes")
+        yield Input(
+            "; ".join(f"{key}={value}" for key, value in current.attrs),
+            placeholder="KEY=VALUE; KEY=VALUE (all must hold)",
+            id="filter-attrs",
+            compact=True,
+        )
+        yield field_label("")
+        yield Static(self._attribute_help(), id="filter-attrs-help")
+
+    def _attribute_help(self) -> Content:
+        if not self.choices.attributes:
+            return Content.styled("no case attributes in this project", "dim")
+        lines = []
+        for key, values in self.choices.attributes:
+            shown = ", ".join(values[:4]) + (", …" if len(values) > 4 else "")
+            lines.append(f"{key}: {shown}")
+        return Content.styled("\n".join(lines), "dim")
+
+    def _selected(self, list_id: str) -> list[str]:
+        found = self.query(f"#{list_id}")
+        if not found:
+            return []
+        selection = found.first(SelectionList)
+        return [str(value) for value in selection.selected]
+
+    def result(self) -> Filters | None:
+        coder = self.value("filter-coder")
+        attrs: list[tuple[str, str]] = []
+        for item in self.value("filter-attrs").split(";"):
+            if not item.strip():
+                continue
+            try:
+                attrs.append(parse_attr_filter(item.strip()))
+            except InvalidValue as error:
+                self.fail(str(error))
+                return None
+        return Filters(
+            coder=None if coder in ("", ALL_CODERS) else coder,
+            documents=self._selected("filter-documents"),
+            cases=self._selected("filter-cases"),
+            attrs=attrs,
+        )
+
+    def action_save(self) -> None:
+        """Apply: check the filters with the project (when a check was given), then close."""
+        filters = self.result()
+        if filters is None:
+            return
+        if self.check is None or filters.is_empty():
+            self.dismiss(filters)
+            return
+        self.query_one(".form-error", Label).update(Content.styled("Checking…", "italic"))
+        self.run_check(filters)
+
+    @work(thread=True, exclusive=True, group="filter-check", exit_on_error=False)
+    def run_check(self, filters: Filters) -> None:
+        """Check the filters with the project (posts ``FiltersChecked``)."""
+        assert self.check is not None
+        try:
+            self.check(filters)
+        except WorkbenchError as error:
+            self.post_message(FiltersChecked(filters, str(error)))
+            return
+        self.post_message(FiltersChecked(filters, None))
+
+    def on_filters_checked(self, message: FiltersChecked) -> None:
+        message.stop()
+        if message.error is None:
+            self.dismiss(message.filters)
+        else:
+            self.fail(message.error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A check that failed unexpectedly: say so in the form."""
+        if event.state == WorkerState.ERROR:
+            self.fail(f"the filters could not be checked: {event.worker.error}")
