@@ -10,6 +10,7 @@ what the writer reports.
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -40,7 +41,14 @@ from workbench.models import (
     SegmentPlace,
     Variable,
 )
-from workbench.refi import CASE_NOTE_PREFIX, PLACES_CODE, parse_place_block, writer
+from workbench.refi import (
+    CASE_NOTE_PREFIX,
+    CODE_MARKER,
+    PLACES_CODE,
+    parse_code_block,
+    parse_place_block,
+    writer,
+)
 from workbench.refi.writer import InvalidExport, export_qdc, export_qdpx
 
 NS = "{urn:QDA-XML:project:1.0}"
@@ -102,10 +110,29 @@ def build_rich_project(path: Path) -> Path:
                 status="wished",
                 address="Weg 1, achterom",
                 description="Twee regels\nmet ‘quotes’ & <tags>",
-                aliases=["de speeltuin"],
+                aliases=["de speeltuin", "speeltuin; Zoë\\"],
                 latitude=51.5,
                 longitude=5.75,
                 coder_id=carla,
+            )
+            # Line breaks, semicolons, backslashes, white space at the ends: all travel.
+            coding.add_place(
+                session,
+                "Buurthuis Noord",
+                kind="community_centre",
+                neighbourhood="Noord;\nZuid",
+                municipality=" Nijmegen\\n ",
+                address="Weg 2\r\nachterom; 1e etage",
+                description=" spatie ervoor\n\n[workbench place]\nkind: park\n",
+                coder_id=carla,
+            )
+            coding.update_code(
+                session,
+                "atmosphere",
+                label='Sfeer; "stemming"\nregel 2',
+                example=" Het is daar\r\n gezellig \\ druk ",
+                exclusion="[workbench code]\nlabel: nep",
+                keywords=["a;b", "c\\d", "gezellig"],
             )
             assert view.places
     finally:
@@ -286,6 +313,7 @@ def test_code_tree_colours_and_descriptions(exported: Path, proj: db.Project) ->
     with proj.session() as session:
         codes = list(session.exec(select(Code)))
     by_id = {c.id: c for c in codes}
+    description_of = {c.guid: c.description for c in codes}
     tree = qde(exported).getroot()
     book = tree.find(f"{NS}CodeBook/{NS}Codes")
     found = {}
@@ -294,23 +322,38 @@ def test_code_tree_colours_and_descriptions(exported: Path, proj: db.Project) ->
         if element.get("name") == PLACES_CODE or parent.get("name") == PLACES_CODE:
             continue
         description = element.find(f"{NS}Description")
+        text = "" if description is None else description.text
         found[element.get("guid")] = (
             element.get("name"),
             parent.get("name") if parent.tag == f"{NS}Code" else None,
             element.get("color"),
-            "" if description is None else description.text,
+            parse_code_block(text),
+            text.startswith(description_of[element.get("guid")]),
             element.get("isCodable"),
         )
+
+    def extra(code: Code) -> dict[str, object]:
+        fields: dict[str, object] = {
+            "label": code.label,
+            "inclusion": code.inclusion,
+            "exclusion": code.exclusion,
+            "example": code.example,
+            "keywords": json.loads(code.keywords),
+        }
+        return {key: value for key, value in fields.items() if value not in ("", [])}
+
     assert found == {
         c.guid: (
             c.name,
             by_id[c.parent_id].name if c.parent_id else None,
             c.color,
-            c.description,
+            (c.description, extra(c)),
+            True,  # readable for other tools: the description first, as it is
             "true",
         )
         for c in codes
     }
+    assert any(c.name == "atmosphere" and extra(c)["exclusion"] for c in codes)
 
 
 def test_places_travel_as_codes_with_their_block(exported: Path, proj: db.Project) -> None:
@@ -466,16 +509,39 @@ def test_an_invalid_export_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.qdpx"]
 
 
-def test_a_place_field_on_two_lines_travels_on_one(project: db.Project, tmp_path: Path) -> None:
-    """The place block holds one line per field: a line break in an address becomes a space."""
+def test_a_place_field_on_two_lines_travels_escaped_on_one(
+    project: db.Project, tmp_path: Path
+) -> None:
+    """The place block holds one line per field: a line break in an address is written
+    ``\\n``, a semicolon in an alias ``\\;``, and both are read back exactly."""
     with project.transaction("t", coder="ann") as session:
-        coding.add_place(session, "Hall", kind="library", address="Weg 1\nachterom")
+        coding.add_place(
+            session, "Hall", kind="library", address="Weg 1\nachterom", aliases=["a;b", "c"]
+        )
     with project.session() as session:
         export_qdc(session, tmp_path / "c.qdc")
     tree = etree.parse(str(tmp_path / "c.qdc"))
     hall = next(c for c in tree.iter(f"{CB}Code") if c.get("name") == "Hall")
-    parsed = parse_place_block(hall.find(f"{CB}Description").text)
-    assert parsed is not None and parsed[1]["address"] == "Weg 1 achterom"
+    text = hall.find(f"{CB}Description").text
+    assert "address: Weg 1\\nachterom" in text.splitlines()
+    assert "aliases: a\\;b; c" in text.splitlines()
+    parsed = parse_place_block(text)
+    assert parsed is not None and parsed[1]["address"] == "Weg 1\nachterom"
+    assert parsed[1]["aliases"] == ["a;b", "c"]
+
+
+def test_a_code_without_extra_fields_has_no_block(project: db.Project, tmp_path: Path) -> None:
+    """Only a code with a label, criteria, an example or keywords gets a block."""
+    with project.transaction("t", coder="ann") as session:
+        coding.add_code(session, "plain", description="Just this.")
+        coding.add_code(session, "bare")
+    with project.session() as session:
+        export_qdc(session, tmp_path / "c.qdc")
+    tree = etree.parse(str(tmp_path / "c.qdc"))
+    by_name = {c.get("name"): c for c in tree.iter(f"{CB}Code")}
+    assert by_name["plain"].find(f"{CB}Description").text == "Just this."
+    assert by_name["bare"].find(f"{CB}Description") is None
+    assert CODE_MARKER not in etree.tostring(by_name["plain"]).decode()
 
 
 def test_validation_in_a_second_process_gives_the_same_file(

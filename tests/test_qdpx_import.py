@@ -22,7 +22,7 @@ from tests.conftest import SHARED, as_json, dump_file
 from workbench import db
 from workbench.names import check_name
 from workbench.refi import PLACE_MARKER, place_block
-from workbench.refi.reader import OffsetMap, code_name, import_qdpx
+from workbench.refi.reader import OffsetMap, code_name, import_qdpx, read_refi
 
 SAMPLES = SHARED / "refi-qda" / "samples"
 NVIVO = SAMPLES / "nvivo12_oltas0517.qdpx"
@@ -597,6 +597,46 @@ def test_crafted_project_imports_every_kind_of_thing(
     assert guid == G["user"]
     assert report["codes_added"] == 2 and report["places_added"] == 1
     assert report["segments"] == 3 and report["codings"] == 2 and report["place_links"] == 1
+
+
+OUR_SET = f'<Set guid="{G["set"]}" name="Places"><MemberCode targetGUID="{G["place"]}"/></Set>'
+
+
+@pytest.mark.parametrize(
+    ("sets", "warned"),
+    [
+        (f"<Sets>{OUR_SET}</Sets>", False),
+        (f"<Sets>\n  <!-- ours -->\n  {OUR_SET}\n</Sets>", False),
+        ("<Sets/>", False),
+        (
+            f'<Sets>{OUR_SET}<Set guid="{G["var4"]}" name="Favourites">'
+            f'<MemberCode targetGUID="{G["code"]}"/></Set></Sets>',
+            True,
+        ),
+        # A set called Places that holds something else than the places is not ours.
+        (
+            f'<Sets><Set guid="{G["set"]}" name="Places"><MemberCode targetGUID="{G["place"]}"/>'
+            f'<MemberCode targetGUID="{G["code"]}"/></Set></Sets>',
+            True,
+        ),
+        (
+            f'<Sets><Set guid="{G["set"]}" name="Places">'
+            f'<MemberSource targetGUID="{G["src1"]}"/></Set></Sets>',
+            True,
+        ),
+    ],
+)
+def test_only_sets_other_than_our_places_set_are_reported(
+    tmp_path: Path, sets: str, warned: bool
+) -> None:
+    """Our export writes a Places set of the place codes: nothing of it is lost on import, so
+    it warns nothing; any other set is left out with a warning."""
+    xml = _project_xml("QualCoder 3.6")
+    original = f"  <Sets>{OUR_SET}</Sets>\n"
+    assert original in xml
+    source = _qdpx(tmp_path / "sets.qdpx", xml.replace(original, f"  {sets}\n"))
+    warnings = read_refi(source).warnings
+    assert any(w.startswith("Sets left out") for w in warnings) is warned, warnings
 
 
 def test_offsets_are_told_apart_by_the_selections(tmp_path: Path) -> None:

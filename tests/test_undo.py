@@ -222,3 +222,79 @@ def test_undo_refuses_when_a_row_changed_outside_the_log(template: Path, tmp_pat
         changelog.undo(session)
     assert dump(project, skip=SKIP) == before
     project.dispose()
+
+
+def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows read with plain sqlite3, independent of the ORM."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+def test_unlink_deletes_a_segment_left_empty_and_undo_brings_it_back(
+    template: Path, tmp_path: Path
+) -> None:
+    """A code-free segment linked to one place goes with its last link, in the same change;
+    undo restores segment and link; a segment that still has a code (or a memo) stays."""
+    path = tmp_path / "p.db"
+    shutil.copyfile(template, path)
+    project = db.open_project(path)
+    try:
+        with project.transaction("code", coder="ann") as session:
+            cid = coders.ensure(session, "ann").id
+            bare = coding.code_span(
+                session, "talk", 0, 11, [], places=["Central Library"], coder_id=cid
+            ).segment
+            coded = coding.code_span(
+                session, "talk", 13, 20, ["welcome"], places=["Central Library"], coder_id=cid
+            ).segment
+            memoed = coding.code_span(
+                session, "talk", 22, 30, [], places=["Central Library"], memo="m", coder_id=cid
+            ).segment
+        before = dump(project, skip=SKIP)
+        with project.transaction("unlink", coder="ann") as session:
+            view = coding.unlink(session, bare, "Central Library")
+        assert (view.segment, view.places, view.codes) == (bare, [], [])
+        assert _rows(path, f"SELECT id FROM segment WHERE id = {bare}") == []
+        assert _rows(path, f"SELECT id FROM segment_place WHERE segment_id = {bare}") == []
+        with project.session() as session:
+            assert changelog.history(session)[0].action == "unlink"
+        with project.transaction("undo", record=False) as session:
+            changelog.undo(session)
+        assert dump(project, skip=SKIP) == before
+        assert _rows(path, f"SELECT id, start, end FROM segment WHERE id = {bare}") == [
+            (bare, 0, 11)
+        ]
+        assert len(_rows(path, f"SELECT id FROM segment_place WHERE segment_id = {bare}")) == 1
+        for kept in (coded, memoed):
+            with project.transaction("unlink", coder="ann") as session:
+                view = coding.unlink(session, kept, "Central Library")
+            assert view.places == []
+            assert _rows(path, f"SELECT id FROM segment WHERE id = {kept}") == [(kept,)]
+        assert _rows(path, f"SELECT segment_id FROM coding WHERE segment_id = {coded}") == [
+            (coded,)
+        ]
+    finally:
+        project.dispose()
+
+
+def test_cli_unlink_of_the_last_link_then_undo(template: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The ``unlink`` command drops the emptied segment; ``undo`` puts it back."""
+    path = tmp_path / "p.db"
+    shutil.copyfile(template, path)
+    project = db.open_project(path)
+    with project.transaction("code", coder="ann") as session:
+        cid = coders.ensure(session, "ann").id
+        bare = coding.code_span(
+            session, "talk", 0, 11, [], places=["Central Library"], coder_id=cid
+        ).segment
+    project.dispose()
+    cli("unlink", path, bare, "Central Library")
+    assert _rows(path, "SELECT id FROM segment") == []
+    cli("undo", path)
+    assert _rows(path, "SELECT id FROM segment") == [(bare,)]
+    assert _rows(path, "SELECT segment_id FROM segment_place") == [(bare,)]

@@ -437,8 +437,12 @@ def link(session: Session, segment_id: int, place: str, *, coder_id: int) -> Seg
 
 
 def unlink(session: Session, segment_id: int, place: str) -> SegmentView:
-    """Remove a segment's link to a place."""
-    find_segment(session, segment_id)
+    """Remove a segment's link to a place.
+
+    A segment left with no code, no place and no memo is deleted (as :func:`uncode` does);
+    the view returned then shows no places.
+    """
+    segment = find_segment(session, segment_id)
     target = find_place(session, place)
     row = session.exec(
         select(SegmentPlace).where(
@@ -447,8 +451,13 @@ def unlink(session: Session, segment_id: int, place: str) -> SegmentView:
     ).first()
     if row is None:
         raise NotFound(f"segment {segment_id} is not linked to {target.name!r}")
+    view = segment_view(session, segment_id)
     session.delete(row)
     session.flush()
+    _drop_empty_segments(session, {segment.id})  # type: ignore[arg-type]
+    if session.get(Segment, segment_id) is None:
+        view.places = []
+        return view
     return segment_view(session, segment_id)
 
 

@@ -23,7 +23,6 @@ then saved by python-docx.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
+from workbench import csvsafe
 from workbench.errors import InvalidValue
 from workbench.files import write_atomic
 from workbench.fragments import Fragment
@@ -406,10 +406,11 @@ def csv_row(fragment: Fragment, *, language: str = "en") -> dict[str, object]:
 
 
 def render_csv(fragments: Sequence[Fragment], options: Options | None = None) -> str:
-    """Fragments as CSV: a header, then one row per fragment (by document and start)."""
+    """Fragments as CSV: a header, then one row per fragment (by document and start); text
+    cells a spreadsheet would run as a formula get a leading ``'`` (:mod:`workbench.csvsafe`)."""
     options = options or Options()
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csvsafe.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for fragment in ordered(fragments):
         writer.writerow(csv_row(fragment, language=options.language))

@@ -179,10 +179,10 @@ def cooccur(
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
-        import csv
+        from workbench import csvsafe
 
         n_of = {c.code: c.n for c in result.codes}
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csvsafe.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["a", "b", "n_a", "n_b", "n", "c"])
         for p in result.pairs:
             writer.writerow([p.a, p.b, n_of[p.a], n_of[p.b], p.n, "" if p.c is None else p.c])
@@ -249,9 +249,9 @@ def matrix(
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
-        import csv
+        from workbench import csvsafe
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csvsafe.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["code", *result.cols, "total"])
         for name, cells, total in zip(result.rows, result.cells, result.row_totals, strict=True):
             writer.writerow([name, *cells, total])

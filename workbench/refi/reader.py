@@ -30,7 +30,9 @@ themselves stay when the import is undone; the codes, places, cases, segments, c
 memos it added go.
 
 What maps to what: ``Users`` are coders (by GUID, else name); the ``CodeBook`` is the code
-tree (``Description`` is the code's description, ``color`` its colour); a top-level code
+tree (``Description`` is the code's description, ``color`` its colour; a block of
+:func:`~workbench.refi.code_block` at its end, as our export writes, gives label, criteria,
+example and keywords and is taken out of the description); a top-level code
 :data:`~workbench.refi.PLACES_CODE` whose children carry a place block
 (:func:`~workbench.refi.parse_place_block`) brings those children as places, and codings with
 them become links of the passage to the place; ``TextSource`` elements are documents (turns,
@@ -43,13 +45,15 @@ documents; the ``VariableValue`` elements of a source go to a case named after t
 passage; a Note named :data:`~workbench.refi.CASE_NOTE_PREFIX` + a case's name, as our export
 writes case memos, goes to that case), or on the project when nothing refers to them; the
 ``Description`` of a source, a passage or the project becomes a memo on it. Sets, links and
-graphs are left out, and so are picture, PDF, audio and video sources (with a warning).
+graphs are left out, and so are picture, PDF, audio and video sources (with a warning); the
+Places set our export writes is no loss (its members come back as places) and warns nothing.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -80,7 +84,7 @@ from workbench.models import (
     utcnow,
 )
 from workbench.readers import SourceText, normalise
-from workbench.refi import CASE_NOTE_PREFIX, PLACES_CODE, parse_place_block
+from workbench.refi import CASE_NOTE_PREFIX, PLACES_CODE, parse_code_block, parse_place_block
 from workbench.refi.safety import DEFAULT_LIMITS, Limits, SafeArchive, parse_xml, read_file_bounded
 from workbench.turns import parse_turns
 
@@ -127,6 +131,8 @@ class RefiCode:
     color: str | None
     note_refs: list[str] = field(default_factory=list)
     children: list[RefiCode] = field(default_factory=list)
+    fields: dict[str, object] = field(default_factory=dict)
+    """Label, criteria, example, keywords from a ``[workbench code]`` block."""
 
 
 @dataclass
@@ -583,12 +589,14 @@ def _read_codes(parent: etree._Element, refi: RefiFile, top: bool) -> list[RefiC
         name = code_name(raw) or f"Code {guid[:8]}".strip()
         if name != " ".join(raw.split()):
             refi.renamed_codes.append(f"{raw!r} as {name!r}")
+        description, extra = parse_code_block(_text(_kid(element, "Description")))
         code = RefiCode(
             guid=guid,
             name=name,
-            description=_text(_kid(element, "Description")),
+            description=description,
             color=_color(element.get("color")),
             note_refs=_refs(element),
+            fields=extra,
         )
         if top and name.casefold() == PLACES_CODE.casefold() and _read_places(element, code, refi):
             if code.children:  # children without a place block stay codes under Places
@@ -822,9 +830,31 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
     for guid in _refs(root):
         refi.note_targets.append((guid, "project", ""))
     _links_and_case_codings(root, refi)
-    ignored = [_local(e) for e in root if _local(e) in ("Sets", "Links", "Graphs") and len(e)]
+    ignored = [
+        _local(e)
+        for e in root
+        if _local(e) in ("Sets", "Links", "Graphs")
+        and any(isinstance(i.tag, str) and not _our_places_set(i, refi) for i in e)
+    ]
     if ignored:
         refi.warnings.append(f"{', '.join(ignored)} left out (not part of a workbench project)")
+
+
+def _our_places_set(element: etree._Element, refi: RefiFile) -> bool:
+    """Whether a ``Set`` is the Places set our export writes: named
+    :data:`~workbench.refi.PLACES_CODE`, with only the places read from this file as members
+    (those are restored as places, so nothing of it is lost)."""
+    if _local(element) != "Set":
+        return False
+    if " ".join((element.get("name") or "").split()).casefold() != PLACES_CODE.casefold():
+        return False
+    places = {place.guid for place in refi.places}
+    members = list(_kids(element, "MemberCode", "MemberSource"))
+    return bool(places) and all(
+        _local(member) == "MemberCode"
+        and norm_guid(member.get("targetGUID") or member.get("guid")) in places
+        for member in members
+    )
 
 
 def _links_and_case_codings(root: etree._Element, refi: RefiFile) -> None:
@@ -1005,11 +1035,15 @@ def _convert_offsets(refi: RefiFile, offsets: str) -> None:
 
 
 def _prepare_documents(refi: RefiFile, language: str, paragraph_mode: str) -> None:
+    from workbench.lemmas import TokenCollector
+
     for source in refi.sources:
         text = source.text
         turns = parse_turns(text)
         paragraphs = paragraph_spans(text, paragraph_mode)
-        sentences = list(nlp.sentence_spans(language, sentence_pieces(paragraphs, turns, text)))
+        collector = TokenCollector()  # the lemma index reuses the spaCy docs, as import does
+        pieces = sentence_pieces(paragraphs, turns, text)
+        sentences = list(nlp.sentence_spans(language, pieces, on_doc=collector.add))
         refi.prepared[source.guid or source.name] = PreparedDocument(
             name=source.name,
             source=f"{refi.path.name}: {source.label}",
@@ -1018,6 +1052,7 @@ def _prepare_documents(refi: RefiFile, language: str, paragraph_mode: str) -> No
             paragraphs=paragraphs,
             sentences=sentences,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            tokens=collector.finish(),  # stored with the document, in the import's transaction
         )
 
 
@@ -1092,9 +1127,18 @@ class _Store:
                 else:
                     position += 1
                     parent_color = self.session.get(Code, parent_id).color if parent_id else None
+                    extra = code.fields
+                    keywords = extra.get("keywords")
                     match = Code(
                         name=name,
                         description=code.description,
+                        label=str(extra.get("label") or ""),
+                        inclusion=str(extra.get("inclusion") or ""),
+                        exclusion=str(extra.get("exclusion") or ""),
+                        example=str(extra.get("example") or ""),
+                        keywords=json.dumps(
+                            keywords if isinstance(keywords, list) else [], ensure_ascii=False
+                        ),
                         color=code.color or parent_color or "#888888",
                         parent_id=parent_id,
                         position=position,

@@ -3,7 +3,9 @@ codebook, validated against the shipped QDA-XML 1.0 schemas before the file is w
 
 What travels where in ``project.qde``:
 
-- coders are ``Users``; codes are the ``CodeBook`` tree (colour, description);
+- coders are ``Users``; codes are the ``CodeBook`` tree (colour, description; label,
+  criteria, example and keywords in a block of :func:`~workbench.refi.code_block` at the end
+  of the description);
 - places are codes too: a top-level, not codable code :data:`~workbench.refi.PLACES_CODE` holds
   one child per place whose description ends with the block of
   :func:`~workbench.refi.place_block`, and a Set of the same name lists them, so that other
@@ -72,7 +74,14 @@ from workbench.models import (
     SegmentPlace,
     Variable,
 )
-from workbench.refi import CASE_NOTE_PREFIX, CODEBOOK_NS, PLACES_CODE, PROJECT_NS, place_block
+from workbench.refi import (
+    CASE_NOTE_PREFIX,
+    CODEBOOK_NS,
+    PLACES_CODE,
+    PROJECT_NS,
+    code_block,
+    place_block,
+)
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 """The shipped REFI-QDA schemas (MIT, see ``schema/LICENSE.md``)."""
@@ -507,23 +516,34 @@ def _memo_target(row: Any) -> tuple[str, int | None]:
     return "project", None
 
 
-def _one_line(value: str) -> str:
-    return " ".join(value.split())
-
-
 def _place_fields(place: Place, aliases: list[str]) -> dict[str, object]:
-    """The fields of a place's block. The block has one ``key: value`` line per field, so
-    line breaks inside a value (an address typed on two lines) become spaces."""
+    """The fields of a place's block (:func:`~workbench.refi.place_block` escapes line
+    breaks and semicolons, so every value travels exactly)."""
     return {
-        "kind": _one_line(place.kind),
-        "status": _one_line(place.status),
-        "neighbourhood": _one_line(place.neighbourhood),
-        "municipality": _one_line(place.municipality),
-        "address": _one_line(place.address),
+        "kind": place.kind,
+        "status": place.status,
+        "neighbourhood": place.neighbourhood,
+        "municipality": place.municipality,
+        "address": place.address,
         "latitude": place.latitude,
         "longitude": place.longitude,
-        "aliases": [_one_line(alias) for alias in aliases],
+        "aliases": aliases,
     }
+
+
+def _code_description(code: Code) -> str:
+    """The code's description with the block of :func:`~workbench.refi.code_block` (label,
+    criteria, example, keywords) when it has any of those."""
+    return code_block(
+        code.description,
+        {
+            "label": code.label,
+            "inclusion": code.inclusion,
+            "exclusion": code.exclusion,
+            "example": code.example,
+            "keywords": code.keywords,
+        },
+    )
 
 
 def _code_element(code: Code, cat: _Catalogue, ns: str, *, note_refs: bool) -> etree._Element:
@@ -531,8 +551,9 @@ def _code_element(code: Code, cat: _Catalogue, ns: str, *, note_refs: bool) -> e
     if code.color and _RGB.fullmatch(code.color):
         attrs["color"] = code.color
     element = etree.Element(_q("Code", ns), attrs)
-    if code.description.strip():
-        etree.SubElement(element, _q("Description", ns)).text = _x(code.description)
+    description = _code_description(code)
+    if description.strip():
+        etree.SubElement(element, _q("Description", ns)).text = _x(description)
     if note_refs:
         for guid in cat.memo_refs("code", code.id):
             etree.SubElement(element, _q("NoteRef", ns), targetGUID=guid)
