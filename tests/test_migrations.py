@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -107,3 +108,83 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE notes (x)")
     with pytest.raises(ProjectError, match="not a workbench project"):
         db.open_project(path)
+
+
+UNIT_TABLES = ("turn", "sentence", "paragraph")
+
+
+def _indexes(connection: sa.Connection, table: str) -> dict[str, list[str]]:
+    return {ix["name"]: ix["column_names"] for ix in sa.inspect(connection).get_indexes(table)}
+
+
+def _plan(connection: sqlite3.Connection | sa.Connection, table: str) -> str:
+    sql = f'EXPLAIN QUERY PLAN SELECT id, start, "end" FROM {table} WHERE document_id = 1'
+    if isinstance(connection, sqlite3.Connection):
+        rows = connection.execute(sql).fetchall()
+    else:
+        rows = connection.exec_driver_sql(sql).fetchall()
+    return " ".join(str(row[-1]) for row in rows)
+
+
+def test_migration_0004_makes_the_unit_indexes_covering(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = db.make_engine(db.database_url(path))
+    db.upgrade(engine, "0003")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO document (id, name, text, source_name, sha256, language, encoding,"
+            " paragraph_mode, char_count, word_count, guid, imported_at)"
+            " VALUES (1, 'd', 'One. Two.', '', 'h', 'en', 'utf-8', 'lines', 9, 2, 'g',"
+            " '2026-01-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            'INSERT INTO sentence (document_id, start, "end") VALUES (1, 0, 4), (1, 5, 9)'
+        )
+        connection.exec_driver_sql(
+            'INSERT INTO paragraph (document_id, start, "end") VALUES (1, 0, 9)'
+        )
+        connection.exec_driver_sql(
+            'INSERT INTO turn (document_id, position, start, "end", text_start, speaker)'
+            " VALUES (1, 0, 0, 9, 0, NULL)"
+        )
+    engine.dispose()
+
+    project = db.open_project(path)
+    assert project.backup is not None and project.backup.exists()
+    assert db.current_revision(project.engine) == "0004" == db.HEAD_REVISION
+    fresh = db.create_project(tmp_path / "fresh.db")
+    with project.engine.connect() as migrated, fresh.engine.connect() as new:
+        context = MigrationContext.configure(migrated, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+        for table in UNIT_TABLES:
+            assert _indexes(migrated, table) == _indexes(new, table)
+            assert _indexes(migrated, table)[f"ix_{table}_doc_start_end"] == [
+                "document_id",
+                "start",
+                "end",
+            ]
+            assert f"ix_{table}_doc_start" not in _indexes(migrated, table)
+            assert f"COVERING INDEX ix_{table}_doc_start_end" in _plan(migrated, table)
+        rows = migrated.exec_driver_sql('SELECT start, "end" FROM sentence ORDER BY start')
+        assert rows.fetchall() == [(0, 4), (5, 9)]
+    fresh.dispose()
+    project.dispose()
+
+    backup = sqlite3.connect(project.backup)  # the copy still has the old, non-covering index
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert "COVERING" not in _plan(backup, "sentence")
+    assert "ix_sentence_doc_start" in _plan(backup, "sentence")
+    backup.close()
+
+
+def test_migration_0004_downgrades_to_the_old_indexes(tmp_path: Path) -> None:
+    project = db.create_project(tmp_path / "p.db")
+    with project.engine.begin() as connection:
+        command.downgrade(db.alembic_config(connection), "0003")
+    with project.engine.connect() as connection:
+        assert db.current_revision(project.engine) == "0003"
+        for table in UNIT_TABLES:
+            names = _indexes(connection, table)
+            assert names[f"ix_{table}_doc_start"] == ["document_id", "start"]
+            assert f"ix_{table}_doc_start_end" not in names
+    project.dispose()

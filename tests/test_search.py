@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from sqlmodel import select
 
 from tests.conftest import as_json, corpus_file, needs_corpus
@@ -336,13 +337,14 @@ def test_migration_0003_leaves_documents_unindexed_until_the_first_search(
     source = _write(tmp_path, "talk", ENGLISH)
     path = tmp_path / "old.db"
     made = db.create_project(path)  # make a document the way the importer does, then
-    import_files(made, [source], language="en")  # turn the file back into schema 0002
+    import_files(made, [source], language="en")  # take the file back to schema 0002
+    with made.engine.begin() as connection:  # (the downgrades of 0004 and 0003)
+        command.downgrade(db.alembic_config(connection), "0002")
     made.dispose()
     with sqlite3.connect(path) as connection:
-        for table in ("indexed_document", "index_posting", "index_form"):
-            connection.execute(f"DROP TABLE {table}")
-        connection.execute("UPDATE alembic_version SET version_num = '0002'")
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
     connection.close()
+    assert "indexed_document" not in tables and "ix_sentence_doc_start" in tables
     project = db.open_project(path)
     assert project.backup is not None
     assert db.current_revision(project.engine) == db.HEAD_REVISION
@@ -354,3 +356,83 @@ def test_migration_0003_leaves_documents_unindexed_until_the_first_search(
     assert [ENGLISH[h["start"] : h["end"]] for h in hits] == ["libraries", "Library"]
     hits = as_json(cli("search", path, "go", "--lemma", "--json"))
     assert [ENGLISH[h["start"] : h["end"]] for h in hits] == ["go", "went", "go"]
+
+
+# --- QDPX imports are indexed at import -------------------------------------------------------
+
+WALK = "Interviewer: And the park?\nInterviewee: We walked to the parks. I walk there daily.\n"
+
+
+def _small_qdpx(path: Path, *, names: tuple[str, str] = ("talk", "walk")) -> Path:
+    """A REFI-QDA project written by hand: one source in the archive, one inline."""
+    import zipfile
+
+    guid = "5a0e8d7c-1111-4c2b-9d3e-0123456789ab"
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="small" origin="QualCoder 3.6">
+  <Sources>
+    <TextSource guid="{guid}" name="{names[0]}" plainTextPath="internal://{guid}.txt"/>
+    <TextSource guid="6b1f9e8d-2222-4d3c-8e4f-123456789abc" name="{names[1]}">
+      <PlainTextContent>{WALK}</PlainTextContent>
+    </TextSource>
+  </Sources>
+</Project>
+"""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", xml.encode("utf-8"))
+        archive.writestr(f"sources/{guid}.txt", ENGLISH.encode("utf-8"))
+    return path
+
+
+def test_qdpx_import_indexes_its_documents(
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "study.db"
+    cli("import-qdpx", _small_qdpx(tmp_path / "small.qdpx"), path, "--language", "en")
+    with sqlite3.connect(path) as connection:
+        documents = dict(connection.execute("SELECT name, id FROM document").fetchall())
+        indexed = connection.execute(
+            "SELECT document_id, chunk, tokens FROM indexed_document ORDER BY document_id"
+        ).fetchall()
+        postings = connection.execute("SELECT form_id, chunk FROM index_posting").fetchall()
+    connection.close()
+    assert set(documents) == {"talk", "walk"}
+    assert sorted(doc_id for doc_id, _chunk, _tokens in indexed) == sorted(documents.values())
+    assert all(tokens > 5 for _doc, _chunk, tokens in indexed)
+    # A lemma search must not index anything (it may only look up the new forms' lemmas).
+    monkeypatch.setattr(lemmas, "collect_tokens", lambda *a, **k: pytest.fail("indexed lazily"))
+    project = db.open_project(path)
+    texts = _texts(project)
+    project.dispose()
+    assert texts == {"talk": ENGLISH, "walk": WALK}
+    for word, forms in (("library", "library|libraries"), ("walk", "walk|walked")):
+        hits = as_json(cli("search", path, word, "--lemma", "--json"))
+        assert {(h["document"], h["start"], h["end"]) for h in hits} == _expected(texts, forms)
+    assert len(_expected(texts, "walk|walked")) == len(_expected(texts, "library|libraries")) == 2
+    with sqlite3.connect(path) as connection:
+        assert (
+            connection.execute(
+                "SELECT document_id, chunk, tokens FROM indexed_document ORDER BY document_id"
+            ).fetchall()
+            == indexed
+        )
+        assert connection.execute("SELECT form_id, chunk FROM index_posting").fetchall() == postings
+    connection.close()
+
+
+def test_a_failed_qdpx_import_leaves_no_index_behind(
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import dump_file
+
+    path = tmp_path / "study.db"
+    cli("import-qdpx", _small_qdpx(tmp_path / "first.qdpx", names=("a", "walk")), path)
+    before = dump_file(path)
+    # The second file's first document is stored and its words written as a chunk of the
+    # index (a chunk is forced after every document) before its second document clashes.
+    monkeypatch.setattr(lemmas, "CHUNK_TOKENS", 1)
+    clash = _small_qdpx(tmp_path / "second.qdpx", names=("b", "walk"))
+    failed = cli("import-qdpx", clash, path, ok=False)
+    assert failed.exit_code != 0 and "called 'walk' is already in the project" in failed.stderr
+    assert dump_file(path) == before
+    assert len(before["indexed_document"]) == 2

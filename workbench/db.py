@@ -25,7 +25,7 @@ from workbench import changelog
 from workbench.errors import ProjectError
 
 #: Revisions of the project schema, oldest first. A test checks this against migrations/.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD_REVISION = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000

@@ -75,7 +75,8 @@ class Turn(SQLModel, table=True):
     """A speaker turn: ``start``..``end`` covers label and speech, ``text_start`` the speech."""
 
     __tablename__ = "turn"
-    __table_args__ = (sa.Index("ix_turn_doc_start", "document_id", "start"),)
+    # Covering (id, document_id, start, end): span joins read the index alone (0004).
+    __table_args__ = (sa.Index("ix_turn_doc_start_end", "document_id", "start", "end"),)
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=_fk("document.id", index=False))
     position: int
@@ -89,7 +90,8 @@ class Sentence(SQLModel, table=True):
     """A sentence found by spaCy's sentencizer (or a trained parser), stored at import."""
 
     __tablename__ = "sentence"
-    __table_args__ = (sa.Index("ix_sentence_doc_start", "document_id", "start"),)
+    # Covering (id, document_id, start, end): span joins read the index alone (0004).
+    __table_args__ = (sa.Index("ix_sentence_doc_start_end", "document_id", "start", "end"),)
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=_fk("document.id", index=False))
     start: int
@@ -100,7 +102,8 @@ class Paragraph(SQLModel, table=True):
     """A paragraph: one non-empty line, or a block between blank lines."""
 
     __tablename__ = "paragraph"
-    __table_args__ = (sa.Index("ix_paragraph_doc_start", "document_id", "start"),)
+    # Covering (id, document_id, start, end): span joins read the index alone (0004).
+    __table_args__ = (sa.Index("ix_paragraph_doc_start_end", "document_id", "start", "end"),)
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=_fk("document.id", index=False))
     start: int
