@@ -17,6 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.db import Project, open_project
@@ -36,6 +37,15 @@ from workbench.tui.messages import (
 
 WriteJob = Callable[[Project], Message]
 """A write: runs in a worker thread with the project and returns the message to post."""
+
+AfterWrite = Callable[[Project, Message], None]
+"""Runs in the same worker right after a write succeeded, with the write's message (the coding
+screen reads its segments there, so the change is painted without waiting for another
+worker)."""
+
+CHANGE_DELAY = 0.12
+"""Seconds between a change and telling the screens to read the project again: the screen in
+front paints the change first, and several quick changes cost one reading."""
 
 
 class WorkbenchApp(App[None]):
@@ -89,8 +99,9 @@ class WorkbenchApp(App[None]):
         """The project file (or database URL) to open."""
         self.project: Project | None = None
         """The open project; None until the opening worker is done."""
-        self._writes: deque[WriteJob] = deque()
+        self._writes: deque[tuple[WriteJob, AfterWrite | None]] = deque()
         self._writing = False
+        self._change_timer: Timer | None = None
         self.sub_title = self.project_path.name
 
     def on_mount(self) -> None:
@@ -115,45 +126,68 @@ class WorkbenchApp(App[None]):
                 f"The project was upgraded; the old file is kept as {message.project.backup}.",
                 timeout=10,
             )
-        self.changed()
+        self._broadcast()
         self._next_write()
 
     def changed(self) -> None:
-        """Tell every screen that the project changed, so each reads what it shows again."""
+        """Tell every screen, a moment from now, that the project changed, so each reads what
+        it shows again (changes that come quicker than that are told once)."""
+        if self._change_timer is None:
+            self._change_timer = self.set_timer(CHANGE_DELAY, self._broadcast)
+
+    def _broadcast(self) -> None:
+        if self._change_timer is not None:
+            self._change_timer.stop()
+            self._change_timer = None
         for screen in self.screen_stack:
             screen.post_message(ProjectChanged())
 
     # --- writing -------------------------------------------------------------------------
 
     def submit_write(self, job: WriteJob) -> None:
-        """Queue a write; writes run one at a time, in order, each in a thread worker."""
-        self._writes.append(job)
+        """Queue a write; writes run one at a time, in order, each in a thread worker.
+
+        When the screen in front has an ``after_write(project, message)`` method, it runs in
+        the same worker once the write is done (the coding screen reads its segments there).
+        """
+        after = getattr(self.screen, "after_write", None)
+        self._writes.append((job, after))
         self._next_write()
 
     @property
     def busy(self) -> bool:
-        """True while a write runs or waits."""
-        return self._writing or bool(self._writes)
+        """True while a write runs or waits, or the screens are still to be told of one."""
+        return self._writing or bool(self._writes) or self._change_timer is not None
 
     def _next_write(self) -> None:
         if self._writing or not self._writes or self.project is None:
             return
         self._writing = True
-        self._write(self._writes.popleft())
+        self._write(*self._writes.popleft())
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _write(self, job: WriteJob) -> None:
+    def _write(self, job: WriteJob, after: AfterWrite | None) -> None:
         assert self.project is not None
-        self.post_message(job(self.project))
+        message = job(self.project)
+        if after is not None:
+            after(self.project, message)
+        self.post_message(message)
 
     def on_span_coded(self, message: SpanCoded) -> None:
         view = message.view
-        self.notify(f"Coded {view.start}–{view.end} with {', '.join(view.codes)}.", timeout=3)
-        self.changed()
+        self._report(f"coded {view.start}–{view.end} with {', '.join(view.codes)}")
 
     def on_change_written(self, message: ChangeWritten) -> None:
-        summary = message.done.summary
-        self.notify(summary[:1].upper() + summary[1:] + ".", timeout=3)
+        self._report(message.done.summary)
+
+    def _report(self, summary: str) -> None:
+        """Say what a write did: in the coding screen's status line when it has one (a toast
+        there would cost a layout pass on every coding), else as a notification."""
+        report = getattr(self.screen, "report_change", None)
+        if report is not None:
+            report(summary)
+        else:
+            self.notify(summary[:1].upper() + summary[1:] + ".", timeout=3)
         self.changed()
 
     def on_step_applied(self, message: StepApplied) -> None:

@@ -19,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static, TabbedContent, TabPane, TextArea
@@ -52,6 +53,7 @@ from workbench.tui.screens import SEGMENT_KEYS, WorkbenchScreen
 from workbench.tui.transcript import LineIndex, TranscriptArea
 
 if TYPE_CHECKING:
+    from workbench.db import Project
     from workbench.tui.app import WorkbenchApp
 
 SELECT_KEYS = Binding.Group("Select")
@@ -170,7 +172,13 @@ class SteadyFooter(Footer):
         self._shown: tuple[tuple[str, str, bool], ...] | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """Compose the keys again if the keys to show changed."""
+        """Compose the keys again if the keys to show changed.
+
+        Nothing is done while a dialog covers the screen: some keys are disabled only while
+        it is open, and comparing then would build the keys twice for every dialog.
+        """
+        if self.is_attached and self.app.screen is not screen:
+            return
         shown = tuple(
             (key, active.binding.description, active.enabled)
             for key, active in screen.active_bindings.items()
@@ -353,6 +361,7 @@ class CodingScreen(WorkbenchScreen):
         """The one shown."""
         self._overview: data.Overview | None = None
         self._side_timer: Timer | None = None
+        self._segments_fresh = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -435,9 +444,38 @@ class CodingScreen(WorkbenchScreen):
         if project is not None:
             self.post_message(PlaceKindsLoaded(data.place_kinds(project)))
 
+    def after_write(self, project: Project, message: Message) -> None:
+        """Read the segments again right after a write made from this screen, in the write's
+        own worker (see ``WorkbenchApp.submit_write``), so the change is painted at once: only
+        the segment written when the write names it, else all of them."""
+        document = self.document
+        if document is None:
+            return
+        segment_id: int | None = None
+        if isinstance(message, SpanCoded):
+            segment_id = message.view.segment
+        elif isinstance(message, ChangeWritten):
+            segment_id = message.done.segment
+        segment = None
+        if segment_id is not None:
+            segment = data.segment_in(project, document.id, segment_id)
+        if segment is not None:
+            segments = data.with_segment(self.segments, segment)
+        else:
+            segments = data.document_segments(project, document.id)
+        self._segments_fresh = True
+        self.post_message(SegmentsLoaded(document.id, segments))
+
+    def report_change(self, summary: str) -> None:
+        """Show what the last write did, in the Here panel's lower border."""
+        here = self.query_one(HerePanel)
+        here.border_subtitle = "✓ " + summary
+
     def on_project_changed(self, _message: ProjectChanged) -> None:
         if self.document is None:
             self.load_document()
+        elif self._segments_fresh:
+            self._segments_fresh = False  # read with the write itself
         else:
             self.load_segments(self.document.id)
         self.load_overview()
@@ -489,6 +527,7 @@ class CodingScreen(WorkbenchScreen):
 
     @on(TextArea.SelectionChanged, "#transcript")
     def _moved(self) -> None:
+        self.query_one(HerePanel).border_subtitle = ""
         self._show_position()
 
     def _show_position(self) -> None:

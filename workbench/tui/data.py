@@ -8,11 +8,13 @@ thread and no widget is touched from a worker. No rule of the workbench is writt
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from workbench import analysis, cases, changelog, coders, coding, fragments, importer, names, query
@@ -239,20 +241,26 @@ def overview(project: Project) -> Overview:
         return Overview(_documents(session), _codes(session), _places(session))
 
 
-def segments_of(session: Session, document_id: int) -> tuple[SegmentInfo, ...]:
-    """The segments of a document in text order, each with its codes (all coders) and places."""
+def segments_of(
+    session: Session, document_id: int, *, only: int | None = None
+) -> tuple[SegmentInfo, ...]:
+    """The segments of a document in text order, each with its codes (all coders) and places;
+    with ``only``, just that segment (if it is in the document)."""
+    which = Segment.document_id == document_id
+    if only is not None:
+        which = and_(which, Segment.id == only)
     rows = session.exec(
         select(Segment.id, Segment.start, Segment.end, Code.name, Code.color)
         .join(Coding, Coding.segment_id == Segment.id, isouter=True)
         .join(Code, Code.id == Coding.code_id, isouter=True)
-        .where(Segment.document_id == document_id)
+        .where(which)
         .order_by(Segment.start, Segment.end, Segment.id, Code.name)
     ).all()
     place_rows = session.exec(
         select(SegmentPlace.segment_id, Place.name)
         .join(Place, Place.id == SegmentPlace.place_id)
         .join(Segment, Segment.id == SegmentPlace.segment_id)
-        .where(Segment.document_id == document_id)
+        .where(which)
         .order_by(Place.name)
     ).all()
     places: dict[int, list[str]] = {}
@@ -262,7 +270,7 @@ def segments_of(session: Session, document_id: int) -> tuple[SegmentInfo, ...]:
         select(Memo.segment_id, Memo.id, Memo.text, Coder.name)
         .join(Segment, Segment.id == Memo.segment_id)
         .join(Coder, Coder.id == Memo.coder_id)
-        .where(Segment.document_id == document_id)
+        .where(which)
         .order_by(Memo.id)
     ).all()
     memos: dict[int, list[MemoInfo]] = {}
@@ -321,6 +329,26 @@ def document_segments(project: Project, document_id: int) -> tuple[SegmentInfo, 
     """The segments of one document, read again after a change."""
     with project.session() as session:
         return segments_of(session, document_id)
+
+
+def segment_in(project: Project, document_id: int, segment_id: int) -> SegmentInfo | None:
+    """One segment of a document, read again after a change to it (None when it is gone or
+    belongs to another document)."""
+    with project.session() as session:
+        found = segments_of(session, document_id, only=segment_id)
+    return found[0] if found else None
+
+
+def with_segment(segments: Sequence[SegmentInfo], segment: SegmentInfo) -> tuple[SegmentInfo, ...]:
+    """``segments`` (in text order) with ``segment`` put in, in place of the one with its id."""
+    kept = [s for s in segments if s.id != segment.id]
+    position = bisect.bisect(kept, (segment.start, segment.end, segment.id), key=_order)
+    kept.insert(position, segment)
+    return tuple(kept)
+
+
+def _order(segment: SegmentInfo) -> tuple[int, int, int]:
+    return segment.start, segment.end, segment.id
 
 
 # --- writing: one transaction per user action ------------------------------------------------

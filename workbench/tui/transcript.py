@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -63,8 +63,7 @@ def display_text(text: str) -> str:
     return text.translate(_DISPLAY)
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A run of characters ``start``..``end`` that carries the same set of codes."""
 
     start: int
@@ -80,13 +79,14 @@ def pieces(segments: Iterable[SegmentInfo], *, mask: tuple[int, int] | None = No
     (the selection) is cut out, so that the selection stays visible.
     """
     events: dict[int, list[tuple[int, frozenset[str]]]] = {}
+    uncoded = frozenset({UNCODED})
     for segment in segments:
         if segment.end <= segment.start:
             continue
         if segment.codes:
             names = frozenset(segment.codes)
         elif segment.places or segment.memos:
-            names = frozenset({UNCODED})
+            names = uncoded
         else:
             continue
         events.setdefault(segment.start, []).append((+1, names))
@@ -96,22 +96,43 @@ def pieces(segments: Iterable[SegmentInfo], *, mask: tuple[int, int] | None = No
         events.setdefault(mask[1], [])
     active: dict[str, int] = {}
     result: list[Piece] = []
+    codes: frozenset[str] = frozenset()
     points = sorted(events)
     for here, following in zip(points, points[1:], strict=False):
-        for delta, names in events[here]:
-            for name in names:
-                active[name] = active.get(name, 0) + delta
-                if active[name] == 0:
-                    del active[name]
+        changes = events[here]
+        if changes:
+            for delta, names in changes:
+                for name in names:
+                    count = active.get(name, 0) + delta
+                    if count:
+                        active[name] = count
+                    else:
+                        del active[name]
+            codes = frozenset(active)
+            if len(codes) > 1 and UNCODED in codes:
+                codes -= uncoded
         if not active:
             continue
         if mask is not None and mask[0] <= here and following <= mask[1]:
             continue
-        codes = frozenset(active)
-        if len(codes) > 1:
-            codes -= {UNCODED}
         result.append(Piece(here, following, codes))
     return result
+
+
+def _piece_start(piece: Piece) -> int:
+    return piece.start
+
+
+def _between(spans: Sequence[tuple[int, int]], first: int, last: int) -> list[tuple[int, int]]:
+    """The spans (sorted, not overlapping) that share a character with ``first``..``last``."""
+    position = max(0, bisect_right(spans, (first, first)) - 1)
+    found = []
+    for start, end in spans[position:]:
+        if start >= last:
+            break
+        if end > first:
+            found.append((start, end))
+    return found
 
 
 class LineIndex:
@@ -182,7 +203,8 @@ class TranscriptArea(TextArea):
         self.piece_names: dict[frozenset[str], str] = {}
         """The highlight name used for each set of codes."""
         self.piece_styles: dict[str, Style] = {}
-        """The style of each highlight name."""
+        """The style of each highlight name (the registered theme's own dict)."""
+        self._styles_key: tuple[Color, Color] | None = None
         self.matches: tuple[tuple[int, int], ...] = ()
         """The search matches painted, (start, end) in text order."""
         self._index = LineIndex("")
@@ -221,10 +243,18 @@ class TranscriptArea(TextArea):
         self.load_text(display_text(text))
 
     def show_segments(self, segments: Sequence[SegmentInfo]) -> None:
-        """Paint another set of segments over the same text (after coding, undo, redo)."""
+        """Paint another set of segments over the same text (after coding, undo, redo).
+
+        Only the rows whose coded pieces changed are worked out again.
+        """
+        old_pieces = self.pieces()
         self.segments = tuple(segments)
         self._update_styles()
-        self._build_highlight_map()
+        if self._base is not None and self._base_ready():
+            self._update_base(old_pieces)
+            self._build_highlight_map(masked_only=True)
+        else:
+            self._build_highlight_map()
         self.refresh()
 
     def show_matches(self, matches: Sequence[tuple[int, int]]) -> None:
@@ -300,42 +330,65 @@ class TranscriptArea(TextArea):
         return Color.parse(warning) if warning else Color.parse("#ffa62b")
 
     def _update_styles(self) -> None:
-        """Register a theme whose syntax styles are the speaker label and each code set."""
-        self.code_colors = {
+        """Register a theme whose syntax styles are the speaker label and each code set.
+
+        After a coding the theme usually stays: a set of codes not seen before gets its style
+        added to the registered theme in place (Textual looks styles up at render time), so
+        the rows already drawn stay cached. The theme is registered anew only when a code's
+        colour or the app's theme changed.
+        """
+        code_colors = {
             name: color
             for segment in self.segments
             for name, color in zip(segment.codes, segment.colors, strict=True)
         }
         background = self._background()
-        sets = sorted(
-            {frozenset(s.codes) for s in self.segments if s.codes}
-            | {frozenset(p.codes) for p in self.pieces()},
-            key=lambda names: (len(names), sorted(names)),
+        match = self._match_color()
+        sets = {p.codes for p in self.pieces()}
+        same_colors = all(
+            self.code_colors.get(name, color) == color for name, color in code_colors.items()
         )
+        registered = self.theme == THEME_NAME and self._styles_key == (background, match)
+        if registered and same_colors and self.piece_styles:
+            missing = sets - self.piece_names.keys()
+            if missing:
+                self.code_colors.update(code_colors)
+                for names in missing:
+                    name, style = self._piece_style(names, background)
+                    self.piece_names[names] = name
+                    self.piece_styles[name] = style  # the registered theme's own dict
+            return
+        self.code_colors = code_colors
         piece_names: dict[frozenset[str], str] = {}
         styles: dict[str, Style] = {SPEAKER: Style(bold=True)}
-        for names in sets:
-            # A stable name per set of codes, so that a row keeps its entries when other
-            # segments change (the paragraph cache then keeps it too).
-            name = "wb-codes:" + "\x1f".join(sorted(names))
-            if names == {UNCODED}:
-                bg = blend([UNCODED_COLOR], background, 0.3)
-            else:
-                bg = blend([self.code_colors[n] for n in sorted(names)], background)
-            fg = Color(255, 255, 255) if bg.brightness < 0.55 else Color(0, 0, 0)
+        for names in sorted(sets, key=lambda names: (len(names), sorted(names))):
+            name, style = self._piece_style(names, background)
             piece_names[names] = name
-            styles[name] = Style(
-                color=fg.rich_color,
-                bgcolor=bg.rich_color,
-                underline=len(names) > 1 or names == {UNCODED},
-            )
-        match = self._match_color()
+            styles[name] = style
         styles[MATCH] = Style(color=Color(0, 0, 0).rich_color, bgcolor=match.rich_color, bold=True)
         self.piece_names = piece_names
+        self._styles_key = (background, match)
         if styles != self.piece_styles or self.theme != THEME_NAME:
             self.piece_styles = styles
             self.register_theme(TextAreaTheme(name=THEME_NAME, syntax_styles=styles))
             self.theme = THEME_NAME
+
+    def _piece_style(self, names: frozenset[str], background: Color) -> tuple[str, Style]:
+        """The highlight name and style of text carrying the codes ``names``."""
+        # A stable name per set of codes, so that a row keeps its entries when other
+        # segments change (the paragraph cache then keeps it too).
+        name = "wb-codes:" + "\x1f".join(sorted(names))
+        if names == {UNCODED}:
+            bg = blend([UNCODED_COLOR], background, 0.3)
+        else:
+            bg = blend([self.code_colors[n] for n in sorted(names)], background)
+        fg = Color(255, 255, 255) if bg.brightness < 0.55 else Color(0, 0, 0)
+        style = Style(
+            color=fg.rich_color,
+            bgcolor=bg.rich_color,
+            underline=len(names) > 1 or names == {UNCODED},
+        )
+        return name, style
 
     def watch_selection(self, old: Selection, new: Selection) -> None:
         """Keep the selected characters out of the coded backgrounds, so the selection shows."""
@@ -345,25 +398,84 @@ class TranscriptArea(TextArea):
             self._mask = mask
             self._build_highlight_map(masked_only=True)
 
-    def _base_highlights(self) -> dict[int, list[tuple[int, int, str]]]:
+    def _base_highlights(
+        self, rows: set[int] | None = None
+    ) -> dict[int, list[tuple[int, int, str]]]:
         """Speaker labels, coded pieces and search matches per row, before the selection is cut
-        out: computed again only when the text, the segments or the matches change."""
+        out: computed again only when the text, the segments or the matches change. With
+        ``rows``, only the entries of those rows (the others are left out of the result)."""
         index = self._index
-        rows: dict[int, list[tuple[int, int, str]]] = {}
-        for turn in self.turns:
-            if turn.text_start > turn.start:
-                for row, entry in line_highlights(index, turn.start, turn.text_start, SPEAKER):
-                    rows.setdefault(row, []).append(entry)
-        for piece in self.pieces():
+        result: dict[int, list[tuple[int, int, str]]] = {}
+        if rows is None:
+            spans: list[tuple[int, int, str]] = [
+                (turn.start, turn.text_start, SPEAKER)
+                for turn in self.turns
+                if turn.text_start > turn.start
+            ]
+            spans += [
+                (piece.start, piece.end, name)
+                for piece in self.pieces()
+                if (name := self.piece_names.get(piece.codes)) is not None
+            ]
+            spans += [(start, end, MATCH) for start, end in self.matches]
+        else:
+            found: dict[tuple[int, int, str], None] = {}  # a piece over two rows comes once
+            for row in sorted(rows):
+                first = index.starts[row]
+                last = first + len(index.lines[row])
+                found.update(dict.fromkeys(self._speakers_between(first, last)))
+                found.update(dict.fromkeys(self._pieces_between(first, last)))
+                found.update(
+                    dict.fromkeys((a, b, MATCH) for a, b in self.matches if a < last and b > first)
+                )
+            spans = list(found)
+        for start, end, name in spans:
+            for row, entry in line_highlights(index, start, end, name):
+                if rows is None or row in rows:
+                    result.setdefault(row, []).append(entry)
+        if rows is not None:
+            # Speakers, then pieces, then matches, each from left to right: a full build's order.
+            order = {SPEAKER: 0, MATCH: 2}
+            for entries in result.values():
+                entries.sort(key=lambda entry: (order.get(entry[2], 1), entry[0]))
+        return result
+
+    def _speakers_between(self, first: int, last: int) -> list[tuple[int, int, str]]:
+        labels = [(t.start, t.text_start) for t in self.turns if t.text_start > t.start]
+        return [(a, b, SPEAKER) for a, b in _between(labels, first, last)]
+
+    def _pieces_between(self, first: int, last: int) -> list[tuple[int, int, str]]:
+        cut = self.pieces()
+        position = max(0, bisect_right(cut, first, key=_piece_start) - 1)
+        found: list[tuple[int, int, str]] = []
+        for piece in cut[position:]:
+            if piece.start >= last:
+                break
             name = self.piece_names.get(piece.codes)
-            if name is None:
-                continue
-            for row, entry in line_highlights(index, piece.start, piece.end, name):
-                rows.setdefault(row, []).append(entry)
-        for start, end in self.matches:
-            for row, entry in line_highlights(index, start, end, MATCH):
-                rows.setdefault(row, []).append(entry)
-        return rows
+            if name is not None and piece.end > first:
+                found.append((piece.start, piece.end, name))
+        return found
+
+    def _update_base(self, old_pieces: list[Piece]) -> None:
+        """Bring the cached rows up to date after the segments changed: only the rows under
+        pieces that came or went are computed again."""
+        assert self._base is not None
+        changed = set(old_pieces).symmetric_difference(self.pieces())
+        rows: set[int] = set()
+        for piece in changed:
+            rows.update(row for row, _first, _last in self._index.spans(piece.start, piece.end))
+        if not rows:
+            return
+        fresh = self._base_highlights(rows)
+        for row in rows:
+            if row in fresh:
+                self._base[row] = fresh[row]
+            else:
+                self._base.pop(row, None)
+
+    def _base_ready(self) -> bool:
+        index = self._index
+        return bool(index.lines) and len(index.lines) == self.document.line_count
 
     def _build_highlight_map(self, *, masked_only: bool = False) -> None:
         """Textual internal (see the module docstring): add speaker labels, coded pieces and
@@ -375,7 +487,7 @@ class TranscriptArea(TextArea):
         super()._build_highlight_map()
         highlights = self._highlights
         index = self._index
-        ready = bool(index.lines) and len(index.lines) == self.document.line_count
+        ready = self._base_ready()
         if not ready:  # text not loaded yet
             self._base = {}
         elif not masked_only or self._base is None:
