@@ -246,11 +246,11 @@ async def test_code_a_selection_then_undo_and_redo(project_path: Path) -> None:
         assert transcript.selected_text == "Zoë, knows"
         await pilot.press("c")
         await settle(app, pilot)
-        assert isinstance(app.screen, CodePicker)
+        assert isinstance(app.screen.picker, CodePicker)  # type: ignore[attr-defined]
         await pilot.press("b", "l", "n", "g")  # fuzzy for "belonging"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, CodingScreen)
+        assert isinstance(app.screen, CodingScreen) and app.screen.picker is None
         assert segments_in_db(project_path)[(start, end)] == ["belonging"]
         assert [(m.view.start, m.view.end, m.view.codes) for m in coded] == [
             (start, end, ["belonging"])
@@ -284,6 +284,7 @@ async def test_keyboard_selection_shows_and_a_cancelled_or_refused_code_writes_n
         await pilot.press("c")
         await settle(app, pilot)
         assert isinstance(app.screen, CodingScreen)  # nothing selected: a warning, no picker
+        assert app.screen.picker is None
 
         # A selection inside coded text is not hidden by the code colours.
         start = SPAN_B[0]
@@ -297,10 +298,10 @@ async def test_keyboard_selection_shows_and_a_cancelled_or_refused_code_writes_n
 
         await pilot.press("c")
         await settle(app, pilot)
-        assert isinstance(app.screen, CodePicker)
+        assert isinstance(app.screen.picker, CodePicker)  # type: ignore[attr-defined]
         await pilot.press("escape")
         await settle(app, pilot)
-        assert isinstance(app.screen, CodingScreen)
+        assert isinstance(app.screen, CodingScreen) and app.screen.picker is None
         assert set(segments_in_db(project_path)) == {SPAN_A, SPAN_B}
 
         # The core refuses a span of white space: its one-line error becomes a notification.

@@ -217,6 +217,13 @@ async def select_with_keys(
     assert transcript.selected_span == (start, end)
 
 
+def front(app: WorkbenchApp) -> object:
+    """What has the keys: the picker open over the coding screen, else the screen in front
+    (a dialog or the coding screen itself)."""
+    picker = getattr(app.screen, "picker", None)
+    return picker if picker is not None else app.screen
+
+
 def notes_hook(notes: list[Notification]):  # type: ignore[no-untyped-def]
     """A message hook that collects notifications."""
 
@@ -243,11 +250,11 @@ async def coding_session(path: Path, document: str) -> None:
         # c + a new name: the code is created and applied in one change.
         await pilot.press("c")
         await settle(app, pilot)
-        assert isinstance(app.screen, CodePicker)
+        assert isinstance(front(app), CodePicker)
         await type_text(pilot, "tui new code")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, CodingScreen)
+        assert isinstance(front(app), CodingScreen)
         view = view_of(path, document, start, end)
         assert view is not None and view.codes == ["tui new code"]
         project = read(path)
@@ -273,11 +280,11 @@ async def coding_session(path: Path, document: str) -> None:
         # p + a new place: its kind is asked ("other" offered first), then it is linked.
         await pilot.press("p")
         await settle(app, pilot)
-        assert isinstance(app.screen, PlacePicker)
+        assert isinstance(front(app), PlacePicker)
         await type_text(pilot, "Tui Corner Shop")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, KindPicker)
+        assert isinstance(front(app), KindPicker)
         await pilot.press("enter")
         await settle(app, pilot)
         view = view_of(path, document, start, end)
@@ -293,7 +300,7 @@ async def coding_session(path: Path, document: str) -> None:
         # m: a memo on the segment.
         await pilot.press("m")
         await settle(app, pilot)
-        assert isinstance(app.screen, MemoDialog)
+        assert isinstance(front(app), MemoDialog)
         await type_text(pilot, "first reading")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -304,7 +311,7 @@ async def coding_session(path: Path, document: str) -> None:
         before_x = state(path)
         await pilot.press("x")
         await settle(app, pilot)
-        assert isinstance(app.screen, FuzzyPicker)
+        assert isinstance(front(app), FuzzyPicker)
         await type_text(pilot, "welcome")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -536,7 +543,7 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         transcript.move_cursor(transcript.location_of(span_a[0] + 1))
         await pilot.press("c")
         await settle(app, pilot)
-        assert isinstance(app.screen, CodePicker)
+        assert isinstance(front(app), CodePicker)
         await type_text(pilot, "welcome")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -547,15 +554,15 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         transcript.move_cursor(transcript.location_of(span_b[0] + 1))
         await pilot.press("m")
         await settle(app, pilot)
-        assert isinstance(app.screen, FuzzyPicker) and not isinstance(app.screen, CodePicker)
-        choices = [choice.key for choice in app.screen.choices]
+        assert isinstance(front(app), FuzzyPicker) and not isinstance(front(app), CodePicker)
+        choices = [choice.key for choice in front(app).choices]
         segment_b = view_of(hard_path, "hard", *span_b)
         assert segment_b is not None
         assert sorted(choices) == sorted([str(view.segment), str(segment_b.segment)])
         await pilot.press(*["down"] * choices.index(str(segment_b.segment)))
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, MemoDialog)
+        assert isinstance(front(app), MemoDialog)
         await type_text(pilot, "why here")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -565,7 +572,7 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         transcript.move_cursor(transcript.location_of(span_a[1] + 2))
         await pilot.press("m")
         await settle(app, pilot)
-        assert isinstance(app.screen, MemoDialog)
+        assert isinstance(front(app), MemoDialog)
         memo_area = app.screen.query_one(TextArea)
         assert memo_area.text == "why here"
         await pilot.press("space", "n", "o", "w")
@@ -583,7 +590,7 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         before = state(hard_path)
         await pilot.press("x")
         await settle(app, pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(front(app), ConfirmDialog)
         await pilot.press("n")
         await settle(app, pilot)
         assert state(hard_path) == before
@@ -598,7 +605,7 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         for key in ("c", "p", "m", "x"):
             await pilot.press(key)
             await settle(app, pilot)
-            assert isinstance(app.screen, CodingScreen), key
+            assert isinstance(front(app), CodingScreen), key
         assert sum(n.severity == "warning" for n in notes) >= 4
         assert not [n for n in notes if n.severity == "error"]
 
@@ -614,18 +621,18 @@ async def test_cancelled_dialogs_write_nothing(demo_path: Path) -> None:
         for key, dialog in (("c", CodePicker), ("p", PlacePicker), ("m", MemoDialog)):
             await pilot.press(key)
             await settle(app, pilot)
-            assert isinstance(app.screen, dialog)
+            assert isinstance(front(app), dialog)
             await type_text(pilot, "abc")
             await pilot.press("escape")
             await settle(app, pilot)
-            assert isinstance(app.screen, CodingScreen)
+            assert isinstance(front(app), CodingScreen)
         # A new place whose kind is not chosen is not created.
         await pilot.press("p")
         await settle(app, pilot)
         await type_text(pilot, "Nowhere")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, KindPicker)
+        assert isinstance(front(app), KindPicker)
         await pilot.press("escape")
         await settle(app, pilot)
     assert state(demo_path) == before
@@ -638,7 +645,7 @@ async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: Path)
         await select_with_keys(pilot, transcript, 0, 5)
         await pilot.press("c")
         await settle(app, pilot)
-        picker = app.screen
+        picker = front(app)
         assert isinstance(picker, CodePicker)
 
         def offered() -> list[str | None]:
@@ -693,7 +700,7 @@ async def test_search_marks_the_matches_and_enter_walks_through_them(demo_path: 
         assert transcript.selected_span == expected[1]
         await pilot.press("escape")  # closes the search line, not the screen
         await pilot.pause()
-        assert isinstance(app.screen, CodingScreen)
+        assert isinstance(front(app), CodingScreen)
         assert transcript.has_focus and transcript.matches == tuple(expected)
         await pilot.press("f3")
         assert transcript.selected_span == (expected + expected[:1])[2]
@@ -745,7 +752,7 @@ async def test_suggestions_are_accepted_and_rejected_one_by_one(demo_path: Path)
         assert transcript.selected_span == (offered[2].start, offered[2].end)
         await pilot.press("escape")
         await pilot.pause()
-        assert not panel.display and isinstance(app.screen, CodingScreen)
+        assert not panel.display and isinstance(front(app), CodingScreen)
         # Opened again: the rejected one stays away, the accepted one is done.
         await pilot.press("s")
         await settle(app, pilot)

@@ -38,7 +38,7 @@ from workbench.tui.analysis_pane import AnalysisPane, HeatTable
 from workbench.tui.codebook_pane import CodebookPane
 from workbench.tui.coding import CodingScreen
 from workbench.tui.commands import palette_commands
-from workbench.tui.dialogs import ConfirmDialog, FuzzyPicker
+from workbench.tui.dialogs import ConfirmDialog, PickerScreen
 from workbench.tui.documents_pane import DocumentsPane, ImportProgressed
 from workbench.tui.export_dialog import ExportDialog
 from workbench.tui.forms import (
@@ -250,7 +250,7 @@ async def test_codebook_add_rename_recolour_edit_and_move(demo: Path) -> None:
         # M: move it under "contact" (picked by typing).
         await pilot.press("M")
         await settle(app, pilot)
-        assert isinstance(app.screen, FuzzyPicker)
+        assert isinstance(app.screen, PickerScreen)
         await type_text(pilot, "contact")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -275,7 +275,7 @@ async def test_codebook_merge_moves_the_codings_and_undo_restores_them(demo: Pat
         assert tree.current_name == source
         await pilot.press("g")
         await settle(app, pilot)
-        assert isinstance(app.screen, FuzzyPicker)
+        assert isinstance(app.screen, PickerScreen)
         await type_text(pilot, target)
         await pilot.press("enter")
         await settle(app, pilot)

@@ -16,6 +16,7 @@ import random
 import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets.text_area import Selection
 
@@ -149,3 +150,8 @@ async def test_changed_segments_paint_as_a_fresh_build(seed: int) -> None:
                 assert cells(changed._render_line(y)) == cells(fresh._render_line(y)), (
                     f"{label}: row {y}"
                 )
+            # What the screen shows: only the rows that changed were drawn again, the others
+            # come from Textual's cache of drawn lines, and all must match the fresh build.
+            region = Region(0, 0, changed.size.width, changed.size.height)
+            drawn = [cells(strip) for strip in changed.render_lines(region)]
+            assert drawn == [cells(strip) for strip in fresh.render_lines(region)], label

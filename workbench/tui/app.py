@@ -8,6 +8,7 @@ transaction (so ``c`` then ``ctrl+z`` typed quickly undo the coding just made).
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,9 @@ AfterWrite = Callable[[Project, Message], None]
 """Runs in the same worker right after a write succeeded, with the write's message (the coding
 screen reads its segments there, so the change is painted without waiting for another
 worker)."""
+
+GC_THRESHOLD = 20_000
+"""Allocations between two collections of the youngest generation (Python's default: 700)."""
 
 CHANGE_DELAY = 0.12
 """Seconds between a change and telling the screens to read the project again: the screen in
@@ -102,15 +106,31 @@ class WorkbenchApp(App[None]):
         self._writes: deque[tuple[WriteJob, AfterWrite | None]] = deque()
         self._writing = False
         self._change_timer: Timer | None = None
+        self._gc_threshold = gc.get_threshold()
         self.sub_title = self.project_path.name
+
+    def on_load(self) -> None:
+        # The garbage collector: Textual makes many short-lived objects while it draws, and
+        # with Python's default threshold a collection (5-30 ms, now and then 300 ms over the
+        # objects of a long transcript) fell into most codings. Collections are made rarer,
+        # and what a loaded document keeps is frozen out of them (see ``freeze_heap``); both
+        # are undone when the app ends.
+        gc.set_threshold(GC_THRESHOLD, *self._gc_threshold[1:])
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
         self.load_project()
 
     def on_unmount(self) -> None:
+        gc.set_threshold(*self._gc_threshold)
+        gc.unfreeze()
         if self.project is not None:
             self.project.dispose()
+
+    def freeze_heap(self) -> None:
+        """Leave what exists now (the project, a loaded document and its widgets) out of
+        later garbage collections, which then only look at what is new."""
+        gc.freeze()
 
     # --- opening -------------------------------------------------------------------------
 
@@ -144,15 +164,22 @@ class WorkbenchApp(App[None]):
 
     # --- writing -------------------------------------------------------------------------
 
-    def submit_write(self, job: WriteJob) -> None:
+    def submit_write(self, job: WriteJob, *, after_paint: bool = False) -> None:
         """Queue a write; writes run one at a time, in order, each in a thread worker.
 
         When the screen in front has an ``after_write(project, message)`` method, it runs in
         the same worker once the write is done (the coding screen reads its segments there).
+        With ``after_paint`` the write waits for the screen's next refresh (the coding screen
+        has painted the change ahead of it, and the worker would only slow that paint down);
+        it keeps its place in the queue, so an undo typed meanwhile still comes after it.
         """
         after = getattr(self.screen, "after_write", None)
         self._writes.append((job, after))
-        self._next_write()
+        if after_paint:
+            self.screen.call_after_refresh(self._next_write)
+            self.set_timer(0.1, self._next_write)  # should the screen go before it refreshes
+        else:
+            self._next_write()
 
     @property
     def busy(self) -> bool:
@@ -205,6 +232,8 @@ class WorkbenchApp(App[None]):
         ):
             self._writing = False
             self.call_later(self._next_write)
+            if event.state != WorkerState.SUCCESS:
+                self._broadcast()  # at once: what was painted ahead of the write goes
         if event.state != WorkerState.ERROR:
             return
         if worker.group == "open":
@@ -230,12 +259,20 @@ class WorkbenchApp(App[None]):
             return False
         return True
 
+    def _picking(self) -> bool:
+        """True while a picker is open in the screen in front (its input has the keys)."""
+        return getattr(self.screen, "picker", None) is not None
+
     def action_undo(self) -> None:
         """Undo the newest change (one transaction, not itself recorded)."""
+        if self._picking():
+            return
         self.submit_write(lambda project: StepApplied(data.step(project, undo=True)))
 
     def action_redo(self) -> None:
         """Redo the oldest undone change."""
+        if self._picking():
+            return
         self.submit_write(lambda project: StepApplied(data.step(project, undo=False)))
 
     def action_help(self) -> None:

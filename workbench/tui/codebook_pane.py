@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from workbench.tui import data
 from workbench.tui.data import CodeDetail, CodeRow, FragmentList, Overview, WriteDone
-from workbench.tui.dialogs import Choice, ConfirmDialog, FuzzyPicker, Picked
+from workbench.tui.dialogs import Choice, ConfirmDialog, FuzzyPicker, Picked, PickerScreen
 from workbench.tui.forms import TOP, CodeForm, ColourDialog, NewCode, NewCodeForm, TextPrompt
 from workbench.tui.messages import ChangeWritten
 from workbench.tui.panels import CodeTree, FragmentsView, Pane
@@ -296,7 +296,7 @@ class CodebookPane(Pane):
         picker = FuzzyPicker(
             choices, title=title, noun="code", initial=code.parent or TOP, verb="move"
         )
-        self.app.push_screen(picker, done)
+        self.app.push_screen(PickerScreen(picker), done)
 
     def action_merge(self) -> None:
         """Merge the code under the cursor into another code (after a question)."""
@@ -329,7 +329,7 @@ class CodebookPane(Pane):
         picker = FuzzyPicker(
             self._code_choices(self._subtree(source)), title=title, noun="code", verb="merge"
         )
-        self.app.push_screen(picker, picked)
+        self.app.push_screen(PickerScreen(picker), picked)
 
     def action_edit(self) -> None:
         """Edit the definition of the code under the cursor."""

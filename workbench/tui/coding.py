@@ -10,7 +10,7 @@ cursor, the selection or the scroll position.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
 SELECT_KEYS = Binding.Group("Select")
+
+PENDING_COLOR = "#808080"
+"""The colour of a code being created, painted before the write gives its own."""
 FIND_KEYS = Binding.Group("Find")
 
 _REJECTED: WeakKeyDictionary[App[None], dict[str, set[str]]] = WeakKeyDictionary()
@@ -174,10 +177,14 @@ class SteadyFooter(Footer):
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Compose the keys again if the keys to show changed.
 
-        Nothing is done while a dialog covers the screen: some keys are disabled only while
-        it is open, and comparing then would build the keys twice for every dialog.
+        Nothing is done while a dialog covers the screen, or while a picker is open over the
+        transcript: the keys change only while it is open (its input takes the letter keys),
+        and following them would build the footer twice for every coding. The picker lists
+        its own keys.
         """
         if self.is_attached and self.app.screen is not screen:
+            return
+        if getattr(screen, "picker", None) is not None:
             return
         shown = tuple(
             (key, active.binding.description, active.enabled)
@@ -362,6 +369,9 @@ class CodingScreen(WorkbenchScreen):
         self._overview: data.Overview | None = None
         self._side_timer: Timer | None = None
         self._segments_fresh = False
+        self.picker: FuzzyPicker | None = None
+        """The picker open over the transcript, if any."""
+        self._pending_id = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -372,6 +382,7 @@ class CodingScreen(WorkbenchScreen):
         yield SearchBar(id="search-bar")
         yield SuggestionPanel(id="suggestions")
         yield SteadyFooter()
+        yield Vertical(id="picker-layer")
 
     def on_mount(self) -> None:
         transcript = self.query_one(TranscriptArea)
@@ -460,7 +471,9 @@ class CodingScreen(WorkbenchScreen):
         if segment_id is not None:
             segment = data.segment_in(project, document.id, segment_id)
         if segment is not None:
-            segments = data.with_segment(self.segments, segment)
+            # The segment painted while it was written (if any) gives way to the one read.
+            kept = [s for s in self.segments if s.id > 0 or (s.start, s.end) != segment.span]
+            segments = data.with_segment(kept, segment)
         else:
             segments = data.document_segments(project, document.id)
         self._segments_fresh = True
@@ -500,6 +513,7 @@ class CodingScreen(WorkbenchScreen):
         self.load_overview()
         self.load_kinds()
         await self._mount_side_tabs()
+        self.workbench.freeze_heap()
 
     def on_segments_loaded(self, message: SegmentsLoaded) -> None:
         if self.document is None or message.document_id != self.document.id:
@@ -552,17 +566,68 @@ class CodingScreen(WorkbenchScreen):
 
     # --- targets ---------------------------------------------------------------------------
 
-    def _write(self, job: Callable[..., object]) -> None:
-        self.workbench.submit_write(job)  # type: ignore[arg-type]
+    def _write(self, job: Callable[..., object], *, after_paint: bool = False) -> None:
+        self.workbench.submit_write(job, after_paint=after_paint)  # type: ignore[arg-type]
+
+    def _paint_pending(self, start: int, end: int, name: str) -> None:
+        """Paint a coding with ``name`` over ``start``..``end`` while it is being written.
+
+        The write's worker reads the segment back and replaces this; a write that fails
+        makes the screen read its segments again (see ``WorkbenchApp``), which takes it away.
+        A code not in the tree yet (one being created) is painted grey until then.
+        """
+        color = next((code.color for code in self.codes if code.name == name), PENDING_COLOR)
+        same = next((s for s in self.segments if (s.start, s.end) == (start, end)), None)
+        if same is not None:
+            if name in same.codes:
+                return
+            segment = replace(same, codes=same.codes + (name,), colors=same.colors + (color,))
+        else:
+            self._pending_id -= 1
+            segment = data.SegmentInfo(self._pending_id, start, end, (name,), (color,), ())
+        self.segments = data.with_segment(self.segments, segment)
+        self.transcript.show_segments(self.segments)
+        self._show_position()
+
+    def open_picker(self, picker: FuzzyPicker, then: Callable[[Picked | None], None]) -> None:
+        """Show ``picker`` over the transcript; ``then`` gets what was picked (None when it
+        was cancelled).
+
+        The picker is a widget of this screen, not a screen of its own: closing it repaints
+        only the part of the transcript it covered (a dialog screen would repaint the whole
+        screen twice and rebuild the footer), so a coding shows at once.
+        """
+        layer = self.query_one("#picker-layer")
+        for closed in layer.query(FuzzyPicker):  # hidden since they closed
+            if closed is not self.picker:
+                closed.remove()
+        if self.picker is not None:
+            self.picker.finish(None)
+
+        transcript = self.transcript
+
+        def done(result: Picked | None) -> None:
+            if self.picker is picker:
+                self.picker = None
+            picker.display = False
+            transcript.focus()
+            transcript.remove_class("-picking")
+            then(result)
+
+        picker.on_done = done
+        self.picker = picker
+        transcript.add_class("-picking")
+        layer.mount(picker)
 
     def _segments_here(self) -> list[data.SegmentInfo]:
         """The segments the Here panel lists: touching the selection, or under the cursor."""
         transcript = self.transcript
         span = transcript.selected_span
+        written = [s for s in self.segments if s.id > 0]  # not one still being written
         if span is not None:
-            return [s for s in self.segments if s.intersects(*span)]
+            return [s for s in written if s.intersects(*span)]
         offset = transcript.cursor_offset
-        return [s for s in self.segments if s.covers(offset)]
+        return [s for s in written if s.covers(offset)]
 
     def _choose_segment(
         self, segments: Sequence[data.SegmentInfo], verb: str, then: Callable[[Target], None]
@@ -587,7 +652,7 @@ class CodingScreen(WorkbenchScreen):
                 then(Target(segment.start, segment.end, segment))
 
         title = Content.styled(f"Which segment to {verb}?", "bold")
-        self.app.push_screen(FuzzyPicker(choices, title=title, noun="segment"), picked)
+        self.open_picker(FuzzyPicker(choices, title=title, noun="segment"), picked)
 
     def _target(self, verb: str, then: Callable[[Target], None]) -> None:
         """Call ``then`` with the selection or the segment under the cursor (asked for when
@@ -597,7 +662,10 @@ class CodingScreen(WorkbenchScreen):
         transcript = self.transcript
         span = transcript.selected_span
         if span is not None:
-            exact = next((s for s in self.segments if (s.start, s.end) == span), None)
+            exact = next(
+                (s for s in self.segments if s.span == span and s.id > 0),
+                None,
+            )
             then(Target(span[0], span[1], exact))
             return
         here = self._segments_here()
@@ -634,6 +702,7 @@ class CodingScreen(WorkbenchScreen):
             def picked(result: Picked | None) -> None:
                 if result is None:
                     return
+                self._paint_pending(target.start, target.end, result.key)
                 self._write(
                     lambda project: SpanCoded(
                         data.code_span(
@@ -644,10 +713,11 @@ class CodingScreen(WorkbenchScreen):
                             [result.key],
                             create=result.new,
                         )
-                    )
+                    ),
+                    after_paint=True,
                 )
 
-            self.app.push_screen(CodePicker(self.codes, excerpt=self._excerpt(target)), picked)
+            self.open_picker(CodePicker(self.codes, excerpt=self._excerpt(target)), picked)
 
         self._target("code", chosen)
 
@@ -690,11 +760,11 @@ class CodingScreen(WorkbenchScreen):
                         if kind is not None:
                             link(result.key, kind.key)
 
-                    self.app.push_screen(
+                    self.open_picker(
                         KindPicker(result.key, self.kinds, default=default), kind_picked
                     )
 
-            self.app.push_screen(PlacePicker(self.places, excerpt=self._excerpt(target)), picked)
+            self.open_picker(PlacePicker(self.places, excerpt=self._excerpt(target)), picked)
 
         self._target("link to a place", chosen)
 
@@ -788,7 +858,7 @@ class CodingScreen(WorkbenchScreen):
         ]
         title = Content.styled("Remove which code or place?", "bold")
         picker = FuzzyPicker(choices, title=title, noun="code", verb="remove")
-        self.app.push_screen(picker, lambda result: remove(result.key) if result else None)
+        self.open_picker(picker, lambda result: remove(result.key) if result else None)
 
     # --- moving and selecting ----------------------------------------------------------------
 

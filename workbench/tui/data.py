@@ -141,6 +141,11 @@ class SegmentInfo:
         """True when the segment shares a character with ``start``..``end``."""
         return self.start < end and start < self.end
 
+    @property
+    def span(self) -> tuple[int, int]:
+        """(start, end)."""
+        return self.start, self.end
+
 
 @dataclass(frozen=True)
 class DocumentText:

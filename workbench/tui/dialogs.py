@@ -1,16 +1,19 @@
-"""Modal dialogs: the fuzzy pickers (codes, places, place kinds, segments), the memo editor,
-a yes/no question, the help screen and the error dialog.
+"""Dialogs: the fuzzy pickers (codes, places, place kinds, segments), the memo editor, a yes/no
+question, the help screen and the error dialog.
 
-Each is a ``ModalScreen[T]`` that ``dismiss``-es with its result; none reads the project (the
-coding screen hands them what they show).
+The pickers are widgets that hand their result to a callback: the coding screen shows them in
+place, over the transcript (no screen to push and pop, so a coding is painted at once), and
+:class:`PickerScreen` shows one as a modal dialog elsewhere. The others are a
+``ModalScreen[T]`` that ``dismiss``-es with its result. None reads the project (the screens
+hand them what they show).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -69,16 +72,27 @@ class Picked:
     """True when the user asked to create ``key`` (a name that matched nothing)."""
 
 
-class FuzzyPicker(ModalScreen[Picked | None]):
+class FuzzyPicker(Vertical):
     """Choose by typing part of a name (fuzzy); Enter picks, Escape cancels.
 
     With ``create`` a typed name that is not an existing name is offered as "Create …"
     (highlighted when nothing else matches; ``ctrl+n`` takes it whatever is highlighted).
-    Dismisses with a :class:`Picked`, or None when cancelled.
+    Calls ``on_done`` with a :class:`Picked`, or None when cancelled (or when the focus goes
+    elsewhere, a click outside it); :class:`PickerScreen` shows one as a modal dialog.
+
+    Its keys are not shown in the footer (its own hint line lists them): the footer then stays
+    the same while it is open, and is not built again on every coding.
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            show=False,
+            id="picker.cancel",
+            tooltip="Close without choosing",
+        ),
         Binding("down", "move(1)", "Next", show=False, id="picker.down"),
         Binding("up", "move(-1)", "Previous", show=False, id="picker.up"),
         Binding("pagedown", "move(8)", "Page down", show=False, id="picker.page_down"),
@@ -103,7 +117,7 @@ class FuzzyPicker(ModalScreen[Picked | None]):
         initial: str | None = None,
         verb: str = "choose",
     ) -> None:
-        super().__init__()
+        super().__init__(classes="picker")
         self.choices = tuple(choices)
         """What can be picked, in the order shown when nothing is typed."""
         self.title_content = Content(title) if isinstance(title, str) else title
@@ -116,21 +130,43 @@ class FuzzyPicker(ModalScreen[Picked | None]):
         """The key highlighted at first (None: the first choice)."""
         self.verb = verb
         """What Enter does, for the hint line."""
+        self.on_done: Callable[[Picked | None], None] | None = None
+        """Called once with the result (set by whoever shows the picker)."""
         self._by_key = {choice.key: choice for choice in self.choices}
+        self._finished = False
+
+    def finish(self, result: Picked | None) -> None:
+        """Hand ``result`` to ``on_done`` (once)."""
+        if self._finished:
+            return
+        self._finished = True
+        if self.on_done is not None:
+            self.on_done(result)
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        # A click elsewhere moved the focus out of the picker: that cancels it. Checked after
+        # the refresh, once the focus has landed (moving from the input to the list is fine).
+        self.call_after_refresh(self._check_focus)
+
+    def _check_focus(self) -> None:
+        if self._finished or not self.is_attached:
+            return
+        focused = self.screen.focused
+        if focused is None or not (focused is self or self in focused.ancestors):
+            self.finish(None)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Label(self.title_content, id="picker-title")
-            placeholder = f"type to filter {self.noun}s" + (
-                f" or a new {self.noun}'s name" if self.create else ""
-            )
-            yield Input(placeholder=placeholder, id="picker-input")
-            yield OptionList(id="picker-options")
-            yield Static("", id="picker-help")
-            hint = f"[b]Enter[/] {self.verb}  [b]↑↓[/] move  [b]Esc[/] cancel"
-            if self.create:
-                hint += "  [b]^n[/] new"
-            yield Label(Content.from_markup(hint), id="picker-hint")
+        yield Label(self.title_content, id="picker-title")
+        placeholder = f"type to filter {self.noun}s" + (
+            f" or a new {self.noun}'s name" if self.create else ""
+        )
+        yield Input(placeholder=placeholder, id="picker-input")
+        yield OptionList(id="picker-options")
+        yield Static("", id="picker-help")
+        hint = f"[b]Enter[/] {self.verb}  [b]↑↓[/] move  [b]Esc[/] cancel"
+        if self.create:
+            hint += "  [b]^n[/] new"
+        yield Label(Content.from_markup(hint), id="picker-hint")
 
     def on_mount(self) -> None:
         self.filter("")
@@ -230,9 +266,9 @@ class FuzzyPicker(ModalScreen[Picked | None]):
         if key is None:
             self.app.bell()
         elif key == CREATE:
-            self.dismiss(Picked(self.typed, new=True))
+            self.finish(Picked(self.typed, new=True))
         else:
-            self.dismiss(Picked(key))
+            self.finish(Picked(key))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -263,11 +299,24 @@ class FuzzyPicker(ModalScreen[Picked | None]):
         elif self._exists(self.typed):
             self.notify(f"A {self.noun} called “{self.typed}” exists already.", severity="warning")
         else:
-            self.dismiss(Picked(self.typed, new=True))
+            self.finish(Picked(self.typed, new=True))
 
     def action_cancel(self) -> None:
         """Close without choosing."""
-        self.dismiss(None)
+        self.finish(None)
+
+
+class PickerScreen(ModalScreen[Picked | None]):
+    """A picker as a modal dialog: dismisses with what it picked (None when cancelled)."""
+
+    def __init__(self, picker: FuzzyPicker) -> None:
+        super().__init__()
+        self.picker = picker
+        """The picker shown."""
+        picker.on_done = lambda result: self.dismiss(result) and None
+
+    def compose(self) -> ComposeResult:
+        yield self.picker
 
 
 def _title(verb: str, excerpt: str) -> Content:

@@ -232,8 +232,9 @@ class HerePanel(Static):
             first, _ = index.location(segment.start)
             last, _ = index.location(max(segment.start, segment.end - 1))
             where = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+            number = f"#{segment.id}" if segment.id > 0 else "new"  # still being written
             parts.append(
-                Content.styled(f"#{segment.id}  {where}  ({segment.start}–{segment.end})", "bold")
+                Content.styled(f"{number}  {where}  ({segment.start}–{segment.end})", "bold")
             )
             for name, color in zip(segment.codes, segment.colors, strict=True):
                 parts.append(Content.assemble(" ", swatch(color), name))

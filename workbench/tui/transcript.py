@@ -10,8 +10,13 @@ the code-point offsets the core stores (``document.get_index_from_location``).
   per-line map ``{row: [(start_byte, end_byte, name)]}`` that ``_render_line`` paints with
   ``theme.syntax_styles[name]``. Its columns are UTF-8 *byte* offsets within the line, not
   characters, so :func:`line_highlights` converts.
-- ``_line_cache`` is cleared by ``_build_highlight_map``; we rebuild the map whenever the
-  segments, the colours or the selection change.
+- ``_build_highlight_map`` no longer calls ``TextArea``'s own (which, with no language,
+  only empties ``_highlights`` and ``_line_cache``): after a coding or a selection change
+  only the cached lines of the rows that changed are dropped from ``_line_cache`` (its key
+  holds the line's y third), so a focus change or a new border subtitle, which redraw every
+  line, find the others drawn. The theme's ``syntax_styles`` dict is shared with the copy
+  ``TextArea`` keeps (``dataclasses.replace``), so a style added to it shows at once.
+- ``_render_line`` is overridden to draw a paragraph at a time (see below).
 
 ``test_tui.py`` renders lines with non-ASCII text and overlapping segments and compares the
 painted characters with the stored offsets, so an upgrade that changes these internals fails
@@ -205,6 +210,7 @@ class TranscriptArea(TextArea):
         self.piece_styles: dict[str, Style] = {}
         """The style of each highlight name (the registered theme's own dict)."""
         self._styles_key: tuple[Color, Color] | None = None
+        self._changed_rows: set[int] = set()
         self.matches: tuple[tuple[int, int], ...] = ()
         """The search matches painted, (start, end) in text order."""
         self._index = LineIndex("")
@@ -248,14 +254,25 @@ class TranscriptArea(TextArea):
         Only the rows whose coded pieces changed are worked out again.
         """
         old_pieces = self.pieces()
+        old_theme = self._theme
         self.segments = tuple(segments)
         self._update_styles()
-        if self._base is not None and self._base_ready():
+        if self._base is not None and self._base_ready() and self._theme is old_theme:
             self._update_base(old_pieces)
             self._build_highlight_map(masked_only=True)
+            self._refresh_rows(self._changed_rows)  # the other rows are drawn as they were
         else:
             self._build_highlight_map()
-        self.refresh()
+            self.refresh()
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        """Redraw the screen lines of these rows of the text (each may wrap over several)."""
+        wrapped = self.wrapped_document
+        for row in sorted(rows):
+            if row >= self.document.line_count:
+                continue
+            top = wrapped.location_to_offset((row, 0)).y
+            self.refresh_lines(top, len(wrapped.get_offsets(row)) + 1)
 
     def show_matches(self, matches: Sequence[tuple[int, int]]) -> None:
         """Paint the search matches (an empty sequence clears them)."""
@@ -481,11 +498,16 @@ class TranscriptArea(TextArea):
         """Textual internal (see the module docstring): add speaker labels, coded pieces and
         matches, with the selection cut out of the backgrounds.
 
-        With ``masked_only`` (the selection moved) the map is rebuilt from the cached base.
-        Only the rows whose entries changed are dropped from the paragraph cache.
+        With ``masked_only`` (the selection moved, or :meth:`show_segments` brought the base
+        up to date) the map is rebuilt from the cached base, and only the rows whose entries
+        changed are dropped from the paragraph cache and from Textual's cache of drawn lines
+        (which ``TextArea._build_highlight_map`` would empty: a focus change or a new border
+        subtitle redraws every line, and those then come from the cache).
         """
-        super()._build_highlight_map()
         highlights = self._highlights
+        highlights.clear()  # what TextArea._build_highlight_map does with no language set
+        if not masked_only:
+            self._line_cache.clear()
         index = self._index
         ready = self._base_ready()
         if not ready:  # text not loaded yet
@@ -509,10 +531,30 @@ class TranscriptArea(TextArea):
                         kept.append((cut1, end, name))
                 highlights[row] = kept
         painted = {row: tuple(entries) for row, entries in highlights.items() if entries}
-        for row in painted.keys() | self._painted.keys():
-            if painted.get(row) != self._painted.get(row):
-                self._sections.pop(row, None)
+        changed = {
+            row
+            for row in painted.keys() | self._painted.keys()
+            if painted.get(row) != self._painted.get(row)
+        }
+        for row in changed:
+            self._sections.pop(row, None)
         self._painted = painted
+        self._changed_rows = changed
+        if masked_only and changed:
+            self._forget_drawn_rows(changed)
+
+    def _forget_drawn_rows(self, rows: set[int]) -> None:
+        """Textual internal: drop the screen lines of these rows of the text from
+        ``TextArea._line_cache`` (keyed by the line's y, third in its key)."""
+        wrapped = self.wrapped_document
+        lines: set[int] = set()
+        for row in rows:
+            if row < self.document.line_count:
+                top = wrapped.location_to_offset((row, 0)).y
+                lines.update(range(top, top + len(wrapped.get_offsets(row)) + 1))
+        cache = self._line_cache
+        for key in [key for key in cache.keys() if key[2] in lines]:
+            cache.discard(key)
 
     # --- rendering a paragraph at a time ---------------------------------------------------
 
