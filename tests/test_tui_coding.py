@@ -568,9 +568,15 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         await settle(app, pilot)
         assert segment_memos(hard_path, segment_b.segment) == ["why here"]
 
-        # Past segment A's end only segment B lies under the cursor: m edits its memo.
+        # Past segment A's end only segment B lies under the cursor. It has a memo, so m
+        # offers it (highlighted) and "a new memo": Enter edits it.
         transcript.move_cursor(transcript.location_of(span_a[1] + 2))
         await pilot.press("m")
+        await settle(app, pilot)
+        picker = front(app)
+        assert isinstance(picker, FuzzyPicker)
+        assert [choice.name for choice in picker.choices] == ["why here", "+ a new memo"]
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(front(app), MemoDialog)
         memo_area = app.screen.query_one(TextArea)
@@ -579,7 +585,43 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert segment_memos(hard_path, segment_b.segment) == ["why here now"]
+
+        # "a new memo" writes a second one; then the second is picked and edited alone.
         await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert app.screen.query_one(TextArea).text == ""
+        await type_text(pilot, "second thought")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert segment_memos(hard_path, segment_b.segment) == ["why here now", "second thought"]
+        await pilot.press("m")
+        await settle(app, pilot)
+        await type_text(pilot, "second")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.query_one(TextArea).text == "second thought"
+        app.screen.query_one(TextArea).text = "second thought, edited"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert segment_memos(hard_path, segment_b.segment) == [
+            "why here now",
+            "second thought, edited",
+        ]
+
+        # An emptied memo is deleted, the other stays.
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        app.screen.query_one(TextArea).text = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert segment_memos(hard_path, segment_b.segment) == ["second thought, edited"]
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("enter")
         await settle(app, pilot)
         app.screen.query_one(TextArea).text = ""
         await pilot.press("ctrl+s")

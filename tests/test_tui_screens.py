@@ -697,11 +697,17 @@ async def test_command_palette_lists_every_action_and_runs_one(demo: Path) -> No
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         titles = [command.title for command in palette_commands(app)]
+        main = app.screen
+        assert isinstance(main, MainScreen)
         for tab, (_key, title, pane) in TABS.items():
             assert f"{title}: show the tab" in titles, tab
             for binding in pane.BINDINGS:
-                if binding.action not in ("back",):  # type: ignore[union-attr]
-                    assert f"{title}: {binding.tooltip}" in titles  # type: ignore[union-attr]
+                if binding.action in ("back",):  # type: ignore[union-attr]
+                    continue
+                listed = f"{title}: {binding.tooltip}" in titles  # type: ignore[union-attr]
+                runs = main.pane(tab).check_action(binding.action, ()) is not False  # type: ignore[union-attr]
+                assert listed == runs, (tab, binding.action)  # type: ignore[union-attr]
+        assert not any("Stop the import" in title for title in titles)  # nothing is imported
         for words in ("Undo", "Redo", "Quit", "Export", "keys of this screen"):
             assert any(words in title for title in titles), words
 
@@ -718,10 +724,15 @@ async def test_command_palette_lists_every_action_and_runs_one(demo: Path) -> No
         assert isinstance(main, MainScreen)
         assert main.query_one("#main-tabs").active == "codebook"  # type: ignore[attr-defined]
 
-        # A tab's command run from the coding view goes back to the project first.
+        # In the coding view its own keys come first; a tab's command run from there goes
+        # back to the project first.
         app.open_document("interview-01-hatert")
         await settle(app, pilot)
         assert isinstance(app.screen, CodingScreen)
+        titles = [command.title for command in palette_commands(app)]
+        for binding in CodingScreen.BINDINGS:
+            if binding.id and binding.action not in ("back",) and "." not in binding.action:  # type: ignore[union-attr]
+                assert f"Transcript: {binding.tooltip}" in titles, binding.action  # type: ignore[union-attr]
         command = next(c for c in palette_commands(app) if c.title == "Places: show the tab")
         command.run()
         await settle(app, pilot)

@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 
 SELECT_KEYS = Binding.Group("Select")
 
+NEW_MEMO = "\x00new memo"
+"""The memo picker's choice for writing another memo (no memo id looks like it)."""
+
 PENDING_COLOR = "#808080"
 """The colour of a code being created, painted before the write gives its own."""
 FIND_KEYS = Binding.Group("Find")
@@ -769,14 +772,14 @@ class CodingScreen(WorkbenchScreen):
         self._target("link to a place", chosen)
 
     def action_memo(self) -> None:
-        """Write the memo of the selection or of the segment under the cursor, or edit it."""
+        """Write a memo on the selection or the segment under the cursor; when the segment has
+        memos already, pick the one to edit or a new one."""
         if self.document is None:
             return
         document = self.document.name
 
-        def chosen(target: Target) -> None:
+        def write(target: Target, memo: data.MemoInfo | None) -> None:
             segment = target.segment
-            memo = segment.memos[0] if segment is not None and segment.memos else None
             where = f"#{segment.id}, " if segment is not None else "new segment, "
             title = Content.assemble(
                 ("Memo ", "bold"),
@@ -803,6 +806,33 @@ class CodingScreen(WorkbenchScreen):
             existing = memo is not None
             dialog = MemoDialog(title, memo.text if memo else "", existing=existing)
             self.app.push_screen(dialog, saved)
+
+        def chosen(target: Target) -> None:
+            segment = target.segment
+            if segment is None or not segment.memos:
+                write(target, None)
+                return
+            memos = {str(memo.id): memo for memo in segment.memos}
+            choices = [
+                Choice(
+                    key=key,
+                    name=excerpt_of(memo.text, 44),
+                    detail=memo.coder,
+                    help=excerpt_of(memo.text, 200),
+                )
+                for key, memo in memos.items()
+            ]
+            choices.append(Choice(key=NEW_MEMO, name="+ a new memo", help="Write another memo"))
+            title = Content.assemble(
+                ("Memos on ", "bold"), (f"#{segment.id}", "bold"), " — edit one, or write a new one"
+            )
+            picker = FuzzyPicker(choices, title=title, noun="memo", verb="edit")
+
+            def picked(result: Picked | None) -> None:
+                if result is not None:
+                    write(target, memos.get(result.key))
+
+            self.open_picker(picker, picked)
 
         self._target("write a memo on", chosen)
 

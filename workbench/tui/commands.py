@@ -61,16 +61,43 @@ def _run_tab(app: App[object], tab: str, action: str | None) -> None:
         screen.run_pane_action(tab, action)
 
 
-def palette_commands(app: App[object]) -> Iterator[PaletteCommand]:
-    """Every command: each tab, each tab's actions, then the app's own."""
-    from workbench.tui.main_screen import TABS
+def _available(node: object, action: str) -> bool:
+    """False when ``node`` (a pane or a screen) says the action cannot run now (Stop the
+    import while nothing is imported)."""
+    check = getattr(node, "check_action", None)
+    return check is None or check(action, ()) is not False
 
+
+def palette_commands(app: App[object]) -> Iterator[PaletteCommand]:
+    """Every command that can run now: the transcript's keys when a transcript is open, each
+    tab and its actions, then the app's own."""
+    from workbench.tui.coding import CodingScreen
+    from workbench.tui.main_screen import TABS, MainScreen
+
+    screen = app.screen
+    if isinstance(screen, CodingScreen):
+        for binding in screen.BINDINGS:
+            if not isinstance(binding, Binding) or binding.id is None:
+                continue
+            if binding.action in SKIPPED_ACTIONS or binding.action.startswith("app."):
+                continue
+            if _available(screen, binding.action):
+                text = binding.tooltip or binding.description
+                yield PaletteCommand(
+                    f"Transcript: {text}",
+                    _key_help(binding),
+                    partial(screen.run_action, binding.action),
+                )
+    main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
     for tab, (key, title, pane) in TABS.items():
         yield PaletteCommand(
             f"{title}: show the tab", f"key {key}", partial(_run_tab, app, tab, None)
         )
+        shown = main.pane(tab) if main is not None and main.is_mounted else None
         for binding in pane.BINDINGS:
             if not isinstance(binding, Binding) or binding.action in SKIPPED_ACTIONS:
+                continue
+            if shown is not None and not _available(shown, binding.action):
                 continue
             text = binding.tooltip or binding.description
             yield PaletteCommand(
