@@ -385,7 +385,6 @@ class CodingScreen(WorkbenchScreen):
         yield SearchBar(id="search-bar")
         yield SuggestionPanel(id="suggestions")
         yield SteadyFooter()
-        yield Vertical(id="picker-layer")
 
     def on_mount(self) -> None:
         transcript = self.query_one(TranscriptArea)
@@ -600,8 +599,7 @@ class CodingScreen(WorkbenchScreen):
         only the part of the transcript it covered (a dialog screen would repaint the whole
         screen twice and rebuild the footer), so a coding shows at once.
         """
-        layer = self.query_one("#picker-layer")
-        for closed in layer.query(FuzzyPicker):  # hidden since they closed
+        for closed in self.query(FuzzyPicker):  # hidden since they closed
             if closed is not self.picker:
                 closed.remove()
         if self.picker is not None:
@@ -612,7 +610,10 @@ class CodingScreen(WorkbenchScreen):
         def done(result: Picked | None) -> None:
             if self.picker is picker:
                 self.picker = None
-            picker.display = False
+            # Made invisible, not taken out of the layout: the other widgets keep their place
+            # in the screen's map, so only what the picker covered is drawn again. It is
+            # removed when the next picker opens.
+            picker.visible = False
             transcript.focus()
             transcript.remove_class("-picking")
             then(result)
@@ -620,7 +621,7 @@ class CodingScreen(WorkbenchScreen):
         picker.on_done = done
         self.picker = picker
         transcript.add_class("-picking")
-        layer.mount(picker)
+        self.mount(picker)
 
     def _segments_here(self) -> list[data.SegmentInfo]:
         """The segments the Here panel lists: touching the selection, or under the cursor."""
