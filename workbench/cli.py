@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from workbench import __version__
+
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
 
@@ -114,7 +116,9 @@ def describe(session: Session, summary: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="workbench")
+# The version from the package itself: looking it up in the installed metadata would import
+# importlib.metadata (about 20-50 ms) for --version alone.
+@click.version_option(__version__, package_name="workbench")
 def main() -> None:
     """The workbench: code interview transcripts, link passages to places, query and export.
 

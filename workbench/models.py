@@ -24,6 +24,10 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# Start-up: pydantic builds a model's validator and serializer when it is first used, not at
+# class creation. Table models never validate on construction (SQLModel sets their fields
+# directly), so a command that only reads and writes rows never builds them at all.
+SQLModel.model_config["defer_build"] = True
 
 
 def utcnow() -> datetime:
