@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -614,14 +614,22 @@ class CodingScreen(WorkbenchScreen):
             # in the screen's map, so only what the picker covered is drawn again. It is
             # removed when the next picker opens.
             picker.visible = False
-            transcript.focus()
-            transcript.remove_class("-picking")
+            transcript.focus()  # (if a click had put the focus in the picker)
             then(result)
 
         picker.on_done = done
+        # The focus stays on the transcript and the keys are handed to the picker (see
+        # on_key): a focus change would restyle the transcript and draw all of it again.
+        picker.take_focus = False
         self.picker = picker
-        transcript.add_class("-picking")
         self.mount(picker)
+
+    def on_key(self, event: events.Key) -> None:
+        """While a picker is open, the keys typed are the picker's."""
+        picker = self.picker
+        if picker is not None and self.focused is self.transcript and picker.take_key(event):
+            event.stop()
+            event.prevent_default()
 
     def _segments_here(self) -> list[data.SegmentInfo]:
         """The segments the Here panel lists: touching the selection, or under the cursor."""

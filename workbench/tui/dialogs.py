@@ -132,6 +132,8 @@ class FuzzyPicker(Vertical):
         """What Enter does, for the hint line."""
         self.on_done: Callable[[Picked | None], None] | None = None
         """Called once with the result (set by whoever shows the picker)."""
+        self.take_focus = True
+        """Whether its input takes the focus when shown (else keys come by ``take_key``)."""
         self._by_key = {choice.key: choice for choice in self.choices}
         self._finished = False
 
@@ -170,7 +172,41 @@ class FuzzyPicker(Vertical):
 
     def on_mount(self) -> None:
         self.filter("")
-        self.query_one(Input).focus()
+        if self.take_focus:
+            self.query_one(Input).focus()
+
+    def take_key(self, event: events.Key) -> bool:
+        """Handle a key typed while another widget keeps the focus (the coding screen leaves
+        it on the transcript, so that opening and closing the picker changes no style there);
+        True when the key was the picker's."""
+        field = self.query_one(Input)
+        key = event.key
+        moves = {"down": 1, "up": -1, "pagedown": 8, "pageup": -8}
+        if key == "escape":
+            self.action_cancel()
+        elif key == "enter":
+            self._submitted()
+        elif key in moves:
+            self.action_move(moves[key])
+        elif key == "ctrl+n":
+            self.action_create()
+        elif key == "backspace":
+            field.action_delete_left()
+        elif key == "delete":
+            field.action_delete_right()
+        elif key in ("left", "right", "home", "end"):
+            movements = {
+                "left": field.action_cursor_left,
+                "right": field.action_cursor_right,
+                "home": field.action_home,
+                "end": field.action_end,
+            }
+            movements[key]()
+        elif event.is_printable and event.character is not None:
+            field.insert_text_at_cursor(event.character)
+        else:
+            return False
+        return True
 
     @property
     def typed(self) -> str:
