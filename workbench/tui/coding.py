@@ -552,11 +552,11 @@ class CodingScreen(WorkbenchScreen):
             return
         offset = transcript.cursor_offset
         span = transcript.selected_span
-        self.query_one(HerePanel).show_here(
-            self.segments, self.index, offset=offset, selection=span
-        )
-        row, column = self.index.location(offset)
-        transcript.border_subtitle = f"line {row + 1}:{column + 1} · {len(self.segments)} segments"
+        here = self.query_one(HerePanel)
+        here.show_here(self.segments, self.index, offset=offset, selection=span)
+        # The position and the count go in the small Here panel: a new border text on the
+        # transcript would draw all of it again (on every cursor move and every coding).
+        here.border_title = f"Here · {len(self.segments)} segments"
 
     def show_span(self, start: int, end: int) -> None:
         """Select ``start``..``end`` and scroll to it (once the document is shown)."""
@@ -614,7 +614,8 @@ class CodingScreen(WorkbenchScreen):
             # in the screen's map, so only what the picker covered is drawn again. It is
             # removed when the next picker opens.
             picker.visible = False
-            transcript.focus()  # (if a click had put the focus in the picker)
+            if self.focused is not transcript:  # a click had put the focus in the picker
+                transcript.focus()
             then(result)
 
         picker.on_done = done
