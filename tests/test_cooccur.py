@@ -770,3 +770,145 @@ def test_cli_bad_options_give_one_line(study, cli, args, message) -> None:  # ty
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert message in result.stderr
+
+
+# --- unit scopes: how the spans travel, and units as an importer makes them -----------------
+#
+# analysis._span_rows sends spans packed into integers under bounds guessed from the
+# documents' char_count: right for imported documents ("guessed"), wrong (0) in the worlds
+# above ("measured": the bounds are measured and the query runs again); when a pack cannot
+# fit PACK_LIMIT the rows come one by one ("rows").
+
+SPAN_PATHS = ("guessed", "measured", "rows")
+
+
+def _count_units(session: Session, world: World, path: str, **kwargs: Any) -> dict[str, Any]:
+    """Every unit scope's ``to_dict()`` with the spans sent along ``path``."""
+    if path == "guessed":
+        for doc, length in enumerate(world.lengths):
+            session.execute(
+                sa.update(Document).where(Document.id == doc + 1).values(char_count=length)  # type: ignore[arg-type]
+            )
+    limit = analysis.PACK_LIMIT
+    analysis.PACK_LIMIT = 1 if path == "rows" else limit
+    try:
+        return {
+            scope: _normalised(analysis.cooccur(session, scope=scope, **kwargs).to_dict())
+            for scope in UNIT_KINDS
+        }
+    finally:
+        analysis.PACK_LIMIT = limit
+
+
+@st.composite
+def tiled(draw: st.DrawFn, length: int) -> list[tuple[int, int]]:
+    """Units as an importer makes them: in order, not overlapping, with gaps between some,
+    and (from other sources) some empty."""
+    cuts = sorted(draw(st.lists(st.integers(0, length), max_size=12)))
+    units = []
+    for start, end in itertools.pairwise([0, *cuts, length]):
+        if draw(st.integers(0, 3)):  # else a gap
+            units.append((start, end))
+    return units
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=worlds(), data=st.data(), rollup=st.booleans(), path=st.sampled_from(SPAN_PATHS))
+def test_unit_scopes_with_tiled_units_and_every_span_path(
+    memory_session: Session, world: World, data: st.DataObject, rollup: bool, path: str
+) -> None:
+    """Turns, sentences and paragraphs that tile the text (with gaps and empty units), along
+    every way the spans can travel, equal the brute-force counts."""
+    session = memory_session
+    session.rollback()
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        session.execute(table.delete())
+    for kind in UNIT_KINDS:
+        world.units[kind] = [data.draw(tiled(length), label=kind) for length in world.lengths]
+    build(session, world)
+    filters, coder, docs = data.draw(filter_choices(world))
+    brute = Brute(world, rollup=rollup, coder=coder, docs=docs)
+    got = _count_units(session, world, path, filters=filters, rollup=rollup)
+    assert got == {scope: _normalised(brute.cooccur(scope)) for scope in UNIT_KINDS}
+
+
+@pytest.mark.parametrize("path", SPAN_PATHS)
+def test_unit_boundaries_counted_on_paper(memory_session: Session, path: str) -> None:
+    """Edge cases of the unit scopes, counted by hand.
+
+    doc0 (30 characters) has units [0,10) [10,20) [20,20) (empty) [22,30); 20..22 is a gap.
+    welkom [5,10) ends where unit 2 starts: unit 1 only. los [10,11) starts there: unit 2
+    only. zorg [8,25) spans units 1, 2 and 4 (and the gap, and the empty unit's offset).
+    Eten [20,22) lies in the gap: no unit. doc1 has no units at all: its segment coded
+    welkom and los counts for nothing. So n(welkom) = 1, n(los) = 1, n(zorg) = 3, n(Eten) = 0;
+    welkom and los never share a unit; (los, zorg) = 1 (unit 2), (welkom, zorg) = 1 (unit 1),
+    c = 1 / (1 + 3 - 1) each.
+    """
+    names = [name for name, _ in CODE_TREE]
+    welkom, los, zorg, eten = (names.index(n) for n in ("welkom", "los", "zorg", "Eten"))
+    units = [[(0, 10), (10, 20), (20, 20), (22, 30)], []]
+    world = World(
+        lengths=[30, 12],
+        units=dict.fromkeys(UNIT_KINDS, units),
+        segments=[(0, 5, 10), (0, 10, 11), (0, 8, 25), (0, 20, 22), (1, 0, 5)],
+        codings=[(0, welkom, 0), (1, los, 1), (2, zorg, 2), (3, eten, 0)]
+        + [(4, welkom, 0), (4, los, 0)],
+        links=[],
+        case_docs=[],
+        case_ages=[],
+        case_areas=[],
+    )
+    build(memory_session, world)
+    expected = {
+        "codes": sorted(
+            [{"code": n, "n": {"welkom": 1, "los": 1, "zorg": 3}.get(n, 0)} for n in names],
+            key=lambda c: c["code"],
+        ),
+        "pairs": [
+            {"a": "los", "b": "zorg", "n": 1, "c": round(1 / 3, 12)},
+            {"a": "welkom", "b": "zorg", "n": 1, "c": round(1 / 3, 12)},
+        ],
+    }
+    got = _count_units(memory_session, world, path)
+    assert got == {scope: {"scope": scope, **expected} for scope in UNIT_KINDS}
+    # with rollup Eten (in the gap) still adds nothing; welkom's other children are absent
+    rolled = _count_units(memory_session, world, path, rollup=True)
+    assert rolled["sentence"] == got["sentence"]
+
+
+@pytest.mark.parametrize("path", SPAN_PATHS)
+def test_overlapping_and_nested_units_counted_on_paper(memory_session: Session, path: str) -> None:
+    """Units that overlap and nest (no importer of ours makes them; other sources may).
+
+    Units U1 [0,10), U2 [2,5) (inside U1), U3 [4,12) (overlaps U1 and U2), U4 [12,20).
+    welkom [5,8) shares characters with U1 and U3, not U2 (which ends at 5). los [3,4)
+    with U1 and U2, not U3 (which starts at 4). zorg [12,13) with U4 only (U3 ends at 12).
+    n(welkom) = 2, n(los) = 2, n(zorg) = 1; (los, welkom) = 1 (U1), c = 1 / (2 + 2 - 1).
+    """
+    names = [name for name, _ in CODE_TREE]
+    welkom, los, zorg = (names.index(n) for n in ("welkom", "los", "zorg"))
+    units = [[(0, 10), (2, 5), (4, 12), (12, 20)]]
+    world = World(
+        lengths=[20],
+        units=dict.fromkeys(UNIT_KINDS, units),
+        segments=[(0, 5, 8), (0, 3, 4), (0, 12, 13)],
+        codings=[(0, welkom, 0), (1, los, 0), (2, zorg, 0)],
+        links=[],
+        case_docs=[],
+        case_ages=[],
+        case_areas=[],
+    )
+    build(memory_session, world)
+    counts = {"welkom": 2, "los": 2, "zorg": 1}
+    expected = {
+        "codes": sorted(
+            [{"code": n, "n": counts.get(n, 0)} for n in names], key=lambda c: c["code"]
+        ),
+        "pairs": [{"a": "los", "b": "welkom", "n": 1, "c": round(1 / 3, 12)}],
+    }
+    got = _count_units(memory_session, world, path)
+    assert got == {scope: {"scope": scope, **expected} for scope in UNIT_KINDS}

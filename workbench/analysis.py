@@ -60,15 +60,18 @@ code and every column is listed, also when all its cells are 0.
   any code and in any column. A segment linked to two places is one segment in its row total
   but adds 1 to two cells, so a total can be less than the sum of its cells.
 
-**How.** SQL (portable SQLAlchemy expressions) does everything that concerns segments: the
-filters, which segments overlap, which units a segment shares a character with, as range
-joins on the ``(document_id, start)`` indexes of the segment and unit tables. It returns the
-incidences (unit, segment), (document, code), (segment, code) or (segment, segment) as one
-aggregated string of integers. numpy removes duplicates and counts them, vectorised: no
-query per code pair, no Python loop over segments. On the benchmark project (1,000
-transcripts, 200,000 segments) this is 3 to 6 times faster than doing the DISTINCT and the
-self-join in SQLite, whose sorter dominates (``benchmarks/README.md``). The segments behind
-one cell (:func:`cooccur_segments`, :func:`matrix_segments`) are plain SQL.
+**How.** SQL (portable SQLAlchemy expressions) applies the filters and finds which segments
+overlap, as a range join on the ``(document_id, start)`` index of the segments. It returns
+the incidences (document, code), (segment, code) or (segment, segment) as one aggregated
+string of integers. For the unit scopes it returns the spans of the units and of the coded
+segments instead, and numpy finds the units each segment shares a character with by binary
+search (``searchsorted``) over the units sorted by start (on the benchmark project joining
+its 617,000 sentences to their segments in SQL took longer than all of this). numpy removes
+duplicates and counts, vectorised: no query per code pair, no Python loop over segments. On
+the benchmark project (1,000 transcripts, 200,000 segments) this is 3 to 6 times faster than
+doing the DISTINCT and the self-join in SQLite, whose sorter dominates
+(``benchmarks/README.md``). The segments behind one cell (:func:`cooccur_segments`,
+:func:`matrix_segments`) are plain SQL.
 """
 
 from __future__ import annotations
@@ -386,14 +389,12 @@ def _unit_condition(
     return sa.and_(*conditions)
 
 
-def _unit_join(
-    session: Session, scope: str, segment: Any, resolved: _Resolved, *, from_segments: bool
-) -> Any:
+def _unit_join(session: Session, scope: str, segment: Any, resolved: _Resolved) -> Any:
     """The unit table of ``scope`` (aliased ``<segment>_unit``) and the condition joining it
-    to ``segment``; ``from_segments`` when the join starts from a few segments."""
+    to ``segment``, for a join that starts from a few segments (those of two codes)."""
     table = _UNIT_TABLES[scope]
     unit = _alias(table, f"{segment.name}_unit")
-    longest_unit = _max_length(session, table, resolved) if from_segments else None
+    longest_unit = _max_length(session, table, resolved)
     longest_segment = _max_length(session, _SEGMENT, resolved)
     return unit, _unit_condition(unit, segment, longest_segment, longest_unit)
 
@@ -413,7 +414,7 @@ def _containers(
         query = sa.select(coded.segment.c.document_id.label("container"), coded.code.label("code"))
         query = query.select_from(coded.joined)
     else:
-        unit, condition = _unit_join(session, scope, coded.segment, resolved, from_segments=True)
+        unit, condition = _unit_join(session, scope, coded.segment, resolved)
         query = sa.select(unit.c.id.label("container"), coded.code.label("code")).select_from(
             coded.joined.join(unit, condition)
         )
@@ -422,9 +423,9 @@ def _containers(
 
 # --- counting: SQL finds the incidences, numpy counts them -----------------------------------
 #
-# SQL does everything that concerns segments: the filters, which segments overlap, which units
-# a segment shares a character with. What comes back is a list of incidences (unit, segment),
-# (document, code), (segment, code) or (segment, segment), sent as one aggregated string of
+# SQL applies the filters and finds which segments overlap. What comes back is a list of
+# incidences (document, code), (segment, code) or (segment, segment), or for the unit scopes
+# the spans of units and coded segments (_unit_incidences), sent as one aggregated string of
 # integers rather than as millions of rows. numpy then removes duplicates (codings by several
 # coders, descendants under rollup) and counts (see _count_containers and _overlap_counts).
 
@@ -444,6 +445,24 @@ def _integers(session: Session, value: Any, from_: Any, where: Sequence[Any]) ->
     if not text:
         return np.zeros(0, dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def _integer_groups(
+    session: Session, key: Any, value: Any, from_: Any, where: Sequence[Any]
+) -> tuple[Any, Any]:
+    """:func:`_integers` with one string per value of the integer column ``key`` (GROUP BY):
+    returns (key, value) for every row, as two numpy int64 arrays."""
+    result = session.execute(
+        sa.select(key, sa.func.aggregate_strings(sa.cast(value, sa.String), ","))
+        .select_from(from_)
+        .where(*where)
+        .group_by(key)
+    ).all()
+    parts = [np.fromstring(text, dtype=np.int64, sep=",") for _key, text in result if text]
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    keys = np.array([row[0] for row in result if row[1]], dtype=np.int64)
+    return np.repeat(keys, [len(part) for part in parts]), np.concatenate(parts)
 
 
 @dataclass
@@ -509,6 +528,14 @@ def _incidences(packed: Any, index: _CodeIndex, *, rollup: bool, wanted: Any) ->
     """``x * stride + code id`` unpacked to (x, code index), with the ancestors added under
     rollup and only ``wanted`` code indexes kept. May hold duplicates."""
     owners, code_ids = np.divmod(packed, index.stride)
+    return _code_incidences(owners, code_ids, index, rollup=rollup, wanted=wanted)
+
+
+def _code_incidences(
+    owners: Any, code_ids: Any, index: _CodeIndex, *, rollup: bool, wanted: Any
+) -> tuple[Any, Any]:
+    """(owner, code id) pairs as (owner, code index), with the ancestors added under rollup
+    and only ``wanted`` code indexes kept, in the order of ``owners``. May hold duplicates."""
     codes = index.by_id[code_ids]
     if rollup:
         which, codes = _expand(index.ancestors_ptr, index.ancestors, codes)
@@ -589,9 +616,7 @@ def _container_counts(
 ) -> tuple[Any, Any]:
     """n(A) and n(A, B) (an n × n array, upper triangle) for a unit scope or ``document``.
 
-    For a unit scope SQL lists the (unit, segment) pairs that share a character (a join of
-    the unit and segment tables only, so it runs along their indexes); numpy gives each
-    segment its codes.
+    For a unit scope the (unit, code) incidences come from :func:`_unit_incidences`.
     """
     if scope == "document":
         coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
@@ -603,26 +628,171 @@ def _container_counts(
         )
         owners, codes = _incidences(packed, index, rollup=rollup, wanted=wanted)
     else:
-        pointers, segment_codes, stride = _segment_codes(
-            session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
+        owners, codes = _unit_incidences(
+            session, scope, resolved, index, rollup=rollup, wanted=wanted, sql_codes=sql_codes
         )
-        segment = _alias(_SEGMENT, "s")
-        unit, condition = _unit_join(session, scope, segment, resolved, from_segments=False)
-        where: list[Any] = []
-        if resolved.documents is not None:
-            where.append(segment.c.document_id.in_(resolved.documents))
-        width = int(session.execute(sa.select(sa.func.max(segment.c.id))).scalar() or 0) + 1
-        packed = _integers(
-            session,
-            sa.cast(unit.c.id, sa.BigInteger) * width + segment.c.id,
-            unit.join(segment, condition),
-            where,
-        )
-        units, segments = np.divmod(packed, width)
-        has_codes = segments < stride  # segments beyond the last coded one have no codes
-        which, codes = _expand(pointers, segment_codes, segments[has_codes])
-        owners = units[has_codes][which]
     return _count_containers(owners, codes, index.size)
+
+
+#: The largest integer a mixed-radix pack of one row, or a position on the axis of
+#: :func:`_unit_incidences`, may reach (int64, the widest integer that SQL databases and
+#: numpy share); tests lower it to take the row-by-row path and document ranks.
+PACK_LIMIT = 2**63 - 1
+
+
+def _span_bounds(session: Session) -> tuple[int, int]:
+    """A guess at the bounds of :func:`_span_rows`: (largest document id + 1, longest
+    document + 1). Right for every imported document; :func:`_span_rows` checks it."""
+    docs, length = session.execute(
+        sa.select(sa.func.max(Document.id), sa.func.max(Document.char_count))  # type: ignore[arg-type]
+    ).one()
+    return int(docs or 0) + 1, int(length or 0) + 1
+
+
+def _span_rows(
+    session: Session,
+    table: Any,
+    from_: Any,
+    where: Sequence[Any],
+    bounds: tuple[int, int],
+    *,
+    extra: Any | None = None,
+    extra_bound: int = 1,
+    by_document: bool = False,
+) -> Any:
+    """``(document_id, start, end[, extra])`` of every row of ``from_`` where ``where`` holds,
+    as an int64 array with one row per row; ``table`` holds the span columns, ``extra`` is a
+    column in ``0..extra_bound - 1``, ``bounds`` (D, W) a guess at the bounds of the document
+    ids and offsets (:func:`_span_bounds`).
+
+    The columns travel as one integer per row through :func:`_integers`, in mixed radix:
+    ``((document_id · W + start) · W + end − start) · extra_bound + extra``; with
+    ``by_document`` (GROUP BY document_id, for a table indexed on it) one string per
+    document, without the document id in the integers, which makes them shorter. A row
+    outside the guessed bounds (``document_id ≥ D``, ``end ≥ W``, ``start < 0``) is sent as
+    −1 instead; then the bounds are measured and the query runs again. When the pack cannot fit
+    :data:`PACK_LIMIT` (or a start is negative) the rows come one by one instead.
+    """
+    columns = [table.c.document_id, table.c.start, table.c.end]
+    if extra is not None:
+        columns.append(extra)
+    docs, width = bounds
+    for attempt in range(2):
+        if (1 if by_document else docs) * width * width * extra_bound > PACK_LIMIT:
+            break
+        inside = [table.c.start >= 0, table.c.end < width]
+        packed = sa.cast(table.c.start, sa.BigInteger)
+        if not by_document:
+            inside.append(table.c.document_id < docs)
+            packed = sa.cast(table.c.document_id, sa.BigInteger) * width + table.c.start
+        packed = packed * width + (table.c.end - table.c.start)
+        if extra is not None:
+            packed = packed * extra_bound + extra
+        value = sa.case((sa.and_(*inside), packed), else_=-1)
+        if by_document:
+            documents, values = _integer_groups(session, table.c.document_id, value, from_, where)
+        else:
+            values = _integers(session, value, from_, where)
+        if not len(values) or values.min() >= 0:
+            rows = np.empty((len(values), len(columns)), dtype=np.int64)
+            if extra is not None:
+                values, rows[:, 3] = np.divmod(values, extra_bound)
+            values, length = np.divmod(values, width)
+            if by_document:
+                rows[:, 0], rows[:, 1] = documents, values
+            else:
+                rows[:, 0], rows[:, 1] = np.divmod(values, width)
+            rows[:, 2] = rows[:, 1] + length
+            return rows
+        if attempt:
+            break
+        top_doc, top_end, low_start = session.execute(
+            sa.select(
+                sa.func.max(table.c.document_id),
+                sa.func.max(table.c.end),
+                sa.func.min(table.c.start),
+            )
+            .select_from(from_)
+            .where(*where)
+        ).one()
+        if low_start < 0:
+            break
+        docs, width = max(docs, top_doc + 1), max(width, top_end + 1)
+    result = session.execute(sa.select(*columns).select_from(from_).where(*where)).all()
+    return np.array(result, dtype=np.int64).reshape(-1, len(columns))
+
+
+def _ranges(first: Any, counts: Any) -> tuple[Any, Any]:
+    """For each i every integer of ``first[i] .. first[i] + counts[i] - 1``: returns
+    (i, integer) for all of them, vectorised."""
+    total = int(counts.sum())
+    which = np.repeat(np.arange(len(first)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return which, np.repeat(first, counts) + offsets
+
+
+def _unit_incidences(
+    session: Session,
+    scope: str,
+    resolved: _Resolved,
+    index: _CodeIndex,
+    *,
+    rollup: bool,
+    wanted: Any,
+    sql_codes: Sequence[int] | None,
+) -> tuple[Any, Any]:
+    """The (unit, code index) incidences of a unit scope: units that share a character with
+    a segment coded the code. Units are numbered 0..n-1 here (not by id). May hold
+    duplicates.
+
+    SQL applies the filters and sends the spans of the non-empty units and of the coded
+    segments (one row per coding); there is no join of units and segments in SQL. numpy
+    places both on one axis, ``document_id · W + offset``, and sorts the units by start. The
+    units a segment [s, e) shares a character with all lie between the first unit whose
+    running maximum end exceeds s and the last unit that starts before e (``searchsorted``);
+    of those, the ones that end after s. Units of one kind never overlap in an imported
+    document, so there every unit in that range qualifies; overlapping or nested units (which
+    other sources could give) cost more rows, never a wrong count.
+    """
+    table = _UNIT_TABLES[scope]
+    unit_where: list[Any] = [table.c.start < table.c.end]  # empty units share no character
+    if resolved.documents is not None:
+        unit_where.append(table.c.document_id.in_(resolved.documents))
+    bounds = _span_bounds(session)
+    units = _span_rows(session, table, table, unit_where, bounds, by_document=True)
+    coded = _coded_join(resolved, rollup=False, code_ids=sql_codes, name="s")
+    segments = _span_rows(
+        session,
+        coded.segment,
+        coded.joined,
+        coded.where,
+        bounds,
+        extra=coded.code,
+        extra_bound=index.stride,
+    )
+    if not len(units) or not len(segments):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    low = min(int(units[:, 1].min()), int(segments[:, 1].min()), 0)
+    width = max(int(units[:, 2].max()), int(segments[:, 2].max())) - low + 1
+    documents = np.concatenate((units[:, 0], segments[:, 0]))
+    if (int(np.abs(documents).max()) + 1) * width > PACK_LIMIT:  # the axis needs ranks
+        ranks = np.unique(documents, return_inverse=True)[1].reshape(-1)
+        units[:, 0], segments[:, 0] = ranks[: len(units)], ranks[len(units) :]
+    unit_starts = units[:, 0] * width + (units[:, 1] - low)
+    order = np.argsort(unit_starts, kind="stable")
+    unit_starts = unit_starts[order]
+    unit_ends = (units[:, 0] * width + (units[:, 2] - low))[order]
+    reach = np.maximum.accumulate(unit_ends)  # the furthest end of any unit up to here
+    starts = segments[:, 0] * width + (segments[:, 1] - low)
+    ends = starts + (segments[:, 2] - segments[:, 1])
+    order = np.argsort(starts, kind="stable")  # searches in order are faster
+    rows, codes = _code_incidences(order, segments[order, 3], index, rollup=rollup, wanted=wanted)
+    starts, ends = starts[rows], ends[rows]  # still in order: _code_incidences keeps it
+    first = np.searchsorted(reach, starts, side="right")
+    last = np.searchsorted(unit_starts, ends, side="left")
+    which, owners = _ranges(first, np.maximum(last - first, 0))
+    keep = unit_ends[owners] > starts[which]
+    return owners[keep], codes[which[keep]]
 
 
 #: How :func:`_count_containers` counts pairs: "auto", "bitsets" or "pairs" (tests set it).
@@ -843,7 +1013,7 @@ def cooccur_segments(
             .where(*coded.where, coded.segment.c.document_id.in_(both))
         )
         return _ordered_segment_ids(session, query)
-    unit, condition = _unit_join(session, scope, coded.segment, resolved, from_segments=True)
+    unit, condition = _unit_join(session, scope, coded.segment, resolved)
     query = (
         sa.select(coded.segment.c.id)
         .select_from(coded.joined.join(unit, condition))
