@@ -87,3 +87,13 @@ def cli() -> Callable[..., Result]:
 def as_json(result: Result) -> Any:
     """The one JSON document a ``--json`` command printed."""
     return json.loads(result.stdout)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_keys(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's own keys file (``keys.toml`` in their configuration folder) plays no part
+    in the tests: the TUI looks for one that does not exist."""
+    missing = tmp_path_factory.getbasetemp() / "no-keys.toml"
+    monkeypatch.setenv("WORKBENCH_KEYS", str(missing))

@@ -16,17 +16,19 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.db import Project, open_project
-from workbench.errors import NothingToDo, WorkbenchError
+from workbench.errors import InputError, NothingToDo, WorkbenchError
 from workbench.tui import data
 from workbench.tui.coding import CodingScreen
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.dialogs import ErrorScreen, HelpScreen
+from workbench.tui.keys import keys_file, load_keymap
 from workbench.tui.main_screen import MainScreen
 from workbench.tui.messages import (
     ChangeWritten,
@@ -50,6 +52,22 @@ GC_THRESHOLD = 20_000
 CHANGE_DELAY = 0.12
 """Seconds between a change and telling the screens to read the project again: the screen in
 front paints the change first, and several quick changes cost one reading."""
+
+
+def binding_ids() -> set[str]:
+    """The id of every key of the workbench's screens, panes and dialogs."""
+    import workbench.tui.export_dialog  # noqa: F401  (its dialogs have keys too)
+
+    ids: set[str] = set()
+    pending: list[type] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("workbench.tui"):
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids
 
 
 class WorkbenchApp(App[None]):
@@ -120,6 +138,18 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
         self.load_project()
+        self.load_keys()
+
+    def load_keys(self) -> None:
+        """Apply the user's keys file (see :mod:`workbench.tui.keys`), or say why not."""
+        path = keys_file()
+        try:
+            keymap = load_keymap(path, binding_ids())
+        except InputError as error:
+            self.notify(str(error), title="Keys file not used", severity="error", timeout=10)
+            return
+        if keymap:
+            self.set_keymap(keymap)
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._gc_threshold)
