@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,22 @@ def _no_user_keys(
     in the tests: the TUI looks for one that does not exist."""
     missing = tmp_path_factory.getbasetemp() / "no-keys.toml"
     monkeypatch.setenv("WORKBENCH_KEYS", str(missing))
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo project, built once for the session (tests work on copies)."""
+    from workbench.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the demo project for one test, in the current folder; the TUI writes
+    as "tester"."""
+    monkeypatch.setenv("WORKBENCH_CODER", "tester")
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "study.db"
+    shutil.copy(demo_template, path)
+    return path

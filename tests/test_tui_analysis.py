@@ -8,11 +8,9 @@ never against :mod:`workbench.analysis`; every fragment listed is checked in the
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, SelectionList
@@ -20,7 +18,6 @@ from textual.widgets import Input, Label, Select, SelectionList
 from tests.conftest import dump_file
 from tests.test_tui_screens import cell_text, fragment_ids, rows, settle, type_text
 from workbench.analysis import Filters
-from workbench.demo import build_demo
 from workbench.models import (
     Case,
     CaseValue,
@@ -41,22 +38,6 @@ from workbench.tui.main_screen import MainScreen
 from workbench.tui.panels import FragmentsView
 
 SIZE = (120, 40)
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project (two coders, seven documents, a case each), built once."""
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-
-
-@pytest.fixture
-def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the demo project for one test."""
-    monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / "study.db"
-    shutil.copy(demo_template, path)
-    return path
 
 
 # --- brute force over the database rows -------------------------------------------------------

@@ -10,7 +10,6 @@ here from the stored rows, not taken from the screen.
 from __future__ import annotations
 
 import contextlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,6 @@ from textual.worker import WorkerCancelled
 
 from tests.conftest import CORPUS, dump, needs_corpus
 from workbench import coders, coding, db, importer, settings
-from workbench.demo import build_demo
 from workbench.errors import InvalidValue
 from workbench.models import Document, Memo, Segment, Sentence, Turn
 from workbench.tui import WorkbenchApp
@@ -48,21 +46,6 @@ CORPUS_FILE = CORPUS / "P01_male_24_Newham.txt"
 
 
 # --- projects ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled demo project, built once for this module."""
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-
-
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the demo for one test; the TUI codes as "tester"."""
-    monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
 
 
 @pytest.fixture
@@ -351,8 +334,8 @@ async def coding_session(path: Path, document: str) -> None:
         assert not [n for n in notes if n.severity == "error"]
 
 
-async def test_a_whole_coding_session_on_the_demo(demo_path: Path) -> None:
-    await coding_session(demo_path, "interview-01-hatert")
+async def test_a_whole_coding_session_on_the_demo(demo: Path) -> None:
+    await coding_session(demo, "interview-01-hatert")
 
 
 @needs_corpus
@@ -466,9 +449,9 @@ async def test_spans_coded_with_keys_are_painted_at_their_stored_offsets(hard_pa
 # --- the keys one by one -------------------------------------------------------------------
 
 
-async def test_sentence_and_turn_keys_select_the_stored_units(demo_path: Path) -> None:
+async def test_sentence_and_turn_keys_select_the_stored_units(demo: Path) -> None:
     document = "interview-01-hatert"
-    project = read(demo_path)
+    project = read(demo)
     try:
         with project.session() as session:
             doc = coding.find_document(session, document)
@@ -498,7 +481,7 @@ async def test_sentence_and_turn_keys_select_the_stored_units(demo_path: Path) -
         piece = text[start:end]
         return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
 
-    app = WorkbenchApp(demo_path)
+    app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         transcript = await open_coding(app, pilot, document)
         middle = (inside[1][0] + inside[1][1]) // 2
@@ -652,11 +635,11 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         assert not [n for n in notes if n.severity == "error"]
 
 
-async def test_cancelled_dialogs_write_nothing(demo_path: Path) -> None:
+async def test_cancelled_dialogs_write_nothing(demo: Path) -> None:
     document = "interview-03-bemmel"
-    start, end = free_sentence(demo_path, document)
-    before = state(demo_path)
-    app = WorkbenchApp(demo_path)
+    start, end = free_sentence(demo, document)
+    before = state(demo)
+    app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         transcript = await open_coding(app, pilot, document)
         await select_with_keys(pilot, transcript, start, end)
@@ -677,7 +660,7 @@ async def test_cancelled_dialogs_write_nothing(demo_path: Path) -> None:
         assert isinstance(front(app), KindPicker)
         await pilot.press("escape")
         await settle(app, pilot)
-    assert state(demo_path) == before
+    assert state(demo) == before
 
 
 async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: Path) -> None:
@@ -706,12 +689,12 @@ async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: Path)
         await pilot.press("escape")
 
 
-async def test_search_marks_the_matches_and_enter_walks_through_them(demo_path: Path) -> None:
+async def test_search_marks_the_matches_and_enter_walks_through_them(demo: Path) -> None:
     """The core's search as typed: case ignored, also inside longer words. The matches are
     compared with a plain scan of the text written here."""
     document = "interview-01-hatert"
     word = "Koffie"
-    project = read(demo_path)
+    project = read(demo)
     try:
         with project.session() as session:
             text = coding.find_document(session, document).text
@@ -723,7 +706,7 @@ async def test_search_marks_the_matches_and_enter_walks_through_them(demo_path: 
         expected.append((at, at + len(word)))
         at = text.lower().find(word.lower(), at + 1)
     assert len(expected) >= 2, "the demo interview mentions koffie more than once"
-    app = WorkbenchApp(demo_path)
+    app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         transcript = await open_coding(app, pilot, document)
         screen = app.screen
@@ -755,11 +738,11 @@ async def test_search_marks_the_matches_and_enter_walks_through_them(demo_path: 
         assert screen.matches == () and transcript.matches == ()
 
 
-async def test_suggestions_are_accepted_and_rejected_one_by_one(demo_path: Path) -> None:
+async def test_suggestions_are_accepted_and_rejected_one_by_one(demo: Path) -> None:
     from workbench import lemmas, suggest
 
     document = "interview-02-lindenholt"
-    project = read(demo_path)
+    project = read(demo)
     try:
         lemmas.index_project(project)
         with project.session() as session:
@@ -767,7 +750,7 @@ async def test_suggestions_are_accepted_and_rejected_one_by_one(demo_path: Path)
     finally:
         project.dispose()
     assert len(offered) >= 3, "the demo gives suggestions for this interview"
-    app = WorkbenchApp(demo_path)
+    app = WorkbenchApp(demo)
     notes: list[Notification] = []
     async with app.run_test(size=SIZE, message_hook=notes_hook(notes)) as pilot:
         transcript = await open_coding(app, pilot, document)
@@ -780,14 +763,14 @@ async def test_suggestions_are_accepted_and_rejected_one_by_one(demo_path: Path)
         assert [s.id for s in screen.suggestions] == [s.id for s in offered]
         first, second = offered[0], offered[1]
         assert transcript.selected_span == (first.start, first.end)
-        before = state(demo_path)
+        before = state(demo)
         await pilot.press("r")  # reject: nothing written, the next one shown
         await settle(app, pilot)
-        assert state(demo_path) == before
+        assert state(demo) == before
         assert transcript.selected_span == (second.start, second.end)
         await pilot.press("a")  # accept: written through the core
         await settle(app, pilot)
-        view = view_of(demo_path, document, second.start, second.end)
+        view = view_of(demo, document, second.start, second.end)
         assert view is not None
         assert second.target in (view.codes if second.kind == "code" else view.places)
         assert [s.id for s in screen.suggestions] == [s.id for s in offered[2:]]
@@ -805,7 +788,7 @@ async def test_suggestions_are_accepted_and_rejected_one_by_one(demo_path: Path)
         await pilot.press("escape")
         await pilot.press("ctrl+z")
         await settle(app, pilot)
-        assert state(demo_path) == before
+        assert state(demo) == before
         assert not [n for n in notes if n.severity == "error"]
 
 

@@ -3,14 +3,12 @@ line with the defaults kept."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from textual.notifications import Notification
 
 from tests.test_tui_coding import front, notes_hook, open_coding, settle
-from workbench.demo import build_demo
 from workbench.errors import InputError
 from workbench.tui import WorkbenchApp
 from workbench.tui.app import binding_ids
@@ -19,19 +17,6 @@ from workbench.tui.dialogs import CodePicker
 from workbench.tui.keys import ENVIRONMENT, load_keymap
 
 SIZE = (120, 40)
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-
-
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
 
 
 def test_every_key_id_is_known_and_a_missing_file_changes_nothing(tmp_path: Path) -> None:
@@ -66,12 +51,12 @@ def test_a_bad_keys_file_is_refused_naming_it(tmp_path: Path, text: str, reason:
 
 
 async def test_a_remapped_key_opens_the_code_picker(
-    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     keys = tmp_path / "keys.toml"
     keys.write_text('[keys]\n"coding.code" = "k"\n', encoding="utf-8")
     monkeypatch.setenv(ENVIRONMENT, str(keys))
-    app = WorkbenchApp(demo_path)
+    app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_coding(app, pilot, "interview-01-hatert")
         await pilot.press("full_stop")  # a sentence selected
@@ -88,13 +73,13 @@ async def test_a_remapped_key_opens_the_code_picker(
 
 
 async def test_a_bad_keys_file_is_reported_and_the_default_keys_stay(
-    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     keys = tmp_path / "keys.toml"
     keys.write_text('[keys]\n"no.such.key" = "k"\n', encoding="utf-8")
     monkeypatch.setenv(ENVIRONMENT, str(keys))
     notes: list[Notification] = []
-    app = WorkbenchApp(demo_path)
+    app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE, message_hook=notes_hook(notes)) as pilot:
         await open_coding(app, pilot, "interview-01-hatert")
         errors = [n for n in notes if n.severity == "error"]

@@ -9,7 +9,6 @@ module that produced it.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from textual.widgets import Input, Select, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from workbench import coders, coding, db
-from workbench.demo import build_demo
 from workbench.models import (
     Code,
     Coding,
@@ -56,22 +54,6 @@ from workbench.tui.places_pane import AreasTable, PlacesPane
 from workbench.tui.transcript import TranscriptArea
 
 SIZE = (120, 40)
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project, built once for the module."""
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-
-
-@pytest.fixture
-def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the demo project for one test; the TUI writes as "tester"."""
-    monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / "study.db"
-    shutil.copy(demo_template, path)
-    return path
 
 
 async def settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.test_tui_screens import settle, type_text
-from workbench.demo import build_demo
 from workbench.tui import WorkbenchApp
 from workbench.tui.analysis_pane import AnalysisPane, HeatTable
 from workbench.tui.panels import CodeTree
@@ -34,22 +32,6 @@ from workbench.tui.panels import CodeTree
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SIZE = (100, 30)
 UPDATE = os.environ.get("WORKBENCH_UPDATE_SNAPSHOTS") == "1"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project, built once for the module."""
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-
-
-@pytest.fixture
-def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the demo, always called study.db (the name shows in the header)."""
-    monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / "study.db"
-    shutil.copy(demo_template, path)
-    return path
 
 
 def screen_text(app: WorkbenchApp) -> str:
