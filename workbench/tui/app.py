@@ -154,13 +154,20 @@ class WorkbenchApp(App[None]):
     def on_unmount(self) -> None:
         gc.set_threshold(*self._gc_threshold)
         gc.unfreeze()
+        gc.enable()
         if self.project is not None:
             self.project.dispose()
 
+    def pause_gc(self) -> None:
+        """No garbage collection until :meth:`freeze_heap` (a document being opened makes
+        some 100,000 objects that all live on; collecting among them only costs time)."""
+        gc.disable()
+
     def freeze_heap(self) -> None:
-        """Leave what exists now (the project, a loaded document and its widgets) out of
-        later garbage collections, which then only look at what is new."""
+        """Collect again, leaving what exists now (the project, a loaded document and its
+        widgets) out of later collections, which then only look at what is new."""
         gc.freeze()
+        gc.enable()
 
     # --- opening -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ cursor, the selection or the scroll position.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -372,6 +373,7 @@ class CodingScreen(WorkbenchScreen):
         self._overview: data.Overview | None = None
         self._side_timer: Timer | None = None
         self._segments_fresh = False
+        self._gc_paused = False
         self.picker: FuzzyPicker | None = None
         """The picker open over the transcript, if any."""
         self._pending_id = 0
@@ -395,6 +397,8 @@ class CodingScreen(WorkbenchScreen):
         suggestions = self.query_one(SuggestionPanel)
         suggestions.display = False
         suggestions.border_title = "Suggestions"
+        self.workbench.pause_gc()  # until the text is painted (or cannot be read)
+        self._gc_paused = True
         self.load_document()  # the code tree, places and kinds once the text is shown
 
     def _show_loading(self) -> None:
@@ -428,6 +432,7 @@ class CodingScreen(WorkbenchScreen):
     def worker_failed(self, worker: Worker[None]) -> None:
         """A document that cannot be read cannot be shown: back to the list."""
         if worker.group == "document":
+            self._resume_gc()
             self.dismiss(None)
         elif worker.group == "suggest":
             self.action_close_suggestions()
@@ -515,7 +520,17 @@ class CodingScreen(WorkbenchScreen):
         self.load_overview()
         self.load_kinds()
         await self._mount_side_tabs()
-        self.workbench.freeze_heap()
+        self._resume_gc()
+
+    def _resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            self.workbench.freeze_heap()
+
+    def on_unmount(self) -> None:
+        if self._gc_paused:  # closed before its text was shown
+            self._gc_paused = False
+            gc.enable()
 
     def on_segments_loaded(self, message: SegmentsLoaded) -> None:
         if self.document is None or message.document_id != self.document.id:
