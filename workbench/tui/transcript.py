@@ -41,6 +41,7 @@ from rich.text import Text
 from textual.color import Color
 from textual.document._document import _utf8_encode
 from textual.expand_tabs import expand_text_tabs_from_widths
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets._text_area import build_byte_to_codepoint_dict
@@ -194,6 +195,10 @@ def blend(colors: Sequence[str], background: Color, factor: float = 0.6) -> Colo
     return background.blend(Color(red, green, blue), factor)
 
 
+PREFETCH_STEP = 8
+"""Paragraphs drawn ahead per step while the app is idle."""
+
+
 class TranscriptArea(TextArea):
     """A read-only transcript with 1-based line numbers, bold speaker labels and coded spans."""
 
@@ -211,6 +216,7 @@ class TranscriptArea(TextArea):
         """The style of each highlight name (the registered theme's own dict)."""
         self._styles_key: tuple[Color, Color] | None = None
         self._changed_rows: set[int] = set()
+        self._prefetching = False
         self.matches: tuple[tuple[int, int], ...] = ()
         """The search matches painted, (start, end) in text order."""
         self._index = LineIndex("")
@@ -586,6 +592,19 @@ class TranscriptArea(TextArea):
         if info is None:
             return super()._render_line(y)
         line_index, section = info
+        self._check_sections()
+        state = self._paragraph_state(line_index)
+        cached = self._sections.get(line_index)
+        if cached is None or cached[0] != state:
+            cached = (state, self.render_paragraph(line_index))
+            self._sections[line_index] = cached
+        strips = cached[1]
+        if section >= len(strips):
+            return super()._render_line(y)
+        return strips[section]
+
+    def _check_sections(self) -> None:
+        """Empty the paragraph cache when what every paragraph depends on changed."""
         key = (
             self.scrollable_content_region.size.width,
             self.gutter_width,
@@ -599,15 +618,42 @@ class TranscriptArea(TextArea):
             self._sections.clear()
             self._sections_key = key
             self._sections_theme = self._theme
-        state = self._paragraph_state(line_index)
-        cached = self._sections.get(line_index)
-        if cached is None or cached[0] != state:
-            cached = (state, self.render_paragraph(line_index))
-            self._sections[line_index] = cached
-        strips = cached[1]
-        if section >= len(strips):
-            return super()._render_line(y)
-        return strips[section]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Textual: the rows shown; then, once the app is idle, the paragraphs of the pages
+        above and below are drawn ahead into the paragraph cache (see :meth:`_prefetch`)."""
+        lines = super().render_lines(crop)
+        if not self._prefetching and self.soft_wrap:
+            self._prefetching = True
+            self.call_later(self._prefetch)
+        return lines
+
+    def _prefetch(self) -> None:
+        """Draw ahead the paragraphs of the next and the previous page, a few at a time, so
+        that paging finds them drawn (a reader spends seconds on a page; this takes
+        milliseconds, in steps short enough not to hold up a key)."""
+        self._prefetching = False
+        if not self.is_mounted or not self.soft_wrap or self._theme is None:
+            return
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        info = self.wrapped_document._offset_to_line_info
+        wanted: dict[int, None] = {}
+        for y in (*range(top + height, top + 2 * height), *range(max(0, top - height), top)):
+            if 0 <= y < len(info) and info[y] is not None:
+                wanted[info[y][0]] = None
+        self._check_sections()
+        drawn = 0
+        for row in wanted:
+            state = self._paragraph_state(row)
+            cached = self._sections.get(row)
+            if cached is None or cached[0] != state:
+                self._sections[row] = (state, self.render_paragraph(row))
+                drawn += 1
+                if drawn >= PREFETCH_STEP:
+                    self._prefetching = True
+                    self.call_later(self._prefetch)
+                    return
 
     def _paragraph_state(self, line_index: int) -> tuple[object, ...]:
         """What of the selection and the cursor shows on a line (None, None for most)."""
