@@ -203,6 +203,12 @@ def _resolve(session: Session, filters: Filters | None) -> _Resolved:
     return _Resolved(coder_id=coder_id, documents=documents)
 
 
+def check_filters(session: Session, filters: Filters) -> None:
+    """Raise NotFound or InvalidValue when ``filters`` name a coder, document, case or
+    attribute that does not exist, or give an attribute value of the wrong type."""
+    _resolve(session, filters)
+
+
 # --- the coded-segment relation ------------------------------------------------------------
 
 

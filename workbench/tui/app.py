@@ -131,7 +131,7 @@ class WorkbenchApp(App[None]):
         # The garbage collector: Textual makes many short-lived objects while it draws, and
         # with Python's default threshold a collection (5-30 ms, now and then 300 ms over the
         # objects of a long transcript) fell into most codings. Collections are made rarer,
-        # and what a loaded document keeps is frozen out of them (see ``freeze_heap``); both
+        # and what a loaded document keeps is frozen out of them (see ``resume_gc``); both
         # are undone when the app ends.
         gc.set_threshold(GC_THRESHOLD, *self._gc_threshold[1:])
 
@@ -159,14 +159,16 @@ class WorkbenchApp(App[None]):
             self.project.dispose()
 
     def pause_gc(self) -> None:
-        """No garbage collection until :meth:`freeze_heap` (a document being opened makes
+        """No garbage collection until :meth:`resume_gc` (a document being opened makes
         some 100,000 objects that all live on; collecting among them only costs time)."""
         gc.disable()
 
-    def freeze_heap(self) -> None:
-        """Collect again, leaving what exists now (the project, a loaded document and its
-        widgets) out of later collections, which then only look at what is new."""
-        gc.freeze()
+    def resume_gc(self, *, freeze: bool = True) -> None:
+        """Collect again; with ``freeze``, leaving what exists now (the project, a loaded
+        document and its widgets) out of later collections, which then only look at what is
+        new."""
+        if freeze:
+            gc.freeze()
         gc.enable()
 
     # --- opening -------------------------------------------------------------------------

@@ -9,7 +9,6 @@ cursor, the selection or the scroll position.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -522,15 +521,13 @@ class CodingScreen(WorkbenchScreen):
         await self._mount_side_tabs()
         self._resume_gc()
 
-    def _resume_gc(self) -> None:
+    def _resume_gc(self, *, freeze: bool = True) -> None:
         if self._gc_paused:
             self._gc_paused = False
-            self.workbench.freeze_heap()
+            self.workbench.resume_gc(freeze=freeze)
 
     def on_unmount(self) -> None:
-        if self._gc_paused:  # closed before its text was shown
-            self._gc_paused = False
-            gc.enable()
+        self._resume_gc(freeze=False)  # closed before its text was shown
 
     def on_segments_loaded(self, message: SegmentsLoaded) -> None:
         if self.document is None or message.document_id != self.document.id:

@@ -603,9 +603,7 @@ def check_filters(project: Project, filters: analysis.Filters) -> None:
     case or attribute that does not exist, or an attribute value of the wrong type: the same
     check as the command line's ``--coder``/``--doc``/``--case``/``--attr``."""
     with project.session() as session:
-        # cooccur checks every name of the filters before it counts; with no codes asked for
-        # it then counts nothing.
-        analysis.cooccur(session, scope="document", filters=filters, codes=[])
+        analysis.check_filters(session, filters)
 
 
 def filters_query(filters: analysis.Filters) -> str:

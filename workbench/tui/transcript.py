@@ -271,14 +271,20 @@ class TranscriptArea(TextArea):
             self._build_highlight_map()
             self.refresh()
 
+    def _screen_lines(self, row: int) -> range:
+        """The screen lines (wrapped, in document coordinates) of a row of the text."""
+        if row >= self.document.line_count:
+            return range(0)
+        wrapped = self.wrapped_document
+        top = wrapped.location_to_offset((row, 0)).y
+        return range(top, top + len(wrapped.get_offsets(row)) + 1)
+
     def _refresh_rows(self, rows: set[int]) -> None:
         """Redraw the screen lines of these rows of the text (each may wrap over several)."""
-        wrapped = self.wrapped_document
         for row in sorted(rows):
-            if row >= self.document.line_count:
-                continue
-            top = wrapped.location_to_offset((row, 0)).y
-            self.refresh_lines(top, len(wrapped.get_offsets(row)) + 1)
+            lines = self._screen_lines(row)
+            if lines:
+                self.refresh_lines(lines.start, len(lines))
 
     def show_matches(self, matches: Sequence[tuple[int, int]]) -> None:
         """Paint the search matches (an empty sequence clears them)."""
@@ -443,10 +449,12 @@ class TranscriptArea(TextArea):
             spans += [(start, end, MATCH) for start, end in self.matches]
         else:
             found: dict[tuple[int, int, str], None] = {}  # a piece over two rows comes once
+            labels = [(t.start, t.text_start) for t in self.turns if t.text_start > t.start]
             for row in sorted(rows):
                 first = index.starts[row]
                 last = first + len(index.lines[row])
-                found.update(dict.fromkeys(self._speakers_between(first, last)))
+                speakers = ((a, b, SPEAKER) for a, b in _between(labels, first, last))
+                found.update(dict.fromkeys(speakers))
                 found.update(dict.fromkeys(self._pieces_between(first, last)))
                 found.update(
                     dict.fromkeys((a, b, MATCH) for a, b in self.matches if a < last and b > first)
@@ -462,10 +470,6 @@ class TranscriptArea(TextArea):
             for entries in result.values():
                 entries.sort(key=lambda entry: (order.get(entry[2], 1), entry[0]))
         return result
-
-    def _speakers_between(self, first: int, last: int) -> list[tuple[int, int, str]]:
-        labels = [(t.start, t.text_start) for t in self.turns if t.text_start > t.start]
-        return [(a, b, SPEAKER) for a, b in _between(labels, first, last)]
 
     def _pieces_between(self, first: int, last: int) -> list[tuple[int, int, str]]:
         cut = self.pieces()
@@ -552,12 +556,9 @@ class TranscriptArea(TextArea):
     def _forget_drawn_rows(self, rows: set[int]) -> None:
         """Textual internal: drop the screen lines of these rows of the text from
         ``TextArea._line_cache`` (keyed by the line's y, third in its key)."""
-        wrapped = self.wrapped_document
         lines: set[int] = set()
         for row in rows:
-            if row < self.document.line_count:
-                top = wrapped.location_to_offset((row, 0)).y
-                lines.update(range(top, top + len(wrapped.get_offsets(row)) + 1))
+            lines.update(self._screen_lines(row))
         cache = self._line_cache
         for key in [key for key in cache.keys() if key[2] in lines]:
             cache.discard(key)
