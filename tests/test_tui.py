@@ -316,6 +316,8 @@ async def test_keyboard_selection_shows_and_a_cancelled_or_refused_code_writes_n
         errors = [n for n in notes if n.severity == "error"]
         assert errors and "white space" in errors[-1].message
         assert set(segments_in_db(project_path)) == {SPAN_A, SPAN_B}
+        # What was painted ahead of the refused write is gone from the screen again.
+        assert {(s.start, s.end) for s in transcript.segments} == {SPAN_A, SPAN_B}
 
         # A read that fails (a document that is not there) is reported too.
         await pilot.press("escape")

@@ -91,3 +91,32 @@ async def test_a_bad_keys_file_is_reported_and_the_default_keys_stay(
         await settle(app, pilot)
         assert isinstance(front(app), CodePicker)
         await pilot.press("escape")
+
+
+async def test_garbage_collection_is_paused_only_while_a_document_opens(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI collects less often while it runs, pauses collecting while a transcript
+    opens, collects again once it is shown, and leaves Python as it found it."""
+    import gc
+
+    from workbench.tui import data
+
+    while_reading: list[bool] = []
+    read = data.document_text
+
+    def reading(*args: object, **kwargs: object) -> object:
+        while_reading.append(gc.isenabled())
+        return read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(data, "document_text", reading)
+    before = gc.get_threshold()
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert gc.get_threshold()[0] > before[0]
+        await open_coding(app, pilot, "interview-01-hatert")
+        await settle(app, pilot)
+        assert while_reading == [False]
+        assert gc.isenabled()
+    assert gc.get_threshold() == before and gc.isenabled()

@@ -155,3 +155,21 @@ async def test_changed_segments_paint_as_a_fresh_build(seed: int) -> None:
             region = Region(0, 0, changed.size.width, changed.size.height)
             drawn = [cells(strip) for strip in changed.render_lines(region)]
             assert drawn == [cells(strip) for strip in fresh.render_lines(region)], label
+
+
+async def test_the_next_page_is_drawn_ahead_while_idle() -> None:
+    """Once the app is idle, the paragraphs of the page below the one shown are in the
+    paragraph cache, drawn as they will be shown."""
+    text, turns = build_text()
+    app = _TwoTranscripts()
+    async with app.run_test(size=(60, 30)) as pilot:
+        area = app.query_one("#changed", TranscriptArea)
+        area.show_document(text * 3, turns, ())
+        await pilot.pause()
+        await pilot.pause()
+        height = area.scrollable_content_region.height
+        info = area.wrapped_document._offset_to_line_info
+        below = {info[y][0] for y in range(height, 2 * height) if info[y] is not None}
+        assert below and below <= area._sections.keys()
+        for row in below:
+            assert area._sections[row][1] == area.render_paragraph(row)
