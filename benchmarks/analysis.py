@@ -18,7 +18,7 @@ work is single-threaded). The load average is printed with the results.
 
 Run by hand from the repository root:
 
-    .venv/bin/python benchmarks/analysis.py [--docs 100,1000] [--repeat 3] [--cache DIR]
+    .venv/bin/python benchmarks/cooccurrence.py [--docs 100,1000] [--repeat 3] [--cache DIR]
         [--json]
 """
 
@@ -72,9 +72,9 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
     """Time everything on one project (runs in the child process)."""
     import sqlalchemy as sa
 
-    from workbench import analysis
-    from workbench.db import open_project
-    from workbench.models import Coding, Document, Segment
+    from workbench.analysis import cooccurrence
+    from workbench.project.db import open_project
+    from workbench.project.models import Coding, Document, Segment
 
     project = open_project(path)
     results: dict[str, Any] = {}
@@ -83,42 +83,42 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
         segments = session.execute(sa.select(sa.func.count(Segment.id))).scalar_one()  # type: ignore[arg-type]
         results["project"] = {"documents": docs, "segments": segments}
         checks: list[tuple[str, Callable[[], Any], float | None]] = []
-        for scope in analysis.SCOPES:
+        for scope in cooccurrence.SCOPES:
             checks.append(
                 (
                     f"cooccur {scope}",
-                    lambda scope=scope: analysis.cooccur(session, scope=scope).pairs,
+                    lambda scope=scope: cooccurrence.cooccur(session, scope=scope).pairs,
                     COOCCUR_TARGET,
                 )
             )
         checks += [
             (
                 "cooccur overlap --rollup",
-                lambda: analysis.cooccur(session, scope="overlap", rollup=True).pairs,
+                lambda: cooccurrence.cooccur(session, scope="overlap", rollup=True).pairs,
                 COOCCUR_TARGET,
             ),
             (
                 "cooccur sentence --rollup",
-                lambda: analysis.cooccur(session, scope="sentence", rollup=True).pairs,
+                lambda: cooccurrence.cooccur(session, scope="sentence", rollup=True).pairs,
                 COOCCUR_TARGET,
             ),
             (
                 "cooccur turn --coder bo",
                 lambda: (
-                    analysis.cooccur(
-                        session, scope="turn", filters=analysis.Filters(coder="bo")
+                    cooccurrence.cooccur(
+                        session, scope="turn", filters=cooccurrence.Filters(coder="bo")
                     ).pairs
                 ),
                 COOCCUR_TARGET,
             ),
             (
                 "matrix place",
-                lambda: analysis.matrix(session, cols="place").rows,
+                lambda: cooccurrence.matrix(session, cols="place").rows,
                 MATRIX_TARGET,
             ),
             (
                 "matrix attr:wijk",
-                lambda: analysis.matrix(session, cols="attr:wijk").rows,
+                lambda: cooccurrence.matrix(session, cols="attr:wijk").rows,
                 MATRIX_TARGET,
             ),
         ]
@@ -129,8 +129,8 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
             )
         ).all()
         try:
-            from workbench.fragments import find_fragments
-            from workbench.models import Code
+            from workbench.analysis.fragments import find_fragments
+            from workbench.project.models import Code
 
             code_id = min(counts, key=lambda row: abs(row[1] - 10 * docs))[0]
             name = session.get(Code, code_id).name  # type: ignore[union-attr]
@@ -138,7 +138,7 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
         except (ImportError, AttributeError) as exc:
             results["find_fragments"] = f"n/a ({exc})"
         try:
-            from workbench.search import search
+            from workbench.analysis.search import search
 
             checks.append(
                 (

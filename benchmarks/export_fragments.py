@@ -5,16 +5,16 @@ needs 15 s for 5,000 highlights to DOCX on the development machine).
 
 Two measurements:
 
-1. **Renderers** (the headline figures): 10,000 :class:`workbench.fragments.Fragment` objects
+1. **Renderers** (the headline figures): 10,000 :class:`workbench.analysis.fragments.Fragment` objects
    built in memory from the demo transcripts (real Dutch interview text, 80 to 500
    characters, about a third spanning several lines; one to three codes, zero to two places,
-   one in ten with a memo) are written with :func:`workbench.publish.write`, ungrouped, to
+   one in ten with a memo) are written with :func:`workbench.exchange.publish.write`, ungrouped, to
    ``.docx`` and ``.md``. Also reported: grouped by code (a fragment appears once per code,
    so about twice the quotes), HTML, CSV and JSON, and pseudonymising the 10,000 fragments
    with a 30-name table including the leftover check.
 2. **Command line**: a copy of the demo project with 10,000 more segments (inserted in bulk,
    not timed) is exported with ``workbench fragments PROJECT -o FILE`` run in-process
-   (click's runner): opening the project, :func:`~workbench.fragments.find_fragments`,
+   (click's runner): opening the project, :func:`~workbench.analysis.fragments.find_fragments`,
    rendering and writing. Reported as is, without a target of its own.
 
 Each timing is the best of ``--repeat`` runs (default 3), in wall-clock seconds; the CPU time
@@ -64,8 +64,8 @@ def best_of(repeat: int, action: Callable[[], object], key: str = "") -> float:
 
 def make_fragments(count: int, seed: int = 7) -> list[Any]:
     """``count`` fragments cut from the demo transcripts, deterministic for a seed."""
+    from workbench.analysis.fragments import Fragment
     from workbench.demo import transcript_files
-    from workbench.fragments import Fragment
 
     rng = random.Random(seed)
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in transcript_files()]
@@ -110,7 +110,7 @@ def make_fragments(count: int, seed: int = 7) -> list[Any]:
 
 def pseudonym_table() -> Any:
     """A 30-name table with variants, like a real study's."""
-    from workbench.pseudonyms import PseudonymTable, make_entry
+    from workbench.exchange.pseudonyms import PseudonymTable, make_entry
 
     first = ["Gerda", "Joost", "Henk", "Els", "Jan", "Fatima", "Mohammed", "Anouk", "Bram", "Ria"]
     entries = [make_entry(name, f"P{index:02d}") for index, name in enumerate(first)]
@@ -124,7 +124,7 @@ def pseudonym_table() -> Any:
 
 def bench_renderers(count: int, repeat: int, folder: Path) -> dict[str, Any]:
     """Time the renderers on fragments built in memory."""
-    from workbench import publish
+    from workbench.exchange import publish
 
     fragments = make_fragments(count)
     quotes_by_code = sum(len(f.codes) for f in fragments)
@@ -161,9 +161,9 @@ def build_project(count: int, folder: Path, seed: int = 11) -> Path:
     import sqlalchemy as sa
     from sqlmodel import select
 
-    from workbench import coders, db
     from workbench.demo import build_demo
-    from workbench.models import (
+    from workbench.project import coders, db
+    from workbench.project.models import (
         Code,
         Coding,
         Document,

@@ -9,7 +9,7 @@ and about 200 codings per transcript on about 160 segments (some segments carry 
 a second coder), a tenth of the segments linked to a place, a few segment memos, and a case
 with two attributes per transcript. Rows go in with bulk inserts (building takes about a minute).
 
-What is timed: one ``workbench.refi.writer.export_qdpx`` call in a fresh process: the read
+What is timed: one ``workbench.exchange.refi.writer.export_qdpx`` call in a fresh process: the read
 session, the incremental XML writer, the texts streamed into the zip, the streaming schema
 validation (for a project this size in a second process, on another core) and the rename.
 Reported besides: wall and CPU time of the export and of the validating process, the load
@@ -69,8 +69,8 @@ def build(path: Path, documents: int, words: int, codings: int, seed: int = 7) -
     """Generate the project at ``path``; return what it holds."""
     import sqlalchemy as sa
 
-    from workbench import db
-    from workbench.models import (
+    from workbench.project import db
+    from workbench.project.models import (
         Case,
         CaseValue,
         Code,
@@ -303,8 +303,8 @@ def build(path: Path, documents: int, words: int, codings: int, seed: int = 7) -
 
 def child(project: Path, output: Path) -> None:
     """Run in the subprocess: export and print timing and memory as JSON."""
-    from workbench import db
-    from workbench.refi import writer
+    from workbench.exchange.refi import writer
+    from workbench.project import db
 
     writer.project_schema()  # load the XSD before the clock starts, as lxml does it once
     proj = db.open_project(project)

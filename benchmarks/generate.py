@@ -1,7 +1,7 @@
 """A generated project for the analysis benchmark: imported transcripts plus bulk coding.
 
 ``generate(path, docs=1000)`` writes ``docs`` synthetic Dutch-like speaker-turn transcripts of
-about ``words`` words each, imports them with :func:`workbench.importer.import_files` (so
+about ``words`` words each, imports them with :func:`workbench.coding.importing.import_files` (so
 turns, sentences and paragraphs are the real ones), then bulk-inserts with SQLAlchemy core:
 
 - 100 codes in a tree: 10 top-level codes with 9 children each;
@@ -97,8 +97,9 @@ def generate(
     progress: bool = True,
 ) -> dict[str, float]:
     """Create the project at ``path`` (must not exist); returns the seconds of each phase."""
-    from workbench import db, importer, settings
-    from workbench.models import (
+    from workbench.coding import importing
+    from workbench.project import db, settings
+    from workbench.project.models import (
         Case,
         CaseValue,
         Code,
@@ -127,7 +128,7 @@ def generate(
                     file = Path(folder) / f"interview-{doc:05d}.txt"
                     file.write_text(_text(rng, words, doc), encoding="utf-8")
                     files.append(file)
-                importer.import_files(project, files, language="nl", coder="ann")
+                importing.import_files(project, files, language="nl", coder="ann")
                 for file in files:
                     file.unlink()
                 if progress:
@@ -303,7 +304,7 @@ def generate(
             connection.execute(sa.insert(CaseValue), value_rows)
         timings["coding"] = time.perf_counter() - started
         try:
-            from workbench import lemmas
+            from workbench.text import lemmas
 
             started = time.perf_counter()
             lemmas.index_project(project)
@@ -340,7 +341,7 @@ def cached_project(
     The file name holds every parameter, the generator version and the schema revision, so
     a changed generator or schema makes a new project instead of migrating an old one.
     """
-    from workbench.db import HEAD_REVISION
+    from workbench.project.db import HEAD_REVISION
 
     folder = folder or cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -352,7 +353,7 @@ def cached_project(
     if path.exists():
         return path, None
     partial = folder / f"partial-{name}"
-    from workbench.db import remove_project_files
+    from workbench.project.db import remove_project_files
 
     remove_project_files(partial)
     timings = generate(partial, docs=docs, words=words, segments=segments, places=places, seed=seed)

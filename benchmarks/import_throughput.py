@@ -5,7 +5,7 @@ words/s end to end (read and decode, speaker turns, paragraphs, spaCy sentences,
 Words are counted as the importer counts them: ``len(text.split())`` per document
 (``Document.word_count``).
 
-What is timed: ONE call of ``workbench.importer.import_files`` that imports every file in one
+What is timed: ONE call of ``workbench.coding.importing.import_files`` that imports every file in one
 transaction, on a fresh project. Not timed: writing the input files, creating the project,
 and loading the spaCy pipeline (reported on its own line).
 
@@ -13,7 +13,7 @@ The breakdown comes from a second pass on a second fresh project, so it does not
 headline figure. (a) The steps of ``prepare`` are timed by calling the package's own
 functions over all files (read_file, parse_turns, paragraph_spans, sentence_pieces,
 nlp.sentence_spans, sha256). (b) One more ``import_files`` call is timed with timers wrapped
-around ``importer.prepare`` and ``importer.store`` for the length of that call (no package
+around ``importing.prepare`` and ``importing.store`` for the length of that call (no package
 code is changed); "other" is what is left: duplicate checks, coder, commit.
 
 Run by hand from the repository root:
@@ -107,10 +107,11 @@ def timed_attribute(module: Any, name: str, totals: dict[str, float]) -> Iterato
 
 def breakdown(paths: list[Path], folder: Path) -> dict[str, float]:
     """Phase times in seconds from a second pass (see the module docstring)."""
-    from workbench import importer, nlp
-    from workbench.db import create_project
-    from workbench.readers import read_file
-    from workbench.turns import parse_turns
+    from workbench.coding import importing
+    from workbench.project.db import create_project
+    from workbench.text import nlp, units
+    from workbench.text.readers import read_file
+    from workbench.text.turns import parse_turns
 
     phases = dict.fromkeys(
         ("read_decode", "turns", "paragraphs", "sentence_pieces", "spacy_sentences", "sha256"),
@@ -123,9 +124,9 @@ def breakdown(paths: list[Path], folder: Path) -> dict[str, float]:
         t1 = clock()
         turns = parse_turns(text)
         t2 = clock()
-        paragraphs = importer.paragraph_spans(text, "lines")
+        paragraphs = units.paragraph_spans(text, "lines")
         t3 = clock()
-        pieces = importer.sentence_pieces(paragraphs, turns, text)
+        pieces = units.sentence_pieces(paragraphs, turns, text)
         t4 = clock()
         list(nlp.sentence_spans(LANGUAGE, pieces))
         t5 = clock()
@@ -143,11 +144,11 @@ def breakdown(paths: list[Path], folder: Path) -> dict[str, float]:
     inside: dict[str, float] = {}
     try:
         with (
-            timed_attribute(importer, "prepare", inside),
-            timed_attribute(importer, "store", inside),
+            timed_attribute(importing, "prepare", inside),
+            timed_attribute(importing, "store", inside),
         ):
             start = clock()
-            importer.import_files(project, paths, language=LANGUAGE)
+            importing.import_files(project, paths, language=LANGUAGE)
             total = clock() - start
     finally:
         project.dispose()
@@ -163,8 +164,9 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     input_dir.mkdir()
     paths, words_written, chars_written = build_input(args.corpus, args.words, input_dir)
 
-    from workbench import importer, nlp
-    from workbench.db import create_project
+    from workbench.coding import importing
+    from workbench.project.db import create_project
+    from workbench.text import nlp
 
     project_path = folder / "bench.wbproj"
     project = create_project(project_path)
@@ -175,7 +177,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
 
     try:
         start = time.perf_counter()
-        imported = importer.import_files(project, paths, language=LANGUAGE)
+        imported = importing.import_files(project, paths, language=LANGUAGE)
         seconds = time.perf_counter() - start
     finally:
         project.dispose()

@@ -17,8 +17,8 @@ coders' codings; built in a temporary folder with ``workbench demo --build-only`
 ``history``, ``check`` and ``fragments`` (Markdown to standard output), ``docs --json``, and two
 writes, ``memo`` and ``code`` (each run adds a row). Reference rows (no target) time bare
 interpreters importing only the layers under the workbench, so that the floor is visible:
-``python -c pass``, click, SQLAlchemy, its ORM, SQLModel, ``workbench.models`` and
-``workbench.db``.
+``python -c pass``, click, SQLAlchemy, its ORM, SQLModel, ``workbench.project.models`` and
+``workbench.project.db``.
 
 Run by hand from the repository root:
 
@@ -52,8 +52,8 @@ REFERENCE: list[tuple[str, str]] = [
     ("import sqlalchemy", "import sqlalchemy"),
     ("import sqlalchemy.orm", "import sqlalchemy.orm"),
     ("import sqlmodel", "import sqlmodel"),
-    ("import workbench.models", "import workbench.models"),
-    ("import workbench.db", "import workbench.db"),
+    ("import workbench.project.models", "import workbench.project.models"),
+    ("import workbench.project.db", "import workbench.project.db"),
 ]
 
 

@@ -49,6 +49,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from workbench.coding import lookups
+from workbench.coding import places as place_ops
+from workbench.coding import segments as segment_ops
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 CODEBOOK = REPO / "codebook" / "sociale-infrastructuur.yaml"
@@ -69,8 +73,9 @@ def build_project(folder: Path, transcript: Path) -> tuple[Path, str, int]:
     the document's name and its number of words."""
     from sqlmodel import select
 
-    from workbench import codebook, coders, coding, db, importer, settings
-    from workbench.models import Code, Place
+    from workbench.coding import codebook, importing
+    from workbench.project import coders, db, settings
+    from workbench.project.models import Code, Place
 
     path = folder / "bench.db"
     project = db.create_project(path)
@@ -78,15 +83,15 @@ def build_project(folder: Path, transcript: Path) -> tuple[Path, str, int]:
         with project.transaction("init", record=False) as session:
             settings.put(session, "language", "en")
             codebook.apply_codebook(session, codebook.load_codebook(CODEBOOK))
-        (document,) = importer.import_files(project, [transcript], language="en", coder="bench")
+        (document,) = importing.import_files(project, [transcript], language="en", coder="bench")
         rng = random.Random(4)
         with project.transaction("segments", coder="bench", record=False) as session:
             coder_id = coders.ensure(session, "bench").id
             assert coder_id is not None
-            doc = coding.find_document(session, document.name)
+            doc = lookups.find_document(session, document.name)
             codes = list(session.exec(select(Code.name).order_by(Code.position)))
             for number in range(3):
-                coding.add_place(session, f"Bench place {number}", kind="other")
+                place_ops.add_place(session, f"Bench place {number}", kind="other")
             places = list(session.exec(select(Place.name)))
             words = [(m.start(), m.end()) for m in re.finditer(r"\S+", doc.text)]
             made = 0
@@ -96,7 +101,7 @@ def build_project(folder: Path, transcript: Path) -> tuple[Path, str, int]:
                 start, end = words[first][0], words[last][1]
                 picked = rng.sample(codes, rng.choice((1, 1, 1, 2)))
                 linked = [rng.choice(places)] if rng.random() < 0.1 else []
-                coding.code_span(
+                segment_ops.code_span(
                     session, doc.name, start, end, picked, places=linked, coder_id=coder_id
                 )
                 made += 1
@@ -154,8 +159,8 @@ async def settle(app: Any, pilot: Any) -> None:
 
 def paint_marker(marks: dict[str, float], painted: asyncio.Event) -> type:
     """A coding screen that notes the time of its first paint after the text is shown."""
-    from workbench.tui.coding import CodingScreen
     from workbench.tui.messages import DocumentLoaded
+    from workbench.tui.screens.coding import CodingScreen
 
     class Screen(CodingScreen):
         def on_document_loaded(self, message: DocumentLoaded) -> None:
@@ -217,10 +222,10 @@ async def measure_code_and_scroll(
     """Apply ``runs`` codes and scroll ``runs`` pages at ``size``; durations in seconds."""
     from textual.geometry import Region
 
-    from workbench.tui.coding import CodingScreen
-    from workbench.tui.dialogs import CodePicker
+    from workbench.tui.dialogs.common import CodePicker
     from workbench.tui.messages import SegmentsLoaded
-    from workbench.tui.transcript import TranscriptArea
+    from workbench.tui.screens.coding import CodingScreen
+    from workbench.tui.widgets.transcript import TranscriptArea
 
     shown = asyncio.Event()
     painted = asyncio.Event()
@@ -324,7 +329,7 @@ async def measure_code_and_scroll(
 
 def time_core_write(path: Path, document: str, runs: int) -> list[float]:
     """The database part of applying a code: ``workbench.tui.data.code_span`` alone."""
-    from workbench import db
+    from workbench.project import db
     from workbench.tui import data
 
     project = db.open_project(path)

@@ -1,6 +1,6 @@
 """Alembic environment for workbench projects.
 
-Run by :mod:`workbench.db` with a connection in ``config.attributes["connection"]``; it can
+Run by :mod:`workbench.project.db` with a connection in ``config.attributes["connection"]``; it can
 also be run by the ``alembic`` command with ``-x url=sqlite:///study.db``.
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
-import workbench.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import workbench.project.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -48,7 +48,7 @@ def run_migrations_online() -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
-    from workbench.db import make_engine
+    from workbench.project.db import make_engine
 
     engine = make_engine(url)
     with engine.begin() as connection:

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from sqlmodel import SQLModel
 
-from workbench import codebook, db, settings
 from workbench.cli import main
+from workbench.coding import codebook
+from workbench.project import db, settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -1,4 +1,4 @@
-"""Inter-coder agreement (``workbench.agreement`` and ``workbench agreement``).
+"""Inter-coder agreement (``workbench.analysis.agreement`` and ``workbench agreement``).
 
 The numbers are checked two ways, neither of them the module's own output: a small example
 worked out by hand (the arithmetic is in the comments, the asserts hold literal numbers), and
@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from tests.conftest import SHIPPED_CODEBOOK, as_json
-from workbench import codebook, coders, coding, db
-from workbench.agreement import agreement
+from workbench.analysis.agreement import agreement
+from workbench.coding import codebook
+from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue, NotFound
-from workbench.models import Code, Coder, Coding, Document, Segment
+from workbench.project import coders, db
+from workbench.project.models import Code, Coder, Coding, Document, Segment
 
 # The worked example: one document of 20 characters (a newline at offset 9).
 #
@@ -57,7 +59,7 @@ def worked(project: db.Project) -> db.Project:
         assert ann and ben and cas
 
         def code(doc: str, start: int, end: int, name: str, who: int) -> None:
-            coding.code_span(session, doc, start, end, [name], coder_id=who)
+            segment_ops.code_span(session, doc, start, end, [name], coder_id=who)
 
         code("d", 2, 12, "welcome", ann)
         code("d", 4, 10, "welcome", ben)

@@ -92,11 +92,11 @@ def test_windows_1252_is_imported_and_reported(cli, study: Path, tmp_path: Path)
     source.write_bytes(text.encode("cp1252"))
     result = cli("import", study, source)
     assert "read as Windows-1252" in result.stderr
-    from workbench.db import open_project
+    from workbench.project.db import open_project
 
     project = open_project(study)
     with project.session() as session:
-        from workbench.coding import find_document
+        from workbench.coding.lookups import find_document
 
         document = find_document(session, "cp")
         assert document.text == text.rstrip("\n") + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench import cases
+from workbench.coding import cases
 from workbench.errors import InvalidValue
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import as_json, corpus_file, needs_corpus
-from workbench import db
-from workbench.importer import import_files
-from workbench.integrity import check_project
+from workbench.analysis.integrity import check_project
+from workbench.coding.importing import import_files
+from workbench.project import db
 
 TALK = (
     "Interviewer: Where do you go after school?\n"
@@ -127,7 +127,7 @@ def test_a_token_count_that_does_not_match_the_postings(indexed: Path) -> None:
 
 def _posting(doc_id: int, start: int, length: int) -> bytes:
     """One occurrence packed by hand: flags 0 (16-bit start, 8-bit length), the document,
-    its count, the start and the length (see ``workbench.lemmas.encode_postings``)."""
+    its count, the start and the length (see ``workbench.text.lemmas.encode_postings``)."""
     return bytes([0]) + struct.pack("<IIHB", doc_id, 1, start, length)
 
 

@@ -23,7 +23,7 @@ P17 = "P17_female_20_Newham"
 
 
 def _text_of(path: Path) -> str:
-    from workbench.readers import normalise
+    from workbench.text.readers import normalise
 
     return normalise(path.read_text(encoding="utf-8"))
 
@@ -204,7 +204,7 @@ def test_codebook_commands(study: Path, cli, tmp_path: Path) -> None:  # type: i
     assert as_json(cli("code", study, P01, 0, 20, "welcome", "--json"))["segment"] != seg_a
     out = tmp_path / "export.yaml"
     cli("codebook", "export", study, "-o", out)
-    from workbench.codebook import load_codebook
+    from workbench.coding.codebook import load_codebook
 
     exported = load_codebook(out)
     names = [code.name for code, _ in exported.all_codes()]

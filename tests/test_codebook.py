@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHIPPED_CODEBOOK
-from workbench import codebook, coding
+from workbench.coding import codebook
+from workbench.coding import codes as code_ops
 from workbench.errors import InputError
 
 
@@ -73,8 +74,8 @@ def test_invalid_codebooks_name_file_line_and_problem(
 
 def test_export_and_load_back_give_the_same_codebook(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with project.transaction("edit", coder="ann") as session:
-        coding.add_code(session, "bench chat", parent="weak ties", color="#123456")
-        coding.update_code(session, "welcome", keywords=["welkom", "gastvrij"])
+        code_ops.add_code(session, "bench chat", parent="weak ties", color="#123456")
+        code_ops.update_code(session, "welcome", keywords=["welkom", "gastvrij"])
     out = tmp_path / "out.yaml"
     with project.session() as session:
         exported = codebook.export_codebook(session, out)

@@ -8,8 +8,9 @@ import time
 
 from sqlmodel import select
 
-from workbench import coders, coding, db
-from workbench.models import Code
+from workbench.coding import codes
+from workbench.project import coders, db
+from workbench.project.models import Code
 
 
 def test_reader_sees_committed_state_while_a_writer_works(project) -> None:  # type: ignore[no-untyped-def]
@@ -18,7 +19,7 @@ def test_reader_sees_committed_state_while_a_writer_works(project) -> None:  # t
         with other.session() as reader:
             before = len(reader.exec(select(Code)).all())
             with project.transaction("add", coder="ann") as session:
-                coding.add_code(session, "bench chat")
+                codes.add_code(session, "bench chat")
                 # The reader still works while the write transaction is open.
                 assert len(reader.exec(select(Code)).all()) == before
         with other.session() as reader:
@@ -36,7 +37,7 @@ def test_second_writer_waits_for_the_first(project) -> None:  # type: ignore[no-
     def first_writer() -> None:
         try:
             with project.transaction("slow", coder="ann") as session:
-                coding.add_code(session, "first")
+                codes.add_code(session, "first")
                 holding.set()
                 release.wait(5)
         except BaseException as exc:  # pragma: no cover - reported below
@@ -50,7 +51,7 @@ def test_second_writer_waits_for_the_first(project) -> None:  # type: ignore[no-
     timer.start()
     started = time.monotonic()
     with other.transaction("second", coder="bob") as session:
-        coding.add_code(session, "second", coder_id=coders.ensure(session, "bob").id)
+        codes.add_code(session, "second", coder_id=coders.ensure(session, "bob").id)
     waited = time.monotonic() - started
     thread.join(5)
     other.dispose()

@@ -2,8 +2,8 @@
 
 The property test builds random projects (documents, turns, sentences and paragraphs as
 random character ranges, a small code tree, several coders, random segments, codings, place
-links, cases with attributes) and checks every scope of :func:`workbench.analysis.cooccur`,
-both kinds of :func:`workbench.analysis.matrix`, and the segments behind cells, with and
+links, cases with attributes) and checks every scope of :func:`workbench.analysis.cooccurrence.cooccur`,
+both kinds of :func:`workbench.analysis.cooccurrence.matrix`, and the segments behind cells, with and
 without rollup and filters, against plain loops over sets of character offsets.
 """
 
@@ -22,10 +22,13 @@ from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel
 
 from tests.conftest import as_json
-from workbench import analysis, coding
-from workbench.analysis import Filters
+from workbench.analysis import cooccurrence
+from workbench.analysis.cooccurrence import Filters
+from workbench.coding import codes as code_ops
+from workbench.coding import places as place_ops
+from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue, NotFound
-from workbench.models import (
+from workbench.project.models import (
     Case,
     CaseValue,
     Code,
@@ -439,18 +442,18 @@ def test_counts_match_brute_force(
     seg_ids = list(
         session.execute(sa.select(Segment.id).order_by(Segment.id)).scalars()  # type: ignore[arg-type]
     )
-    for scope in analysis.SCOPES:
+    for scope in cooccurrence.SCOPES:
         expected_counts = _normalised(brute.cooccur(scope))
         for method in ("bitsets", "pairs") if scope != "overlap" else ("auto",):
-            analysis.PAIR_METHOD = method  # both exact ways of counting pairs
+            cooccurrence.PAIR_METHOD = method  # both exact ways of counting pairs
             try:
-                got = analysis.cooccur(session, scope=scope, filters=filters, rollup=rollup)
+                got = cooccurrence.cooccur(session, scope=scope, filters=filters, rollup=rollup)
             finally:
-                analysis.PAIR_METHOD = "auto"
+                cooccurrence.PAIR_METHOD = "auto"
             assert _normalised(got.to_dict()) == expected_counts, (scope, method)
         a = data.draw(st.integers(0, len(CODE_TREE) - 1), label=f"a ({scope})")
         b = data.draw(st.integers(0, len(CODE_TREE) - 1), label=f"b ({scope})")
-        behind = analysis.cooccur_segments(
+        behind = cooccurrence.cooccur_segments(
             session, CODE_TREE[a][0], CODE_TREE[b][0], scope=scope, filters=filters, rollup=rollup
         )
         expected = {seg_ids[s] for s in brute.cell_segments(scope, a, b)}
@@ -458,12 +461,12 @@ def test_counts_match_brute_force(
         positions = [world.segments[seg_ids.index(i)] for i in behind]
         assert positions == sorted(positions)  # by document (doc0 < doc1 < doc2), then start
     for cols in ("place", "attr:age", "attr:area"):
-        got_matrix = analysis.matrix(session, cols=cols, filters=filters, rollup=rollup)
+        got_matrix = cooccurrence.matrix(session, cols=cols, filters=filters, rollup=rollup)
         assert got_matrix.to_dict() == brute.matrix(cols), cols
         if got_matrix.cols:
             code = data.draw(st.integers(0, len(CODE_TREE) - 1), label=f"row ({cols})")
             j = data.draw(st.integers(0, len(got_matrix.cols) - 1), label=f"col ({cols})")
-            behind = analysis.matrix_segments(
+            behind = cooccurrence.matrix_segments(
                 session,
                 CODE_TREE[code][0],
                 got_matrix.cols[j],
@@ -478,15 +481,15 @@ def test_counts_match_brute_force(
 
 def test_a_project_without_codes(memory_session: Session) -> None:
     """No codes, no documents: every code list, pair list and matrix is empty."""
-    for scope in analysis.SCOPES:
-        assert analysis.cooccur(memory_session, scope=scope).to_dict() == {
+    for scope in cooccurrence.SCOPES:
+        assert cooccurrence.cooccur(memory_session, scope=scope).to_dict() == {
             "scope": scope,
             "codes": [],
             "pairs": [],
         }
     memory_session.add(Place(name="Bieb", guid="p"))
     memory_session.flush()
-    assert analysis.matrix(memory_session, cols="place").to_dict() == {
+    assert cooccurrence.matrix(memory_session, cols="place").to_dict() == {
         "rows": [],
         "cols": ["Bieb"],
         "cells": [],
@@ -502,7 +505,7 @@ def test_a_project_without_codes(memory_session: Session) -> None:
 @pytest.fixture
 def paper(project, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A project with one imported document and hand-placed segments (see each test)."""
-    from workbench import importer
+    from workbench.coding import importing
 
     text = (
         "Interviewer: Where do you go?\n"
@@ -512,18 +515,18 @@ def paper(project, tmp_path: Path):  # type: ignore[no-untyped-def]
     )
     source = tmp_path / "one.txt"
     source.write_text(text, encoding="utf-8")
-    importer.import_files(project, [source], language="en", case="anna", attributes=["age=70"])
+    importing.import_files(project, [source], language="en", case="anna", attributes=["age=70"])
     with project.transaction("codes", coder="ann") as session:
         for name in ("A", "B", "C"):
-            coding.add_code(session, name)
+            code_ops.add_code(session, name)
     return project, text
 
 
 def _code(project, start: int, end: int, *codes: str, coder: str = "ann", places=()):  # type: ignore[no-untyped-def]
     with project.transaction("code", coder=coder) as session:
-        from workbench.coders import ensure
+        from workbench.project.coders import ensure
 
-        return coding.code_span(
+        return segment_ops.code_span(
             session,
             "one",
             start,
@@ -547,7 +550,7 @@ def test_overlap_c_above_one(paper) -> None:  # type: ignore[no-untyped-def]
     _code(project, base + 4, base + 14, "B")  # s3
     _code(project, base + 8, base + 30, "B")  # s4
     with project.session() as session:
-        result = analysis.cooccur(session, scope="overlap", codes=["A", "B"])
+        result = cooccurrence.cooccur(session, scope="overlap", codes=["A", "B"])
     assert result.to_dict() == {
         "scope": "overlap",
         "codes": [{"code": "A", "n": 2}, {"code": "B", "n": 2}],
@@ -570,8 +573,8 @@ def test_overlap_many_to_many_leaves_c_undefined(paper) -> None:  # type: ignore
     _code(project, base + 4, base + 14, "B")
     _code(project, base + 6, base + 16, "A", "B")
     with project.session() as session:
-        result = analysis.cooccur(session, scope="overlap", codes=["A", "B"])
-        behind = analysis.cooccur_segments(session, "A", "B", scope="overlap")
+        result = cooccurrence.cooccur(session, scope="overlap", codes=["A", "B"])
+        behind = cooccurrence.cooccur_segments(session, "A", "B", scope="overlap")
     assert result.to_dict()["codes"] == [{"code": "A", "n": 3}, {"code": "B", "n": 2}]
     assert [(p.a, p.b, p.n, p.c, p.marked) for p in result.pairs] == [("A", "B", 6, None, True)]
     assert len(behind) == 4
@@ -591,7 +594,7 @@ def test_units_documents_and_one_segment_with_two_codes(paper) -> None:  # type:
     _code(project, spot["staff"], spot["staff"] + 5, "A", "C")
     _code(project, spot["park is"], spot["park is"] + 4, "B")
     with project.session() as session:
-        got = {scope: analysis.cooccur(session, scope=scope).to_dict() for scope in analysis.SCOPES}
+        got = {scope: cooccurrence.cooccur(session, scope=scope).to_dict() for scope in cooccurrence.SCOPES}
     n = {scope: {c["code"]: c["n"] for c in got[scope]["codes"]} for scope in got}  # type: ignore[union-attr,index]
     pairs = {
         scope: {(p["a"], p["b"]): (p["n"], p["c"]) for p in got[scope]["pairs"]}  # type: ignore[union-attr,index]
@@ -613,16 +616,16 @@ def test_rollup_counts_a_segment_once_for_the_ancestor(paper) -> None:  # type: 
     """A segment coded with two children of P counts once for P; P co-occurs with each child."""
     project, text = paper
     with project.transaction("tree", coder="ann") as session:
-        coding.add_code(session, "P")
-        coding.add_code(session, "P1", parent="P")
-        coding.add_code(session, "P2", parent="P")
+        code_ops.add_code(session, "P")
+        code_ops.add_code(session, "P1", parent="P")
+        code_ops.add_code(session, "P2", parent="P")
     start = text.index("library")
     _code(project, start, start + 7, "P1", "P2")
     _code(project, start, start + 7, "P1", coder="bo")  # a second coder: still one segment
     with project.session() as session:
-        plain = analysis.cooccur(session, codes=["P", "P1", "P2"])
-        rolled = analysis.cooccur(session, codes=["P", "P1", "P2"], rollup=True)
-        only_bo = analysis.cooccur(
+        plain = cooccurrence.cooccur(session, codes=["P", "P1", "P2"])
+        rolled = cooccurrence.cooccur(session, codes=["P", "P1", "P2"], rollup=True)
+        only_bo = cooccurrence.cooccur(
             session, codes=["P", "P1", "P2"], rollup=True, filters=Filters(coder="bo")
         )
     assert [(c.code, c.n) for c in plain.codes] == [("P", 0), ("P1", 1), ("P2", 1)]
@@ -641,14 +644,14 @@ def test_matrix_totals_count_distinct_segments(paper) -> None:  # type: ignore[n
     """One A segment linked to two places: two cells of 1, row total 1."""
     project, text = paper
     with project.transaction("places", coder="ann") as session:
-        coding.add_place(session, "Library", kind="library")
-        coding.add_place(session, "Park", kind="park", status="lost")
+        place_ops.add_place(session, "Library", kind="library")
+        place_ops.add_place(session, "Park", kind="park", status="lost")
     start = text.index("library")
     _code(project, start, start + 7, "A", places=["Library", "Park"])
     _code(project, text.index("park is"), text.index("park is") + 4, "B", places=["Park"])
     with project.session() as session:
-        result = analysis.matrix(session, cols="place")
-        by_age = analysis.matrix(session, cols="attr:age")
+        result = cooccurrence.matrix(session, cols="place")
+        by_age = cooccurrence.matrix(session, cols="attr:age")
     i, j = result.rows.index("A"), result.rows.index("B")
     assert result.cols == ["Library", "Park"]
     assert result.cells[i] == [1, 1] and result.row_totals[i] == 1
@@ -662,19 +665,19 @@ def test_bad_names_and_values(paper) -> None:  # type: ignore[no-untyped-def]
     project, _text = paper
     with project.session() as session:
         with pytest.raises(InvalidValue, match="scope"):
-            analysis.cooccur(session, scope="line")
+            cooccurrence.cooccur(session, scope="line")
         with pytest.raises(NotFound, match="attribute"):
-            analysis.cooccur(session, filters=Filters(attrs=[("shoe", "42")]))
+            cooccurrence.cooccur(session, filters=Filters(attrs=[("shoe", "42")]))
         with pytest.raises(InvalidValue, match="integer"):
-            analysis.cooccur(session, filters=Filters(attrs=[("age", "old")]))
+            cooccurrence.cooccur(session, filters=Filters(attrs=[("age", "old")]))
         with pytest.raises(NotFound, match="coder"):
-            analysis.cooccur(session, filters=Filters(coder="nobody"))
+            cooccurrence.cooccur(session, filters=Filters(coder="nobody"))
         with pytest.raises(NotFound, match="document"):
-            analysis.cooccur(session, filters=Filters(documents=["two"]))
+            cooccurrence.cooccur(session, filters=Filters(documents=["two"]))
         with pytest.raises(InvalidValue, match="attr:KEY"):
-            analysis.matrix(session, cols="attribute")
+            cooccurrence.matrix(session, cols="attribute")
     with pytest.raises(InvalidValue):
-        analysis.parse_attr_filter("age")
+        cooccurrence.parse_attr_filter("age")
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -774,7 +777,7 @@ def test_cli_bad_options_give_one_line(study, cli, args, message) -> None:  # ty
 
 # --- unit scopes: how the spans travel, and units as an importer makes them -----------------
 #
-# analysis._span_rows sends spans packed into integers under bounds guessed from the
+# cooccurrence._span_rows sends spans packed into integers under bounds guessed from the
 # documents' char_count: right for imported documents ("guessed"), wrong (0) in the worlds
 # above ("measured": the bounds are measured and the query runs again); when a pack cannot
 # fit PACK_LIMIT the rows come one by one ("rows").
@@ -789,15 +792,15 @@ def _count_units(session: Session, world: World, path: str, **kwargs: Any) -> di
             session.execute(
                 sa.update(Document).where(Document.id == doc + 1).values(char_count=length)  # type: ignore[arg-type]
             )
-    limit = analysis.PACK_LIMIT
-    analysis.PACK_LIMIT = 1 if path == "rows" else limit
+    limit = cooccurrence.PACK_LIMIT
+    cooccurrence.PACK_LIMIT = 1 if path == "rows" else limit
     try:
         return {
-            scope: _normalised(analysis.cooccur(session, scope=scope, **kwargs).to_dict())
+            scope: _normalised(cooccurrence.cooccur(session, scope=scope, **kwargs).to_dict())
             for scope in UNIT_KINDS
         }
     finally:
-        analysis.PACK_LIMIT = limit
+        cooccurrence.PACK_LIMIT = limit
 
 
 @st.composite

@@ -24,7 +24,7 @@ def core_modules() -> list[str]:
 
 def test_there_is_a_core_to_check() -> None:
     modules = core_modules()
-    assert {"workbench.models", "workbench.db", "workbench.importer", "workbench.coding"} <= set(
+    assert {"workbench.project.models", "workbench.project.db", "workbench.coding.importing", "workbench.coding"} <= set(
         modules
     )
 

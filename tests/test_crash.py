@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench import db
-from workbench.integrity import check_project
+from workbench.analysis.integrity import check_project
+from workbench.project import db
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")
 

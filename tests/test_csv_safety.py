@@ -1,6 +1,6 @@
 """CSV injection: every CSV the workbench writes escapes text cells a spreadsheet would run as
 a formula (a leading ``'``), and leaves numbers and harmless text alone. Checked on the helper,
-on :func:`workbench.publish.render_csv`, and end to end on ``fragments --format csv``,
+on :func:`workbench.exchange.publish.render_csv`, and end to end on ``fragments --format csv``,
 ``cooccur --csv`` and ``matrix --csv`` with names and texts that start with ``=+-@``."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import as_json
-from workbench import csvsafe, publish
-from workbench.fragments import Fragment
+from workbench.analysis.fragments import Fragment
+from workbench.exchange import csvsafe, publish
 
 #: Text a spreadsheet runs (or would, after the first character) as a formula.
 DANGEROUS = [

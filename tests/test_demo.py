@@ -1,7 +1,7 @@
 """Tests for the bundled demo project (``workbench.demo.build_demo``).
 
 The demo is built once into a temporary folder, then opened again with
-:func:`workbench.db.open_project` and checked through the core (listings, models, settings,
+:func:`workbench.project.db.open_project` and checked through the core (listings, models, settings,
 change log), never through what the demo module itself returns or holds: documents with
 turns of two speakers, places of several statuses, cases with typed attributes, two coders
 who both coded, an overlap where both coded the same spans, memos, and an empty undo
@@ -18,10 +18,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from workbench import cases, changelog, codebook, coders, coding, db, settings
+from workbench.coding import cases, codebook, listings, lookups
+from workbench.coding import memos as memo_ops
 from workbench.demo import build_demo
 from workbench.errors import ProjectError
-from workbench.models import (
+from workbench.project import changelog, coders, db, settings
+from workbench.project.models import (
     Code,
     Coder,
     Coding,
@@ -61,7 +63,7 @@ def test_build_leaves_a_project_file(built: tuple[Path, float]) -> None:
 
 def test_documents_are_dutch_interviews_with_two_speakers(project: db.Project) -> None:
     with project.session() as session:
-        documents = coding.list_documents(session)
+        documents = listings.list_documents(session)
         assert settings.get(session, "language") == "nl"
     assert len(documents) >= 6
     for doc in documents:
@@ -98,7 +100,7 @@ def test_transcripts_are_six_or_more(built: tuple[Path, float]) -> None:
 
 def test_places_with_kinds_statuses_areas_and_coordinates(project: db.Project) -> None:
     with project.session() as session:
-        places = coding.list_places(session)
+        places = listings.list_places(session)
         kinds = set(session.exec(select(PlaceKind.name)))
     assert len(places) >= 12
     statuses = {place["status"] for place in places}
@@ -204,9 +206,9 @@ def test_memos_on_project_segments_codes_and_places(project: db.Project) -> None
             (memo.text, memo.segment_id, memo.code_id, memo.place_id)
             for memo in session.exec(select(Memo))
         ]
-        project_memos = [memo.text for memo in coding.memos_of(session)]
+        project_memos = [memo.text for memo in memo_ops.memos_of(session)]
         writers = {
-            coding.coder_name(session, coder_id) for coder_id in session.exec(select(Memo.coder_id))
+            lookups.coder_name(session, coder_id) for coder_id in session.exec(select(Memo.coder_id))
         }
     assert project_memos and all(text.strip() for text in project_memos)
     assert sum(segment_id is not None for _, segment_id, _, _ in memos) >= 3

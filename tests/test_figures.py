@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench import figures
-from workbench.analysis import CodeCount, Cooccurrence, Matrix, Pair
+from workbench.analysis.cooccurrence import CodeCount, Cooccurrence, Matrix, Pair
 from workbench.errors import InvalidValue
+from workbench.exchange import figures
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -16,10 +16,13 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import as_json
-from workbench import coders, coding, db, importer
+from workbench.coding import importing
+from workbench.coding import places as place_ops
+from workbench.coding import segments as segment_ops
 from workbench.demo import build_demo
-from workbench.geojson import export_geojson, places_feature_collection
-from workbench.models import Code, Coding, Place, PlaceAlias, SegmentPlace
+from workbench.exchange.geojson import export_geojson, places_feature_collection
+from workbench.project import coders, db
+from workbench.project.models import Code, Coding, Place, PlaceAlias, SegmentPlace
 
 TEXT = (
     "I: Where do you meet people?\n"
@@ -33,11 +36,11 @@ def mapped(project: db.Project, tmp_path: Path) -> db.Project:
     """A project with places with and without coordinates, linked to coded segments."""
     source = tmp_path / "talk.txt"
     source.write_text(TEXT, encoding="utf-8")
-    importer.import_files(project, [source], coder="ann")
+    importing.import_files(project, [source], coder="ann")
     with project.transaction("t", coder="ann") as session:
         ann = coders.ensure(session, "ann").id
         bob = coders.ensure(session, "bob").id
-        coding.add_place(
+        place_ops.add_place(
             session,
             "Library Zoë",
             kind="library",
@@ -49,27 +52,27 @@ def mapped(project: db.Project, tmp_path: Path) -> db.Project:
             aliases=["the library", "bieb"],
             coder_id=ann,
         )
-        coding.add_place(session, "Park", kind="park", latitude=-33.9, longitude=151.2)
-        coding.add_place(session, "Youth club", kind="community_centre", status="lost")
-        coding.add_place(session, "Unused", kind="park", latitude=10.0, longitude=20.0)
+        place_ops.add_place(session, "Park", kind="park", latitude=-33.9, longitude=151.2)
+        place_ops.add_place(session, "Youth club", kind="community_centre", status="lost")
+        place_ops.add_place(session, "Unused", kind="park", latitude=10.0, longitude=20.0)
 
         def span(phrase: str) -> tuple[int, int]:
             start = TEXT.index(phrase)
             return start, start + len(phrase)
 
         s, e = span("At the library on Monday")
-        coding.code_span(session, "talk", s, e, ["welcome", "routine"], coder_id=ann)  # type: ignore[arg-type]
-        coding.code_span(session, "talk", s, e, ["welcome"], places=["Library Zoë"], coder_id=bob)  # type: ignore[arg-type]
+        segment_ops.code_span(session, "talk", s, e, ["welcome", "routine"], coder_id=ann)  # type: ignore[arg-type]
+        segment_ops.code_span(session, "talk", s, e, ["welcome"], places=["Library Zoë"], coder_id=bob)  # type: ignore[arg-type]
         s, e = span("in the park when it is warm")
-        coding.code_span(session, "talk", s, e, ["routine"], places=["Park"], coder_id=ann)  # type: ignore[arg-type]
+        segment_ops.code_span(session, "talk", s, e, ["routine"], places=["Park"], coder_id=ann)  # type: ignore[arg-type]
         s, e = span("The youth club closed; we miss it.")
-        coding.code_span(session, "talk", s, e, ["lost place"], places=["Youth club"], coder_id=ann)  # type: ignore[arg-type]
+        segment_ops.code_span(session, "talk", s, e, ["lost place"], places=["Youth club"], coder_id=ann)  # type: ignore[arg-type]
         s, e = span("The library is our second home.")
-        coding.code_span(
+        segment_ops.code_span(
             session, "talk", s, e, ["second home", "welcome"], places=["Library Zoë"], coder_id=ann
         )  # type: ignore[arg-type]
         s, e = span("Where do you meet people?")
-        coding.code_span(session, "talk", s, e, [], places=["Library Zoë"], coder_id=ann)  # type: ignore[arg-type]
+        segment_ops.code_span(session, "talk", s, e, [], places=["Library Zoë"], coder_id=ann)  # type: ignore[arg-type]
     return project
 
 
@@ -151,7 +154,7 @@ def test_no_warning_when_every_place_has_coordinates(
     project: db.Project, cli: Any, tmp_path: Path
 ) -> None:
     with project.transaction("t", coder="ann") as session:
-        coding.add_place(session, "Here", kind="park", latitude=1.0, longitude=2.0)
+        place_ops.add_place(session, "Here", kind="park", latitude=1.0, longitude=2.0)
     result = cli("export", project.path, "-o", tmp_path / "m.geojson")
     assert result.stderr == ""
     with project.session() as session:

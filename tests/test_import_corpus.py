@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import CORPUS, needs_corpus
-from workbench import db
-from workbench.importer import import_files
-from workbench.models import Document, Paragraph, Sentence, Turn
+from workbench.coding.importing import import_files
+from workbench.project import db
+from workbench.project.models import Document, Paragraph, Sentence, Turn
 
 pytestmark = needs_corpus
 
@@ -124,7 +124,7 @@ def test_sentences_stay_inside_paragraphs_and_skip_labels(imported) -> None:  # 
 
 
 def test_docx_and_txt_give_the_same_text_up_to_trailing_blank_lines(tmp_path: Path) -> None:
-    from workbench.readers import normalise, read_file
+    from workbench.text.readers import normalise, read_file
 
     for txt in sorted(CORPUS.glob("*.txt")):
         from_docx = read_file(CORPUS / "original_docx" / f"{txt.stem}.docx").text

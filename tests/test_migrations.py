@@ -13,8 +13,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from workbench import db
 from workbench.errors import ProjectError
+from workbench.project import db
 
 
 def test_migrations_produce_exactly_the_models(tmp_path: Path) -> None:

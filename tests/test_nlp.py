@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench import nlp
 from workbench.errors import WorkbenchError
+from workbench.text import nlp
 
 
 def test_pipeline_is_built_once_per_language_and_mode() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import as_json, dump_file
-from workbench import pseudonyms
+from workbench.analysis.fragments import Fragment
 from workbench.errors import Conflict, InputError, InvalidValue
-from workbench.fragments import Fragment
-from workbench.pseudonyms import PseudonymTable, make_entry
+from workbench.exchange import pseudonyms
+from workbench.exchange.pseudonyms import PseudonymTable, make_entry
 
 
 @pytest.fixture

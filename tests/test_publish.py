@@ -16,9 +16,9 @@ import lxml.html
 import pytest
 
 from tests.conftest import as_json
-from workbench import publish
-from workbench.fragments import Fragment
-from workbench.publish import Options
+from workbench.analysis.fragments import Fragment
+from workbench.exchange import publish
+from workbench.exchange.publish import Options
 
 MALICIOUS = (
     "<script>alert('x')</script> **bold** and _em_ and `code`\n"

@@ -23,10 +23,23 @@ from lxml import etree
 from sqlmodel import select
 
 from tests.conftest import SHARED, as_json, corpus_file, dump, needs_corpus
-from workbench import cases, coders, coding, db, importer
+from workbench.coding import cases, importing, lookups, segments
+from workbench.coding import codes as code_ops
+from workbench.coding import memos as memo_ops
+from workbench.coding import places as place_ops
 from workbench.demo import build_demo
 from workbench.errors import Conflict, InputError
-from workbench.models import (
+from workbench.exchange.refi import (
+    CASE_NOTE_PREFIX,
+    CODE_MARKER,
+    PLACES_CODE,
+    parse_code_block,
+    parse_place_block,
+    writer,
+)
+from workbench.exchange.refi.writer import InvalidExport, export_qdc, export_qdpx
+from workbench.project import coders, db
+from workbench.project.models import (
     Case,
     CaseValue,
     Code,
@@ -41,15 +54,6 @@ from workbench.models import (
     SegmentPlace,
     Variable,
 )
-from workbench.refi import (
-    CASE_NOTE_PREFIX,
-    CODE_MARKER,
-    PLACES_CODE,
-    parse_code_block,
-    parse_place_block,
-    writer,
-)
-from workbench.refi.writer import InvalidExport, export_qdc, export_qdpx
 
 NS = "{urn:QDA-XML:project:1.0}"
 CB = "{urn:QDA-XML:codebook:1.0}"
@@ -70,14 +74,14 @@ def build_rich_project(path: Path) -> Path:
     source.write_text(EXTRA_TEXT, encoding="utf-8")
     project = db.open_project(path)
     try:
-        importer.import_files(project, [source], language="nl", coder="carla")
+        importing.import_files(project, [source], language="nl", coder="carla")
         with project.transaction("extra", coder="carla", record=False) as session:
             carla = coders.ensure(session, "carla").id
             assert carla is not None
-            text = coding.find_document(session, "extra-unicode").text
+            text = lookups.find_document(session, "extra-unicode").text
             start = text.index("Naïef")
             end = text.index("waar.") + len("waar.")
-            view = coding.code_span(
+            view = segments.code_span(
                 session,
                 "extra-unicode",
                 start,
@@ -88,7 +92,7 @@ def build_rich_project(path: Path) -> Path:
                 memo="Emoji vóór deze passage: offsets in code points 😀.",
             )
             start = text.index("Daar kom")
-            coding.code_span(
+            segments.code_span(
                 session,
                 "extra-unicode",
                 start,
@@ -98,12 +102,12 @@ def build_rich_project(path: Path) -> Path:
                 places=["Bibliotheek Hatert"],
             )
             case = cases.ensure_case(session, "R08", coder_id=carla)
-            cases.link_document(session, case.id, coding.find_document(session, "extra-unicode").id)  # type: ignore[arg-type]
+            cases.link_document(session, case.id, lookups.find_document(session, "extra-unicode").id)  # type: ignore[arg-type]
             cases.set_value(session, case, "score", "1e-05", type_name="float")
             cases.set_value(session, case, "gesprek", "2024-03-01", type_name="date")
             cases.set_value(session, case, "alleenwonend", "nee")
-            coding.add_memo(session, "case", "R08", "Memo op een case & <tekens>.", coder_id=carla)
-            coding.add_place(
+            memo_ops.add_memo(session, "case", "R08", "Memo op een case & <tekens>.", coder_id=carla)
+            place_ops.add_place(
                 session,
                 "Speeltuin Zoë",
                 kind="park",
@@ -116,7 +120,7 @@ def build_rich_project(path: Path) -> Path:
                 coder_id=carla,
             )
             # Line breaks, semicolons, backslashes, white space at the ends: all travel.
-            coding.add_place(
+            place_ops.add_place(
                 session,
                 "Buurthuis Noord",
                 kind="community_centre",
@@ -126,7 +130,7 @@ def build_rich_project(path: Path) -> Path:
                 description=" spatie ervoor\n\n[workbench place]\nkind: park\n",
                 coder_id=carla,
             )
-            coding.update_code(
+            code_ops.update_code(
                 session,
                 "atmosphere",
                 label='Sfeer; "stemming"\nregel 2',
@@ -515,7 +519,7 @@ def test_a_place_field_on_two_lines_travels_escaped_on_one(
     """The place block holds one line per field: a line break in an address is written
     ``\\n``, a semicolon in an alias ``\\;``, and both are read back exactly."""
     with project.transaction("t", coder="ann") as session:
-        coding.add_place(
+        place_ops.add_place(
             session, "Hall", kind="library", address="Weg 1\nachterom", aliases=["a;b", "c"]
         )
     with project.session() as session:
@@ -533,8 +537,8 @@ def test_a_place_field_on_two_lines_travels_escaped_on_one(
 def test_a_code_without_extra_fields_has_no_block(project: db.Project, tmp_path: Path) -> None:
     """Only a code with a label, criteria, an example or keywords gets a block."""
     with project.transaction("t", coder="ann") as session:
-        coding.add_code(session, "plain", description="Just this.")
-        coding.add_code(session, "bare")
+        code_ops.add_code(session, "plain", description="Just this.")
+        code_ops.add_code(session, "bare")
     with project.session() as session:
         export_qdc(session, tmp_path / "c.qdc")
     tree = etree.parse(str(tmp_path / "c.qdc"))
@@ -603,16 +607,16 @@ def test_output_in_a_missing_folder_is_an_input_error(proj: db.Project, tmp_path
 def test_odd_guids_and_characters_still_validate(project: db.Project, tmp_path: Path) -> None:
     with project.transaction("t", coder="ann") as session:
         cid = coders.ensure(session, "ann").id
-        first = coding.add_code(session, "odd", coder_id=cid)  # type: ignore[arg-type]
+        first = code_ops.add_code(session, "odd", coder_id=cid)  # type: ignore[arg-type]
         first.guid = "NOT-A-GUID"
-        second = coding.find_code(session, "welcome")
+        second = lookups.find_code(session, "welcome")
         second.guid = "{6B29FC40-CA47-1067-B31D-00DD010662DA}"
-        coding.add_memo(session, "code", "odd", "bell \x07 and form \x0c feed", coder_id=cid)  # type: ignore[arg-type]
+        memo_ops.add_memo(session, "code", "odd", "bell \x07 and form \x0c feed", coder_id=cid)  # type: ignore[arg-type]
     source = tmp_path / "doc.txt"
     source.write_text("I: Hello there.\nR: We met at the library.\n", encoding="utf-8")
-    importer.import_files(project, [source], coder="ann", name='Tom & "Jerry" <1>')
+    importing.import_files(project, [source], coder="ann", name='Tom & "Jerry" <1>')
     with project.transaction("t", coder="ann") as session:
-        coding.code_span(session, 'Tom & "Jerry" <1>', 16, 40, ["odd", "welcome"], coder_id=cid)  # type: ignore[arg-type]
+        segments.code_span(session, 'Tom & "Jerry" <1>', 16, 40, ["odd", "welcome"], coder_id=cid)  # type: ignore[arg-type]
     out = tmp_path / "odd.qdpx"
     with project.session() as session:
         export_qdpx(session, out)
@@ -632,8 +636,8 @@ def test_a_code_named_places_blocks_the_export_of_places(
 ) -> None:
     with project.transaction("t", coder="ann") as session:
         cid = coders.ensure(session, "ann").id
-        coding.add_code(session, "places", coder_id=cid)  # type: ignore[arg-type]
-        coding.add_place(session, "De Klup", kind="library", coder_id=cid)
+        code_ops.add_code(session, "places", coder_id=cid)  # type: ignore[arg-type]
+        place_ops.add_place(session, "De Klup", kind="library", coder_id=cid)
     with project.session() as session, pytest.raises(Conflict, match="rename that code"):
         export_qdpx(session, tmp_path / "x.qdpx")
     assert not (tmp_path / "x.qdpx").exists()
@@ -655,7 +659,7 @@ def test_empty_project_exports_and_validates(tmp_path: Path) -> None:
 @needs_corpus
 def test_corpus_transcript_exports_valid(project: db.Project, tmp_path: Path) -> None:
     path = corpus_file("P01_male_24_Newham")
-    importer.import_files(project, [path], coder="ann")
+    importing.import_files(project, [path], coder="ann")
     with project.transaction("t", coder="ann") as session:
         cid = coders.ensure(session, "ann").id
         document = session.exec(select(Document)).one()
@@ -667,7 +671,7 @@ def test_corpus_transcript_exports_valid(project: db.Project, tmp_path: Path) ->
                 spans.append((start, start + len(word)))
         assert spans
         for start, end in spans:
-            coding.code_span(session, document.name, start, end, ["welcome"], coder_id=cid)  # type: ignore[arg-type]
+            segments.code_span(session, document.name, start, end, ["welcome"], coder_id=cid)  # type: ignore[arg-type]
     out = tmp_path / "corpus.qdpx"
     with project.session() as session:
         export_qdpx(session, out)

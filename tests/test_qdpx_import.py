@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests.conftest import SHARED, as_json, dump_file
-from workbench import db
-from workbench.names import check_name
-from workbench.refi import PLACE_MARKER, place_block
-from workbench.refi.reader import OffsetMap, code_name, import_qdpx, read_refi
+from workbench.coding.names import check_name
+from workbench.exchange.refi import PLACE_MARKER, place_block
+from workbench.exchange.refi.reader import OffsetMap, code_name, import_qdpx, read_refi
+from workbench.project import db
 
 SAMPLES = SHARED / "refi-qda" / "samples"
 NVIVO = SAMPLES / "nvivo12_oltas0517.qdpx"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHIPPED_CODEBOOK, dump_file
-from workbench import db
 from workbench.errors import InputError
-from workbench.refi.reader import import_qdpx
-from workbench.refi.safety import Limits, has_doctype
+from workbench.exchange.refi.reader import import_qdpx
+from workbench.exchange.refi.safety import Limits, has_doctype
+from workbench.project import db
 
 GOOD_QDE = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="test">

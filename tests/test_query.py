@@ -16,11 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from workbench import coders, coding, db
-from workbench.demo import build_demo
-from workbench.fragments import find_fragments
-from workbench.models import Document, Turn
-from workbench.query import (
+from workbench.analysis.fragments import find_fragments
+from workbench.analysis.query import (
     And,
     CodeTerm,
     FieldTerm,
@@ -31,6 +28,10 @@ from workbench.query import (
     compile_query,
     parse,
 )
+from workbench.coding import segments
+from workbench.demo import build_demo
+from workbench.project import coders, db
+from workbench.project.models import Document, Turn
 
 
 @dataclass
@@ -73,15 +74,15 @@ def add_edge_cases(path: Path) -> None:
             first, second = turns[1], turns[2]
             assert first.end < second.start  # a gap (the line break) between the turns
             # Starts in the gap, ends inside the next turn: the speaker is the next turn's.
-            coding.code_span(
+            segments.code_span(
                 session, document.name, first.end, second.start + 5, ["welcome"], coder_id=coder
             )
             # Two segments that touch (end == start) but do not overlap, and one that overlaps
             # the second by one character.
             a, b = second.text_start, second.text_start + 10
-            coding.code_span(session, document.name, a, b, ["routine"], coder_id=coder)
-            coding.code_span(session, document.name, b, b + 10, ["affordability"], coder_id=coder)
-            coding.code_span(session, document.name, b + 9, b + 20, ["welcome"], coder_id=coder)
+            segments.code_span(session, document.name, a, b, ["routine"], coder_id=coder)
+            segments.code_span(session, document.name, b, b + 10, ["affordability"], coder_id=coder)
+            segments.code_span(session, document.name, b + 9, b + 20, ["welcome"], coder_id=coder)
     finally:
         project.dispose()
 

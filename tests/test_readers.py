@@ -1,4 +1,4 @@
-"""Tests for ``workbench.readers``: reading transcript files into normalised text.
+"""Tests for ``workbench.text.readers``: reading transcript files into normalised text.
 
 What is checked:
 
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import InputError
-from workbench.readers import SourceText, SourceTurn, decode_bytes, normalise, read_file
+from workbench.text.readers import SourceText, SourceTurn, decode_bytes, normalise, read_file
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 corpus_only = pytest.mark.skipif(

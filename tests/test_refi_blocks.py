@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from workbench import coders, coding, db
-from workbench.names import PLACE_STATUS_NAMES
-from workbench.refi import (
+from workbench.coding import codes, places
+from workbench.coding.names import PLACE_STATUS_NAMES
+from workbench.exchange.refi import (
     CODE_MARKER,
     PLACE_MARKER,
     code_block,
@@ -31,8 +31,9 @@ from workbench.refi import (
     place_block,
     unescape_value,
 )
-from workbench.refi.reader import import_qdpx, read_refi
-from workbench.refi.writer import export_qdpx
+from workbench.exchange.refi.reader import import_qdpx, read_refi
+from workbench.exchange.refi.writer import export_qdpx
+from workbench.project import coders, db
 
 TEXT = st.text(max_size=40)
 #: Text made of the pieces that break naive formats: separators, escapes, line breaks,
@@ -218,7 +219,7 @@ def test_place_fields_round_trip_through_a_qdpx(
     point: tuple[float, float] | None,
 ) -> None:
     def build(session: object, coder_id: int) -> None:
-        coding.add_place(
+        places.add_place(
             session,  # type: ignore[arg-type]
             "Plek",
             kind=kind,
@@ -253,8 +254,8 @@ def test_code_fields_round_trip_through_a_qdpx(
     description: str, texts: dict[str, str], keywords: list[str]
 ) -> None:
     def build(session: object, coder_id: int) -> None:
-        coding.add_code(session, "code", coder_id=coder_id)  # type: ignore[arg-type]
-        coding.update_code(
+        codes.add_code(session, "code", coder_id=coder_id)  # type: ignore[arg-type]
+        codes.update_code(
             session,  # type: ignore[arg-type]
             "code",
             description=description,

@@ -15,8 +15,10 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.test_qdpx_export import build_rich_project
-from workbench import db, settings
-from workbench.models import (
+from workbench.exchange.refi.reader import import_qdpx
+from workbench.exchange.refi.writer import export_qdpx
+from workbench.project import db, settings
+from workbench.project.models import (
     Case,
     CaseValue,
     Code,
@@ -31,8 +33,6 @@ from workbench.models import (
     SegmentPlace,
     Variable,
 )
-from workbench.refi.reader import import_qdpx
-from workbench.refi.writer import export_qdpx
 
 
 def snapshot(session: Session) -> dict[str, Any]:

@@ -18,11 +18,13 @@ from alembic import command
 from sqlmodel import select
 
 from tests.conftest import as_json, corpus_file, needs_corpus
-from workbench import coders, coding, db, lemmas, nlp
+from workbench.analysis.search import one_line, search
+from workbench.coding import segments
+from workbench.coding.importing import import_files
 from workbench.errors import InvalidValue, NotFound, WorkbenchError
-from workbench.importer import import_files
-from workbench.models import Document, IndexedDocument, IndexForm, IndexPosting, Turn
-from workbench.search import one_line, search
+from workbench.project import coders, db
+from workbench.project.models import Document, IndexedDocument, IndexForm, IndexPosting, Turn
+from workbench.text import lemmas, nlp
 
 
 def _coder(session) -> int:  # type: ignore[no-untyped-def]
@@ -153,10 +155,10 @@ def test_hits_carry_line_speaker_context_and_segments(project: db.Project, tmp_p
     text = ENGLISH
     first = text.index("libraries")
     with project.transaction("code") as session:
-        view = coding.code_span(
+        view = segments.code_span(
             session, "talk", first - 4, first + 20, ["welcome"], coder_id=_coder(session)
         )
-        other = coding.code_span(session, "talk", 0, 10, ["welcome"], coder_id=_coder(session))
+        other = segments.code_span(session, "talk", 0, 10, ["welcome"], coder_id=_coder(session))
     with project.session() as session:
         hits = search(session, "library", lemma=True, context=15)
         turns = list(session.exec(select(Turn).order_by(Turn.start)))

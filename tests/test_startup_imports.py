@@ -9,7 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from workbench import db
+from workbench.project import db
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code or 0
-models = sys.modules.get("workbench.models")
+models = sys.modules.get("workbench.project.models")
 built = []
 if models is not None:
     from sqlmodel import SQLModel

@@ -14,11 +14,14 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import as_json, corpus_file, dump, needs_corpus
-from workbench import coders, coding, db, lemmas
+from workbench.analysis.suggest import accept, suggest
+from workbench.coding import lookups
+from workbench.coding import segments as segment_ops
+from workbench.coding.importing import import_files
 from workbench.errors import NotFound
-from workbench.importer import import_files
-from workbench.models import Code, Document, Segment, Sentence, Turn
-from workbench.suggest import accept, suggest
+from workbench.project import coders, db
+from workbench.project.models import Code, Document, Segment, Sentence, Turn
+from workbench.text import lemmas
 
 
 def _coder(session) -> int:  # type: ignore[no-untyped-def]
@@ -51,7 +54,7 @@ def _import(project: db.Project, tmp_path: Path, text: str = TEXT, name: str = "
 def _add_places(project: db.Project, places: dict[str, list[str]]) -> None:
     with project.transaction("places") as session:
         for name, aliases in places.items():
-            coding.add_place(
+            places.add_place(
                 session, name, kind="library", aliases=aliases, coder_id=_coder(session)
             )
 
@@ -75,7 +78,7 @@ def test_add_place_accepts_aliases(project: db.Project) -> None:
     # The tests below rely on add_place's aliases argument.
     _add_places(project, {"Library": ["libraries", "bieb"]})
     with project.session() as session:
-        assert coding.find_place(session, "bieb").name == "Library"
+        assert lookups.find_place(session, "bieb").name == "Library"
 
 
 def test_place_suggestions_are_sentences_around_each_mention(
@@ -145,7 +148,7 @@ def test_nothing_is_applied_and_coded_mentions_are_not_suggested_again(
     assert dump(project) == before  # listing suggestions changes nothing
     first = found[0]
     with project.transaction("link") as session:
-        coding.code_span(
+        segment_ops.code_span(
             session,
             "talk",
             first.start,

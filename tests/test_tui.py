@@ -19,15 +19,18 @@ from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.widgets.text_area import Selection
 
-from workbench import coders, coding, db, importer, settings
-from workbench.models import Segment
+from workbench.coding import codes as code_ops
+from workbench.coding import importing
+from workbench.coding import segments as segment_ops
+from workbench.project import coders, db, settings
+from workbench.project.models import Segment
 from workbench.tui import WorkbenchApp
-from workbench.tui.coding import CodingScreen
-from workbench.tui.dialogs import CodePicker
-from workbench.tui.main_screen import MainScreen
+from workbench.tui.dialogs.common import CodePicker
 from workbench.tui.messages import SpanCoded
-from workbench.tui.panels import DocumentsTable
-from workbench.tui.transcript import TranscriptArea, display_text, pieces
+from workbench.tui.screens.coding import CodingScreen
+from workbench.tui.screens.main import MainScreen
+from workbench.tui.widgets.panels import DocumentsTable
+from workbench.tui.widgets.transcript import TranscriptArea, display_text, pieces
 
 TEXT = (
     "Interviewer: Where do you go in the évening?\n"
@@ -56,15 +59,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         with project.transaction("init", record=False) as session:
             settings.put(session, "language", "en")
-        importer.import_files(project, [source], language="en", coder="tester")
+        importing.import_files(project, [source], language="en", coder="tester")
         with project.transaction("codes", coder="tester") as session:
             for name, color in CODES.items():
-                coding.add_code(session, name, color=color)
+                code_ops.add_code(session, name, color=color)
         for span, code in ((SPAN_A, "place use"), (SPAN_B, "welcome")):
             with project.transaction("code", coder="tester") as session:
                 coder_id = coders.ensure(session, "tester").id
                 assert coder_id is not None
-                coding.code_span(session, DOC, *span, [code], coder_id=coder_id)
+                segment_ops.code_span(session, DOC, *span, [code], coder_id=coder_id)
     finally:
         project.dispose()
     return path
@@ -107,7 +110,7 @@ def segments_in_db(path: Path) -> dict[tuple[int, int], list[str]]:
         with project.session() as session:
             rows = session.exec(select(Segment.id, Segment.start, Segment.end)).all()
             return {
-                (start, end): coding.segment_view(session, segment_id).codes
+                (start, end): segment_ops.segment_view(session, segment_id).codes
                 for segment_id, start, end in rows
             }
     finally:

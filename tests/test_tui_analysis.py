@@ -3,7 +3,7 @@ demo project.
 
 Every number shown under a filter is checked against a brute-force count written here over
 the database rows (segments as sets of character offsets, as ``tests/test_cooccur.py`` does),
-never against :mod:`workbench.analysis`; every fragment listed is checked in the database.
+never against :mod:`workbench.analysis.cooccurrence`; every fragment listed is checked in the database.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from textual.widgets import Input, Label, Select, SelectionList
 
 from tests.conftest import dump_file
 from tests.test_tui_screens import cell_text, fragment_ids, rows, settle, type_text
-from workbench.analysis import Filters
-from workbench.models import (
+from workbench.analysis.cooccurrence import Filters
+from workbench.project.models import (
     Case,
     CaseValue,
     Code,
@@ -32,10 +32,10 @@ from workbench.models import (
     Variable,
 )
 from workbench.tui import WorkbenchApp
-from workbench.tui.analysis_pane import AnalysisPane, HeatTable
-from workbench.tui.forms import FilterForm
-from workbench.tui.main_screen import MainScreen
-from workbench.tui.panels import FragmentsView
+from workbench.tui.dialogs.forms import FilterForm
+from workbench.tui.panes.analysis import AnalysisPane, HeatTable
+from workbench.tui.screens.main import MainScreen
+from workbench.tui.widgets.panels import FragmentsView
 
 SIZE = (120, 40)
 

@@ -1,8 +1,8 @@
 """The coding screen, driven with Pilot: whole coding sessions on the demo project and on a
 real transcript of the dev corpus, the painted spans against the stored offsets, and each key.
 
-Every step is checked in the database through the core (``coding.segment_view``,
-``coding.memos_of``, ``coding.find_place``, the table dump of ``conftest``), not on the
+Every step is checked in the database through the core (``segment_ops.segment_view``,
+``memo_ops.memos_of``, ``lookups.find_place``, the table dump of ``conftest``), not on the
 screen only. Expected values (the span of a sentence, the next segment's start) are computed
 here from the stored rows, not taken from the screen.
 """
@@ -26,12 +26,15 @@ from textual.widgets.text_area import Selection
 from textual.worker import WorkerCancelled
 
 from tests.conftest import CORPUS, dump, needs_corpus
-from workbench import coders, coding, db, importer, settings
+from workbench.coding import codes as code_ops
+from workbench.coding import importing, listings, lookups
+from workbench.coding import memos as memo_ops
+from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue
-from workbench.models import Document, Memo, Segment, Sentence, Turn
+from workbench.project import coders, db, settings
+from workbench.project.models import Document, Memo, Segment, Sentence, Turn
 from workbench.tui import WorkbenchApp
-from workbench.tui.coding import CodingScreen, SuggestionPanel
-from workbench.tui.dialogs import (
+from workbench.tui.dialogs.common import (
     CodePicker,
     ConfirmDialog,
     FuzzyPicker,
@@ -39,7 +42,8 @@ from workbench.tui.dialogs import (
     MemoDialog,
     PlacePicker,
 )
-from workbench.tui.transcript import UNCODED, TranscriptArea
+from workbench.tui.screens.coding import CodingScreen, SuggestionPanel
+from workbench.tui.widgets.transcript import UNCODED, TranscriptArea
 
 SIZE = (120, 40)
 CORPUS_FILE = CORPUS / "P01_male_24_Newham.txt"
@@ -52,7 +56,7 @@ CORPUS_FILE = CORPUS / "P01_male_24_Newham.txt"
 def corpus_path(project: db.Project, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shipped codebook's project with one real interview of the dev corpus."""
     monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    importer.import_files(project, [CORPUS_FILE], language="en", coder="tester")
+    importing.import_files(project, [CORPUS_FILE], language="en", coder="tester")
     assert project.path is not None
     path = project.path
     project.dispose()
@@ -80,10 +84,10 @@ def hard_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     try:
         with project.transaction("init", record=False) as session:
             settings.put(session, "language", "en")
-        importer.import_files(project, [source], language="en", coder="tester")
+        importing.import_files(project, [source], language="en", coder="tester")
         with project.transaction("codes", coder="tester") as session:
             for name, color in (("place use", "#5dade2"), ("welcome", "#e6a23c")):
-                coding.add_code(session, name, color=color)
+                code_ops.add_code(session, name, color=color)
     finally:
         project.dispose()
     return path
@@ -94,18 +98,18 @@ def read(path: Path) -> db.Project:
     return db.open_project(path)
 
 
-def view_of(path: Path, document: str, start: int, end: int) -> coding.SegmentView | None:
+def view_of(path: Path, document: str, start: int, end: int) -> segment_ops.SegmentView | None:
     """The segment over exactly ``start``..``end``, as the core reports it, or None."""
     project = read(path)
     try:
         with project.session() as session:
-            doc = coding.find_document(session, document)
+            doc = lookups.find_document(session, document)
             segment_id = session.exec(
                 select(Segment.id).where(
                     Segment.document_id == doc.id, Segment.start == start, Segment.end == end
                 )
             ).first()
-            return None if segment_id is None else coding.segment_view(session, segment_id)
+            return None if segment_id is None else segment_ops.segment_view(session, segment_id)
     finally:
         project.dispose()
 
@@ -115,7 +119,7 @@ def segment_memos(path: Path, segment_id: int) -> list[str]:
     project = read(path)
     try:
         with project.session() as session:
-            return [memo.text for memo in coding.memos_of(session, segment_id=segment_id)]
+            return [memo.text for memo in memo_ops.memos_of(session, segment_id=segment_id)]
     finally:
         project.dispose()
 
@@ -137,7 +141,7 @@ def free_sentence(
     project = read(path)
     try:
         with project.session() as session:
-            doc = coding.find_document(session, document)
+            doc = lookups.find_document(session, document)
             spans = session.exec(
                 select(Segment.start, Segment.end).where(Segment.document_id == doc.id)
             ).all()
@@ -243,8 +247,8 @@ async def coding_session(path: Path, document: str) -> None:
         project = read(path)
         try:
             with project.session() as session:
-                code = coding.find_code(session, "tui new code")
-                assert coding.code_tree(session)[-1]["name"] == code.name
+                code = lookups.find_code(session, "tui new code")
+                assert listings.code_tree(session)[-1]["name"] == code.name
         finally:
             project.dispose()
         # The selection stays, so the next keys work on the same passage.
@@ -275,7 +279,7 @@ async def coding_session(path: Path, document: str) -> None:
         project = read(path)
         try:
             with project.session() as session:
-                place = coding.find_place(session, "Tui Corner Shop")
+                place = lookups.find_place(session, "Tui Corner Shop")
                 assert (place.kind, place.status) == ("other", "existing")
         finally:
             project.dispose()
@@ -319,7 +323,7 @@ async def coding_session(path: Path, document: str) -> None:
         project = read(path)
         try:
             with project.session() as session:
-                doc = coding.find_document(session, document)
+                doc = lookups.find_document(session, document)
                 starts = session.exec(
                     select(Segment.start).where(Segment.document_id == doc.id, Segment.start > here)
                 ).all()
@@ -407,7 +411,7 @@ async def test_spans_coded_with_keys_are_painted_at_their_stored_offsets(hard_pa
         try:
             with project.session() as session:
                 stored = {
-                    (s.start, s.end): coding.segment_view(session, s.id)  # type: ignore[arg-type]
+                    (s.start, s.end): segment_ops.segment_view(session, s.id)  # type: ignore[arg-type]
                     for s in session.exec(select(Segment))
                 }
         finally:
@@ -454,7 +458,7 @@ async def test_sentence_and_turn_keys_select_the_stored_units(demo: Path) -> Non
     project = read(demo)
     try:
         with project.session() as session:
-            doc = coding.find_document(session, document)
+            doc = lookups.find_document(session, document)
             text = doc.text
             sentences = session.exec(
                 select(Sentence.start, Sentence.end)
@@ -514,7 +518,7 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
             with project.transaction("code", coder="tester") as session:
                 coder_id = coders.ensure(session, "tester").id
                 assert coder_id is not None
-                coding.code_span(session, "hard", *span, [code], coder_id=coder_id)
+                segment_ops.code_span(session, "hard", *span, [code], coder_id=coder_id)
     finally:
         project.dispose()
     notes: list[Notification] = []
@@ -697,7 +701,7 @@ async def test_search_marks_the_matches_and_enter_walks_through_them(demo: Path)
     project = read(demo)
     try:
         with project.session() as session:
-            text = coding.find_document(session, document).text
+            text = lookups.find_document(session, document).text
     finally:
         project.dispose()
     expected = []
@@ -739,7 +743,8 @@ async def test_search_marks_the_matches_and_enter_walks_through_them(demo: Path)
 
 
 async def test_suggestions_are_accepted_and_rejected_one_by_one(demo: Path) -> None:
-    from workbench import lemmas, suggest
+    from workbench.analysis import suggest
+    from workbench.text import lemmas
 
     document = "interview-02-lindenholt"
     project = read(demo)
@@ -826,25 +831,25 @@ async def test_every_key_has_an_id_and_a_tooltip_and_help_lists_them(hard_path: 
 
 
 def test_update_and_delete_memo_are_undoable(hard_path: Path) -> None:
-    from workbench import changelog
+    from workbench.project import changelog
 
     project = db.open_project(hard_path)
     try:
         with project.transaction("code", coder="tester") as session:
             coder_id = coders.ensure(session, "tester").id
             assert coder_id is not None
-            view = coding.code_span(session, "hard", 0, 11, ["welcome"], coder_id=coder_id)
-            memo_id = coding.add_memo(
+            view = segment_ops.code_span(session, "hard", 0, 11, ["welcome"], coder_id=coder_id)
+            memo_id = memo_ops.add_memo(
                 session, "segment", str(view.segment), "one", coder_id=coder_id
             ).id
         with project.transaction("memo", coder="tester") as session:
-            coding.update_memo(session, memo_id, "  two  ")  # type: ignore[arg-type]
+            memo_ops.update_memo(session, memo_id, "  two  ")  # type: ignore[arg-type]
         with project.session() as session:
             assert session.get(Memo, memo_id).text == "two"  # type: ignore[union-attr]
         with project.session() as session, pytest.raises(InvalidValue):
-            coding.update_memo(session, memo_id, "   ")  # type: ignore[arg-type]
+            memo_ops.update_memo(session, memo_id, "   ")  # type: ignore[arg-type]
         with project.transaction("memo", coder="tester") as session:
-            coding.delete_memo(session, memo_id)  # type: ignore[arg-type]
+            memo_ops.delete_memo(session, memo_id)  # type: ignore[arg-type]
         with project.session() as session:
             assert session.get(Memo, memo_id) is None
             assert session.get(Segment, view.segment) is not None  # still coded

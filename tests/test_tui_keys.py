@@ -12,9 +12,9 @@ from tests.test_tui_coding import front, notes_hook, open_coding, settle
 from workbench.errors import InputError
 from workbench.tui import WorkbenchApp
 from workbench.tui.app import binding_ids
-from workbench.tui.coding import CodingScreen
-from workbench.tui.dialogs import CodePicker
+from workbench.tui.dialogs.common import CodePicker
 from workbench.tui.keys import ENVIRONMENT, load_keymap
+from workbench.tui.screens.coding import CodingScreen
 
 SIZE = (120, 40)
 

@@ -20,8 +20,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from workbench import coders, coding, db
-from workbench.models import (
+from workbench.coding import lookups
+from workbench.coding import segments as segment_ops
+from workbench.project import coders, db
+from workbench.project.models import (
     Code,
     Coding,
     Document,
@@ -32,14 +34,10 @@ from workbench.models import (
     Turn,
 )
 from workbench.tui import WorkbenchApp
-from workbench.tui.analysis_pane import AnalysisPane, HeatTable
-from workbench.tui.codebook_pane import CodebookPane
-from workbench.tui.coding import CodingScreen
 from workbench.tui.commands import palette_commands
-from workbench.tui.dialogs import ConfirmDialog, PickerScreen
-from workbench.tui.documents_pane import DocumentsPane, ImportProgressed
-from workbench.tui.export_dialog import ExportDialog
-from workbench.tui.forms import (
+from workbench.tui.dialogs.common import ConfirmDialog, PickerScreen
+from workbench.tui.dialogs.export import ExportDialog
+from workbench.tui.dialogs.forms import (
     CodeForm,
     ColourDialog,
     ImportDialog,
@@ -48,10 +46,14 @@ from workbench.tui.forms import (
     PlaceForm,
     TextPrompt,
 )
-from workbench.tui.main_screen import TABS, MainScreen
-from workbench.tui.panels import CodeTree, DocumentsTable, FragmentsView, PlacesTable
-from workbench.tui.places_pane import AreasTable, PlacesPane
-from workbench.tui.transcript import TranscriptArea
+from workbench.tui.panes.analysis import AnalysisPane, HeatTable
+from workbench.tui.panes.codebook import CodebookPane
+from workbench.tui.panes.documents import DocumentsPane, ImportProgressed
+from workbench.tui.panes.places import AreasTable, PlacesPane
+from workbench.tui.screens.coding import CodingScreen
+from workbench.tui.screens.main import TABS, MainScreen
+from workbench.tui.widgets.panels import CodeTree, DocumentsTable, FragmentsView, PlacesTable
+from workbench.tui.widgets.transcript import TranscriptArea
 
 SIZE = (120, 40)
 
@@ -137,7 +139,7 @@ def parent_of(path: Path, name: str) -> str | None:
     project = db.open_project(path)
     try:
         with project.session() as session:
-            code = coding.find_code(session, name)
+            code = lookups.find_code(session, name)
             parent = session.get(Code, code.parent_id) if code.parent_id else None
             return parent.name if parent else None
     finally:
@@ -331,14 +333,14 @@ async def test_places_add_edit_with_aliases_and_a_places_fragments(demo: Path) -
         project = db.open_project(demo)
         try:
             with project.session() as session:
-                place = coding.find_place(session, "Bankje bij de vijver")
+                place = lookups.find_place(session, "Bankje bij de vijver")
                 assert (place.kind, place.status, place.neighbourhood) == (
                     "park",
                     "existing",
                     "Lindenholt",
                 )
                 assert (place.latitude, place.longitude) == (51.82, 5.79)
-                assert coding.find_place(session, "het bankje").id == place.id
+                assert lookups.find_place(session, "het bankje").id == place.id
         finally:
             project.dispose()
         table = pane.query_one(PlacesTable)
@@ -626,7 +628,7 @@ async def test_a_bad_file_is_refused_in_one_line_and_a_cancelled_import_stores_n
     async with app.run_test(size=SIZE) as pilot:
         await open_tab(app, pilot, "1")
         pane = app.screen.query_one(DocumentsPane)
-        from workbench.tui.forms import ImportRequest
+        from workbench.tui.dialogs.forms import ImportRequest
 
         pane._start_import(ImportRequest((good, empty)))
         await settle(app, pilot)
@@ -771,7 +773,7 @@ async def test_the_hidden_analysis_tab_counts_only_when_it_comes_into_view(
             with project.transaction("code", coder="tester") as session:
                 document = session.exec(select(Document)).first()
                 assert document is not None
-                coding.code_span(
+                segment_ops.code_span(
                     session,
                     document.name,
                     0,

@@ -26,8 +26,8 @@ from textual.widgets import Input
 
 from tests.test_tui_screens import settle, type_text
 from workbench.tui import WorkbenchApp
-from workbench.tui.analysis_pane import AnalysisPane, HeatTable
-from workbench.tui.panels import CodeTree
+from workbench.tui.panes.analysis import AnalysisPane, HeatTable
+from workbench.tui.widgets.panels import CodeTree
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SIZE = (100, 30)

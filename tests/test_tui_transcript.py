@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.widgets.text_area import Selection
 
 from workbench.tui.data import SegmentInfo, TurnSpan
-from workbench.tui.transcript import TranscriptArea
+from workbench.tui.widgets.transcript import TranscriptArea
 
 COLORS = {
     "welcome": "#5dade2",

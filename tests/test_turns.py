@@ -1,4 +1,4 @@
-"""Tests for ``workbench.turns.parse_turns``: speaker turns in the styles real transcripts use.
+"""Tests for ``workbench.text.turns.parse_turns``: speaker turns in the styles real transcripts use.
 
 Small literal transcripts, each with its turns worked out by hand as (speaker, start, end,
 text_start), where the offsets are found with ``str.index`` on the literal text:
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.readers import normalise
-from workbench.turns import ParsedTurn, parse_turns
+from workbench.text.readers import normalise
+from workbench.text.turns import ParsedTurn, parse_turns
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 corpus_only = pytest.mark.skipif(

@@ -20,10 +20,15 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from tests.conftest import dump
-from workbench import cases, changelog, coders, coding, db
+from workbench.coding import cases
+from workbench.coding import codes as code_ops
+from workbench.coding import memos as memo_ops
+from workbench.coding import places as place_ops
+from workbench.coding import segments as segment_ops
+from workbench.coding.importing import import_files
 from workbench.errors import NothingToDo, WorkbenchError
-from workbench.importer import import_files
-from workbench.models import Code, Place, Segment
+from workbench.project import changelog, coders, db
+from workbench.project.models import Code, Place, Segment
 
 TEXT = (
     "Interviewer: Where do you feel at home?\n"
@@ -42,8 +47,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = db.create_project(path)
     with project.transaction("init", record=False) as session:
         for name in ("welcome", "stigma", "lost place", "second home"):
-            coding.add_code(session, name)
-        coding.add_place(session, "Central Library", kind="library")
+            code_ops.add_code(session, name)
+        place_ops.add_place(session, "Central Library", kind="library")
     import_files(project, [source], language="en")
     with project.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -98,7 +103,7 @@ def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type
         end = start + 1 + b % 40
         names = {_pick(codes, b).name, _pick(codes, c).name} if codes else set()
         chosen = [_pick(places, c).name] if places and c % 3 == 0 else []
-        coding.code_span(
+        segment_ops.code_span(
             session,
             "talk",
             start,
@@ -110,25 +115,25 @@ def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type
         )
     elif op == "uncode" and segments:
         segment = _pick(segments, a)
-        view = coding.segment_view(session, segment.id)
-        coding.uncode(session, segment.id, view.codes[:1] if b % 2 else [])
+        view = segment_ops.segment_view(session, segment.id)
+        segment_ops.uncode(session, segment.id, view.codes[:1] if b % 2 else [])
     elif op == "add_code":
         parent = _pick(codes, a).name if codes and b % 2 else None
-        coding.add_code(session, f"code {step}-{a}", parent=parent, coder_id=cid)
+        code_ops.add_code(session, f"code {step}-{a}", parent=parent, coder_id=cid)
     elif op == "rename" and codes:
-        coding.rename_code(session, _pick(codes, a).name, f"renamed {step}-{b}")
+        code_ops.rename_code(session, _pick(codes, a).name, f"renamed {step}-{b}")
     elif op == "move" and codes:
-        coding.move_code(session, _pick(codes, a).name, _pick(codes, b).name if c % 3 else None)
+        code_ops.move_code(session, _pick(codes, a).name, _pick(codes, b).name if c % 3 else None)
     elif op == "merge" and len(codes) > 1:
-        coding.merge_codes(session, _pick(codes, a).name, _pick(codes, b).name)
+        code_ops.merge_codes(session, _pick(codes, a).name, _pick(codes, b).name)
     elif op == "delete" and codes:
-        coding.delete_code(session, _pick(codes, a).name, recursive=True)
+        code_ops.delete_code(session, _pick(codes, a).name, recursive=True)
     elif op == "add_place":
-        coding.add_place(
+        place_ops.add_place(
             session, f"Place {step}-{a}", kind="park", aliases=[f"alias {b}"], coder_id=cid
         )
     elif op == "edit_place" and places:
-        coding.edit_place(
+        place_ops.edit_place(
             session,
             _pick(places, a).name,
             status=("lost", "missed", "wished")[b % 3],
@@ -136,11 +141,11 @@ def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type
             longitude=-0.1,
         )
     elif op == "link" and segments and places:
-        coding.link(session, _pick(segments, a).id, _pick(places, b).name, coder_id=cid)
+        segment_ops.link(session, _pick(segments, a).id, _pick(places, b).name, coder_id=cid)
     elif op == "unlink" and segments and places:
-        coding.unlink(session, _pick(segments, a).id, _pick(places, b).name)
+        segment_ops.unlink(session, _pick(segments, a).id, _pick(places, b).name)
     elif op == "memo" and codes:
-        coding.add_memo(session, "code", _pick(codes, a).name, f"memo {step}", coder_id=cid)
+        memo_ops.add_memo(session, "code", _pick(codes, a).name, f"memo {step}", coder_id=cid)
     elif op == "case":
         case = cases.ensure_case(session, f"case {a % 3}", coder_id=cid)
         cases.set_value(session, case, "age", str(18 + b % 10))
@@ -187,13 +192,13 @@ def test_a_new_change_drops_the_redo_stack(template: Path, tmp_path: Path) -> No
     shutil.copyfile(template, path)
     project = db.open_project(path)
     with project.transaction("code", coder="ann") as session:
-        coding.code_span(
+        segment_ops.code_span(
             session, "talk", 0, 11, ["welcome"], coder_id=coders.ensure(session, "ann").id
         )
     with project.transaction("undo", record=False) as session:
         changelog.undo(session)
     with project.transaction("code", coder="ann") as session:
-        coding.code_span(
+        segment_ops.code_span(
             session, "talk", 13, 20, ["stigma"], coder_id=coders.ensure(session, "ann").id
         )
     with pytest.raises(NothingToDo), project.transaction("redo", record=False) as session:
@@ -209,7 +214,7 @@ def test_undo_refuses_when_a_row_changed_outside_the_log(template: Path, tmp_pat
     shutil.copyfile(template, path)
     project = db.open_project(path)
     with project.transaction("rename", coder="ann") as session:
-        coding.rename_code(session, "welcome", "feeling welcome")
+        code_ops.rename_code(session, "welcome", "feeling welcome")
     with project.engine.begin() as connection:
         connection.exec_driver_sql(
             "UPDATE code SET color = '#000000' WHERE name = 'feeling welcome'"
@@ -246,18 +251,18 @@ def test_unlink_deletes_a_segment_left_empty_and_undo_brings_it_back(
     try:
         with project.transaction("code", coder="ann") as session:
             cid = coders.ensure(session, "ann").id
-            bare = coding.code_span(
+            bare = segment_ops.code_span(
                 session, "talk", 0, 11, [], places=["Central Library"], coder_id=cid
             ).segment
-            coded = coding.code_span(
+            coded = segment_ops.code_span(
                 session, "talk", 13, 20, ["welcome"], places=["Central Library"], coder_id=cid
             ).segment
-            memoed = coding.code_span(
+            memoed = segment_ops.code_span(
                 session, "talk", 22, 30, [], places=["Central Library"], memo="m", coder_id=cid
             ).segment
         before = dump(project, skip=SKIP)
         with project.transaction("unlink", coder="ann") as session:
-            view = coding.unlink(session, bare, "Central Library")
+            view = segment_ops.unlink(session, bare, "Central Library")
         assert (view.segment, view.places, view.codes) == (bare, [], [])
         assert _rows(path, f"SELECT id FROM segment WHERE id = {bare}") == []
         assert _rows(path, f"SELECT id FROM segment_place WHERE segment_id = {bare}") == []
@@ -272,7 +277,7 @@ def test_unlink_deletes_a_segment_left_empty_and_undo_brings_it_back(
         assert len(_rows(path, f"SELECT id FROM segment_place WHERE segment_id = {bare}")) == 1
         for kept in (coded, memoed):
             with project.transaction("unlink", coder="ann") as session:
-                view = coding.unlink(session, kept, "Central Library")
+                view = segment_ops.unlink(session, kept, "Central Library")
             assert view.places == []
             assert _rows(path, f"SELECT id FROM segment WHERE id = {kept}") == [(kept,)]
         assert _rows(path, f"SELECT segment_id FROM coding WHERE segment_id = {coded}") == [
@@ -289,7 +294,7 @@ def test_cli_unlink_of_the_last_link_then_undo(template: Path, tmp_path: Path, c
     project = db.open_project(path)
     with project.transaction("code", coder="ann") as session:
         cid = coders.ensure(session, "ann").id
-        bare = coding.code_span(
+        bare = segment_ops.code_span(
             session, "talk", 0, 11, [], places=["Central Library"], coder_id=cid
         ).segment
     project.dispose()

@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from workbench import __version__
+from workbench.coding import codes as code_ops
+from workbench.coding import lookups, memos, segments
+from workbench.coding import places as place_ops
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
 
-    from workbench.db import Project
+    from workbench.project.db import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,7 +79,7 @@ def handle_errors(func: F) -> F:
 @contextmanager
 def opened(path: Path) -> Iterator[Project]:
     """Open a project (migrating it if needed) and close it afterwards."""
-    from workbench.db import open_project
+    from workbench.project.db import open_project
 
     project = open_project(path)
     if project.backup is not None:
@@ -91,7 +94,7 @@ def opened(path: Path) -> Iterator[Project]:
 
 def coder_id(session: Session, name: str | None) -> int:
     """The id of the coder doing this command (created on first use)."""
-    from workbench import coders
+    from workbench.project import coders
 
     return coders.ensure(session, name).id  # type: ignore[return-value]
 
@@ -109,8 +112,8 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
 
 
 def describe(session: Session, summary: str) -> None:
-    """Name the change (core: :func:`workbench.changelog.describe`, imported lazily)."""
-    from workbench.changelog import describe as name_change
+    """Name the change (core: :func:`workbench.project.changelog.describe`, imported lazily)."""
+    from workbench.project.changelog import describe as name_change
 
     name_change(session, summary)
 
@@ -152,8 +155,9 @@ def init(
     project: Path, codebook_path: str | None, language: str, coder: str | None, as_json: bool
 ) -> None:
     """Create a new project file."""
-    from workbench import codebook, settings
-    from workbench.db import create_project, database_url, remove_project_files
+    from workbench.coding import codebook
+    from workbench.project import settings
+    from workbench.project.db import create_project, database_url, remove_project_files
 
     spec = (
         codebook.load_codebook(codebook.resolve_codebook(codebook_path)) if codebook_path else None
@@ -234,7 +238,7 @@ def import_(
     as_json: bool,
 ) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt), all or none."""
-    from workbench.importer import import_files
+    from workbench.coding.importing import import_files
 
     show = sys.stderr.isatty() if progress is None else progress
 
@@ -273,7 +277,7 @@ def import_(
 @handle_errors
 def docs(project: Path, as_json: bool) -> None:
     """List the documents."""
-    from workbench.coding import list_documents
+    from workbench.coding.listings import list_documents
 
     with opened(project) as proj, proj.session() as session:
         rows = list_documents(session)
@@ -295,7 +299,7 @@ def docs(project: Path, as_json: bool) -> None:
 @handle_errors
 def codes(project: Path, as_json: bool) -> None:
     """The code tree with counts (segments with the code; with descendants; documents)."""
-    from workbench.coding import code_tree
+    from workbench.coding.listings import code_tree
 
     with opened(project) as proj, proj.session() as session:
         rows = code_tree(session)
@@ -346,10 +350,10 @@ def codebook_add(
     as_json: bool,
 ) -> None:
     """Add a code."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("code add", coder=coder) as session:
-        code = coding.add_code(
+        code = code_ops.add_code(
             session,
             name,
             parent=parent,
@@ -371,11 +375,11 @@ def codebook_add(
 @handle_errors
 def codebook_rename(project: Path, old: str, new: str, coder: str | None) -> None:
     """Rename a code (its codings stay)."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("code rename", coder=coder) as session:
         coder_id(session, coder)
-        code = coding.rename_code(session, old, new)
+        code = code_ops.rename_code(session, old, new)
         describe(session, f"rename code {old} to {code.name}")
     click.echo(f"renamed {old} to {new}")
 
@@ -388,11 +392,11 @@ def codebook_rename(project: Path, old: str, new: str, coder: str | None) -> Non
 @handle_errors
 def codebook_move(project: Path, name: str, parent: str | None, coder: str | None) -> None:
     """Move a code (with its children) under another code or to the top."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("code move", coder=coder) as session:
         coder_id(session, coder)
-        coding.move_code(session, name, parent)
+        code_ops.move_code(session, name, parent)
         describe(session, f"move code {name} under {parent or '(top)'}")
     click.echo(f"moved {name} under {parent or '(top)'}")
 
@@ -405,11 +409,11 @@ def codebook_move(project: Path, name: str, parent: str | None, coder: str | Non
 @handle_errors
 def codebook_merge(project: Path, source: str, target: str, coder: str | None) -> None:
     """Merge SOURCE into TARGET: codings, children and memos move; SOURCE is deleted."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("code merge", coder=coder) as session:
         coder_id(session, coder)
-        coding.merge_codes(session, source, target)
+        code_ops.merge_codes(session, source, target)
         describe(session, f"merge code {source} into {target}")
     click.echo(f"merged {source} into {target}")
 
@@ -422,11 +426,11 @@ def codebook_merge(project: Path, source: str, target: str, coder: str | None) -
 @handle_errors
 def codebook_delete(project: Path, name: str, recursive: bool, coder: str | None) -> None:
     """Delete a code and its codings (undo brings them back)."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("code delete", coder=coder) as session:
         coder_id(session, coder)
-        deleted = coding.delete_code(session, name, recursive=recursive)
+        deleted = code_ops.delete_code(session, name, recursive=recursive)
         describe(session, f"delete code {', '.join(deleted)}")
     click.echo(f"deleted {', '.join(deleted)}")
 
@@ -447,11 +451,11 @@ def codebook_edit(
     project: Path, name: str, keywords: tuple[str, ...], coder: str | None, **fields: str | None
 ) -> None:
     """Change a code's definition, colour or keywords."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("code edit", coder=coder) as session:
         coder_id(session, coder)
-        coding.update_code(session, name, keywords=list(keywords) if keywords else None, **fields)
+        code_ops.update_code(session, name, keywords=list(keywords) if keywords else None, **fields)
         describe(session, f"edit code {name}")
     click.echo(f"changed {name}")
 
@@ -462,7 +466,7 @@ def codebook_edit(
 @handle_errors
 def codebook_export(project: Path, output: Path) -> None:
     """Write the project's codebook to a YAML file."""
-    from workbench import codebook as cb
+    from workbench.coding import codebook as cb
 
     with opened(project) as proj, proj.session() as session:
         spec = cb.export_codebook(session, output)
@@ -476,7 +480,7 @@ def codebook_export(project: Path, output: Path) -> None:
 @handle_errors
 def codebook_load(project: Path, file: Path, coder: str | None) -> None:
     """Add the codes, place kinds and statuses of a codebook YAML file."""
-    from workbench import codebook as cb
+    from workbench.coding import codebook as cb
 
     spec = cb.load_codebook(cb.resolve_codebook(file))
     with opened(project) as proj, proj.transaction("codebook load", coder=coder) as session:
@@ -504,13 +508,13 @@ def case_add(
     project: Path, name: str, documents: tuple[str, ...], attrs: tuple[str, ...], coder: str | None
 ) -> None:
     """Add a case, or add documents and attributes to an existing one."""
-    from workbench import cases, coding
+    from workbench.coding import cases
 
     parsed = [cases.parse_assignment(item) for item in attrs]
     with opened(project) as proj, proj.transaction("case add", coder=coder) as session:
         row = cases.ensure_case(session, name, coder_id=coder_id(session, coder))
         for doc in documents:
-            cases.link_document(session, row.id, coding.find_document(session, doc).id)  # type: ignore[arg-type]
+            cases.link_document(session, row.id, lookups.find_document(session, doc).id)  # type: ignore[arg-type]
         for key, type_name, value in parsed:
             cases.set_value(session, row, key, value, type_name=type_name)
         describe(session, f"case {name}")
@@ -523,7 +527,7 @@ def case_add(
 @handle_errors
 def cases_list(project: Path, as_json: bool) -> None:
     """List cases with their documents and attributes."""
-    from workbench import cases
+    from workbench.coding import cases
 
     with opened(project) as proj, proj.session() as session:
         rows = cases.list_cases(session)
@@ -548,7 +552,7 @@ def cases_list(project: Path, as_json: bool) -> None:
 @handle_errors
 def memo(project: Path, kind: str, args: tuple[str, ...], coder: str | None, as_json: bool) -> None:
     """Write a memo: memo study.db (doc|code|segment|case|place|project) [TARGET] TEXT."""
-    from workbench import coding
+
 
     if kind == "project":
         target, text = None, " ".join(args)
@@ -557,7 +561,7 @@ def memo(project: Path, kind: str, args: tuple[str, ...], coder: str | None, as_
     else:
         target, text = args[0], " ".join(args[1:])
     with opened(project) as proj, proj.transaction("memo", coder=coder) as session:
-        row = coding.add_memo(session, kind, target, text, coder_id=coder_id(session, coder))
+        row = memos.add_memo(session, kind, target, text, coder_id=coder_id(session, coder))
         describe(session, f"memo on {kind} {target or ''}".strip())
         memo_id = row.id
     emit_json({"memo": memo_id, "on": kind, "target": target}) if as_json else click.echo(
@@ -595,10 +599,10 @@ def code(
     as_json: bool,
 ) -> None:
     """Code the span START..END (code points, end exclusive) of DOCUMENT with CODEs."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("code", coder=coder) as session:
-        view = coding.code_span(
+        view = segments.code_span(
             session,
             document,
             start,
@@ -630,11 +634,11 @@ def uncode(
     project: Path, segment: int, code_names: tuple[str, ...], coder: str | None, as_json: bool
 ) -> None:
     """Remove codes (all when none are named) from a segment."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("uncode", coder=coder) as session:
         coder_id(session, coder)
-        view = coding.uncode(session, segment, list(code_names))
+        view = segments.uncode(session, segment, list(code_names))
         describe(session, f"uncode segment {segment}: {', '.join(code_names) or 'all codes'}")
     if as_json:
         emit_json(view.to_dict())
@@ -651,10 +655,10 @@ def uncode(
 @handle_errors
 def link(project: Path, segment: int, place: str, coder: str | None, as_json: bool) -> None:
     """Link a segment to a place."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("link", coder=coder) as session:
-        view = coding.link(session, segment, place, coder_id=coder_id(session, coder))
+        view = segments.link(session, segment, place, coder_id=coder_id(session, coder))
         describe(session, f"link segment {segment} to {place}")
     emit_json(view.to_dict()) if as_json else click.echo(
         f"segment {segment} linked to {', '.join(view.places)}"
@@ -669,11 +673,11 @@ def link(project: Path, segment: int, place: str, coder: str | None, as_json: bo
 @handle_errors
 def unlink(project: Path, segment: int, place: str, coder: str | None) -> None:
     """Remove a segment's link to a place."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("unlink", coder=coder) as session:
         coder_id(session, coder)
-        coding.unlink(session, segment, place)
+        segments.unlink(session, segment, place)
         describe(session, f"unlink segment {segment} from {place}")
     click.echo(f"segment {segment} unlinked from {place}")
 
@@ -687,7 +691,7 @@ def unlink(project: Path, segment: int, place: str, coder: str | None) -> None:
 @handle_errors
 def places(project: Path, as_json: bool) -> None:
     """List places with kind, status, area and the number of linked segments."""
-    from workbench.coding import list_places
+    from workbench.coding.listings import list_places
 
     with opened(project) as proj, proj.session() as session:
         rows = list_places(session)
@@ -751,11 +755,11 @@ def place_add(
     **fields: Any,
 ) -> None:
     """Add a place."""
-    from workbench import coding
+
 
     values = {k: v for k, v in fields.items() if v is not None}
     with opened(project) as proj, proj.transaction("place add", coder=coder) as session:
-        row = coding.add_place(
+        row = place_ops.add_place(
             session,
             name,
             kind=kind,
@@ -789,15 +793,15 @@ def place_edit(
     **fields: Any,
 ) -> None:
     """Change a place: name, kind, status, area, coordinates, aliases."""
-    from workbench import coding
+
 
     with opened(project) as proj, proj.transaction("place edit", coder=coder) as session:
         coder_id(session, coder)
-        row = coding.edit_place(session, name, name=new_name, kind=kind, **fields)
+        row = place_ops.edit_place(session, name, name=new_name, kind=kind, **fields)
         for alias in add_aliases:
-            coding.add_alias(session, row, alias)
+            place_ops.add_alias(session, row, alias)
         for alias in remove_aliases:
-            coding.remove_alias(session, row, alias)
+            place_ops.remove_alias(session, row, alias)
         describe(session, f"edit place {row.name}")
     click.echo(f"changed place {new_name or name}")
 
@@ -806,7 +810,7 @@ def place_edit(
 
 
 def _step(project: Path, undo: bool, as_json: bool) -> None:
-    from workbench import changelog
+    from workbench.project import changelog
 
     with (
         opened(project) as proj,
@@ -851,7 +855,7 @@ def redo(project: Path, as_json: bool) -> None:
 @handle_errors
 def history(project: Path, limit: int, as_json: bool) -> None:
     """The change log, newest first."""
-    from workbench import changelog
+    from workbench.project import changelog
 
     with opened(project) as proj, proj.session() as session:
         rows = changelog.history(session, limit)
@@ -879,7 +883,7 @@ def history(project: Path, limit: int, as_json: bool) -> None:
 @handle_errors
 def check(project: Path, as_json: bool) -> None:
     """Check the project: SQLite integrity, text hashes, offsets, orphans."""
-    from workbench.integrity import check_project
+    from workbench.analysis.integrity import check_project
 
     with opened(project) as proj:
         problems = check_project(proj)
@@ -901,7 +905,7 @@ def check(project: Path, as_json: bool) -> None:
 @handle_errors
 def open_(project: Path) -> None:
     """Open a project in the terminal workbench (the TUI)."""
-    from workbench.db import open_project
+    from workbench.project.db import open_project
 
     open_project(project).dispose()  # migrate (with a backup) and fail early, in one line
     from workbench.tui import run

@@ -7,6 +7,14 @@ notification. Nothing about the error is ever logged with transcript text.
 
 from __future__ import annotations
 
+import difflib
+
+
+def did_you_mean(name: str, names: list[str]) -> str:
+    """A "; did you mean ...?" tail for a NotFound message, or "" when nothing is close."""
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
 
 class WorkbenchError(Exception):
     """Base class: a problem the user can act on, reported in one line."""

@@ -2,7 +2,7 @@
 
 The index is derived data. This migration only creates the empty tables: it does not run
 spaCy. Documents that were imported before it have no ``indexed_document`` row, which marks
-them as not yet indexed; ``workbench.lemmas.ensure_index`` indexes them once, on the first
+them as not yet indexed; ``workbench.text.lemmas.ensure_index`` indexes them once, on the first
 search or suggestion that needs them.
 
 Revision ID: 0003

@@ -1,4 +1,4 @@
-"""Commands: agreement (inter-coder agreement of two coders, :mod:`workbench.agreement`)."""
+"""Commands: agreement (inter-coder agreement of two coders, :mod:`workbench.analysis.agreement`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from workbench.cli import JSON, PROJECT, emit_json, handle_errors, main, opened, table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from workbench.agreement import AgreementReport, CodeAgreement
+    from workbench.analysis.agreement import AgreementReport, CodeAgreement
 
 #: Disagreement passages the table output lists when ``--disagreements`` is not given.
 DEFAULT_SHOWN = 10
@@ -130,7 +130,7 @@ def agreement_command(
     agreement, Cohen's kappa and Krippendorff's alpha (nominal); overall: the tables of all
     codes pooled, and the mean of the per-code values. Then the passages they disagree on.
     """
-    from workbench.agreement import agreement
+    from workbench.analysis.agreement import agreement
     from workbench.errors import InvalidValue
 
     names = [name.strip() for name in coders.split(",")]

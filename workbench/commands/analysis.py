@@ -1,8 +1,8 @@
-"""Commands: cooccur and matrix (:mod:`workbench.analysis`).
+"""Commands: cooccur and matrix (:mod:`workbench.analysis.cooccurrence`).
 
 ``workbench cooccur study.db [--scope S] [filters] [--rollup] [--json|--csv]`` and
 ``workbench matrix study.db --cols place|attr:KEY [filters] [--rollup] [--json|--csv]``.
-The numbers and their edge cases are defined in :mod:`workbench.analysis`.
+The numbers and their edge cases are defined in :mod:`workbench.analysis.cooccurrence`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import click
 from workbench.cli import JSON, PROJECT, emit_json, handle_errors, main, opened, table
 
 if TYPE_CHECKING:  # pragma: no cover
-    from workbench.analysis import Cooccurrence, Filters, Matrix
+    from workbench.analysis.cooccurrence import Cooccurrence, Filters, Matrix
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,8 +75,8 @@ def _output_options(func: F) -> F:
 def filters_from(
     coder: str | None, documents: tuple[str, ...], cases: tuple[str, ...], attrs: tuple[str, ...]
 ) -> Filters:
-    """The :class:`workbench.analysis.Filters` of the :func:`filter_options` values."""
-    from workbench.analysis import Filters, parse_attr_filter
+    """The :class:`workbench.analysis.cooccurrence.Filters` of the :func:`filter_options` values."""
+    from workbench.analysis.cooccurrence import Filters, parse_attr_filter
 
     return Filters(
         coder=coder,
@@ -170,16 +170,16 @@ def cooccur(
     as_csv: bool,
 ) -> None:
     """Co-occurrence of codes: n per code, and n and the c-coefficient per pair of codes."""
-    from workbench import analysis
+    from workbench.analysis import cooccurrence
 
     _one_format(as_json, as_csv)
     filters = filters_from(coder, documents, cases, attrs)
     with opened(project) as proj, proj.session() as session:
-        result = analysis.cooccur(session, scope=scope, filters=filters, rollup=rollup)
+        result = cooccurrence.cooccur(session, scope=scope, filters=filters, rollup=rollup)
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
-        from workbench import csvsafe
+        from workbench.exchange import csvsafe
 
         n_of = {c.code: c.n for c in result.codes}
         writer = csvsafe.writer(sys.stdout, lineterminator="\n")
@@ -240,16 +240,16 @@ def matrix(
     as_csv: bool,
 ) -> None:
     """A code × place or code × attribute matrix: segments per code and column."""
-    from workbench import analysis
+    from workbench.analysis import cooccurrence
 
     _one_format(as_json, as_csv)
     filters = filters_from(coder, documents, cases, attrs)
     with opened(project) as proj, proj.session() as session:
-        result = analysis.matrix(session, cols=cols, filters=filters, rollup=rollup)
+        result = cooccurrence.matrix(session, cols=cols, filters=filters, rollup=rollup)
     if as_json:
         emit_json(result.to_dict())
     elif as_csv:
-        from workbench import csvsafe
+        from workbench.exchange import csvsafe
 
         writer = csvsafe.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["code", *result.cols, "total"])

@@ -66,7 +66,7 @@ def export(project: Path, fmt: str | None, output: Path, as_json: bool) -> None:
     result: dict[str, object]
     with opened(project) as proj, proj.session() as session:
         if fmt == "qdpx":
-            from workbench.refi.writer import export_qdpx
+            from workbench.exchange.refi.writer import export_qdpx
 
             report = export_qdpx(session, output, name=Path(project).stem)
             result = report.to_dict()
@@ -76,20 +76,20 @@ def export(project: Path, fmt: str | None, output: Path, as_json: bool) -> None:
                 f"{report.places} places, {report.cases} cases, {report.notes} memos"
             )
         elif fmt == "qdc":
-            from workbench.refi.writer import export_qdc
+            from workbench.exchange.refi.writer import export_qdc
 
             report = export_qdc(session, output)
             result = report.to_dict()
             message = f"wrote {output}: {report.codes} codes and {report.places} places"
         elif fmt == "codebook":
-            from workbench import codebook as cb
+            from workbench.coding import codebook as cb
 
             spec = cb.export_codebook(session, output)
             count = sum(1 for _ in spec.all_codes())
             result = {"path": str(output), "format": fmt, "codes": count}
             message = f"wrote {output}: {count} codes"
         else:
-            from workbench.geojson import export_geojson
+            from workbench.exchange.geojson import export_geojson
 
             geo = export_geojson(session, output)
             result = geo.to_dict()

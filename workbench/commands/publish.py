@@ -32,7 +32,7 @@ from workbench.commands.analysis import filter_options, filters_from
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
 
-    from workbench.pseudonyms import PseudonymTable
+    from workbench.exchange.pseudonyms import PseudonymTable
 
 #: The ``--pseudonyms`` value that means "the project's own table".
 PROJECT_TABLE = "\0project"
@@ -54,7 +54,7 @@ PSEUDONYMS = click.option(
 
 def _pseudonym_table(session: Session, value: str | None) -> PseudonymTable | None:
     """The table ``--pseudonyms`` asks for (None: none asked)."""
-    from workbench import pseudonyms
+    from workbench.exchange import pseudonyms
 
     if value is None:
         return None
@@ -71,7 +71,7 @@ def _pseudonym_table(session: Session, value: str | None) -> PseudonymTable | No
 
 
 def _language(session: Session, given: str | None) -> str:
-    from workbench import settings
+    from workbench.project import settings
 
     return given or str(settings.get(session, "language", "en"))
 
@@ -148,8 +148,8 @@ def fragments(
     --pseudonyms replaces real names everywhere (text, citations, headings, memos) and
     warns about any listed name still present.
     """
-    from workbench import publish
-    from workbench.fragments import find_fragments
+    from workbench.analysis.fragments import find_fragments
+    from workbench.exchange import publish
 
     if (
         pseudonyms not in (None, PROJECT_TABLE)
@@ -221,7 +221,7 @@ def pseudonym_add(
     as_json: bool,
 ) -> None:
     """Add REAL with its PSEUDONYM (and spelling variants) to the table."""
-    from workbench import pseudonyms
+    from workbench.exchange import pseudonyms
 
     with opened(project) as proj, proj.transaction("pseudonym add", coder=coder) as session:
         coder_id(session, coder)
@@ -242,7 +242,7 @@ def pseudonym_add(
 @handle_errors
 def pseudonym_list(project: Path, as_json: bool) -> None:
     """List the table: real name, pseudonym, kind, variants."""
-    from workbench import pseudonyms
+    from workbench.exchange import pseudonyms
 
     with opened(project) as proj, proj.session() as session:
         rows = pseudonyms.entries(session)
@@ -262,7 +262,7 @@ def pseudonym_list(project: Path, as_json: bool) -> None:
 @handle_errors
 def pseudonym_remove(project: Path, real: str, coder: str | None) -> None:
     """Remove REAL from the table."""
-    from workbench import pseudonyms
+    from workbench.exchange import pseudonyms
 
     with opened(project) as proj, proj.transaction("pseudonym remove", coder=coder) as session:
         coder_id(session, coder)
@@ -285,7 +285,7 @@ def pseudonym_load(
 
     Entries for names already listed are changed; all or nothing.
     """
-    from workbench import pseudonyms
+    from workbench.exchange import pseudonyms
 
     entries = pseudonyms.read_file(file)
     with opened(project) as proj, proj.transaction("pseudonym load", coder=coder) as session:
@@ -378,11 +378,12 @@ def figure_cooccur(
     pseudonyms: str | None,
 ) -> None:
     """The co-occurrence heatmap of the codes."""
-    from workbench import analysis, figures
+    from workbench.analysis import cooccurrence
+    from workbench.exchange import figures
 
     figures.figure_format(output)
     with opened(project) as proj, proj.session() as session:
-        result = analysis.cooccur(
+        result = cooccurrence.cooccur(
             session,
             scope=scope,
             filters=filters_from(coder, documents, cases, attrs),
@@ -428,11 +429,12 @@ def figure_matrix(
     pseudonyms: str | None,
 ) -> None:
     """The code × place (or code × attribute value) matrix of segment counts."""
-    from workbench import analysis, figures
+    from workbench.analysis import cooccurrence
+    from workbench.exchange import figures
 
     figures.figure_format(output)
     with opened(project) as proj, proj.session() as session:
-        result = analysis.matrix(
+        result = cooccurrence.matrix(
             session, cols=cols, filters=filters_from(coder, documents, cases, attrs), rollup=rollup
         )
         names = _pseudonym_table(session, pseudonyms)

@@ -66,9 +66,10 @@ def import_qdpx(
     existing project the import merges codes, places, cases and attributes by GUID or name.
     All or nothing: a bad or unsafe file changes nothing.
     """
-    from workbench import codebook, db, settings
-    from workbench.refi.reader import read_refi, store_refi
-    from workbench.refi.safety import MB, Limits
+    from workbench.coding import codebook
+    from workbench.exchange.refi.reader import read_refi, store_refi
+    from workbench.exchange.refi.safety import MB, Limits
+    from workbench.project import db, settings
 
     limits = Limits(max_member_bytes=max_member_mb * MB)
     options = {"limits": limits, "offsets": offsets, "paragraph_mode": paragraphs}

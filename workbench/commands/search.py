@@ -8,7 +8,7 @@ import click
 
 from workbench.cli import CODER, JSON, PROJECT, coder_id, emit_json, handle_errors, main, opened
 
-_UNITS = ("sentence", "turn", "match")  # workbench.suggest.UNITS, without importing the core
+_UNITS = ("sentence", "turn", "match")  # workbench.analysis.suggest.UNITS, without importing the core
 
 
 def _shorten(text: str, width: int) -> str:
@@ -54,9 +54,9 @@ def search(
     Without --lemma the text is found as typed (case ignored, also inside longer words;
     any white space matches a line break). With --lemma the words are matched by lemma.
     """
-    from workbench import lemmas
-    from workbench.search import count_line
-    from workbench.search import search as find
+    from workbench.analysis.search import count_line
+    from workbench.analysis.search import search as find
+    from workbench.text import lemmas
 
     with opened(project) as proj:
         if lemma:
@@ -125,9 +125,9 @@ def suggest(
     Lists suggestions with an id, what matched and why; nothing is applied. Apply chosen
     ones with --accept ID ... (one change in the log: `workbench undo` reverts it).
     """
-    from workbench import lemmas
-    from workbench import suggest as suggestions
+    from workbench.analysis import suggest as suggestions
     from workbench.errors import InvalidValue
+    from workbench.text import lemmas
 
     if accept_ids and not accepting:
         raise InvalidValue("to apply suggestions, give their ids after --accept")

@@ -14,9 +14,12 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from workbench import cases, codebook, coders, coding, db, importer, settings
+from workbench.coding import cases, codebook, importing, lookups, segments
+from workbench.coding import memos as memo_ops
+from workbench.coding import places as place_ops
 from workbench.demo import plan
 from workbench.errors import ProjectError
+from workbench.project import coders, db, settings
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
@@ -61,12 +64,12 @@ def _build(project: db.Project) -> None:
         ids = {name: coders.ensure(session, name).id for name in plan.CODERS}
         codebook.apply_codebook(session, spec, coder_id=ids[first])
 
-    importer.import_files(project, transcript_files(), language=plan.LANGUAGE, coder=first)
+    importing.import_files(project, transcript_files(), language=plan.LANGUAGE, coder=first)
 
     with project.transaction("demo", coder=first, record=False) as session:
         _add_cases(session)
         for fields in plan.PLACES:
-            coding.add_place(session, coder_id=ids[first], **fields)  # type: ignore[arg-type]
+            place_ops.add_place(session, coder_id=ids[first], **fields)  # type: ignore[arg-type]
 
     for coder_name, documents in plan.CODINGS.items():
         with project.transaction("demo", coder=coder_name, record=False) as session:
@@ -77,13 +80,13 @@ def _build(project: db.Project) -> None:
 
     with project.transaction("demo", coder=first, record=False) as session:
         for coder_name, target_type, target, text in plan.MEMOS:
-            coding.add_memo(session, target_type, target, text, coder_id=ids[coder_name])  # type: ignore[arg-type]
+            memo_ops.add_memo(session, target_type, target, text, coder_id=ids[coder_name])  # type: ignore[arg-type]
 
 
 def _add_cases(session: Session) -> None:
     for case_name, document_name, attributes in plan.CASES:
         case = cases.ensure_case(session, case_name)
-        document = coding.find_document(session, document_name)
+        document = lookups.find_document(session, document_name)
         cases.link_document(session, case.id, document.id)  # type: ignore[arg-type]
         for key, value in attributes.items():
             cases.set_value(session, case, key, value, type_name=plan.ATTRIBUTE_TYPES[key])
@@ -102,10 +105,10 @@ def find_span(text: str, phrase: str, document: str) -> tuple[int, int]:
 def _code_document(
     session: Session, document_name: str, passages: list[plan.Passage], coder_id: int
 ) -> None:
-    text = coding.find_document(session, document_name).text
+    text = lookups.find_document(session, document_name).text
     for passage in passages:
         start, end = find_span(text, passage.phrase, document_name)
-        coding.code_span(
+        segments.code_span(
             session,
             document_name,
             start,

@@ -102,7 +102,7 @@ MOESTUIN = "Moestuin De Groene Hof"
 MEIBOOM = "Buurthuis De Meiboom"
 MARKT = "Weekmarkt Neerbosch-Oost"
 
-#: Keyword arguments of :func:`workbench.coding.add_place`, one dict a place. The places are
+#: Keyword arguments of :func:`workbench.coding.places.add_place`, one dict a place. The places are
 #: fictional; coordinates are plausible points in the neighbourhood, not real addresses.
 PLACES: list[dict[str, object]] = [
     {

@@ -22,14 +22,12 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from workbench.db import Project, open_project
 from workbench.errors import InputError, NothingToDo, WorkbenchError
+from workbench.project.db import Project, open_project
 from workbench.tui import data
-from workbench.tui.coding import CodingScreen
 from workbench.tui.commands import WorkbenchCommands
-from workbench.tui.dialogs import ErrorScreen, HelpScreen
+from workbench.tui.dialogs.common import ErrorScreen, HelpScreen
 from workbench.tui.keys import keys_file, load_keymap
-from workbench.tui.main_screen import MainScreen
 from workbench.tui.messages import (
     ChangeWritten,
     ProjectChanged,
@@ -37,6 +35,8 @@ from workbench.tui.messages import (
     SpanCoded,
     StepApplied,
 )
+from workbench.tui.screens.coding import CodingScreen
+from workbench.tui.screens.main import MainScreen
 
 WriteJob = Callable[[Project], Message]
 """A write: runs in a worker thread with the project and returns the message to post."""
@@ -56,7 +56,7 @@ front paints the change first, and several quick changes cost one reading."""
 
 def binding_ids() -> set[str]:
     """The id of every key of the workbench's screens, panes and dialogs."""
-    import workbench.tui.export_dialog  # noqa: F401  (its dialogs have keys too)
+    import workbench.tui.dialogs.export  # noqa: F401  (its dialogs have keys too)
 
     ids: set[str] = set()
     pending: list[type] = [DOMNode]
@@ -336,7 +336,7 @@ class WorkbenchApp(App[None]):
 
     def action_export(self) -> None:
         """Open the export dialog."""
-        from workbench.tui.export_dialog import export_dialog
+        from workbench.tui.dialogs.export import export_dialog
 
         if self.project is not None and not isinstance(self.screen, ModalScreen):
             self.push_screen(export_dialog(self, self.project_path))

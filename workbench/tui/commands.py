@@ -18,7 +18,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 if TYPE_CHECKING:
     from textual.app import App
 
-    from workbench.tui.main_screen import MainScreen
+    from workbench.tui.screens.main import MainScreen
 
 SKIPPED_ACTIONS = {"back", "cancel"}
 """Actions that only make sense from the keyboard in place (Escape to go back)."""
@@ -43,7 +43,7 @@ def _key_help(binding: Binding) -> str:
 
 def main_screen(app: App[object]) -> MainScreen:
     """The project screen, after closing the screens above it (the coding view)."""
-    from workbench.tui.main_screen import MainScreen
+    from workbench.tui.screens.main import MainScreen
 
     while not isinstance(app.screen, MainScreen) and len(app.screen_stack) > 1:
         app.pop_screen()
@@ -71,8 +71,8 @@ def _available(node: object, action: str) -> bool:
 def palette_commands(app: App[object]) -> Iterator[PaletteCommand]:
     """Every command that can run now: the transcript's keys when a transcript is open, each
     tab and its actions, then the app's own."""
-    from workbench.tui.coding import CodingScreen
-    from workbench.tui.main_screen import TABS, MainScreen
+    from workbench.tui.screens.coding import CodingScreen
+    from workbench.tui.screens.main import TABS, MainScreen
 
     screen = app.screen
     if isinstance(screen, CodingScreen):

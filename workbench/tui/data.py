@@ -1,7 +1,7 @@
 """What the TUI reads from and writes to a project, with no Textual import.
 
 Every function here is a thin call into the core (:mod:`workbench.coding`,
-:mod:`workbench.changelog`) or a plain SQLModel select for reading. They are called from
+:mod:`workbench.project.changelog`) or a plain SQLModel select for reading. They are called from
 thread workers and return plain frozen dataclasses, so no ORM object crosses into the UI
 thread and no widget is touched from a worker. No rule of the workbench is written here.
 """
@@ -17,11 +17,24 @@ from pathlib import Path
 from sqlalchemy import and_
 from sqlmodel import Session, select
 
-from workbench import analysis, cases, changelog, coders, coding, fragments, importer, names, query
-from workbench.db import Project
+from workbench.analysis import cooccurrence as cooc
+from workbench.analysis import fragments, query
+from workbench.analysis.fragments import Fragment
+from workbench.coding import (
+    cases,
+    codes,
+    importing,
+    listings,
+    lookups,
+    memos,
+    names,
+    places,
+    segments,
+)
 from workbench.errors import InvalidValue
-from workbench.fragments import Fragment
-from workbench.models import (
+from workbench.project import changelog, coders
+from workbench.project.db import Project
+from workbench.project.models import (
     Code,
     Coder,
     Coding,
@@ -39,7 +52,7 @@ from workbench.models import (
 
 @dataclass(frozen=True)
 class DocumentRow:
-    """One row of the documents table (from :func:`workbench.coding.list_documents`)."""
+    """One row of the documents table (from :func:`workbench.coding.listings.list_documents`)."""
 
     id: int
     name: str
@@ -55,7 +68,7 @@ class DocumentRow:
 
 @dataclass(frozen=True)
 class CodeRow:
-    """One code of the code tree with its counts (from :func:`workbench.coding.code_tree`)."""
+    """One code of the code tree with its counts (from :func:`workbench.coding.listings.code_tree`)."""
 
     id: int
     name: str
@@ -74,7 +87,7 @@ class CodeRow:
 
 @dataclass(frozen=True)
 class PlaceRow:
-    """One place with its number of linked segments (from :func:`workbench.coding.list_places`)."""
+    """One place with its number of linked segments (from :func:`workbench.coding.listings.list_places`)."""
 
     id: int
     name: str
@@ -198,7 +211,7 @@ def _documents(session: Session) -> tuple[DocumentRow, ...]:
             language=str(row["language"]),
             attributes=tuple(sorted(attributes.get(str(row["name"]), {}).items())),
         )
-        for row in coding.list_documents(session)
+        for row in listings.list_documents(session)
     )
 
 
@@ -216,7 +229,7 @@ def _codes(session: Session) -> tuple[CodeRow, ...]:
             documents=int(row["documents"]),  # type: ignore[call-overload]
             label=str(row.get("label") or ""),
         )
-        for row in coding.code_tree(session)
+        for row in listings.code_tree(session)
     )
 
 
@@ -236,7 +249,7 @@ def _places(session: Session) -> tuple[PlaceRow, ...]:
             longitude=row["longitude"],  # type: ignore[arg-type]
             description=str(row["description"] or ""),
         )
-        for row in coding.list_places(session)
+        for row in listings.list_places(session)
     )
 
 
@@ -308,7 +321,7 @@ def segments_of(
 def document_text(project: Project, name: str) -> DocumentText:
     """A document with its turns and segments, for the coding view."""
     with project.session() as session:
-        document = coding.find_document(session, name)
+        document = lookups.find_document(session, name)
         assert document.id is not None
         turns = session.exec(
             select(Turn.start, Turn.text_start, Turn.end, Turn.speaker)
@@ -368,13 +381,13 @@ def code_span(
     *,
     create: bool = False,
     coder: str | None = None,
-) -> coding.SegmentView:
+) -> segments.SegmentView:
     """Code ``start``..``end`` of ``document`` as one change; with ``create`` the codes that do
     not exist yet are created in the same change (the command line's ``code --new``)."""
     with project.transaction("code", coder=coder) as session:
         coder_id = coders.ensure(session, coder).id
         assert coder_id is not None
-        view = coding.code_span(
+        view = segments.code_span(
             session, document, start, end, list(codes), coder_id=coder_id, create_codes=create
         )
         changelog.describe(session, f"code {document} {start}-{end} with {', '.join(view.codes)}")
@@ -439,7 +452,7 @@ def code_view(
 ) -> tuple[CodeDetail, FragmentList]:
     """A code's definition and the fragments coded with it (by any coder; ``limit`` at most)."""
     with project.session() as session:
-        code = coding.find_code(session, name)
+        code = lookups.find_code(session, name)
         parent = session.get(Code, code.parent_id) if code.parent_id is not None else None
         detail = CodeDetail(
             name=code.name,
@@ -460,7 +473,7 @@ def code_view(
 def place_view(project: Project, name: str, *, limit: int | None = None) -> FragmentList:
     """The fragments linked to a place (``limit`` at most)."""
     with project.session() as session:
-        place = coding.find_place(session, name)
+        place = lookups.find_place(session, name)
         text = str(query.FieldTerm("place", place.name, 1, 1))
         found = fragments.find_fragments(session, text, limit=limit)
     return FragmentList(f"at {place.name}", text, tuple(found))
@@ -483,12 +496,12 @@ def query_fragments(
     text: str,
     *,
     limit: int | None = None,
-    filters: analysis.Filters | None = None,
+    filters: cooc.Filters | None = None,
 ) -> FragmentList:
-    """The fragments matching a typed query; raises :class:`workbench.query.QueryError`.
+    """The fragments matching a typed query; raises :class:`workbench.analysis.query.QueryError`.
 
     With ``filters`` (the Analysis tab's) the coder goes to
-    :func:`workbench.fragments.find_fragments` and the documents, cases and attributes are
+    :func:`workbench.analysis.fragments.find_fragments` and the documents, cases and attributes are
     added to the query as its own terms (:func:`filters_query`); an error in the typed part
     keeps the column of the typed text."""
     scope = filters_query(filters) if filters is not None else ""
@@ -505,11 +518,11 @@ def query_fragments(
 
 
 def cooccurrence(
-    project: Project, *, scope: str, rollup: bool, filters: analysis.Filters | None = None
-) -> analysis.Cooccurrence:
+    project: Project, *, scope: str, rollup: bool, filters: cooc.Filters | None = None
+) -> cooc.Cooccurrence:
     """The co-occurrence of every code in ``scope`` (see DESIGN.md for what is counted)."""
     with project.session() as session:
-        return analysis.cooccur(session, scope=scope, rollup=rollup, filters=filters)
+        return cooc.cooccur(session, scope=scope, rollup=rollup, filters=filters)
 
 
 def cooccurrence_fragments(
@@ -520,13 +533,13 @@ def cooccurrence_fragments(
     scope: str,
     rollup: bool,
     limit: int | None = None,
-    filters: analysis.Filters | None = None,
+    filters: cooc.Filters | None = None,
 ) -> FragmentList:
     """The fragments behind one cell of the co-occurrence table (``limit`` at most); with a
     coder in ``filters`` a fragment lists only that coder's codes."""
     coder = filters.coder if filters is not None and filters.coder else None
     with project.session() as session:
-        ids = analysis.cooccur_segments(session, a, b, scope=scope, rollup=rollup, filters=filters)
+        ids = cooc.cooccur_segments(session, a, b, scope=scope, rollup=rollup, filters=filters)
         ids = ids[:limit] if limit is not None else ids
         found = fragments.find_fragments(session, coder=coder, segment_ids=ids) if ids else []
     title = f"coded {a}" if a == b else f"coded {a} × {b} (by {scope})"
@@ -534,11 +547,11 @@ def cooccurrence_fragments(
 
 
 def code_matrix(
-    project: Project, *, cols: str, rollup: bool, filters: analysis.Filters | None = None
-) -> analysis.Matrix:
+    project: Project, *, cols: str, rollup: bool, filters: cooc.Filters | None = None
+) -> cooc.Matrix:
     """The code × place (``cols="place"``) or code × attribute (``"attr:KEY"``) matrix."""
     with project.session() as session:
-        return analysis.matrix(session, cols=cols, rollup=rollup, filters=filters)
+        return cooc.matrix(session, cols=cols, rollup=rollup, filters=filters)
 
 
 def matrix_fragments(
@@ -549,13 +562,13 @@ def matrix_fragments(
     cols: str,
     rollup: bool,
     limit: int | None = None,
-    filters: analysis.Filters | None = None,
+    filters: cooc.Filters | None = None,
 ) -> FragmentList:
     """The fragments behind one cell of the matrix (``limit`` at most); with a coder in
     ``filters`` a fragment lists only that coder's codes."""
     coder = filters.coder if filters is not None and filters.coder else None
     with project.session() as session:
-        ids = analysis.matrix_segments(
+        ids = cooc.matrix_segments(
             session, code, column, cols=cols, rollup=rollup, filters=filters
         )
         ids = ids[:limit] if limit is not None else ids
@@ -584,7 +597,7 @@ def filter_choices(project: Project) -> FilterChoices:
     """The coders, documents, cases and case attributes of the project, in one session."""
     with project.session() as session:
         coder_names = tuple(coder.name for coder in coders.list_coders(session))
-        documents = tuple(str(row["name"]) for row in coding.list_documents(session))
+        documents = tuple(str(row["name"]) for row in listings.list_documents(session))
         listed = cases.list_cases(session)
     values: dict[str, set[str]] = {}
     for case in listed:
@@ -598,17 +611,17 @@ def filter_choices(project: Project) -> FilterChoices:
     )
 
 
-def check_filters(project: Project, filters: analysis.Filters) -> None:
+def check_filters(project: Project, filters: cooc.Filters) -> None:
     """Raise the core's NotFound or InvalidValue when ``filters`` name a coder, document,
     case or attribute that does not exist, or an attribute value of the wrong type: the same
     check as the command line's ``--coder``/``--doc``/``--case``/``--attr``."""
     with project.session() as session:
-        analysis.check_filters(session, filters)
+        cooc.check_filters(session, filters)
 
 
-def filters_query(filters: analysis.Filters) -> str:
+def filters_query(filters: cooc.Filters) -> str:
     """The documents, cases and attributes of ``filters`` as terms of the query language
-    (``doc:``, ``case:``, ``attr:``), combined as :class:`workbench.analysis.Filters` combines
+    (``doc:``, ``case:``, ``attr:``), combined as :class:`workbench.analysis.cooccurrence.Filters` combines
     them: any of the documents, any of the cases, every attribute; "" when there are none.
     The coder is not a term: it goes to ``find_fragments(coder=...)``."""
     groups: list[query.Node] = []
@@ -675,7 +688,7 @@ def add_code(
 ) -> str:
     """Create a code (under ``parent``) as one change; returns what was done."""
     with project.transaction("code add", coder=coder) as session:
-        code = coding.add_code(
+        code = codes.add_code(
             session, name, parent=parent, coder_id=coders.ensure(session, coder).id
         )
         summary = f"add code {code.name}" + (f" under {parent}" if parent else "")
@@ -687,7 +700,7 @@ def rename_code(project: Project, old: str, new: str, *, coder: str | None = Non
     """Rename a code as one change; its codings stay."""
     with project.transaction("code rename", coder=coder) as session:
         coders.ensure(session, coder)
-        code = coding.rename_code(session, old, new)
+        code = codes.rename_code(session, old, new)
         summary = f"rename code {old} to {code.name}"
         changelog.describe(session, summary)
     return summary
@@ -697,7 +710,7 @@ def move_code(project: Project, name: str, parent: str | None, *, coder: str | N
     """Move a code (with its subtree) under ``parent``, or to the top with None."""
     with project.transaction("code move", coder=coder) as session:
         coders.ensure(session, coder)
-        coding.move_code(session, name, parent)
+        codes.move_code(session, name, parent)
         summary = f"move code {name} under {parent or '(top)'}"
         changelog.describe(session, summary)
     return summary
@@ -707,7 +720,7 @@ def merge_codes(project: Project, source: str, target: str, *, coder: str | None
     """Merge ``source`` into ``target`` as one change: codings, children and memos move."""
     with project.transaction("code merge", coder=coder) as session:
         coders.ensure(session, coder)
-        coding.merge_codes(session, source, target)
+        codes.merge_codes(session, source, target)
         summary = f"merge code {source} into {target}"
         changelog.describe(session, summary)
     return summary
@@ -717,17 +730,17 @@ def delete_code(project: Project, name: str, *, coder: str | None = None) -> str
     """Delete a code (with its subtree) and its codings as one change (undo restores them)."""
     with project.transaction("code delete", coder=coder) as session:
         coders.ensure(session, coder)
-        deleted = coding.delete_code(session, name, recursive=True)
+        deleted = codes.delete_code(session, name, recursive=True)
         summary = f"delete code {', '.join(deleted)}"
         changelog.describe(session, summary)
     return summary
 
 
 def edit_code(project: Project, name: str, *, coder: str | None = None, **fields: object) -> str:
-    """Change a code's definition or colour (fields of :func:`workbench.coding.update_code`)."""
+    """Change a code's definition or colour (fields of :func:`workbench.coding.codes.update_code`)."""
     with project.transaction("code edit", coder=coder) as session:
         coders.ensure(session, coder)
-        coding.update_code(session, name, **fields)
+        codes.update_code(session, name, **fields)
         what = "colour" if set(fields) == {"color"} else "definition"
         summary = f"edit code {name} ({what})"
         changelog.describe(session, summary)
@@ -748,21 +761,21 @@ def save_place(
         coder_row = coders.ensure(session, coder)
         if original is None:
             name = str(fields.pop("name", ""))
-            place = coding.add_place(
+            place = places.add_place(
                 session, name, aliases=list(aliases), coder_id=coder_row.id, **fields
             )  # type: ignore[arg-type]
             summary = f"add place {place.name}"
         else:
-            place = coding.edit_place(session, original, **fields)
+            place = places.edit_place(session, original, **fields)
             current = set(
                 session.exec(select(PlaceAlias.alias).where(PlaceAlias.place_id == place.id))
             )
             wanted = list(dict.fromkeys(" ".join(a.split()) for a in aliases if a.strip()))
             for alias in sorted(current - set(wanted)):
-                coding.remove_alias(session, place, alias)
+                places.remove_alias(session, place, alias)
             for alias in wanted:
                 if alias not in current:
-                    coding.add_alias(session, place, alias)
+                    places.add_alias(session, place, alias)
             summary = f"edit place {place.name}"
         changelog.describe(session, summary)
     return summary
@@ -775,10 +788,10 @@ def import_files(
     case: str | None = None,
     language: str | None = None,
     coder: str | None = None,
-    progress: importer.ProgressCallback | None = None,
+    progress: importing.ProgressCallback | None = None,
 ) -> tuple[str, ...]:
     """Import transcript files in one transaction; returns the names of the new documents."""
-    imported = importer.import_files(
+    imported = importing.import_files(
         project, list(paths), case=case, language=language, coder=coder, progress=progress
     )
     return tuple(document.name for document in imported)
@@ -799,7 +812,7 @@ class WriteDone:
 
 @dataclass(frozen=True)
 class SuggestionInfo:
-    """A code or place suggested for a span of the open document (by :mod:`workbench.suggest`)."""
+    """A code or place suggested for a span of the open document (by :mod:`workbench.analysis.suggest`)."""
 
     id: str
     kind: str
@@ -849,12 +862,12 @@ def link_place(
         coder_id = _coder_id(session, coder)
         summary = ""
         if new_kind is not None:
-            place = coding.add_place(session, place, kind=new_kind, coder_id=coder_id).name
+            place = places.add_place(session, place, kind=new_kind, coder_id=coder_id).name
             summary = f"add place {place} ({new_kind}); "
         if segment_id is not None:
-            view = coding.link(session, segment_id, place, coder_id=coder_id)
+            view = segments.link(session, segment_id, place, coder_id=coder_id)
         elif document is not None and span is not None:
-            view = coding.code_span(
+            view = segments.code_span(
                 session, document, span[0], span[1], [], places=[place], coder_id=coder_id
             )
         else:
@@ -883,12 +896,12 @@ def save_memo(
     with project.transaction("memo", coder=coder) as session:
         coder_id = _coder_id(session, coder)
         if memo_id is not None:
-            segment_id = coding.find_memo(session, memo_id).segment_id
+            segment_id = lookups.find_memo(session, memo_id).segment_id
             if text.strip():
-                coding.update_memo(session, memo_id, text)
+                memos.update_memo(session, memo_id, text)
                 summary = f"edit memo {memo_id} on segment {segment_id}"
             else:
-                coding.delete_memo(session, memo_id)
+                memos.delete_memo(session, memo_id)
                 summary = f"delete memo {memo_id} on segment {segment_id}"
                 if session.get(Segment, segment_id) is None:
                     segment_id = None
@@ -898,9 +911,9 @@ def save_memo(
                     raise InvalidValue(
                         "select the text for the memo, or put the cursor on a segment"
                     )
-                doc = coding.find_document(session, document)
-                segment_id = coding.ensure_segment(session, doc, *span, coder_id=coder_id).id
-            memo = coding.add_memo(session, "segment", str(segment_id), text, coder_id=coder_id)
+                doc = lookups.find_document(session, document)
+                segment_id = segments.ensure_segment(session, doc, *span, coder_id=coder_id).id
+            memo = memos.add_memo(session, "segment", str(segment_id), text, coder_id=coder_id)
             summary = f"memo {memo.id} on segment {segment_id}"
         changelog.describe(session, summary)
     return WriteDone(summary, segment_id)
@@ -914,15 +927,15 @@ def remove_from_segment(
     place: str | None = None,
     coder: str | None = None,
 ) -> WriteDone:
-    """Remove one code (:func:`workbench.coding.uncode`) or one place link
-    (:func:`workbench.coding.unlink`) from a segment, as one change."""
+    """Remove one code (:func:`workbench.coding.segments.uncode`) or one place link
+    (:func:`workbench.coding.segments.unlink`) from a segment, as one change."""
     with project.transaction("uncode" if code is not None else "unlink", coder=coder) as session:
         coders.ensure(session, coder)
         if code is not None:
-            coding.uncode(session, segment_id, [code])
+            segments.uncode(session, segment_id, [code])
             summary = f"uncode segment {segment_id}: {code}"
         elif place is not None:
-            coding.unlink(session, segment_id, place)
+            segments.unlink(session, segment_id, place)
             summary = f"unlink segment {segment_id} from {place}"
         else:
             raise InvalidValue("name the code or the place to remove")
@@ -933,8 +946,8 @@ def remove_from_segment(
 
 def search_document(project: Project, document: str, text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) of every match of ``text`` in ``document``: the core's search as typed
-    (:func:`workbench.search.search`; case ignored, white space matching any white space)."""
-    from workbench import search
+    (:func:`workbench.analysis.search.search`; case ignored, white space matching any white space)."""
+    from workbench.analysis import search
 
     with project.session() as session:
         hits = search.search(session, text, lemma=False, documents=[document])
@@ -942,11 +955,12 @@ def search_document(project: Project, document: str, text: str) -> tuple[tuple[i
 
 
 def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
-    """The code and place suggestions for one document (:func:`workbench.suggest.suggest`)."""
-    from workbench import lemmas, suggest
+    """The code and place suggestions for one document (:func:`workbench.analysis.suggest.suggest`)."""
+    from workbench.analysis import suggest
+    from workbench.text import lemmas
 
     with project.session() as session:
-        document_id = coding.find_document(session, document).id
+        document_id = lookups.find_document(session, document).id
     lemmas.index_project(project, [document_id])  # derived data, once per document
     with project.session() as session:
         found = suggest.suggest(session, document=document)
@@ -968,9 +982,9 @@ def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
 def accept_suggestion(
     project: Project, suggestion: SuggestionInfo, *, coder: str | None = None
 ) -> WriteDone:
-    """Accept one suggestion (:func:`workbench.suggest.accept`, which also describes the
+    """Accept one suggestion (:func:`workbench.analysis.suggest.accept`, which also describes the
     change for the change log) as one change."""
-    from workbench import suggest
+    from workbench.analysis import suggest
 
     with project.transaction("suggest accept", coder=coder) as session:
         views = suggest.accept(session, [suggestion.id], coder_id=_coder_id(session, coder))
@@ -1001,8 +1015,9 @@ def export_fragments(
     pseudonymise: bool = False,
 ) -> ExportDone:
     """Write the fragments a query finds (all with None) to ``path`` as ``fmt``, cited as
-    :mod:`workbench.publish` cites them; with ``pseudonymise`` through the project's table."""
-    from workbench import pseudonyms, publish, settings
+    :mod:`workbench.exchange.publish` cites them; with ``pseudonymise`` through the project's table."""
+    from workbench.exchange import pseudonyms, publish
+    from workbench.project import settings
 
     with project.session() as session:
         found = fragments.find_fragments(session, query_text)
@@ -1033,7 +1048,7 @@ def export_project(project: Project, path: Path, *, fmt: str) -> ExportDone:
     as ``geojson``, with the core's exporters (a file appears only when it is complete)."""
     with project.session() as session:
         if fmt == "qdpx":
-            from workbench.refi.writer import export_qdpx
+            from workbench.exchange.refi.writer import export_qdpx
 
             report = export_qdpx(session, path, name=project_name(project))
             return ExportDone(
@@ -1041,17 +1056,17 @@ def export_project(project: Project, path: Path, *, fmt: str) -> ExportDone:
                 f"passages, {report.codes} codes, {report.places} places, {report.cases} cases"
             )
         if fmt == "qdc":
-            from workbench.refi.writer import export_qdc
+            from workbench.exchange.refi.writer import export_qdc
 
             report = export_qdc(session, path)
             return ExportDone(f"wrote {path}: {report.codes} codes and {report.places} places")
         if fmt == "codebook":
-            from workbench import codebook
+            from workbench.coding import codebook
 
             spec = codebook.export_codebook(session, path)
             return ExportDone(f"wrote {path}: {sum(1 for _ in spec.all_codes())} codes")
         if fmt == "geojson":
-            from workbench.geojson import export_geojson
+            from workbench.exchange.geojson import export_geojson
 
             geo = export_geojson(session, path)
             left = geo.without_coordinates
@@ -1076,8 +1091,8 @@ def export_figure(
     pseudonymise: bool = False,
 ) -> ExportDone:
     """Draw the co-occurrence heatmap (``figure="cooccur"``) or the matrix (``"matrix"``) for
-    print with :mod:`workbench.figures` (SVG, PNG or PDF from the suffix)."""
-    from workbench import figures, pseudonyms
+    print with :mod:`workbench.exchange.figures` (SVG, PNG or PDF from the suffix)."""
+    from workbench.exchange import figures, pseudonyms
 
     figures.figure_format(path)
     with project.session() as session:
@@ -1085,11 +1100,11 @@ def export_figure(
         rename = table.apply if table else None
         if figure == "cooccur":
             drawing = figures.cooccurrence_figure(
-                analysis.cooccur(session, scope=scope, rollup=rollup), value=value, rename=rename
+                cooc.cooccur(session, scope=scope, rollup=rollup), value=value, rename=rename
             )
         else:
             drawing = figures.matrix_figure(
-                analysis.matrix(session, cols=cols, rollup=rollup), rename=rename
+                cooc.matrix(session, cols=cols, rollup=rollup), rename=rename
             )
     figures.save(drawing, path)
     return ExportDone(f"wrote {path}")

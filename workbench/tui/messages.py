@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from workbench.coding import SegmentView
-from workbench.db import Project
+from workbench.coding.segments import SegmentView
+from workbench.project.db import Project
 from workbench.tui.data import (
     DocumentText,
     Overview,

@@ -1,0 +1,166 @@
+"""Cases (participants, units of analysis) and their typed attributes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from workbench.errors import Conflict, InvalidValue, NotFound
+from workbench.project.models import Case, CaseValue, Document, DocumentCase, Variable
+
+ATTRIBUTE_TYPES = ("text", "integer", "float", "date", "boolean")
+_TRUE = {"true", "yes", "y", "1", "ja", "waar"}
+_FALSE = {"false", "no", "n", "0", "nee", "onwaar"}
+
+
+def parse_assignment(item: str) -> tuple[str, str | None, str]:
+    """``KEY=VALUE`` or ``KEY:TYPE=VALUE`` into (key, type or None, value)."""
+    if "=" not in item:
+        raise InvalidValue(f"attribute {item!r} must look like KEY=VALUE (or KEY:TYPE=VALUE)")
+    key, value = item.split("=", 1)
+    type_name = None
+    if ":" in key:
+        key, type_name = key.split(":", 1)
+        type_name = type_name.strip().lower()
+        if type_name not in ATTRIBUTE_TYPES:
+            raise InvalidValue(
+                f"attribute type {type_name!r} is unknown; use one of {', '.join(ATTRIBUTE_TYPES)}"
+            )
+    key = key.strip()
+    if not key:
+        raise InvalidValue(f"attribute {item!r} has no name")
+    return key, type_name, value.strip()
+
+
+def infer_type(value: str) -> str:
+    """The type a new attribute gets from its first value."""
+    for type_name in ("integer", "float", "date", "boolean"):
+        try:
+            canonical(type_name, value)
+        except InvalidValue:
+            continue
+        return type_name
+    return "text"
+
+
+def canonical(type_name: str, value: str) -> str:
+    """The stored text form of ``value`` as ``type_name``; raises InvalidValue if it is not."""
+    text = value.strip()
+    try:
+        if type_name == "integer":
+            return str(int(text))
+        if type_name == "float":
+            if not any(ch.isdigit() for ch in text):
+                raise ValueError(text)
+            return repr(float(text.replace(",", ".")))
+        if type_name == "date":
+            return dt.date.fromisoformat(text).isoformat()
+        if type_name == "boolean":
+            folded = text.casefold()
+            if folded in _TRUE:
+                return "true"
+            if folded in _FALSE:
+                return "false"
+            raise ValueError(text)
+    except ValueError:
+        raise InvalidValue(f"{value!r} is not a valid {type_name}") from None
+    return value
+
+
+def find_case(session: Session, name: str) -> Case:
+    """The case called ``name``."""
+    case = session.exec(select(Case).where(Case.name == name)).first()
+    if case is None:
+        raise NotFound(f"no case called {name!r}")
+    return case
+
+
+def ensure_case(session: Session, name: str, *, coder_id: int | None = None) -> Case:
+    """The case called ``name``, created when missing."""
+    name = name.strip()
+    if not name:
+        raise InvalidValue("a case needs a name")
+    case = session.exec(select(Case).where(Case.name == name)).first()
+    if case is None:
+        case = Case(name=name, coder_id=coder_id)
+        session.add(case)
+        session.flush()
+    return case
+
+
+def add_case(session: Session, name: str, *, coder_id: int | None = None) -> Case:
+    """Create a case; refuses an existing name."""
+    if session.exec(select(Case.id).where(Case.name == name.strip())).first() is not None:
+        raise Conflict(f"a case called {name!r} already exists")
+    return ensure_case(session, name, coder_id=coder_id)
+
+
+def link_document(session: Session, case_id: int, document_id: int) -> None:
+    """Make a document part of a case (idempotent)."""
+    exists = session.exec(
+        select(DocumentCase.id).where(
+            DocumentCase.case_id == case_id, DocumentCase.document_id == document_id
+        )
+    ).first()
+    if exists is None:
+        session.add(DocumentCase(case_id=case_id, document_id=document_id))
+        session.flush()
+
+
+def set_value(
+    session: Session, case: Case, key: str, value: str, *, type_name: str | None = None
+) -> CaseValue:
+    """Set an attribute of a case; a new attribute gets ``type_name`` or an inferred type."""
+    variable = session.exec(select(Variable).where(Variable.name == key)).first()
+    if variable is None:
+        variable = Variable(name=key, type=type_name or infer_type(value))
+        session.add(variable)
+        session.flush()
+    elif type_name is not None and type_name != variable.type:
+        raise InvalidValue(f"attribute {key!r} is of type {variable.type}, not {type_name}")
+    try:
+        stored = canonical(variable.type, value)
+    except InvalidValue as exc:
+        raise InvalidValue(f"attribute {key!r} of case {case.name!r}: {exc}") from None
+    row = session.exec(
+        select(CaseValue).where(CaseValue.case_id == case.id, CaseValue.variable_id == variable.id)
+    ).first()
+    if row is None:
+        row = CaseValue(case_id=case.id, variable_id=variable.id, value=stored)  # type: ignore[arg-type]
+        session.add(row)
+    else:
+        row.value = stored
+    session.flush()
+    return row
+
+
+@dataclass
+class CaseView:
+    """A case with its documents and attributes, for listings."""
+
+    id: int
+    name: str
+    documents: list[str]
+    attributes: dict[str, str]
+
+
+def list_cases(session: Session) -> list[CaseView]:
+    """Every case with its documents and attribute values."""
+    views: dict[int, CaseView] = {}
+    for case in session.exec(select(Case).order_by(Case.name)):
+        views[case.id] = CaseView(case.id, case.name, [], {})  # type: ignore[index,arg-type]
+    for case_id, doc_name in session.exec(
+        select(DocumentCase.case_id, Document.name)
+        .join(Document, Document.id == DocumentCase.document_id)
+        .order_by(Document.name)
+    ):
+        views[case_id].documents.append(doc_name)
+    for case_id, var_name, value in session.exec(
+        select(CaseValue.case_id, Variable.name, CaseValue.value)
+        .join(Variable, Variable.id == CaseValue.variable_id)
+        .order_by(Variable.name)
+    ):
+        views[case_id].attributes[var_name] = value
+    return list(views.values())

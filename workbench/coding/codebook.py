@@ -1,0 +1,417 @@
+"""Codebook files: the pydantic schema, loading YAML with line numbers, export back to YAML.
+
+A codebook YAML file holds the code tree (name, Dutch label, description, inclusion and
+exclusion criteria, example, colour, keywords, children) and the place kinds and statuses.
+An invalid file gets one error naming the file, the line and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlmodel import Session, select
+
+from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name
+from workbench.errors import InputError
+from workbench.project import settings
+from workbench.project.models import Code, PlaceKind, PlaceStatus
+
+DEFAULT_STATUSES = (
+    ("existing", "Bestaand", "The place exists and is in use."),
+    ("lost", "Verdwenen", "The place has disappeared (closed, demolished, changed beyond use)."),
+    ("missed", "Gemist", "A place that is missed: people say it is lacking."),
+    ("wished", "Gewenst", "A place people wish for."),
+)
+
+
+class CodeSpec(BaseModel):
+    """A code in a codebook file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Unique identifier, used in queries and on the command line.")
+    label: str = Field("", description="The label shown to users (Dutch in the shipped codebook).")
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    color: str = "#888888"
+    keywords: list[str] = Field(default_factory=list)
+    children: list[CodeSpec] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_name(value)
+
+    @field_validator("color")
+    @classmethod
+    def _color(cls, value: str) -> str:
+        if not COLOR_PATTERN.match(value):
+            raise ValueError(f"colour {value!r} is not of the form #RRGGBB")
+        return value.lower()
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, value: list[str]) -> list[str]:
+        return [" ".join(k.split()) for k in value if k.strip()]
+
+    def walk(self) -> Iterator[tuple[CodeSpec, CodeSpec | None]]:
+        """This code and its descendants with their parents, depth first."""
+        yield self, None
+        for child in self.children:
+            for code, parent in child.walk():
+                yield code, parent or self
+
+
+class KindSpec(BaseModel):
+    """A place kind or a place status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    label: str = ""
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", value):
+            raise ValueError(f"{value!r}: use lower case letters, digits, _ and -")
+        return value
+
+
+class StatusSpec(KindSpec):
+    """A place status: one of the four the workbench knows, with its label."""
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in PLACE_STATUS_NAMES:
+            known = ", ".join(PLACE_STATUS_NAMES)
+            raise ValueError(f"unknown place status {value!r}; statuses are {known}")
+        return value
+
+
+class CodebookSpec(BaseModel):
+    """A whole codebook file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "Codebook"
+    version: str = "1"
+    language: str = "nl"
+    description: str = ""
+    place_kinds: list[KindSpec] = Field(default_factory=list)
+    place_statuses: list[StatusSpec] = Field(
+        default_factory=lambda: [
+            StatusSpec(name=n, label=lab, description=d) for n, lab, d in DEFAULT_STATUSES
+        ]
+    )
+    codes: list[CodeSpec] = Field(default_factory=list)
+
+    def all_codes(self) -> Iterator[tuple[CodeSpec, CodeSpec | None]]:
+        """Every code with its parent (None at the top), parents first."""
+        for code in self.codes:
+            yield from code.walk()
+
+
+# --- loading with line numbers ---------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping and sequence item."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    keys_seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in keys_seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        keys_seen[key] = key_node.start_mark.line + 1
+    mapping = dict(loader.construct_pairs(node, deep=True))
+    lines = dict(keys_seen)
+    lines["__line__"] = node.start_mark.line + 1
+    return _Lined(mapping, lines)
+
+
+class _Lined(dict):  # type: ignore[type-arg]
+    """A dict that knows the line of itself and of each key."""
+
+    def __init__(self, mapping: dict[str, Any], lines: dict[Any, int]) -> None:
+        super().__init__(mapping)
+        self.lines = lines
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    line = getattr(data, "lines", {}).get("__line__")
+    current = data
+    for part in loc:
+        if isinstance(current, _Lined) and part in current:
+            line = current.lines.get(part, line)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+            line = getattr(current, "lines", {}).get("__line__", line)
+        else:
+            break
+    return line
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_plain(value) for value in data]
+    return data
+
+
+def _code_lines(data: Any) -> dict[int, int]:
+    """Line of each code mapping, by its position in a depth-first walk."""
+    lines: dict[int, int] = {}
+
+    def walk(items: Any) -> None:
+        if not isinstance(items, list):
+            return
+        for item in items:
+            if isinstance(item, _Lined):
+                lines[len(lines)] = item.lines.get("name", item.lines["__line__"])
+                walk(item.get("children"))
+
+    if isinstance(data, dict):
+        walk(data.get("codes"))
+    return lines
+
+
+def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
+    """Parse and validate codebook YAML; errors name ``source``, the line and the problem."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"line {mark.line + 1}: " if mark else ""
+        raise InputError(source, f"{line}invalid YAML ({exc.problem or exc.context})") from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, f"invalid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputError(source, "line 1: a codebook must be a mapping with a 'codes' list")
+    try:
+        spec = CodebookSpec.model_validate(_plain(data))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        line = _line_of(data, loc)
+        where = ".".join(str(part) for part in loc)
+        message = error["msg"].removeprefix("Value error, ")
+        prefix = f"line {line}: " if line else ""
+        raise InputError(source, f"{prefix}{where}: {message}") from None
+    seen: dict[str, int] = {}
+    code_lines = _code_lines(data)
+    for position, (code, _parent) in enumerate(spec.all_codes()):
+        key = code.name.casefold()
+        line = code_lines.get(position)
+        if key in seen:
+            raise InputError(
+                source,
+                f"line {line}: duplicate code name {code.name!r} (first used on line {seen[key]})",
+            )
+        seen[key] = line or 0
+    kinds = [kind.name for kind in spec.place_kinds]
+    for kind in kinds:
+        if kinds.count(kind) > 1:
+            raise InputError(source, f"duplicate place kind {kind!r}")
+    return spec
+
+
+def load_codebook(path: str | Path) -> CodebookSpec:
+    """Read and validate a codebook YAML file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    return parse_codebook(text, str(path))
+
+
+def shipped_codebooks() -> dict[str, Path]:
+    """The codebooks that come with the workbench, by file stem."""
+    here = Path(__file__).parent.parent  # the workbench package
+    for folder in (here / "_codebooks", here.parent / "codebook"):
+        if folder.is_dir():
+            return {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+    return {}
+
+
+def resolve_codebook(name_or_path: str | Path) -> Path:
+    """A codebook path, or the name of a shipped codebook (``sociale-infrastructuur``)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    shipped = shipped_codebooks()
+    if str(name_or_path) in shipped:
+        return shipped[str(name_or_path)]
+    if path.name in {p.name for p in shipped.values()}:
+        return next(p for p in shipped.values() if p.name == path.name)
+    raise InputError(path, "no such codebook file")
+
+
+# --- into and out of a project ---------------------------------------------------------------
+
+
+def apply_codebook(session: Session, spec: CodebookSpec, *, coder_id: int | None = None) -> int:
+    """Add the codebook's codes, place kinds and statuses to the project.
+
+    Codes whose name exists already are updated in place (definition, colour, keywords),
+    keeping their codings; new codes are added under their parents. Returns the number of
+    codes added.
+    """
+    by_name = {code.name.casefold(): code for code in session.exec(select(Code))}
+    added = 0
+    ids: dict[str, int] = {}
+    for position, (code_spec, parent) in enumerate(spec.all_codes()):
+        parent_id = ids[parent.name] if parent is not None else None
+        existing = by_name.get(code_spec.name.casefold())
+        fields = {
+            "label": code_spec.label,
+            "description": code_spec.description,
+            "inclusion": code_spec.inclusion,
+            "exclusion": code_spec.exclusion,
+            "example": code_spec.example,
+            "color": code_spec.color,
+            "keywords": json.dumps(code_spec.keywords, ensure_ascii=False),
+        }
+        if existing is None:
+            existing = Code(
+                name=code_spec.name,
+                parent_id=parent_id,
+                position=position,
+                coder_id=coder_id,
+                **fields,
+            )
+            session.add(existing)
+            added += 1
+        else:
+            for key, value in fields.items():
+                setattr(existing, key, value)
+        session.flush()
+        ids[code_spec.name] = existing.id  # type: ignore[assignment]
+    _merge_kinds(session, PlaceKind, spec.place_kinds)
+    _merge_kinds(session, PlaceStatus, spec.place_statuses)
+    settings.put(
+        session,
+        "codebook",
+        {
+            "name": spec.name,
+            "version": spec.version,
+            "language": spec.language,
+            "description": spec.description,
+        },
+    )
+    return added
+
+
+def _merge_kinds(
+    session: Session, model: type[PlaceKind] | type[PlaceStatus], specs: list[KindSpec]
+) -> None:
+    existing = {row.name: row for row in session.exec(select(model))}
+    for position, spec in enumerate(specs):
+        row = existing.get(spec.name)
+        if row is None:
+            session.add(
+                model(
+                    name=spec.name,
+                    label=spec.label,
+                    description=spec.description,
+                    position=position,
+                )
+            )
+        else:
+            row.label, row.description, row.position = spec.label, spec.description, position
+    session.flush()
+
+
+def ensure_default_statuses(session: Session) -> None:
+    """Make sure the four place statuses exist (a project made without a codebook)."""
+    if session.exec(select(PlaceStatus.id)).first() is None:
+        _merge_kinds(session, PlaceStatus, CodebookSpec().place_statuses)
+
+
+def project_codebook(session: Session) -> CodebookSpec:
+    """The project's code tree, kinds and statuses as a codebook."""
+    meta = settings.get(session, "codebook", {}) or {}
+    codes = list(session.exec(select(Code).order_by(Code.position, Code.name)))
+    children: dict[int | None, list[Code]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+
+    def build(code: Code) -> CodeSpec:
+        return CodeSpec(
+            name=code.name,
+            label=code.label,
+            description=code.description,
+            inclusion=code.inclusion,
+            exclusion=code.exclusion,
+            example=code.example,
+            color=code.color,
+            keywords=json.loads(code.keywords or "[]"),
+            children=[build(child) for child in children.get(code.id, [])],
+        )
+
+    kinds = session.exec(select(PlaceKind).order_by(PlaceKind.position, PlaceKind.name))
+    statuses = session.exec(select(PlaceStatus).order_by(PlaceStatus.position))
+    return CodebookSpec(
+        name=meta.get("name", "Codebook"),
+        version=meta.get("version", "1"),
+        language=meta.get("language", "nl"),
+        description=meta.get("description", ""),
+        place_kinds=[
+            KindSpec(name=k.name, label=k.label, description=k.description) for k in kinds
+        ],
+        place_statuses=[
+            StatusSpec(name=s.name, label=s.label, description=s.description) for s in statuses
+        ],
+        codes=[build(code) for code in children.get(None, [])],
+    )
+
+
+def dump_codebook(spec: CodebookSpec) -> str:
+    """YAML text for a codebook, with empty fields left out."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items() if v not in ("", [], None)}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    data = clean(spec.model_dump())
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def export_codebook(session: Session, path: str | Path) -> CodebookSpec:
+    """Write the project's codebook to a YAML file (validated by reading it back)."""
+    spec = project_codebook(session)
+    text = dump_codebook(spec)
+    parse_codebook(text, str(path))
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+    return spec

@@ -1,0 +1,261 @@
+"""Importing transcripts: read, normalise, find turns, paragraphs and sentences, store.
+
+All files of one import are stored in one transaction: if one file is bad, none is
+imported and the error names the file. The text stored is the normalised text; it never
+changes afterwards (its sha256 is kept so ``check`` can prove it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from workbench.coding import cases
+from workbench.errors import Conflict, InvalidValue
+from workbench.project import coders
+from workbench.project import settings as project_settings
+from workbench.project.db import Project
+from workbench.project.models import Document, Paragraph, Sentence, Turn, utcnow
+from workbench.text import lemmas, nlp
+from workbench.text.readers import SourceText, read_file
+from workbench.text.turns import ParsedTurn, parse_turns
+from workbench.text.units import paragraph_spans, sentence_pieces
+
+#: ``progress(done, total, what)``: steps done of all steps, and what is being done now.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportedDocument:
+    """What an import stored for one file (no transcript text: safe to print or log)."""
+
+    id: int
+    name: str
+    source: str
+    encoding: str
+    characters: int
+    words: int
+    turns: int
+    speakers: dict[str, int]
+    sentences: int
+    paragraphs: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PreparedDocument:
+    """A file read and analysed, ready to store."""
+
+    name: str
+    source: str
+    source_text: SourceText
+    turns: list[ParsedTurn]
+    paragraphs: list[tuple[int, int]]
+    sentences: list[tuple[int, int]]
+    sha256: str
+    tokens: lemmas.DocumentTokens | None = None
+    """Words for the lemma index (None: the document is indexed later, on first search)."""
+
+
+
+
+
+
+def prepare(
+    path: Path, *, name: str | None, language: str, paragraph_mode: str
+) -> PreparedDocument:
+    """Read and analyse one file (no database access)."""
+    source = read_file(path)
+    text = source.text
+    turns = (
+        [ParsedTurn(t.start, t.end, t.text_start, t.speaker) for t in source.turns]
+        if source.turns is not None
+        else parse_turns(text)
+    )
+    paragraphs = paragraph_spans(text, paragraph_mode)
+    collector = lemmas.TokenCollector()  # the lemma index reuses the spaCy docs
+    pieces = sentence_pieces(paragraphs, turns, text)
+    sentences = list(nlp.sentence_spans(language, pieces, on_doc=collector.add))
+    return PreparedDocument(
+        name=name or path.stem,
+        source=path.name,
+        source_text=source,
+        turns=turns,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        tokens=collector.finish(),
+    )
+
+
+def store(
+    session: Session,
+    prepared: PreparedDocument,
+    *,
+    language: str,
+    paragraph_mode: str,
+    coder_id: int | None,
+) -> ImportedDocument:
+    """Insert one prepared document with its turns, paragraphs and sentences."""
+    text = prepared.source_text.text
+    document = Document(
+        name=prepared.name,
+        text=text,
+        source_name=prepared.source,
+        sha256=prepared.sha256,
+        language=language,
+        encoding=prepared.source_text.encoding,
+        paragraph_mode=paragraph_mode,
+        char_count=len(text),
+        word_count=len(text.split()),
+        imported_at=utcnow(),
+        coder_id=coder_id,
+    )
+    session.add(document)
+    session.flush()
+    doc_id = document.id
+    assert doc_id is not None
+    connection = session.connection()
+    if prepared.turns:
+        connection.execute(
+            sa.insert(Turn),
+            [
+                {
+                    "document_id": doc_id,
+                    "position": i,
+                    "start": t.start,
+                    "end": t.end,
+                    "text_start": t.text_start,
+                    "speaker": t.speaker,
+                }
+                for i, t in enumerate(prepared.turns)
+            ],
+        )
+    if prepared.paragraphs:
+        connection.execute(
+            sa.insert(Paragraph),
+            [{"document_id": doc_id, "start": s, "end": e} for s, e in prepared.paragraphs],
+        )
+    if prepared.sentences:
+        connection.execute(
+            sa.insert(Sentence),
+            [{"document_id": doc_id, "start": s, "end": e} for s, e in prepared.sentences],
+        )
+    if prepared.tokens is not None:
+        lemmas.store_tokens(session, doc_id, language, prepared.tokens)
+    speakers: dict[str, int] = {}
+    for turn in prepared.turns:
+        label = turn.speaker or "?"
+        speakers[label] = speakers.get(label, 0) + 1
+    return ImportedDocument(
+        id=doc_id,
+        name=prepared.name,
+        source=prepared.source,
+        encoding=prepared.source_text.encoding,
+        characters=len(text),
+        words=document.word_count,
+        turns=len(prepared.turns),
+        speakers=speakers,
+        sentences=len(prepared.sentences),
+        paragraphs=len(prepared.paragraphs),
+        notes=list(prepared.source_text.notes),
+    )
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[str | Path],
+    *,
+    case: str | None = None,
+    attributes: Sequence[str] = (),
+    language: str | None = None,
+    paragraph_mode: str = "lines",
+    name: str | None = None,
+    coder: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[ImportedDocument]:
+    """Import transcript files in one transaction; see the module docstring.
+
+    ``name`` renames a single file (and allows importing the same text again under it).
+    ``attributes`` are ``KEY=VALUE`` or ``KEY:TYPE=VALUE``; with no ``case`` they go to a
+    case named after each document.
+    """
+    if not paths:
+        raise InvalidValue("no files to import")
+    if name is not None and len(paths) != 1:
+        raise InvalidValue("--name renames one file; give a single file with it")
+    parsed_attributes = [cases.parse_assignment(item) for item in attributes]
+    with project.session() as session:
+        lang = language or project_settings.get(session, "language", "en")
+    if lang not in nlp.SUPPORTED_LANGUAGES and not nlp.configured_model(lang):
+        raise InvalidValue(f"unsupported language {lang!r}; use nl or en")
+    # Read and analyse every file before the write transaction starts, so that the project
+    # is locked only for the storing (a TUI on the same project keeps working meanwhile).
+    prepared_all: list[tuple[Path, PreparedDocument]] = []
+    total = len(paths)
+    for index, raw_path in enumerate(paths):
+        path = Path(raw_path)
+        if progress:
+            progress(index, 2 * total, f"reading {path.name}")
+        prepared_all.append(
+            (path, prepare(path, name=name, language=lang, paragraph_mode=paragraph_mode))
+        )
+    with project.transaction("import", coder=coder, record=False) as session:
+        coder_row = coders.ensure(session, coder)
+        names_seen: dict[str, Path] = {}
+        results: list[ImportedDocument] = []
+        for index, (path, prepared) in enumerate(prepared_all):
+            if progress:
+                progress(total + index, 2 * total, f"storing {path.name}")
+            _check_unique(session, prepared, path, names_seen, renamed=name is not None)
+            names_seen[prepared.name] = path
+            imported = store(
+                session,
+                prepared,
+                language=lang,
+                paragraph_mode=paragraph_mode,
+                coder_id=coder_row.id,
+            )
+            case_name = case or (prepared.name if parsed_attributes else None)
+            if case_name:
+                case_row = cases.ensure_case(session, case_name, coder_id=coder_row.id)
+                cases.link_document(session, case_row.id, imported.id)  # type: ignore[arg-type]
+                for key, type_name, value in parsed_attributes:
+                    cases.set_value(session, case_row, key, value, type_name=type_name)
+            results.append(imported)
+    if progress:
+        progress(2 * total, 2 * total, "")
+    return results
+
+
+def _check_unique(
+    session: Session,
+    prepared: PreparedDocument,
+    path: Path,
+    names_seen: dict[str, Path],
+    *,
+    renamed: bool,
+) -> None:
+    if prepared.name in names_seen:
+        raise Conflict(
+            f"{path}: two files would be called {prepared.name!r} "
+            f"(also {names_seen[prepared.name]}); import one with --name"
+        )
+    existing = session.exec(select(Document.id).where(Document.name == prepared.name)).first()
+    if existing is not None:
+        raise Conflict(
+            f"{path}: a document called {prepared.name!r} is already in the project; "
+            "import it under another name with --name"
+        )
+    if not renamed:
+        same = session.exec(select(Document.name).where(Document.sha256 == prepared.sha256)).first()
+        if same is not None:
+            raise Conflict(
+                f"{path}: the same text is already in the project as {same!r}; "
+                "import it again only under another name with --name"
+            )

@@ -1,0 +1,86 @@
+"""Finding codes, documents, places, segments, memos and coders by name or id.
+
+Reading only: nothing here writes.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from workbench.errors import NotFound, did_you_mean
+from workbench.project.models import (
+    Code,
+    Coder,
+    Document,
+    Memo,
+    Place,
+    PlaceAlias,
+    Segment,
+)
+
+# --- finding things by name ------------------------------------------------------------------
+
+
+
+def find_code(session: Session, name: str) -> Code:
+    """The code called ``name`` (exact, else case-insensitive)."""
+    code = session.exec(select(Code).where(Code.name == name)).first()
+    if code is None:
+        code = session.exec(select(Code).where(sa.func.lower(Code.name) == name.lower())).first()
+    if code is None:
+        names = list(session.exec(select(Code.name)))
+        raise NotFound(f"no code called {name!r}{did_you_mean(name, names)}")
+    return code
+
+
+def find_document(session: Session, name: str) -> Document:
+    """The document called ``name``."""
+    document = session.exec(select(Document).where(Document.name == name)).first()
+    if document is None:
+        names = list(session.exec(select(Document.name)))
+        raise NotFound(f"no document called {name!r}{did_you_mean(name, names)}")
+    return document
+
+
+def find_place(session: Session, name: str) -> Place:
+    """The place called ``name``, or the one place with that alias."""
+    place = session.exec(select(Place).where(Place.name == name)).first()
+    if place is None:
+        place = session.exec(select(Place).where(sa.func.lower(Place.name) == name.lower())).first()
+    if place is None:
+        by_alias = list(
+            session.exec(
+                select(Place)
+                .join(PlaceAlias, PlaceAlias.place_id == Place.id)
+                .where(sa.func.lower(PlaceAlias.alias) == name.lower())
+            )
+        )
+        if len({p.id for p in by_alias}) == 1:
+            return by_alias[0]
+        names = list(session.exec(select(Place.name)))
+        raise NotFound(f"no place called {name!r}{did_you_mean(name, names)}")
+    return place
+
+
+def find_segment(session: Session, segment_id: int) -> Segment:
+    """The segment with this id."""
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFound(f"no segment {segment_id}")
+    return segment
+
+
+
+def find_memo(session: Session, memo_id: int) -> Memo:
+    """The memo with this id."""
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        raise NotFound(f"no memo {memo_id}")
+    return memo
+
+
+def coder_name(session: Session, coder_id: int) -> str:
+    """The name of a coder."""
+    coder = session.get(Coder, coder_id)
+    return coder.name if coder else "?"

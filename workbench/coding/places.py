@@ -1,0 +1,156 @@
+"""Places: add and edit them, with their aliases.
+
+Every function works inside the caller's write transaction (a service opens it).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from workbench.coding import names
+from workbench.coding.lookups import find_place
+from workbench.errors import Conflict, InvalidValue, NotFound, did_you_mean
+from workbench.project.models import (
+    Place,
+    PlaceAlias,
+    PlaceKind,
+    PlaceStatus,
+)
+
+# --- places ----------------------------------------------------------------------------------
+
+
+def _check_kind(session: Session, kind: str) -> str:
+    kind = kind.strip()
+    kinds = list(session.exec(select(PlaceKind.name)))
+    if not kinds:  # a project without a codebook learns kinds as they are used
+        session.add(PlaceKind(name=kind, label=kind))
+        session.flush()
+        return kind
+    if kind not in kinds:
+        raise InvalidValue(
+            f"unknown place kind {kind!r}{did_you_mean(kind, kinds)} "
+            f"(kinds: {', '.join(sorted(kinds))})"
+        )
+    return kind
+
+
+def _check_status(session: Session, status: str) -> str:
+    statuses = list(session.exec(select(PlaceStatus.name))) or list(names.PLACE_STATUS_NAMES)
+    if status not in statuses:
+        raise InvalidValue(f"unknown place status {status!r}; use one of {', '.join(statuses)}")
+    return status
+
+
+def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
+    if (latitude is None) != (longitude is None):
+        raise InvalidValue("give both --lat and --lon, or neither")
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise InvalidValue(f"latitude {latitude} is not between -90 and 90")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise InvalidValue(f"longitude {longitude} is not between -180 and 180")
+
+
+def add_place(
+    session: Session,
+    name: str,
+    *,
+    kind: str = "other",
+    status: str = "existing",
+    neighbourhood: str = "",
+    municipality: str = "",
+    address: str = "",
+    aliases: list[str] = (),
+    latitude: float | None = None,  # type: ignore[assignment]
+    longitude: float | None = None,
+    description: str = "",
+    coder_id: int | None = None,
+) -> Place:
+    """Create a place."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidValue("a place needs a name")
+    if session.exec(select(Place.id).where(sa.func.lower(Place.name) == name.lower())).first():
+        raise Conflict(f"a place called {name!r} already exists")
+    _check_coordinates(latitude, longitude)
+    place = Place(
+        name=name,
+        kind=_check_kind(session, kind),
+        status=_check_status(session, status),
+        neighbourhood=neighbourhood,
+        municipality=municipality,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        description=description,
+        coder_id=coder_id,
+    )
+    session.add(place)
+    session.flush()
+    for alias in aliases:
+        add_alias(session, place, alias)
+    return place
+
+
+def add_alias(session: Session, place: Place, alias: str) -> None:
+    """Give a place another name (used by search and suggestions)."""
+    alias = " ".join(alias.split())
+    if not alias:
+        raise InvalidValue("an alias cannot be empty")
+    exists = session.exec(
+        select(PlaceAlias.id).where(PlaceAlias.place_id == place.id, PlaceAlias.alias == alias)
+    ).first()
+    if exists is None:
+        session.add(PlaceAlias(place_id=place.id, alias=alias))  # type: ignore[arg-type]
+        session.flush()
+
+
+def remove_alias(session: Session, place: Place, alias: str) -> None:
+    """Remove an alias from a place."""
+    row = session.exec(
+        select(PlaceAlias).where(PlaceAlias.place_id == place.id, PlaceAlias.alias == alias)
+    ).first()
+    if row is None:
+        raise NotFound(f"place {place.name!r} has no alias {alias!r}")
+    session.delete(row)
+    session.flush()
+
+
+def edit_place(session: Session, name: str, /, **fields: object) -> Place:
+    """Change a place's name, kind, status, area, address, coordinates or description
+    (``name=`` among the fields renames it)."""
+    place = find_place(session, name)
+    allowed = {
+        "name",
+        "kind",
+        "status",
+        "neighbourhood",
+        "municipality",
+        "address",
+        "latitude",
+        "longitude",
+        "description",
+    }
+    for key, value in fields.items():
+        if key not in allowed:
+            raise InvalidValue(f"a place has no field {key!r}")
+        if value is None:
+            continue
+        if key == "name":
+            value = " ".join(str(value).split())
+            clash = session.exec(
+                select(Place.id).where(sa.func.lower(Place.name) == str(value).lower())
+            ).first()
+            if clash is not None and clash != place.id:
+                raise Conflict(f"a place called {value!r} already exists")
+        if key == "kind":
+            value = _check_kind(session, str(value))
+        if key == "status":
+            value = _check_status(session, str(value))
+        setattr(place, key, value)
+    _check_coordinates(place.latitude, place.longitude)
+    session.flush()
+    return place
+
+

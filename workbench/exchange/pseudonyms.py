@@ -1,0 +1,672 @@
+"""Pseudonyms: replace real names of people and places in everything the workbench exports.
+
+A project keeps a table of real names and their pseudonyms (:class:`workbench.project.models.Pseudonym`:
+real name, pseudonym, kind ``person`` or ``place``, other spellings as ``variants``). A
+:class:`PseudonymTable` built from it (or from a CSV/YAML file, :func:`read_file`) replaces
+names in text:
+
+- whole words only: ``Els`` changes in "Els zei" and "ELS" but not in "Elsa" or "kelsey"
+  (Unicode word boundaries, so accented letters count as letters);
+- case-preserving: ``ELS`` becomes the pseudonym in capitals, ``els`` in lower case, ``Els``
+  as the table gives it (with the first letter's case following the text);
+- possessives keep their suffix: "Els's", "Els'", "Els z'n" become "Anna's", "Anna'",
+  "Anna z'n";
+- every variant is replaced by the same pseudonym, and longer names win over shorter ones
+  ("Jan de Vries" before "Jan"); the parts of a name may be separated by any white space
+  or a hyphen ("Jan-de-Vries").
+
+After replacing, :meth:`PseudonymTable.leftovers` looks for listed names that are still
+there, with a looser match than the replacement (accents, case, curly apostrophes, hyphens or
+line breaks between the parts of a name are ignored), plus the Dutch genitive without an
+apostrophe ("Jans fiets"), which is flagged as a possible leftover. That catches spellings
+that are not in the table and text that an exporter forgot to pass through :meth:`apply`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import Conflict, InputError, InvalidValue, NotFound
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlmodel import Session
+
+    from workbench.analysis.fragments import Fragment
+    from workbench.project.models import Pseudonym
+
+#: The kinds of names a pseudonym table holds.
+KINDS = ("person", "place")
+#: Largest pseudonym file read (bytes).
+MAX_FILE_BYTES = 5_000_000
+
+_APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
+_FOLD_TRANSLATION = str.maketrans(
+    {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_DASHES, "-"), "\u00a0": " "}
+)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _collapse(name: str) -> str:
+    return " ".join(name.split())
+
+
+def _key(name: str) -> str:
+    """The exact-match key of a name: white space collapsed, apostrophes unified, casefolded."""
+    return _collapse(name).translate(_FOLD_TRANSLATION).casefold()
+
+
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """Text folded for the loose leftover search: no accents, casefolded, one apostrophe."""
+    if text.isascii():  # the common case, and much faster
+        text = text.lower()
+        return text.replace("`", "'") if "`" in text else text
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return text.translate(_FOLD_TRANSLATION).casefold()
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+    """:func:`fold` one character at a time, with the original index of every folded char."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = fold(char)
+        pieces.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(pieces), origin
+
+
+def _fold_word(word: str) -> str:
+    return word.lower() if word.isascii() else fold(word)
+
+
+def _first_word(name: str) -> tuple[str, int]:
+    """The folded first word of a name and the number of characters before it."""
+    name = _collapse(name)
+    found = _WORD.search(name)
+    if found is None:
+        return "", 0
+    return _fold_word(found.group()), found.start()
+
+
+def match_case(found: str, pseudonym: str) -> str:
+    """The pseudonym in the case of the name ``found`` in the text.
+
+    All capitals (two letters or more) give the pseudonym in capitals, all lower case gives it
+    in lower case; otherwise the pseudonym as written, its first letter's case following the
+    text ("van Dijk" at the start of a sentence, "Van Dijk", gives "De Boer" for "de Boer").
+    """
+    letters = sum(1 for c in found if c.isalpha())
+    if letters > 1 and found.isupper():
+        return pseudonym.upper()
+    if found.islower():
+        return pseudonym.lower()
+    first = found[:1]
+    if first.isupper() and pseudonym[:1].islower():
+        return pseudonym[:1].upper() + pseudonym[1:]
+    if first.islower() and pseudonym[:1].isupper():
+        return pseudonym[:1].lower() + pseudonym[1:]
+    return pseudonym
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a pseudonym table."""
+
+    real: str
+    """The real name."""
+    pseudonym: str
+    """What replaces it."""
+    kind: str = "person"
+    """``person`` or ``place``."""
+    variants: tuple[str, ...] = ()
+    """Other spellings of the real name, replaced by the same pseudonym."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The real name and its variants."""
+        return (self.real, *self.variants)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON object: real, pseudonym, kind, variants."""
+        return {
+            "real": self.real,
+            "pseudonym": self.pseudonym,
+            "kind": self.kind,
+            "variants": list(self.variants),
+        }
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A listed name still present after pseudonymisation."""
+
+    name: str
+    """The listed real name (or variant) it matches."""
+    found: str
+    """The spelling found in the text."""
+    where: str
+    """Where it was found (``segment 12 text``), or ``""``."""
+    possessive: bool = False
+    """True when it is the name plus ``s`` (a Dutch genitive such as "Jans"): possibly a
+    leftover, possibly another word."""
+
+    def __str__(self) -> str:
+        place = f" in {self.where}" if self.where else ""
+        if self.possessive:
+            return (
+                f"{self.found!r}{place} may be a possessive of the listed name {self.name!r};"
+                " add it as a variant if it is"
+            )
+        return (
+            f"the listed name {self.name!r} is still present as {self.found!r}{place};"
+            " add that spelling as a variant"
+        )
+
+
+def make_entry(
+    real: str, pseudonym: str, kind: str = "person", variants: Iterable[str] = ()
+) -> Entry:
+    """An :class:`Entry` with white space collapsed; InvalidValue when a part is unusable."""
+    real, pseudonym = _collapse(real), _collapse(pseudonym)
+    if not real or not re.search(r"\w", real):
+        raise InvalidValue(f"a real name needs at least one letter or digit, not {real!r}")
+    if not pseudonym:
+        raise InvalidValue(f"the pseudonym for {real!r} is empty")
+    if kind not in KINDS:
+        raise InvalidValue(f"the kind of a name is {' or '.join(KINDS)}, not {kind!r}")
+    seen = {_key(real)}
+    clean: list[str] = []
+    for variant in variants:
+        variant = _collapse(variant)
+        if not variant or not re.search(r"\w", variant):
+            raise InvalidValue(f"an empty variant for {real!r}")
+        if _key(variant) in seen:
+            continue
+        seen.add(_key(variant))
+        clean.append(variant)
+    if fold(pseudonym) in {fold(n) for n in (real, *clean)}:
+        raise InvalidValue(f"the pseudonym of {real!r} is the name itself")
+    return Entry(real, pseudonym, kind, tuple(clean))
+
+
+def check_entries(entries: Sequence[Entry]) -> None:
+    """Raise Conflict when two entries list the same name, or a pseudonym is a listed name.
+
+    A pseudonym that is also somebody's real name would make the output ambiguous and the
+    leftover check useless, so it is refused.
+    """
+    owner: dict[str, str] = {}
+    folded_names: dict[str, str] = {}
+    for entry in entries:
+        for name in entry.names:
+            other = owner.get(_key(name))
+            if other is not None and other != entry.real:
+                raise Conflict(f"the name {name!r} is listed for both {other!r} and {entry.real!r}")
+            owner[_key(name)] = entry.real
+            folded_names[fold(_collapse(name))] = name
+    for entry in entries:
+        clash = folded_names.get(fold(entry.pseudonym))
+        if clash is not None:
+            raise Conflict(
+                f"the pseudonym {entry.pseudonym!r} (for {entry.real!r}) is itself a listed"
+                f" name ({clash!r}); choose another pseudonym"
+            )
+
+
+def _exact_pattern(name: str) -> str:
+    parts = []
+    for char in _collapse(name):
+        if char == " ":  # any white space, or a hyphen: "Jan de Vries", "Jan-de-Vries"
+            parts.append(r"(?:\s*[-\u2010\u2011]\s*|\s+)")
+        elif char in _APOSTROPHES:
+            parts.append(f"[{re.escape(_APOSTROPHES)}]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _loose_pattern(name: str) -> str:
+    tokens = [t for t in re.split(r"\W+", fold(name)) if t]
+    return r"\W+".join(re.escape(t) for t in tokens)
+
+
+@dataclass
+class _Candidate:
+    """Names that start with one folded word, as a pattern anchored at that word."""
+
+    offset: int
+    """Characters of the name before its first word (``'t Hoekje``: 1)."""
+    pattern: re.Pattern[str]
+    """Matches one of the names at a position (longest name first)."""
+    names: list[str]
+    """The names, in the order of the pattern's groups ``n0``, ``n1``..."""
+
+
+def _index(
+    names: list[str], to_pattern: Callable[[str], str], *, flags: int = 0, genitive: bool = False
+) -> dict[str, list[_Candidate]]:
+    """Names grouped by their folded first word, each group one anchored pattern."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for name in names:
+        word, offset = _first_word(name)
+        if word and to_pattern(name):
+            groups.setdefault((word, offset), []).append(name)
+    index: dict[str, list[_Candidate]] = {}
+    for (word, offset), members in groups.items():
+        members.sort(key=lambda n: (-len(_collapse(n)), n))
+        body = "|".join(f"(?P<n{i}>{to_pattern(n)})" for i, n in enumerate(members))
+        tail = r"(?P<gen>s)?(?!\w)" if genitive else r"(?!\w)"
+        pattern = re.compile(r"(?<!\w)(?:" + body + ")" + tail, flags)
+        index.setdefault(word, []).append(_Candidate(offset, pattern, members))
+    for candidates in index.values():
+        candidates.sort(key=lambda c: -c.offset)
+    return index
+
+
+def _scan(
+    text: str, index: dict[str, list[_Candidate]], *, genitive: bool = False
+) -> Iterator[tuple[re.Match[str], _Candidate]]:
+    """Non-overlapping matches of indexed names in ``text``, left to right.
+
+    Only the positions of words that start a listed name are tried, so a text without any
+    listed name costs one pass over its words, however long the table.
+    """
+    last = 0
+    for word in _WORD.finditer(text):
+        if word.start() < last:
+            continue
+        key = _fold_word(word.group())
+        candidates = index.get(key)
+        if candidates is None and genitive and key.endswith("s"):
+            candidates = index.get(key[:-1])
+        for candidate in candidates or ():
+            start = word.start() - candidate.offset
+            if start < last:
+                continue
+            found = candidate.pattern.match(text, start)
+            if found is not None:
+                yield found, candidate
+                last = found.end()
+                break
+
+
+@dataclass
+class PseudonymTable:
+    """Real names and their pseudonyms, compiled for replacing and checking text."""
+
+    entries: list[Entry] = field(default_factory=list)
+    """The table's rows."""
+
+    def __post_init__(self) -> None:
+        check_entries(self.entries)
+        self._by_key: dict[str, Entry] = {}
+        names: list[tuple[str, Entry]] = []
+        for entry in self.entries:
+            for name in entry.names:
+                self._by_key[_key(name)] = entry
+                names.append((name, entry))
+        names.sort(key=lambda item: (-len(_collapse(item[0])), item[0]))
+        self._names = names
+        all_names = [n for n, _ in names]
+        self._exact = _index(all_names, _exact_pattern, flags=re.IGNORECASE)
+        self._loose = _index([fold(n) for n in all_names], _loose_pattern, genitive=True)
+        self._loose_name = {fold(n): n for n in reversed(all_names)}
+        masks = _index(sorted({fold(e.pseudonym) for e in self.entries}), _loose_pattern)
+        # the leftover check skips over pseudonyms first, then looks for listed names
+        self._check = {
+            w: [*masks.get(w, ()), *self._loose.get(w, ())] for w in set(masks) | set(self._loose)
+        }
+        # quick screens: a text none of whose words starts a listed name is passed over
+        self._exact_words = frozenset(
+            w for n in all_names for w in _WORD.findall(_collapse(n).lower())[:1]
+        ) | frozenset(self._exact)
+        self._loose_words = frozenset(self._loose) | frozenset(w + "s" for w in self._loose)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def _entry_for(self, found: str) -> Entry:
+        entry = self._by_key.get(_key(found))
+        if entry is not None:
+            return entry
+        for name, candidate in self._names:  # case folding rules that differ from re's
+            if re.fullmatch(_exact_pattern(name), found, re.IGNORECASE):
+                return candidate
+        raise AssertionError(f"no entry for a matched name ({len(found)} characters)")
+
+    def apply(self, text: str) -> str:
+        """``text`` with every listed name (whole words) replaced by its pseudonym."""
+        if not self._exact or not text:
+            return text
+        if self._exact_words.isdisjoint(_WORD.findall(text.lower())):
+            return text
+        pieces: list[str] = []
+        last = 0
+        for found, _candidate in _scan(text, self._exact):
+            pieces.append(text[last : found.start()])
+            name = found.group(0)
+            pieces.append(match_case(name, self._entry_for(name).pseudonym))
+            last = found.end()
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def apply_optional(self, text: str | None) -> str | None:
+        """:meth:`apply` that passes None through."""
+        return None if text is None else self.apply(text)
+
+    def leftovers(self, text: str, where: str = "") -> list[Leftover]:
+        """Listed names still present in ``text`` (already pseudonymised), loosely matched.
+
+        Accents, case, apostrophe and dash forms, and the separators between the parts of a
+        name are ignored; occurrences of the pseudonyms themselves are not counted (so a
+        pseudonym "Jan-Willem" does not report the listed name "Jan"). A name followed by
+        ``s`` is reported as a possible possessive.
+        """
+        if not self._loose or not text:
+            return []
+        folded = fold(text)
+        if self._loose_words.isdisjoint(_WORD.findall(folded)):
+            return []
+        hits = self._loose_hits(folded)
+        if not hits:
+            return []
+        if text.isascii():  # folding kept every character in place
+            origin = range(len(text))
+        else:
+            per_char, origin = _fold_with_map(text)
+            if per_char != folded:  # rare: folding the whole text differs from char by char
+                hits = self._loose_hits(per_char)
+        return [
+            Leftover(name, text[origin[s] : origin[e - 1] + 1], where, possessive)
+            for s, e, name, possessive in hits
+        ]
+
+    def _loose_hits(self, folded: str) -> list[tuple[int, int, str, bool]]:
+        hits: list[tuple[int, int, str, bool]] = []
+        for found, candidate in _scan(folded, self._check, genitive=True):
+            if "gen" not in candidate.pattern.groupindex:
+                continue  # a pseudonym: skipped over
+            index = next(int(k[1:]) for k, v in found.groupdict().items() if k != "gen" and v)
+            name = self._loose_name.get(candidate.names[index], candidate.names[index])
+            hits.append((found.start(), found.end(), name, found.group("gen") is not None))
+        return hits
+
+    def fragment(self, fragment: Fragment, *, cache: dict[str, str] | None = None) -> Fragment:
+        """A copy of a fragment with its text, names, speaker, places, codes and memo
+        pseudonymised. ``cache`` remembers the short fields (names, labels) across calls."""
+        memo = {} if cache is None else cache
+
+        def short(value: str) -> str:
+            done = memo.get(value)
+            if done is None:
+                done = memo[value] = self.apply(value)
+            return done
+
+        return replace(
+            fragment,
+            text=self.apply(fragment.text),
+            document=short(fragment.document),
+            case=None if fragment.case is None else short(fragment.case),
+            speaker=None if fragment.speaker is None else short(fragment.speaker),
+            codes=[short(c) for c in fragment.codes],
+            places=sorted(short(p) for p in fragment.places),
+            memo=self.apply_optional(fragment.memo),
+            coders=list(fragment.coders),
+        )
+
+    def fragments(self, fragments: Iterable[Fragment]) -> list[Fragment]:
+        """:meth:`fragment` for each fragment."""
+        if not self:
+            return list(fragments)
+        cache: dict[str, str] = {}
+        return [self.fragment(f, cache=cache) for f in fragments]
+
+    def check_fragments(self, fragments: Iterable[Fragment]) -> list[Leftover]:
+        """The leftovers in every exported field of (pseudonymised) fragments.
+
+        Texts and memos are reported per segment; a document, case, speaker, place or code
+        name once, at the first segment that carries it.
+        """
+        found: list[Leftover] = []
+        seen: set[tuple[str, str]] = set()
+        for fragment in fragments:
+            where = f"segment {fragment.segment}"
+            for name, value in (("text", fragment.text), ("memo", fragment.memo)):
+                if value:
+                    found.extend(self.leftovers(value, f"{where} {name}"))
+            shorts: list[tuple[str, str | None]] = [
+                ("document", fragment.document),
+                ("case", fragment.case),
+                ("speaker", fragment.speaker),
+                *(("place", p) for p in fragment.places),
+                *(("code", c) for c in fragment.codes),
+            ]
+            for name, value in shorts:
+                if value and (name, value) not in seen:
+                    seen.add((name, value))
+                    found.extend(self.leftovers(value, f"{where} {name}"))
+        return found
+
+
+# --- the project's table ---------------------------------------------------------------------
+
+
+def _entry_of(row: Pseudonym) -> Entry:
+    return Entry(row.real, row.pseudonym, row.kind, tuple(json.loads(row.variants or "[]")))
+
+
+def entries(session: Session) -> list[Entry]:
+    """The project's pseudonym table, by real name."""
+    from sqlmodel import select
+
+    from workbench.project.models import Pseudonym
+
+    rows = session.exec(select(Pseudonym).order_by(Pseudonym.real)).all()
+    return [_entry_of(row) for row in rows]
+
+
+def table(session: Session) -> PseudonymTable:
+    """The project's pseudonym table, compiled."""
+    return PseudonymTable(entries(session))
+
+
+def _find_row(session: Session, real: str) -> Pseudonym | None:
+    from sqlmodel import select
+
+    from workbench.project.models import Pseudonym
+
+    real = _collapse(real)
+    row = session.exec(select(Pseudonym).where(Pseudonym.real == real)).first()
+    if row is None:
+        for candidate in session.exec(select(Pseudonym)).all():
+            if _key(candidate.real) == _key(real):
+                return candidate
+    return row
+
+
+def add(
+    session: Session,
+    real: str,
+    pseudonym: str,
+    *,
+    kind: str = "person",
+    variants: Iterable[str] = (),
+    replace_existing: bool = False,
+) -> Entry:
+    """Add a real name with its pseudonym (and variants) to the project's table.
+
+    An existing real name is a Conflict unless ``replace_existing``; a name listed for
+    another entry, or a pseudonym that is a listed name, is a Conflict too.
+    """
+    from workbench.project.models import Pseudonym
+
+    entry = make_entry(real, pseudonym, kind, variants)
+    row = _find_row(session, entry.real)
+    if row is not None and not replace_existing:
+        raise Conflict(
+            f"{row.real!r} already has the pseudonym {row.pseudonym!r}; use --replace to change it"
+        )
+    others = [e for e in entries(session) if row is None or e.real != row.real]
+    check_entries([*others, entry])
+    if row is None:
+        row = Pseudonym(real=entry.real)
+    row.real = entry.real
+    row.pseudonym = entry.pseudonym
+    row.kind = entry.kind
+    row.variants = json.dumps(list(entry.variants), ensure_ascii=False)
+    session.add(row)
+    session.flush()
+    return entry
+
+
+def remove(session: Session, real: str) -> Entry:
+    """Remove a real name from the project's table."""
+    row = _find_row(session, real)
+    if row is None:
+        raise NotFound(f"no pseudonym for {real!r} in the table")
+    entry = _entry_of(row)
+    session.delete(row)
+    session.flush()
+    return entry
+
+
+def load(session: Session, new: Sequence[Entry], *, replace_table: bool = False) -> int:
+    """Add entries from a file to the project's table (or replace the whole table).
+
+    All or nothing: a conflict with the table or within the file changes nothing (the
+    caller's transaction rolls back). Returns the number of entries added or changed.
+    """
+    from sqlmodel import select
+
+    from workbench.project.models import Pseudonym
+
+    rows = list(session.exec(select(Pseudonym)).all())
+    incoming = {_key(e.real) for e in new}
+    kept = [] if replace_table else [_entry_of(r) for r in rows if _key(r.real) not in incoming]
+    check_entries([*kept, *new])
+    by_key = {_key(row.real): row for row in rows}
+    if replace_table:  # rows of names that stay are updated, not deleted and inserted again
+        for key, row in by_key.items():
+            if key not in incoming:
+                session.delete(row)
+        session.flush()
+    for entry in new:
+        row = by_key.get(_key(entry.real)) or Pseudonym(real=entry.real)
+        row.real = entry.real
+        row.pseudonym = entry.pseudonym
+        row.kind = entry.kind
+        row.variants = json.dumps(list(entry.variants), ensure_ascii=False)
+        session.add(row)
+    session.flush()
+    return len(new)
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def _split_variants(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in re.split(r"[;|]", value) if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise InvalidValue("variants must be a list of names or a text separated by ';'")
+
+
+def _rows_from_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "real" not in header or "pseudonym" not in header:
+        raise InvalidValue("the first line must name the columns real,pseudonym[,kind,variants]")
+    reader.fieldnames = header
+    return [
+        (f"line {reader.line_num}", {k: v for k, v in row.items() if k is not None})
+        for row in reader
+        if any((v or "").strip() for k, v in row.items() if k is not None)
+    ]
+
+
+def _rows_from_yaml(text: str) -> list[tuple[str, dict[str, Any]]]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InvalidValue(f"invalid YAML{where}") from None
+    if isinstance(data, dict) and "pseudonyms" in data:
+        data = data["pseudonyms"]
+    if isinstance(data, dict):  # real: pseudonym
+        data = [{"real": str(k), "pseudonym": v} for k, v in data.items()]
+    if not isinstance(data, list):
+        raise InvalidValue("expected a list of entries with real and pseudonym")
+    rows = []
+    for number, item in enumerate(data, 1):
+        if not isinstance(item, dict):
+            raise InvalidValue(f"entry {number} is not a mapping with real and pseudonym")
+        rows.append((f"entry {number}", item))
+    return rows
+
+
+def read_file(path: Path) -> list[Entry]:
+    """A pseudonym table from a CSV (columns real,pseudonym,kind,variants; variants separated
+    by ``;``) or YAML file (a list of mappings with those keys). InputError when unreadable."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(path, f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a pseudonym file") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(path, exc.strerror or "cannot be read") from None
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            rows = _rows_from_csv(text)
+        elif suffix in (".yaml", ".yml"):
+            rows = _rows_from_yaml(text)
+        else:
+            raise InvalidValue("a pseudonym file is .csv or .yaml")
+        result: list[Entry] = []
+        for where, row in rows:
+            real, pseudonym = row.get("real"), row.get("pseudonym")
+            if not isinstance(real, str | int) or not isinstance(pseudonym, str | int):
+                raise InvalidValue(f"{where}: needs a real name and a pseudonym")
+            try:
+                result.append(
+                    make_entry(
+                        str(real),
+                        str(pseudonym),
+                        str(row.get("kind") or "person").strip(),
+                        _split_variants(row.get("variants")),
+                    )
+                )
+            except InvalidValue as exc:
+                raise InvalidValue(f"{where}: {exc}") from None
+        if not result:
+            raise InvalidValue("no entries")
+        check_entries(result)
+    except (InvalidValue, Conflict) as exc:
+        raise InputError(path, str(exc)) from None
+    return result

@@ -1,0 +1,291 @@
+"""The export dialog (ctrl+e): every export the core has, written in a thread worker.
+
+Fragments (Markdown, HTML, Word, CSV, JSON: cited, optionally pseudonymised, for a query or
+all), the project and the codebook for other QDA tools (REFI-QDA ``.qdpx`` and ``.qdc``), the
+YAML codebook, the places map (GeoJSON) and the two figures for print. Exports only read the
+project; a file appears only when it is complete. The result or the one-line error shows in the
+dialog, which stays open until closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+from workbench.errors import WorkbenchError
+from workbench.tui import data
+from workbench.tui.data import ExportDone
+from workbench.tui.dialogs.forms import CANCEL, Dialog, field_label, hint
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One thing the dialog can export."""
+
+    key: str
+    """The format (``md``) or the figure (``figure-cooccur``)."""
+    label: str
+    """Shown in the list."""
+    suffix: str
+    """The default file suffix."""
+    kind: str
+    """``fragments``, ``project`` or ``figure``."""
+
+
+EXPORTS = (
+    ExportKind("md", "Fragments as Markdown", ".md", "fragments"),
+    ExportKind("docx", "Fragments as Word (.docx)", ".docx", "fragments"),
+    ExportKind("html", "Fragments as HTML", ".html", "fragments"),
+    ExportKind("csv", "Fragments as CSV", ".csv", "fragments"),
+    ExportKind("json", "Fragments as JSON", ".json", "fragments"),
+    ExportKind("qdpx", "Project for other QDA tools (REFI-QDA .qdpx)", ".qdpx", "project"),
+    ExportKind("qdc", "Codebook for other QDA tools (REFI-QDA .qdc)", ".qdc", "project"),
+    ExportKind("codebook", "Codebook as YAML", ".yaml", "project"),
+    ExportKind("geojson", "Places map (GeoJSON)", ".geojson", "project"),
+    ExportKind("figure-cooccur", "Co-occurrence heatmap (SVG, PNG or PDF)", ".svg", "figure"),
+    ExportKind("figure-matrix", "Code × place matrix (SVG, PNG or PDF)", ".svg", "figure"),
+)
+"""Everything the dialog offers."""
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """The Analysis tab's settings, which the figures follow."""
+
+    scope: str = "overlap"
+    value: str = "c"
+    cols: str = "place"
+    rollup: bool = False
+
+
+class ExportFinished(Message):
+    """An export ended: written, or failed with a one-line reason."""
+
+    def __init__(self, done: ExportDone | None, error: str | None = None) -> None:
+        super().__init__()
+        self.done = done
+        """What was written, or None when it failed."""
+        self.error = error
+        """Why it failed."""
+
+
+class ExportDialog(Dialog[None]):
+    """Choose what to export and where; the export runs in a worker."""
+
+    BINDINGS = [
+        CANCEL,
+        Binding("ctrl+s", "export", "Export", id="export.start", tooltip="Write the file"),
+    ]
+
+    def __init__(self, project_path: Path, settings: AnalysisSettings | None = None) -> None:
+        super().__init__()
+        self.project_path = Path(project_path)
+        """The project file (the default files go beside it)."""
+        self.settings = settings or AnalysisSettings()
+        """The Analysis tab's settings, for the figures."""
+        self._path_edited = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form", id="export-dialog"):
+            yield Label(Content.styled("Export", "bold"), classes="dialog-title")
+            with Grid(classes="form-grid"):
+                yield field_label("What")
+                yield Select(
+                    [(kind.label, kind.key) for kind in EXPORTS],
+                    value="md",
+                    allow_blank=False,
+                    compact=True,
+                    id="export-kind",
+                )
+                yield field_label("File")
+                yield Input(self._default_path("md"), id="export-path", compact=True)
+                yield field_label("Query", classes="form-label -fragments")
+                yield Input(
+                    placeholder="all fragments, or a query: welcome & place:Hatert",
+                    id="export-query",
+                    compact=True,
+                    classes="-fragments",
+                )
+                yield field_label("Headings", classes="form-label -grouped")
+                yield Select(
+                    [("none", "none"), ("per code", "code"), ("per place", "place")]
+                    + [("per document", "document")],
+                    value="none",
+                    allow_blank=False,
+                    compact=True,
+                    id="export-group",
+                    classes="-grouped",
+                )
+                yield field_label("", classes="form-label -fragments")
+                yield Checkbox(
+                    "with segment memos", id="export-memos", classes="-fragments", compact=True
+                )
+                yield field_label("", classes="form-label -names")
+                yield Checkbox(
+                    "pseudonymise (the project's pseudonym table)",
+                    id="export-pseudonyms",
+                    classes="-names",
+                    compact=True,
+                )
+            yield Static("", id="export-note")
+            yield Static("", id="export-result")
+            yield hint("[b]ctrl+s[/] export  [b]Tab[/] next field  [b]Esc[/] close")
+
+    def on_mount(self) -> None:
+        self._show_fields("md")
+        self.query_one("#export-kind", Select).focus()
+
+    def _kind(self, key: str) -> ExportKind:
+        return next(kind for kind in EXPORTS if kind.key == key)
+
+    def _default_path(self, key: str) -> str:
+        kind = self._kind(key)
+        stem = self.project_path.stem
+        name = {
+            "fragments": f"{stem}-fragments{kind.suffix}",
+            "figure": f"{stem}-{key.removeprefix('figure-')}{kind.suffix}",
+        }.get(kind.kind, f"{stem}{kind.suffix}")
+        if key == "codebook":
+            name = f"{stem}-codebook.yaml"
+        return str(self.project_path.parent / name)
+
+    def _show_fields(self, key: str) -> None:
+        kind = self._kind(key)
+        for widget in self.query(".-fragments"):
+            widget.display = kind.kind == "fragments"
+        for widget in self.query(".-grouped"):
+            widget.display = key in ("md", "html", "docx")
+        for widget in self.query(".-names"):
+            widget.display = kind.kind in ("fragments", "figure")
+        note = ""
+        if key == "figure-cooccur":
+            s = self.settings
+            note = (
+                f"As in the Analysis tab: scope {s.scope}, cells show {s.value}, "
+                f"rollup {'on' if s.rollup else 'off'}."
+            )
+        elif key == "figure-matrix":
+            rollup = "on" if self.settings.rollup else "off"
+            note = f"As in the Analysis tab: columns {self.settings.cols}, rollup {rollup}."
+        elif key == "qdpx":
+            note = "Validated against the REFI-QDA schema; places travel as codes under “Places”."
+        self.query_one("#export-note", Static).update(Content.styled(note, "dim"))
+
+    @on(Select.Changed, "#export-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        key = str(event.value)
+        self._show_fields(key)
+        if not self._path_edited:
+            path = self.query_one("#export-path", Input)
+            path.value = self._default_path(key)
+            self._path_edited = False
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        key = str(self.query_one("#export-kind", Select).value)
+        self._path_edited = event.value != self._default_path(key)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        """Write the file (in a worker)."""
+        key = str(self.query_one("#export-kind", Select).value)
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self._show_result(Content.styled("Give the file to write.", "bold $error"))
+            return
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.project_path.parent / path
+        query = self.query_one("#export-query", Input).value.strip() or None
+        group = str(self.query_one("#export-group", Select).value)
+        memos = self.query_one("#export-memos", Checkbox).value
+        pseudonymise = self.query_one("#export-pseudonyms", Checkbox).value
+        self._show_result(Content.styled(f"Writing {path.name}…", "italic"))
+        self.run_export(key, path, query, group, memos, pseudonymise)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def run_export(
+        self,
+        key: str,
+        path: Path,
+        query: str | None,
+        group: str,
+        memos: bool,
+        pseudonymise: bool,
+    ) -> None:
+        """Run one export (a thread worker; posts ``ExportFinished``)."""
+        project = getattr(self.app, "project", None)
+        if project is None:
+            return
+        kind = self._kind(key)
+        settings = self.settings
+        try:
+            if kind.kind == "fragments":
+                done = data.export_fragments(
+                    project,
+                    path,
+                    fmt=key,
+                    query_text=query,
+                    group_by=group,
+                    memos=memos,
+                    pseudonymise=pseudonymise,
+                )
+            elif kind.kind == "figure":
+                done = data.export_figure(
+                    project,
+                    path,
+                    figure=key.removeprefix("figure-"),
+                    scope=settings.scope,
+                    value=settings.value,
+                    cols=settings.cols,
+                    rollup=settings.rollup,
+                    pseudonymise=pseudonymise,
+                )
+            else:
+                done = data.export_project(project, path, fmt=key)
+        except WorkbenchError as error:
+            self.post_message(ExportFinished(None, str(error)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(ExportFinished(done))
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        message.stop()
+        if message.done is None:
+            self._show_result(Content.styled(message.error or "failed", "bold $error"))
+            return
+        done = message.done
+        lines = [Content.styled(done.summary[:1].upper() + done.summary[1:] + ".", "bold $success")]
+        shown = done.warnings[:5]
+        lines += [Content.styled(f"warning: {warning}", "$warning") for warning in shown]
+        if len(done.warnings) > len(shown):
+            lines.append(Content.styled(f"… and {len(done.warnings) - len(shown)} more", "dim"))
+        self._show_result(Content("\n").join(lines))
+
+    def _show_result(self, content: Content) -> None:
+        self.query_one("#export-result", Static).update(content)
+
+
+def export_dialog(app: App[object], project_path: Path) -> ExportDialog:
+    """The export dialog, with the figures following the Analysis tab's settings."""
+    from workbench.tui.panes.analysis import AnalysisPane
+
+    settings = None
+    for screen in app.screen_stack:
+        for pane in screen.query(AnalysisPane):
+            settings = AnalysisSettings(
+                scope=pane.scope, value=pane.measure, cols=pane.cols, rollup=pane.rollup
+            )
+    return ExportDialog(project_path, settings)

@@ -1,0 +1,395 @@
+"""Panels shown on more than one screen: the documents table, the code tree, the places table,
+the list of what lies under the transcript's cursor, and the list of fragments; and
+:class:`Pane`, the base of the main screen's tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
+from textual.worker import Worker, WorkerState
+
+from workbench.analysis.fragments import Fragment
+from workbench.tui.data import CodeRow, DocumentRow, FragmentList, Overview, PlaceRow, SegmentInfo
+from workbench.tui.dialogs.common import swatch
+from workbench.tui.widgets.transcript import LineIndex
+
+if TYPE_CHECKING:
+    from workbench.project.db import Project
+    from workbench.tui.app import WorkbenchApp
+
+
+def number(value: int) -> Text:
+    """A count, right-aligned in its column."""
+    return Text(f"{value:,}", justify="right")
+
+
+def row_name(table: DataTable[object]) -> str | None:
+    """The key of the row under a table's cursor (the name of what the row shows)."""
+    if not table.row_count:
+        return None
+    try:
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+    except Exception:
+        return None
+    return None if key.value is None else str(key.value)
+
+
+class DocumentsTable(DataTable[object]):
+    """The documents: name, cases, words, turns, segments, attributes. Enter opens one."""
+
+    BINDINGS = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            id="documents.open",
+            tooltip="Open the document under the cursor to read and code it",
+        ),
+    ]
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_column("Document", key="name")
+        self.add_column("Cases", key="cases")
+        self.add_column("Words", key="words")
+        self.add_column("Turns", key="turns")
+        self.add_column("Segments", key="segments")
+        self.add_column("Attributes", key="attributes")
+
+    def show_documents(self, documents: Sequence[DocumentRow]) -> None:
+        """Fill the table, keeping the cursor on the same document when it is still there."""
+        keep = self.current_name
+        self.clear()
+        for doc in documents:
+            self.add_row(
+                doc.name,
+                ", ".join(doc.cases) or Text("—", style="dim"),
+                number(doc.words),
+                number(doc.turns),
+                number(doc.segments),
+                Text(", ".join(f"{key}={value}" for key, value in doc.attributes), style="dim"),
+                key=doc.name,
+            )
+        if keep is not None and keep in {doc.name for doc in documents}:
+            self.move_cursor(row=self.get_row_index(keep))
+
+    @property
+    def current_name(self) -> str | None:
+        """The name of the document under the cursor."""
+        return row_name(self)
+
+    def select_name(self, name: str) -> bool:
+        """Put the cursor on the document called ``name``; False when it is not listed."""
+        try:
+            self.move_cursor(row=self.get_row_index(name))
+        except Exception:
+            return False
+        return True
+
+
+class CodeTree(Tree[str]):
+    """The code tree with the number of segments coded with each code (and its descendants)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Codes", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+
+    @property
+    def current_name(self) -> str | None:
+        """The name of the code under the cursor."""
+        node = self.cursor_node
+        return None if node is None or node.data is None else str(node.data)
+
+    def select_code(self, name: str) -> bool:
+        """Put the cursor on the code called ``name``; False when there is none."""
+        found = self._find(self.root, name)
+        if found is None:
+            return False
+        # Line numbers exist once the tree has been laid out again.
+        self.call_after_refresh(self.move_cursor, found)
+        return True
+
+    def _find(self, node: TreeNode[str], name: str) -> TreeNode[str] | None:
+        for child in node.children:
+            if child.data == name:
+                return child
+            found = self._find(child, name)
+            if found is not None:
+                return found
+        return None
+
+    def show_codes(self, codes: Sequence[CodeRow]) -> None:
+        """Rebuild the tree from the core's code tree, all branches open, keeping the cursor
+        on the same code when it is still there."""
+        keep = self.current_name
+        self.clear()
+        parents = {code.parent for code in codes if code.parent}
+        nodes: dict[str, TreeNode[str]] = {}
+        for code in codes:
+            count = str(code.segments)
+            if code.segments_total != code.segments:
+                count += f" ({code.segments_total})"
+            label = Text.assemble(
+                ("■ ", code.color), code.name, (f"  {count}", "dim" if not code.segments else "")
+            )
+            parent = (nodes.get(code.parent) if code.parent else None) or self.root
+            if code.name in parents:
+                nodes[code.name] = parent.add(label, data=code.name, expand=True)
+            else:
+                parent.add_leaf(label, data=code.name)
+        self.root.expand_all()
+        if keep is not None:
+            self.select_code(keep)
+
+
+STATUS_STYLES = {"existing": "", "lost": "bold red", "missed": "bold yellow", "wished": "cyan"}
+"""How a place status is shown."""
+
+
+class PlacesTable(DataTable[object]):
+    """The places: name, status, kind, linked segments, neighbourhood and municipality."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_column("Place", key="name")
+        self.add_column("Status", key="status")
+        self.add_column("Kind", key="kind")
+        self.add_column("Segments", key="segments")
+        self.add_column("Area", key="area")
+
+    def show_places(self, places: Sequence[PlaceRow]) -> None:
+        """Fill the table, keeping the cursor on the same place when it is still there."""
+        keep = self.current_name
+        self.clear()
+        for place in places:
+            area = ", ".join(p for p in (place.neighbourhood, place.municipality) if p)
+            self.add_row(
+                place.name,
+                Text(place.status, style=STATUS_STYLES.get(place.status, "")),
+                place.kind,
+                number(place.segments),
+                area,
+                key=place.name,
+            )
+        if keep is not None:
+            self.select_name(keep)
+
+    @property
+    def current_name(self) -> str | None:
+        """The name of the place under the cursor."""
+        return row_name(self)
+
+    def select_name(self, name: str) -> bool:
+        """Put the cursor on the place called ``name``; False when it is not listed."""
+        try:
+            self.move_cursor(row=self.get_row_index(name))
+        except Exception:
+            return False
+        return True
+
+
+class HerePanel(Static):
+    """The codes and places of the segments under the cursor (or touching the selection)."""
+
+    def show_here(
+        self,
+        segments: Sequence[SegmentInfo],
+        index: LineIndex,
+        *,
+        offset: int,
+        selection: tuple[int, int] | None,
+    ) -> None:
+        """List the segments at ``offset`` or intersecting ``selection``."""
+        if selection is not None:
+            found = [s for s in segments if s.intersects(*selection)]
+            row0, _ = index.location(selection[0])
+            row1, _ = index.location(max(selection[0], selection[1] - 1))
+            lines = f"{row0 + 1}" if row0 == row1 else f"{row0 + 1}–{row1 + 1}"
+            head = Content.styled(
+                f"selected {selection[1] - selection[0]} chars, line {lines}", "dim"
+            )
+        else:
+            found = [s for s in segments if s.covers(offset)]
+            row, column = index.location(offset)
+            head = Content.styled(f"line {row + 1}, column {column + 1}", "dim")
+        parts: list[Content] = [head]
+        if not found:
+            parts.append(Content.styled("no segment here", "dim italic"))
+        for segment in found:
+            first, _ = index.location(segment.start)
+            last, _ = index.location(max(segment.start, segment.end - 1))
+            where = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+            number = f"#{segment.id}" if segment.id > 0 else "new"  # still being written
+            parts.append(
+                Content.styled(f"{number}  {where}  ({segment.start}–{segment.end})", "bold")
+            )
+            for name, color in zip(segment.codes, segment.colors, strict=True):
+                parts.append(Content.assemble(" ", swatch(color), name))
+            for place in segment.places:
+                parts.append(Content.assemble((" ⌖ ", "bold"), place))
+            for memo in segment.memos:
+                note = " ".join(memo.text.split())
+                note = note if len(note) <= 60 else note[:59] + "…"
+                parts.append(Content.assemble((" ✎ ", "bold"), (note, "italic")))
+        # A fixed height (app.tcss): no layout pass for every cursor move.
+        self.update(Content("\n").join(parts), layout=False)
+
+
+# --- fragments ---------------------------------------------------------------------------------
+
+
+class FragmentChosen(Message):
+    """The user chose a fragment to read in its transcript."""
+
+    def __init__(self, fragment: Fragment) -> None:
+        super().__init__()
+        self.fragment = fragment
+        """The fragment chosen."""
+
+
+def fragment_prompt(fragment: Fragment, *, excerpt: int = 240) -> Content:
+    """A fragment as a list entry: where it is, its text (shortened), its codes and places."""
+    lines = (
+        f"line {fragment.line_start}"
+        if fragment.line_start == fragment.line_end
+        else f"lines {fragment.line_start}–{fragment.line_end}"
+    )
+    where = [lines]
+    if fragment.speaker:
+        where.append(fragment.speaker)
+    if fragment.case:
+        where.append(fragment.case)
+    text = " ".join(fragment.text.split())
+    if len(text) > excerpt:
+        text = text[: excerpt - 1] + "…"
+    tags = ", ".join(fragment.codes)
+    if fragment.places:
+        tags += "  ⌖ " + ", ".join(fragment.places)
+    return Content.assemble(
+        (fragment.document, "bold"),
+        (f"  {' · '.join(where)}  #{fragment.segment}\n", "dim"),
+        text,
+        "\n",
+        (tags, "italic $text-muted"),
+    )
+
+
+class FragmentsView(OptionList):
+    """A list of fragments; Enter (or a click) posts :class:`FragmentChosen`."""
+
+    BINDINGS = [
+        Binding(
+            "enter",
+            "select",
+            "Read",
+            id="fragments.read",
+            tooltip="Open the transcript at the highlighted fragment",
+        ),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.listed: FragmentList | None = None
+        """What is listed, or None before anything was."""
+        self.border_title = "Fragments"
+
+    def show_fragments(self, listed: FragmentList, *, limit: int | None = None) -> None:
+        """List the fragments of ``listed``; ``limit`` is how many were read at most."""
+        self.listed = listed
+        count = len(listed.fragments)
+        more = limit is not None and count > limit
+        shown = listed.fragments[:limit] if more else listed.fragments
+        options: list[Option | None] = []
+        for index, fragment in enumerate(shown):
+            if index:
+                options.append(None)  # a separator line
+            options.append(Option(fragment_prompt(fragment), id=str(index)))
+        if not options:
+            options.append(Option(Content.styled("no fragments", "dim italic"), disabled=True))
+        self.set_options(options)
+        self.highlighted = 0 if shown else None
+        total = f"first {len(shown):,}" if more else f"{count:,}"
+        noun = "fragment" if count == 1 else "fragments"
+        self.border_title = f"{total} {noun} {listed.title}"
+        self.border_subtitle = listed.query
+
+    def clear_fragments(self, title: str = "Fragments") -> None:
+        """Show nothing."""
+        self.listed = None
+        self.clear_options()
+        self.border_title = title
+        self.border_subtitle = ""
+
+    @property
+    def current(self) -> Fragment | None:
+        """The highlighted fragment."""
+        option = self.highlighted_option
+        if self.listed is None or option is None or option.id is None:
+            return None
+        return self.listed.fragments[int(option.id)]
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.listed is not None and event.option.id is not None:
+            self.post_message(FragmentChosen(self.listed.fragments[int(event.option.id)]))
+
+
+# --- the tabs of the main screen -------------------------------------------------------------
+
+
+class Pane(Vertical):
+    """A tab of the main screen. It reads in thread workers and hands their failures to the
+    app; the main screen gives it every new overview of the project."""
+
+    DEFAULT_FOCUS = ""
+    """A selector for the widget to focus when the tab is shown."""
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        """The app (typed)."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def project(self) -> Project | None:
+        """The open project, or None while it is being opened."""
+        return self.workbench.project
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker messages do not bubble: show this pane's failures."""
+        if event.state == WorkerState.ERROR:
+            self.workbench.report_error(event.worker.error)
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[object]) -> None:
+        """Called after a worker of this pane failed (and the error was shown)."""
+
+    def show_overview(self, overview: Overview) -> None:
+        """The project was read (again): show what changed."""
+
+    @property
+    def shown(self) -> bool:
+        """Whether the user sees this pane: its tab is active and its screen on top."""
+        return self.screen is self.app.screen and all(
+            node.display for node in self.ancestors_with_self if isinstance(node, Widget)
+        )
+
+    def tab_shown(self) -> None:
+        """The pane came into view (its tab was activated, or its screen came back)."""
+
+    def focus_default(self) -> None:
+        """Focus the widget this tab starts in."""
+        if self.DEFAULT_FOCUS:
+            self.screen.set_focus(self.query_one(self.DEFAULT_FOCUS))
