@@ -16,6 +16,7 @@ from sqlmodel import select
 from tests.conftest import as_json, corpus_file, dump, needs_corpus
 from workbench.analysis.suggest import accept, suggest
 from workbench.coding import lookups
+from workbench.coding import places as place_ops
 from workbench.coding import segments as segment_ops
 from workbench.coding.importing import import_files
 from workbench.errors import NotFound
@@ -54,7 +55,7 @@ def _import(project: db.Project, tmp_path: Path, text: str = TEXT, name: str = "
 def _add_places(project: db.Project, places: dict[str, list[str]]) -> None:
     with project.transaction("places") as session:
         for name, aliases in places.items():
-            places.add_place(
+            place_ops.add_place(
                 session, name, kind="library", aliases=aliases, coder_id=_coder(session)
             )
 

@@ -22,15 +22,15 @@ from workbench.analysis import fragments, query
 from workbench.analysis.fragments import Fragment
 from workbench.coding import (
     cases,
-    codes,
     importing,
     listings,
     lookups,
-    memos,
     names,
-    places,
-    segments,
 )
+from workbench.coding import codes as code_ops
+from workbench.coding import memos as memo_ops
+from workbench.coding import places as place_ops
+from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue
 from workbench.project import changelog, coders
 from workbench.project.db import Project
@@ -381,13 +381,13 @@ def code_span(
     *,
     create: bool = False,
     coder: str | None = None,
-) -> segments.SegmentView:
+) -> segment_ops.SegmentView:
     """Code ``start``..``end`` of ``document`` as one change; with ``create`` the codes that do
     not exist yet are created in the same change (the command line's ``code --new``)."""
     with project.transaction("code", coder=coder) as session:
         coder_id = coders.ensure(session, coder).id
         assert coder_id is not None
-        view = segments.code_span(
+        view = segment_ops.code_span(
             session, document, start, end, list(codes), coder_id=coder_id, create_codes=create
         )
         changelog.describe(session, f"code {document} {start}-{end} with {', '.join(view.codes)}")
@@ -688,7 +688,7 @@ def add_code(
 ) -> str:
     """Create a code (under ``parent``) as one change; returns what was done."""
     with project.transaction("code add", coder=coder) as session:
-        code = codes.add_code(
+        code = code_ops.add_code(
             session, name, parent=parent, coder_id=coders.ensure(session, coder).id
         )
         summary = f"add code {code.name}" + (f" under {parent}" if parent else "")
@@ -700,7 +700,7 @@ def rename_code(project: Project, old: str, new: str, *, coder: str | None = Non
     """Rename a code as one change; its codings stay."""
     with project.transaction("code rename", coder=coder) as session:
         coders.ensure(session, coder)
-        code = codes.rename_code(session, old, new)
+        code = code_ops.rename_code(session, old, new)
         summary = f"rename code {old} to {code.name}"
         changelog.describe(session, summary)
     return summary
@@ -710,7 +710,7 @@ def move_code(project: Project, name: str, parent: str | None, *, coder: str | N
     """Move a code (with its subtree) under ``parent``, or to the top with None."""
     with project.transaction("code move", coder=coder) as session:
         coders.ensure(session, coder)
-        codes.move_code(session, name, parent)
+        code_ops.move_code(session, name, parent)
         summary = f"move code {name} under {parent or '(top)'}"
         changelog.describe(session, summary)
     return summary
@@ -720,7 +720,7 @@ def merge_codes(project: Project, source: str, target: str, *, coder: str | None
     """Merge ``source`` into ``target`` as one change: codings, children and memos move."""
     with project.transaction("code merge", coder=coder) as session:
         coders.ensure(session, coder)
-        codes.merge_codes(session, source, target)
+        code_ops.merge_codes(session, source, target)
         summary = f"merge code {source} into {target}"
         changelog.describe(session, summary)
     return summary
@@ -730,7 +730,7 @@ def delete_code(project: Project, name: str, *, coder: str | None = None) -> str
     """Delete a code (with its subtree) and its codings as one change (undo restores them)."""
     with project.transaction("code delete", coder=coder) as session:
         coders.ensure(session, coder)
-        deleted = codes.delete_code(session, name, recursive=True)
+        deleted = code_ops.delete_code(session, name, recursive=True)
         summary = f"delete code {', '.join(deleted)}"
         changelog.describe(session, summary)
     return summary
@@ -740,7 +740,7 @@ def edit_code(project: Project, name: str, *, coder: str | None = None, **fields
     """Change a code's definition or colour (fields of :func:`workbench.coding.codes.update_code`)."""
     with project.transaction("code edit", coder=coder) as session:
         coders.ensure(session, coder)
-        codes.update_code(session, name, **fields)
+        code_ops.update_code(session, name, **fields)
         what = "colour" if set(fields) == {"color"} else "definition"
         summary = f"edit code {name} ({what})"
         changelog.describe(session, summary)
@@ -761,21 +761,21 @@ def save_place(
         coder_row = coders.ensure(session, coder)
         if original is None:
             name = str(fields.pop("name", ""))
-            place = places.add_place(
+            place = place_ops.add_place(
                 session, name, aliases=list(aliases), coder_id=coder_row.id, **fields
             )  # type: ignore[arg-type]
             summary = f"add place {place.name}"
         else:
-            place = places.edit_place(session, original, **fields)
+            place = place_ops.edit_place(session, original, **fields)
             current = set(
                 session.exec(select(PlaceAlias.alias).where(PlaceAlias.place_id == place.id))
             )
             wanted = list(dict.fromkeys(" ".join(a.split()) for a in aliases if a.strip()))
             for alias in sorted(current - set(wanted)):
-                places.remove_alias(session, place, alias)
+                place_ops.remove_alias(session, place, alias)
             for alias in wanted:
                 if alias not in current:
-                    places.add_alias(session, place, alias)
+                    place_ops.add_alias(session, place, alias)
             summary = f"edit place {place.name}"
         changelog.describe(session, summary)
     return summary
@@ -862,12 +862,12 @@ def link_place(
         coder_id = _coder_id(session, coder)
         summary = ""
         if new_kind is not None:
-            place = places.add_place(session, place, kind=new_kind, coder_id=coder_id).name
+            place = place_ops.add_place(session, place, kind=new_kind, coder_id=coder_id).name
             summary = f"add place {place} ({new_kind}); "
         if segment_id is not None:
-            view = segments.link(session, segment_id, place, coder_id=coder_id)
+            view = segment_ops.link(session, segment_id, place, coder_id=coder_id)
         elif document is not None and span is not None:
-            view = segments.code_span(
+            view = segment_ops.code_span(
                 session, document, span[0], span[1], [], places=[place], coder_id=coder_id
             )
         else:
@@ -898,10 +898,10 @@ def save_memo(
         if memo_id is not None:
             segment_id = lookups.find_memo(session, memo_id).segment_id
             if text.strip():
-                memos.update_memo(session, memo_id, text)
+                memo_ops.update_memo(session, memo_id, text)
                 summary = f"edit memo {memo_id} on segment {segment_id}"
             else:
-                memos.delete_memo(session, memo_id)
+                memo_ops.delete_memo(session, memo_id)
                 summary = f"delete memo {memo_id} on segment {segment_id}"
                 if session.get(Segment, segment_id) is None:
                     segment_id = None
@@ -912,8 +912,8 @@ def save_memo(
                         "select the text for the memo, or put the cursor on a segment"
                     )
                 doc = lookups.find_document(session, document)
-                segment_id = segments.ensure_segment(session, doc, *span, coder_id=coder_id).id
-            memo = memos.add_memo(session, "segment", str(segment_id), text, coder_id=coder_id)
+                segment_id = segment_ops.ensure_segment(session, doc, *span, coder_id=coder_id).id
+            memo = memo_ops.add_memo(session, "segment", str(segment_id), text, coder_id=coder_id)
             summary = f"memo {memo.id} on segment {segment_id}"
         changelog.describe(session, summary)
     return WriteDone(summary, segment_id)
@@ -932,10 +932,10 @@ def remove_from_segment(
     with project.transaction("uncode" if code is not None else "unlink", coder=coder) as session:
         coders.ensure(session, coder)
         if code is not None:
-            segments.uncode(session, segment_id, [code])
+            segment_ops.uncode(session, segment_id, [code])
             summary = f"uncode segment {segment_id}: {code}"
         elif place is not None:
-            segments.unlink(session, segment_id, place)
+            segment_ops.unlink(session, segment_id, place)
             summary = f"unlink segment {segment_id} from {place}"
         else:
             raise InvalidValue("name the code or the place to remove")
