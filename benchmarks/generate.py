@@ -97,7 +97,6 @@ def generate(
     progress: bool = True,
 ) -> dict[str, float]:
     """Create the project at ``path`` (must not exist); returns the seconds of each phase."""
-    from workbench.coding import importing
     from workbench.project import db, settings
     from workbench.project.models import (
         Case,
@@ -112,6 +111,7 @@ def generate(
         SegmentPlace,
         Variable,
     )
+    from workbench.services import importing as import_service
 
     rng = random.Random(seed)
     timings: dict[str, float] = {}
@@ -128,7 +128,7 @@ def generate(
                     file = Path(folder) / f"interview-{doc:05d}.txt"
                     file.write_text(_text(rng, words, doc), encoding="utf-8")
                     files.append(file)
-                importing.import_files(project, files, language="nl", coder="ann")
+                import_service.import_files(project, files, language="nl", coder="ann")
                 for file in files:
                     file.unlink()
                 if progress:

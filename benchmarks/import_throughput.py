@@ -109,6 +109,7 @@ def breakdown(paths: list[Path], folder: Path) -> dict[str, float]:
     """Phase times in seconds from a second pass (see the module docstring)."""
     from workbench.coding import importing
     from workbench.project.db import create_project
+    from workbench.services import importing as import_service
     from workbench.text import nlp, units
     from workbench.text.readers import read_file
     from workbench.text.turns import parse_turns
@@ -148,7 +149,7 @@ def breakdown(paths: list[Path], folder: Path) -> dict[str, float]:
             timed_attribute(importing, "store", inside),
         ):
             start = clock()
-            importing.import_files(project, paths, language=LANGUAGE)
+            import_service.import_files(project, paths, language=LANGUAGE)
             total = clock() - start
     finally:
         project.dispose()
@@ -164,8 +165,8 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     input_dir.mkdir()
     paths, words_written, chars_written = build_input(args.corpus, args.words, input_dir)
 
-    from workbench.coding import importing
     from workbench.project.db import create_project
+    from workbench.services import importing as import_service
     from workbench.text import nlp
 
     project_path = folder / "bench.wbproj"
@@ -177,7 +178,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
 
     try:
         start = time.perf_counter()
-        imported = importing.import_files(project, paths, language=LANGUAGE)
+        imported = import_service.import_files(project, paths, language=LANGUAGE)
         seconds = time.perf_counter() - start
     finally:
         project.dispose()

@@ -52,6 +52,7 @@ from typing import Any
 from workbench.coding import lookups
 from workbench.coding import places as place_ops
 from workbench.coding import segments as segment_ops
+from workbench.services import coding as coding_service
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
@@ -73,9 +74,10 @@ def build_project(folder: Path, transcript: Path) -> tuple[Path, str, int]:
     the document's name and its number of words."""
     from sqlmodel import select
 
-    from workbench.coding import codebook, importing
+    from workbench.coding import codebook
     from workbench.project import coders, db, settings
     from workbench.project.models import Code, Place
+    from workbench.services import importing as import_service
 
     path = folder / "bench.db"
     project = db.create_project(path)
@@ -83,7 +85,9 @@ def build_project(folder: Path, transcript: Path) -> tuple[Path, str, int]:
         with project.transaction("init", record=False) as session:
             settings.put(session, "language", "en")
             codebook.apply_codebook(session, codebook.load_codebook(CODEBOOK))
-        (document,) = importing.import_files(project, [transcript], language="en", coder="bench")
+        (document,) = import_service.import_files(
+            project, [transcript], language="en", coder="bench"
+        )
         rng = random.Random(4)
         with project.transaction("segments", coder="bench", record=False) as session:
             coder_id = coders.ensure(session, "bench").id
@@ -328,13 +332,13 @@ async def measure_code_and_scroll(
 
 
 def time_core_write(path: Path, document: str, runs: int) -> list[float]:
-    """The database part of applying a code: ``workbench.tui.data.code_span`` alone."""
+    """The database part of applying a code: ``workbench.services.coding.code_span`` alone."""
     from workbench.project import db
-    from workbench.tui import data
+    from workbench.services import reading
 
     project = db.open_project(path)
     try:
-        text = data.document_text(project, document).text
+        text = reading.document_text(project, document).text
         rng = random.Random(11)
         durations = []
         for _ in range(runs):
@@ -342,7 +346,9 @@ def time_core_write(path: Path, document: str, runs: int) -> list[float]:
             while text[start].isspace():
                 start += 1
             before = time.perf_counter()
-            data.code_span(project, document, start, start + 30, ["routine"], coder="bench")
+            coding_service.code_span(
+                project, document, start, start + 30, ["routine"], coder="bench"
+            )
             durations.append(time.perf_counter() - before)
         return durations
     finally:

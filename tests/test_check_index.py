@@ -18,8 +18,8 @@ import pytest
 
 from tests.conftest import as_json, corpus_file, needs_corpus
 from workbench.analysis.integrity import check_project
-from workbench.coding.importing import import_files
 from workbench.project import db
+from workbench.services.importing import import_files
 
 TALK = (
     "Interviewer: Where do you go after school?\n"

@@ -2,9 +2,10 @@
 
 The property test builds random projects (documents, turns, sentences and paragraphs as
 random character ranges, a small code tree, several coders, random segments, codings, place
-links, cases with attributes) and checks every scope of :func:`workbench.analysis.cooccurrence.cooccur`,
-both kinds of :func:`workbench.analysis.cooccurrence.matrix`, and the segments behind cells, with and
-without rollup and filters, against plain loops over sets of character offsets.
+links, cases with attributes) and checks every scope of
+:func:`workbench.analysis.cooccurrence.cooccur`, both kinds of
+:func:`workbench.analysis.cooccurrence.matrix`, and the segments behind cells, with and without
+rollup and filters, against plain loops over sets of character offsets.
 """
 
 from __future__ import annotations
@@ -505,7 +506,7 @@ def test_a_project_without_codes(memory_session: Session) -> None:
 @pytest.fixture
 def paper(project, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A project with one imported document and hand-placed segments (see each test)."""
-    from workbench.coding import importing
+    from workbench.services import importing as import_service
 
     text = (
         "Interviewer: Where do you go?\n"
@@ -515,7 +516,9 @@ def paper(project, tmp_path: Path):  # type: ignore[no-untyped-def]
     )
     source = tmp_path / "one.txt"
     source.write_text(text, encoding="utf-8")
-    importing.import_files(project, [source], language="en", case="anna", attributes=["age=70"])
+    import_service.import_files(
+        project, [source], language="en", case="anna", attributes=["age=70"]
+    )
     with project.transaction("codes", coder="ann") as session:
         for name in ("A", "B", "C"):
             code_ops.add_code(session, name)
@@ -594,7 +597,10 @@ def test_units_documents_and_one_segment_with_two_codes(paper) -> None:  # type:
     _code(project, spot["staff"], spot["staff"] + 5, "A", "C")
     _code(project, spot["park is"], spot["park is"] + 4, "B")
     with project.session() as session:
-        got = {scope: cooccurrence.cooccur(session, scope=scope).to_dict() for scope in cooccurrence.SCOPES}
+        got = {
+            scope: cooccurrence.cooccur(session, scope=scope).to_dict()
+            for scope in cooccurrence.SCOPES
+        }
     n = {scope: {c["code"]: c["n"] for c in got[scope]["codes"]} for scope in got}  # type: ignore[union-attr,index]
     pairs = {
         scope: {(p["a"], p["b"]): (p["n"], p["c"]) for p in got[scope]["pairs"]}  # type: ignore[union-attr,index]

@@ -24,9 +24,12 @@ def core_modules() -> list[str]:
 
 def test_there_is_a_core_to_check() -> None:
     modules = core_modules()
-    assert {"workbench.project.models", "workbench.project.db", "workbench.coding.importing", "workbench.coding"} <= set(
-        modules
-    )
+    assert {
+        "workbench.project.models",
+        "workbench.project.db",
+        "workbench.coding.importing",
+        "workbench.coding",
+    } <= set(modules)
 
 
 def test_core_imports_neither_textual_nor_rich() -> None:

@@ -208,7 +208,8 @@ def test_memos_on_project_segments_codes_and_places(project: db.Project) -> None
         ]
         project_memos = [memo.text for memo in memo_ops.memos_of(session)]
         writers = {
-            lookups.coder_name(session, coder_id) for coder_id in session.exec(select(Memo.coder_id))
+            lookups.coder_name(session, coder_id)
+            for coder_id in session.exec(select(Memo.coder_id))
         }
     assert project_memos and all(text.strip() for text in project_memos)
     assert sum(segment_id is not None for _, segment_id, _, _ in memos) >= 3

@@ -16,13 +16,13 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import as_json
-from workbench.coding import importing
 from workbench.coding import places as place_ops
 from workbench.coding import segments as segment_ops
 from workbench.demo import build_demo
 from workbench.exchange.geojson import export_geojson, places_feature_collection
 from workbench.project import coders, db
 from workbench.project.models import Code, Coding, Place, PlaceAlias, SegmentPlace
+from workbench.services import importing as import_service
 
 TEXT = (
     "I: Where do you meet people?\n"
@@ -36,7 +36,7 @@ def mapped(project: db.Project, tmp_path: Path) -> db.Project:
     """A project with places with and without coordinates, linked to coded segments."""
     source = tmp_path / "talk.txt"
     source.write_text(TEXT, encoding="utf-8")
-    importing.import_files(project, [source], coder="ann")
+    import_service.import_files(project, [source], coder="ann")
     with project.transaction("t", coder="ann") as session:
         ann = coders.ensure(session, "ann").id
         bob = coders.ensure(session, "bob").id
@@ -62,11 +62,15 @@ def mapped(project: db.Project, tmp_path: Path) -> db.Project:
 
         s, e = span("At the library on Monday")
         segment_ops.code_span(session, "talk", s, e, ["welcome", "routine"], coder_id=ann)  # type: ignore[arg-type]
-        segment_ops.code_span(session, "talk", s, e, ["welcome"], places=["Library Zoë"], coder_id=bob)  # type: ignore[arg-type]
+        segment_ops.code_span(
+            session, "talk", s, e, ["welcome"], places=["Library Zoë"], coder_id=bob
+        )  # type: ignore[arg-type]
         s, e = span("in the park when it is warm")
         segment_ops.code_span(session, "talk", s, e, ["routine"], places=["Park"], coder_id=ann)  # type: ignore[arg-type]
         s, e = span("The youth club closed; we miss it.")
-        segment_ops.code_span(session, "talk", s, e, ["lost place"], places=["Youth club"], coder_id=ann)  # type: ignore[arg-type]
+        segment_ops.code_span(
+            session, "talk", s, e, ["lost place"], places=["Youth club"], coder_id=ann
+        )  # type: ignore[arg-type]
         s, e = span("The library is our second home.")
         segment_ops.code_span(
             session, "talk", s, e, ["second home", "welcome"], places=["Library Zoë"], coder_id=ann

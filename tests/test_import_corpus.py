@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import CORPUS, needs_corpus
-from workbench.coding.importing import import_files
 from workbench.project import db
 from workbench.project.models import Document, Paragraph, Sentence, Turn
+from workbench.services.importing import import_files
 
 pytestmark = needs_corpus
 

@@ -23,7 +23,7 @@ from lxml import etree
 from sqlmodel import select
 
 from tests.conftest import SHARED, as_json, corpus_file, dump, needs_corpus
-from workbench.coding import cases, importing, lookups, segments
+from workbench.coding import cases, lookups, segments
 from workbench.coding import codes as code_ops
 from workbench.coding import memos as memo_ops
 from workbench.coding import places as place_ops
@@ -54,6 +54,7 @@ from workbench.project.models import (
     SegmentPlace,
     Variable,
 )
+from workbench.services import importing as import_service
 
 NS = "{urn:QDA-XML:project:1.0}"
 CB = "{urn:QDA-XML:codebook:1.0}"
@@ -74,7 +75,7 @@ def build_rich_project(path: Path) -> Path:
     source.write_text(EXTRA_TEXT, encoding="utf-8")
     project = db.open_project(path)
     try:
-        importing.import_files(project, [source], language="nl", coder="carla")
+        import_service.import_files(project, [source], language="nl", coder="carla")
         with project.transaction("extra", coder="carla", record=False) as session:
             carla = coders.ensure(session, "carla").id
             assert carla is not None
@@ -102,11 +103,15 @@ def build_rich_project(path: Path) -> Path:
                 places=["Bibliotheek Hatert"],
             )
             case = cases.ensure_case(session, "R08", coder_id=carla)
-            cases.link_document(session, case.id, lookups.find_document(session, "extra-unicode").id)  # type: ignore[arg-type]
+            cases.link_document(
+                session, case.id, lookups.find_document(session, "extra-unicode").id
+            )  # type: ignore[arg-type]
             cases.set_value(session, case, "score", "1e-05", type_name="float")
             cases.set_value(session, case, "gesprek", "2024-03-01", type_name="date")
             cases.set_value(session, case, "alleenwonend", "nee")
-            memo_ops.add_memo(session, "case", "R08", "Memo op een case & <tekens>.", coder_id=carla)
+            memo_ops.add_memo(
+                session, "case", "R08", "Memo op een case & <tekens>.", coder_id=carla
+            )
             place_ops.add_place(
                 session,
                 "Speeltuin Zoë",
@@ -614,7 +619,7 @@ def test_odd_guids_and_characters_still_validate(project: db.Project, tmp_path: 
         memo_ops.add_memo(session, "code", "odd", "bell \x07 and form \x0c feed", coder_id=cid)  # type: ignore[arg-type]
     source = tmp_path / "doc.txt"
     source.write_text("I: Hello there.\nR: We met at the library.\n", encoding="utf-8")
-    importing.import_files(project, [source], coder="ann", name='Tom & "Jerry" <1>')
+    import_service.import_files(project, [source], coder="ann", name='Tom & "Jerry" <1>')
     with project.transaction("t", coder="ann") as session:
         segments.code_span(session, 'Tom & "Jerry" <1>', 16, 40, ["odd", "welcome"], coder_id=cid)  # type: ignore[arg-type]
     out = tmp_path / "odd.qdpx"
@@ -659,7 +664,7 @@ def test_empty_project_exports_and_validates(tmp_path: Path) -> None:
 @needs_corpus
 def test_corpus_transcript_exports_valid(project: db.Project, tmp_path: Path) -> None:
     path = corpus_file("P01_male_24_Newham")
-    importing.import_files(project, [path], coder="ann")
+    import_service.import_files(project, [path], coder="ann")
     with project.transaction("t", coder="ann") as session:
         cid = coders.ensure(session, "ann").id
         document = session.exec(select(Document)).one()

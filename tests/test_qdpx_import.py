@@ -21,8 +21,9 @@ from lxml import etree
 from tests.conftest import SHARED, as_json, dump_file
 from workbench.coding.names import check_name
 from workbench.exchange.refi import PLACE_MARKER, place_block
-from workbench.exchange.refi.reader import OffsetMap, code_name, import_qdpx, read_refi
+from workbench.exchange.refi.reader import OffsetMap, code_name, read_refi
 from workbench.project import db
+from workbench.services.importing import import_qdpx
 
 SAMPLES = SHARED / "refi-qda" / "samples"
 NVIVO = SAMPLES / "nvivo12_oltas0517.qdpx"

@@ -12,9 +12,9 @@ import pytest
 
 from tests.conftest import SHIPPED_CODEBOOK, dump_file
 from workbench.errors import InputError
-from workbench.exchange.refi.reader import import_qdpx
 from workbench.exchange.refi.safety import Limits, has_doctype
 from workbench.project import db
+from workbench.services.importing import import_qdpx
 
 GOOD_QDE = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="test">

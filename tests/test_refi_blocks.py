@@ -31,9 +31,10 @@ from workbench.exchange.refi import (
     place_block,
     unescape_value,
 )
-from workbench.exchange.refi.reader import import_qdpx, read_refi
+from workbench.exchange.refi.reader import read_refi
 from workbench.exchange.refi.writer import export_qdpx
 from workbench.project import coders, db
+from workbench.services.importing import import_qdpx
 
 TEXT = st.text(max_size=40)
 #: Text made of the pieces that break naive formats: separators, escapes, line breaks,

@@ -15,7 +15,6 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.test_qdpx_export import build_rich_project
-from workbench.exchange.refi.reader import import_qdpx
 from workbench.exchange.refi.writer import export_qdpx
 from workbench.project import db, settings
 from workbench.project.models import (
@@ -33,6 +32,7 @@ from workbench.project.models import (
     SegmentPlace,
     Variable,
 )
+from workbench.services.importing import import_qdpx
 
 
 def snapshot(session: Session) -> dict[str, Any]:

@@ -20,10 +20,10 @@ from sqlmodel import select
 from tests.conftest import as_json, corpus_file, needs_corpus
 from workbench.analysis.search import one_line, search
 from workbench.coding import segments
-from workbench.coding.importing import import_files
 from workbench.errors import InvalidValue, NotFound, WorkbenchError
 from workbench.project import coders, db
 from workbench.project.models import Document, IndexedDocument, IndexForm, IndexPosting, Turn
+from workbench.services.importing import import_files
 from workbench.text import lemmas, nlp
 
 

@@ -14,14 +14,15 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import as_json, corpus_file, dump, needs_corpus
-from workbench.analysis.suggest import accept, suggest
+from workbench.analysis.suggest import suggest
 from workbench.coding import lookups
 from workbench.coding import places as place_ops
 from workbench.coding import segments as segment_ops
-from workbench.coding.importing import import_files
 from workbench.errors import NotFound
 from workbench.project import coders, db
 from workbench.project.models import Code, Document, Segment, Sentence, Turn
+from workbench.services.coding import accept_suggestions
+from workbench.services.importing import import_files
 from workbench.text import lemmas
 
 
@@ -172,12 +173,11 @@ def test_accept_applies_exactly_the_chosen_ones(project: db.Project, tmp_path: P
     chosen = [s for s in found if s.kind == "place"][:2] + [
         s for s in found if s.target == "loneliness"
     ]
-    with project.transaction("accept") as session:
-        views = accept(session, [s.id for s in chosen], coder_id=_coder(session))
-        with pytest.raises(NotFound, match="no suggestion 'p1-0000000000'"):
-            accept(session, ["p1-0000000000"], coder_id=_coder(session))
-        with pytest.raises(NotFound):
-            accept(session, ["nonsense"], coder_id=_coder(session))
+    views = accept_suggestions(project, [s.id for s in chosen])
+    with pytest.raises(NotFound, match="no suggestion 'p1-0000000000'"):
+        accept_suggestions(project, ["p1-0000000000"])
+    with pytest.raises(NotFound):
+        accept_suggestions(project, ["nonsense"])
     assert [(v.start, v.end) for v in views] == [(s.start, s.end) for s in chosen]
     with project.session() as session:
         segments = list(session.exec(select(Segment.start, Segment.end)))

@@ -20,10 +20,10 @@ from textual.pilot import Pilot
 from textual.widgets.text_area import Selection
 
 from workbench.coding import codes as code_ops
-from workbench.coding import importing
 from workbench.coding import segments as segment_ops
 from workbench.project import coders, db, settings
 from workbench.project.models import Segment
+from workbench.services import importing as import_service
 from workbench.tui import WorkbenchApp
 from workbench.tui.dialogs.common import CodePicker
 from workbench.tui.messages import SpanCoded
@@ -59,7 +59,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         with project.transaction("init", record=False) as session:
             settings.put(session, "language", "en")
-        importing.import_files(project, [source], language="en", coder="tester")
+        import_service.import_files(project, [source], language="en", coder="tester")
         with project.transaction("codes", coder="tester") as session:
             for name, color in CODES.items():
                 code_ops.add_code(session, name, color=color)
@@ -156,7 +156,7 @@ def test_display_text_keeps_every_offset() -> None:
 
 
 def test_pieces_cut_overlaps() -> None:
-    from workbench.tui.data import SegmentInfo
+    from workbench.services.reading import SegmentInfo
 
     a = SegmentInfo(1, 0, 10, ("x",), ("#ff0000",), ())
     b = SegmentInfo(2, 5, 15, ("y",), ("#00ff00",), ())

@@ -3,7 +3,8 @@ demo project.
 
 Every number shown under a filter is checked against a brute-force count written here over
 the database rows (segments as sets of character offsets, as ``tests/test_cooccur.py`` does),
-never against :mod:`workbench.analysis.cooccurrence`; every fragment listed is checked in the database.
+never against :mod:`workbench.analysis.cooccurrence`; every fragment listed is checked in the
+database.
 """
 
 from __future__ import annotations

@@ -27,12 +27,13 @@ from textual.worker import WorkerCancelled
 
 from tests.conftest import CORPUS, dump, needs_corpus
 from workbench.coding import codes as code_ops
-from workbench.coding import importing, listings, lookups
+from workbench.coding import listings, lookups
 from workbench.coding import memos as memo_ops
 from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue
 from workbench.project import coders, db, settings
 from workbench.project.models import Document, Memo, Segment, Sentence, Turn
+from workbench.services import importing as import_service
 from workbench.tui import WorkbenchApp
 from workbench.tui.dialogs.common import (
     CodePicker,
@@ -56,7 +57,7 @@ CORPUS_FILE = CORPUS / "P01_male_24_Newham.txt"
 def corpus_path(project: db.Project, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shipped codebook's project with one real interview of the dev corpus."""
     monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    importing.import_files(project, [CORPUS_FILE], language="en", coder="tester")
+    import_service.import_files(project, [CORPUS_FILE], language="en", coder="tester")
     assert project.path is not None
     path = project.path
     project.dispose()
@@ -84,7 +85,7 @@ def hard_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     try:
         with project.transaction("init", record=False) as session:
             settings.put(session, "language", "en")
-        importing.import_files(project, [source], language="en", coder="tester")
+        import_service.import_files(project, [source], language="en", coder="tester")
         with project.transaction("codes", coder="tester") as session:
             for name, color in (("place use", "#5dade2"), ("welcome", "#e6a23c")):
                 code_ops.add_code(session, name, color=color)
@@ -886,7 +887,7 @@ async def test_paragraph_rows_are_drawn_as_textual_draws_them() -> None:
     own ``TextArea._render_line`` draws: with codes over wrapped lines, a tab, an empty line,
     the cursor, a selection over several lines and one inside a line, with and without focus."""
     text = HARD_TEXT.replace("Thank you.", "Thank\tyou.") + "\n" + HARD_TEXT
-    from workbench.tui.data import SegmentInfo, TurnSpan
+    from workbench.services.reading import SegmentInfo, TurnSpan
 
     segments = (
         SegmentInfo(1, text.index("café"), text.index("corner"), ("a",), ("#5dade2",), ()),

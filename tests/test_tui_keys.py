@@ -100,16 +100,16 @@ async def test_garbage_collection_is_paused_only_while_a_document_opens(
     opens, collects again once it is shown, and leaves Python as it found it."""
     import gc
 
-    from workbench.tui import data
+    from workbench.services import reading as reading_service
 
     while_reading: list[bool] = []
-    read = data.document_text
+    read = reading_service.document_text
 
     def reading(*args: object, **kwargs: object) -> object:
         while_reading.append(gc.isenabled())
         return read(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(data, "document_text", reading)
+    monkeypatch.setattr(reading_service, "document_text", reading)
     before = gc.get_threshold()
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:

@@ -750,17 +750,17 @@ async def test_the_hidden_analysis_tab_counts_only_when_it_comes_into_view(
 ) -> None:
     """A change made while another tab is shown does not recount the co-occurrence (that
     made every coding slow); showing the Analysis tab again counts the new state."""
-    from workbench.tui import data
+    from workbench.services import reading
 
     counted: list[int] = []
-    real = data.cooccurrence
+    real = reading.cooccurrence
 
     def counting(project: db.Project, *, scope: str, rollup: bool):  # type: ignore[no-untyped-def]
         result = real(project, scope=scope, rollup=rollup)
         counted.append(sum(code.n for code in result.codes))
         return result
 
-    monkeypatch.setattr(data, "cooccurrence", counting)
+    monkeypatch.setattr(reading, "cooccurrence", counting)
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_tab(app, pilot, "4")

@@ -20,7 +20,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets.text_area import Selection
 
-from workbench.tui.data import SegmentInfo, TurnSpan
+from workbench.services.reading import SegmentInfo, TurnSpan
 from workbench.tui.widgets.transcript import TranscriptArea
 
 COLORS = {

@@ -25,10 +25,10 @@ from workbench.coding import codes as code_ops
 from workbench.coding import memos as memo_ops
 from workbench.coding import places as place_ops
 from workbench.coding import segments as segment_ops
-from workbench.coding.importing import import_files
 from workbench.errors import NothingToDo, WorkbenchError
 from workbench.project import changelog, coders, db
 from workbench.project.models import Code, Place, Segment
+from workbench.services.importing import import_files
 
 TEXT = (
     "Interviewer: Where do you feel at home?\n"

@@ -53,6 +53,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -60,7 +61,7 @@ from sqlmodel import Session, col, select
 from workbench.coding.lookups import find_code, find_document
 from workbench.errors import InvalidValue
 from workbench.project.coders import find_coder
-from workbench.project.models import Code, Coding, Document, Segment
+from workbench.project.models import Code, Coding, Document, Segment, id_col, id_of
 
 #: Characters of a disagreement's text shown in its excerpt.
 EXCERPT_LENGTH = 60
@@ -278,21 +279,23 @@ def agreement(
     if first.id == second.id:
         raise InvalidValue(f"give two different coders, not {first.name!r} twice")
     a_id, b_id = first.id, second.id
-    wanted_codes = list(dict.fromkeys(find_code(session, name).id for name in codes or []))
-    wanted_docs = list(dict.fromkeys(find_document(session, name).id for name in documents or []))
+    wanted_codes = list(dict.fromkeys(id_of(find_code(session, name)) for name in codes or []))
+    found_docs = [find_document(session, name) for name in documents or []]
+    wanted_docs = list(dict.fromkeys(id_of(doc) for doc in found_docs))
+    wanted_names = {id_of(doc): doc.name for doc in found_docs}
 
     both_coded = (
         select(Segment.document_id)
-        .join(Coding, Coding.segment_id == Segment.id)
+        .join(Coding, col(Coding.segment_id) == Segment.id)
         .where(col(Coding.coder_id).in_([a_id, b_id]))
-        .group_by(Segment.document_id)
-        .having(sa.func.count(sa.distinct(Coding.coder_id)) == 2)
+        .group_by(col(Segment.document_id))
+        .having(sa.func.count(sa.distinct(col(Coding.coder_id))) == 2)
     )
     if documents is not None:
         both_coded = both_coded.where(col(Segment.document_id).in_(wanted_docs))
     both_coded_sq = both_coded.subquery()
     doc_rows = session.exec(
-        select(Document.id, Document.name, sa.func.length(Document.text)).where(
+        select(id_col(Document.id), Document.name, sa.func.length(Document.text)).where(
             col(Document.id).in_(select(both_coded_sq.c.document_id))
         )
     ).all()
@@ -307,14 +310,12 @@ def agreement(
     if documents is not None:
         used = set(doc_names)
         report.skipped_documents = [
-            session.get(Document, doc_id).name  # type: ignore[union-attr]
-            for doc_id in wanted_docs
-            if doc_id not in used
+            wanted_names[doc_id] for doc_id in wanted_docs if doc_id not in used
         ]
     if not doc_rows:
         return report
 
-    code_rows = session.exec(select(Code.id, Code.name, Code.parent_id)).all()
+    code_rows = session.exec(select(id_col(Code.id), Code.name, Code.parent_id)).all()
     code_names = {code_id: name for code_id, name, _ in code_rows}
     parents = {code_id: parent for code_id, _, parent in code_rows}
 
@@ -333,9 +334,16 @@ def agreement(
     spans: dict[tuple[int, int], tuple[set[tuple[int, int]], set[tuple[int, int]]]] = defaultdict(
         lambda: (set(), set())
     )
-    rows = session.exec(
-        select(Segment.document_id, Segment.start, Segment.end, Coding.code_id, Coding.coder_id)
-        .join(Coding, Coding.segment_id == Segment.id)
+    # sqlmodel's select() is typed for up to four columns: five go through sa.select().
+    rows = session.execute(
+        sa.select(
+            col(Segment.document_id),
+            col(Segment.start),
+            col(Segment.end),
+            col(Coding.code_id),
+            col(Coding.coder_id),
+        )
+        .join(Coding, col(Coding.segment_id) == Segment.id)
         .where(
             col(Coding.coder_id).in_([a_id, b_id]),
             col(Segment.document_id).in_(select(both_coded_sq.c.document_id)),
@@ -399,7 +407,7 @@ def agreement(
 def _describe_runs(
     session: Session,
     runs: list[tuple[int, int, int, int, bool]],
-    document_ids: sa.Select,  # type: ignore[type-arg]
+    document_ids: sa.Select[Any],
     doc_names: dict[int, str],
     code_names: dict[int, str],
     coders: tuple[str, str],

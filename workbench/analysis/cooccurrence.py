@@ -84,7 +84,7 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.coding import cases as cases_module
 from workbench.coding.lookups import find_code, find_document, find_place
@@ -104,21 +104,23 @@ from workbench.project.models import (
     Sentence,
     Turn,
     Variable,
+    id_of,
+    table_of,
 )
 
 #: The co-occurrence scopes, as the command line spells them.
 SCOPES: tuple[str, ...] = ("overlap", "turn", "sentence", "paragraph", "document")
 
 _UNIT_TABLES: dict[str, sa.Table] = {
-    "turn": Turn.__table__,  # type: ignore[attr-defined]
-    "sentence": Sentence.__table__,  # type: ignore[attr-defined]
-    "paragraph": Paragraph.__table__,  # type: ignore[attr-defined]
+    "turn": table_of(Turn),
+    "sentence": table_of(Sentence),
+    "paragraph": table_of(Paragraph),
 }
 
-_SEGMENT: sa.Table = Segment.__table__  # type: ignore[attr-defined]
-_CODING: sa.Table = Coding.__table__  # type: ignore[attr-defined]
-_CODE: sa.Table = Code.__table__  # type: ignore[attr-defined]
-_LINK: sa.Table = SegmentPlace.__table__  # type: ignore[attr-defined]
+_SEGMENT: sa.Table = table_of(Segment)
+_CODING: sa.Table = table_of(Coding)
+_CODE: sa.Table = table_of(Code)
+_LINK: sa.Table = table_of(SegmentPlace)
 
 
 @functools.lru_cache(maxsize=64)
@@ -179,12 +181,12 @@ def _resolve(session: Session, filters: Filters | None) -> _Resolved:
     conditions: list[Any] = []
     if filters.documents:
         ids = [find_document(session, name).id for name in filters.documents]
-        conditions.append(Document.id.in_(ids))  # type: ignore[union-attr]
+        conditions.append(col(Document.id).in_(ids))
     if filters.cases:
         case_ids = [cases_module.find_case(session, name).id for name in filters.cases]
         conditions.append(
-            Document.id.in_(  # type: ignore[union-attr]
-                select(DocumentCase.document_id).where(DocumentCase.case_id.in_(case_ids))  # type: ignore[attr-defined]
+            col(Document.id).in_(
+                select(DocumentCase.document_id).where(col(DocumentCase.case_id).in_(case_ids))
             )
         )
     for key, value in filters.attrs:
@@ -194,9 +196,9 @@ def _resolve(session: Session, filters: Filters | None) -> _Resolved:
         except InvalidValue as exc:
             raise InvalidValue(f"attribute filter {key}={value}: {exc}") from None
         conditions.append(
-            Document.id.in_(  # type: ignore[union-attr]
+            col(Document.id).in_(
                 select(DocumentCase.document_id)
-                .join(CaseValue, CaseValue.case_id == DocumentCase.case_id)
+                .join(CaseValue, col(CaseValue.case_id) == DocumentCase.case_id)
                 .where(CaseValue.variable_id == variable.id, CaseValue.value == wanted)
             )
         )
@@ -284,7 +286,7 @@ def _code_rows(session: Session, codes: list[str] | None) -> list[tuple[int, str
     found: dict[int, str] = {}
     for name in codes:
         code = find_code(session, name)
-        found[code.id] = code.name  # type: ignore[index]
+        found[id_of(code)] = code.name
     return sorted(found.items(), key=lambda item: item[1])
 
 
@@ -504,7 +506,8 @@ def _code_index(session: Session) -> _CodeIndex:
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     by_id = np.full(int(ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
     by_id[ids] = np.arange(len(ids))
-    pointers, values = [0], []
+    pointers: list[int] = [0]
+    values: list[int] = []
     for code_id, _parent in rows:  # the code tree, not the segments
         chain: list[int] = []
         current = code_id
@@ -651,7 +654,7 @@ def _span_bounds(session: Session) -> tuple[int, int]:
     """A guess at the bounds of :func:`_span_rows`: (largest document id + 1, longest
     document + 1). Right for every imported document; :func:`_span_rows` checks it."""
     docs, length = session.execute(
-        sa.select(sa.func.max(Document.id), sa.func.max(Document.char_count))  # type: ignore[arg-type]
+        sa.select(sa.func.max(Document.id), sa.func.max(Document.char_count))
     ).one()
     return int(docs or 0) + 1, int(length or 0) + 1
 
@@ -950,7 +953,7 @@ def _ordered_segment_ids(session: Session, ids_query: Any) -> list[int]:
     wanted = ids_query.subquery("wanted")
     query = (
         sa.select(_SEGMENT.c.id)
-        .join(Document, Document.id == _SEGMENT.c.document_id)  # type: ignore[arg-type]
+        .join(Document, col(Document.id) == _SEGMENT.c.document_id)
         .where(_SEGMENT.c.id.in_(sa.select(wanted.c[0])))
         .order_by(Document.name, _SEGMENT.c.start, _SEGMENT.c.end, _SEGMENT.c.id)
     )
@@ -976,9 +979,9 @@ def cooccur_segments(
     """
     _check_scope(scope)
     resolved = _resolve(session, filters)
-    code_a = find_code(session, a).id
-    code_b = find_code(session, b).id
-    code_ids: list[int] = sorted({code_a, code_b})  # type: ignore[type-var]
+    code_a = id_of(find_code(session, a))
+    code_b = id_of(find_code(session, b))
+    code_ids: list[int] = sorted({code_a, code_b})
     coded = _coded_join(resolved, rollup=rollup, code_ids=code_ids, name="s")
     if code_a == code_b:
         query = sa.select(coded.segment.c.id).select_from(coded.joined).where(*coded.where)
@@ -1005,8 +1008,8 @@ def cooccur_segments(
             .where(*x.where, *y.where, x.code != y.code)
             .subquery("pairs")
         )
-        query = sa.union(sa.select(pairs.c.x_id), sa.select(pairs.c.y_id))
-        return _ordered_segment_ids(session, query)
+        both_ids = sa.union(sa.select(pairs.c.x_id), sa.select(pairs.c.y_id))
+        return _ordered_segment_ids(session, both_ids)
     container = _containers(session, scope, resolved, rollup=rollup, code_ids=code_ids)
     both = (
         sa.select(container.c.container)
@@ -1095,11 +1098,15 @@ def _columns(
 ) -> tuple[list[tuple[Any, str]], Variable | None]:
     """The columns ``[(column key, label)]`` in order (and the attribute for ``attr:KEY``)."""
     if kind == "place":
-        places = session.execute(sa.select(Place.id, Place.name).order_by(Place.name)).all()  # type: ignore[call-overload]
+        places = session.execute(
+            sa.select(col(Place.id), col(Place.name)).order_by(col(Place.name))
+        ).all()
         return [(row[0], row[1]) for row in places], None
     variable = _find_variable(session, key or "")
     values = session.execute(
-        sa.select(CaseValue.value).where(CaseValue.variable_id == variable.id).distinct()
+        sa.select(col(CaseValue.value))
+        .where(col(CaseValue.variable_id) == variable.id)
+        .distinct()
     ).scalars()
     ordered = sorted(values, key=lambda v: _value_sort_key(variable.type, v))
     return [(v, v) for v in ordered], variable
@@ -1112,8 +1119,8 @@ def _in_columns(coded: _CodedJoin, variable: Variable | None) -> tuple[Any, Any]
     if variable is None:
         link = _alias(_LINK, "link")
         return coded.joined.join(link, link.c.segment_id == segment.c.id), link.c.place_id
-    member = _alias(DocumentCase.__table__, "member")  # type: ignore[attr-defined]
-    value = _alias(CaseValue.__table__, "value")  # type: ignore[attr-defined]
+    member = _alias(table_of(DocumentCase), "member")
+    value = _alias(table_of(CaseValue), "value")
     joined = coded.joined.join(member, member.c.document_id == segment.c.document_id).join(
         value, sa.and_(value.c.case_id == member.c.case_id, value.c.variable_id == variable.id)
     )
@@ -1143,6 +1150,7 @@ def matrix(
         session, resolved, index, rollup=rollup, wanted=wanted, sql_codes=None
     )
     column_of: dict[Any, int] = {}  # a link's place id, or a case value row id -> column
+    from_: sa.FromClause
     if variable is None:
         column_of = {place_id: j for j, (place_id, _label) in enumerate(columns)}
         link = _LINK
@@ -1150,11 +1158,13 @@ def matrix(
     else:
         position = {value: j for j, (value, _label) in enumerate(columns)}
         value_rows = session.execute(
-            sa.select(CaseValue.id, CaseValue.value).where(CaseValue.variable_id == variable.id)  # type: ignore[call-overload]
+            sa.select(col(CaseValue.id), col(CaseValue.value)).where(
+                col(CaseValue.variable_id) == variable.id
+            )
         ).all()
         column_of = {row[0]: position[row[1]] for row in value_rows}
-        member = DocumentCase.__table__  # type: ignore[attr-defined]
-        value = CaseValue.__table__  # type: ignore[attr-defined]
+        member = table_of(DocumentCase)
+        value = table_of(CaseValue)
         from_ = _SEGMENT.join(member, member.c.document_id == _SEGMENT.c.document_id).join(
             value, value.c.case_id == member.c.case_id
         )
@@ -1211,9 +1221,9 @@ def matrix_segments(
     """
     kind, key = parse_cols(cols)
     resolved = _resolve(session, filters)
-    code_id = find_code(session, code).id
+    code_id = id_of(find_code(session, code))
     variable = _find_variable(session, key or "") if kind == "attr" else None
-    coded = _coded_join(resolved, rollup=rollup, code_ids=[code_id], name="s")  # type: ignore[list-item]
+    coded = _coded_join(resolved, rollup=rollup, code_ids=[code_id], name="s")
     joined, col_key = _in_columns(coded, variable)
     if variable is None:
         wanted: Any = find_place(session, col).id

@@ -27,6 +27,7 @@ from workbench.project.models import (
     Place,
     Segment,
     SegmentPlace,
+    table_of,
 )
 
 
@@ -103,8 +104,8 @@ def find_fragments(
     """
     from workbench.analysis import query as q
 
-    segment, document = Segment.__table__, Document.__table__
-    coding, code = Coding.__table__, Code.__table__
+    segment, document = table_of(Segment), table_of(Document)
+    coding, code = table_of(Coding), table_of(Code)
     coder_id: int | None = None
     if coder is not None:
         from workbench.project.coders import find_coder
@@ -134,7 +135,7 @@ def find_fragments(
     )
     if segment_ids is not None:
         wanted = list(dict.fromkeys(int(i) for i in segment_ids))
-        rows = []
+        rows: list[sa.Row[*tuple[Any, ...]]] = []
         for chunk in _chunks(wanted):
             rows.extend(session.execute(stmt.where(segment.c.id.in_(chunk))).all())
         rows.sort(key=lambda r: (r[2], r[3], r[4], r[0]))
@@ -152,10 +153,10 @@ def find_fragments(
     places: dict[int, list[str]] = {}
     memos: dict[int, list[str]] = {}
     coder_table, link, place, memo = (
-        Coder.__table__,
-        SegmentPlace.__table__,
-        Place.__table__,
-        Memo.__table__,
+        table_of(Coder),
+        table_of(SegmentPlace),
+        table_of(Place),
+        table_of(Memo),
     )
     if segment_ids is None and limit is None and len(ids) > 3000 and not _has_overlaps(query):
         # Many rows: select the extra rows with the query itself as a subquery, one statement
@@ -196,7 +197,7 @@ def find_fragments(
     document_ids = sorted({row[1] for row in rows})
     case_of: dict[int, str] = {}
     texts: dict[int, str] = {}
-    dc, case = DocumentCase.__table__, Case.__table__
+    dc, case = table_of(DocumentCase), table_of(Case)
     for chunk in _chunks(document_ids):
         for document_id, case_name in session.execute(
             sa.select(dc.c.document_id, case.c.name)

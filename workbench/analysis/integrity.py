@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import sqlalchemy as sa
+from sqlmodel import col
 
 from workbench.project.db import Project
 from workbench.project.models import (
@@ -23,6 +24,8 @@ from workbench.project.models import (
     Segment,
     Sentence,
     Turn,
+    id_col,
+    table_of,
 )
 
 
@@ -38,13 +41,15 @@ def check_project(project: Project) -> list[str]:
                 problems.append(f"foreign key: {row[0]} row {row[1]} refers to a missing {row[2]}")
         lengths: dict[int, int] = {}
         for doc_id, name, text, digest in connection.execute(
-            sa.select(Document.id, Document.name, Document.text, Document.sha256)
+            sa.select(
+                id_col(Document.id), col(Document.name), col(Document.text), col(Document.sha256)
+            )
         ):
             lengths[doc_id] = len(text)
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
                 problems.append(f"document {name!r}: its text changed after import (hash differs)")
         for model in (Segment, Turn, Sentence, Paragraph):
-            table = model.__table__  # type: ignore[attr-defined]
+            table = table_of(model)
             rows = connection.execute(
                 sa.select(table.c.id, table.c.document_id, table.c.start, table.c.end)
             )
@@ -71,17 +76,19 @@ def check_lemma_index(connection: sa.Connection) -> list[str]:
 
     problems: list[str] = []
     names: dict[int, str] = dict(
-        connection.execute(sa.select(Document.id, Document.name).order_by(Document.id)).all()
+        connection.execute(
+            sa.select(id_col(Document.id), col(Document.name)).order_by(col(Document.id))
+        ).all()
     )
     indexed: dict[int, tuple[int, int]] = {}  # document id: (chunk, tokens)
     lemmatiser = lemmatiser_name()
     for doc_id, chunk, tokens, made_by in connection.execute(
         sa.select(
-            IndexedDocument.document_id,
-            IndexedDocument.chunk,
-            IndexedDocument.tokens,
-            IndexedDocument.lemmatiser,
-        ).order_by(IndexedDocument.document_id)
+            col(IndexedDocument.document_id),
+            col(IndexedDocument.chunk),
+            col(IndexedDocument.tokens),
+            col(IndexedDocument.lemmatiser),
+        ).order_by(col(IndexedDocument.document_id))
     ):
         if doc_id not in names:
             continue  # PRAGMA foreign_key_check reports it
@@ -96,7 +103,9 @@ def check_lemma_index(connection: sa.Connection) -> list[str]:
             problems.append(f"document {name!r}: not in the lemma index")
     if not indexed:
         return problems
-    spelling = _Spelling(dict(connection.execute(sa.select(IndexForm.id, IndexForm.form)).all()))
+    spelling = _Spelling(
+        dict(connection.execute(sa.select(id_col(IndexForm.id), col(IndexForm.form))).all())
+    )
     current = np.full(max(max(indexed), max(names)) + 1, -1, dtype=np.int64)
     for doc_id, (chunk, _tokens) in indexed.items():
         current[doc_id] = chunk
@@ -189,8 +198,11 @@ def _chunk_occurrences(
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for form_id, documents, count, data in connection.execute(
         sa.select(
-            IndexPosting.form_id, IndexPosting.documents, IndexPosting.count, IndexPosting.data
-        ).where(IndexPosting.chunk == chunk)
+            col(IndexPosting.form_id),
+            col(IndexPosting.documents),
+            col(IndexPosting.count),
+            col(IndexPosting.data),
+        ).where(col(IndexPosting.chunk) == chunk)
     ):
         try:
             docs, starts, ends = decode_postings(data, documents, count)
@@ -219,6 +231,6 @@ def _texts(connection: sa.Connection, document_ids: list[int]) -> Iterator[tuple
     for start in range(0, len(document_ids), 100):
         batch = document_ids[start : start + 100]
         rows = connection.execute(
-            sa.select(Document.id, Document.text).where(Document.id.in_(batch))  # type: ignore[attr-defined]
+            sa.select(id_col(Document.id), col(Document.text)).where(col(Document.id).in_(batch))
         )
         yield from ((int(doc_id), text) for doc_id, text in rows)

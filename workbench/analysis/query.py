@@ -45,6 +45,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -66,6 +67,8 @@ from workbench.project.models import (
     SegmentPlace,
     Turn,
     Variable,
+    id_col,
+    table_of,
 )
 
 FIELDS = ("place", "case", "doc", "coder", "speaker", "attr", "kind", "status")
@@ -372,7 +375,7 @@ def speaker_of(segment: sa.FromClause) -> sa.ColumnElement[str | None]:
     character lies outside every turn (a blank line, a heading), of the first turn that begins
     inside the segment; None when the segment touches no turn. Each branch is one index seek.
     """
-    turn = Turn.__table__
+    turn = table_of(Turn)
     containing = (
         sa.select(turn.c.speaker)
         .where(turn.c.document_id == segment.c.document_id, turn.c.start <= segment.c.start)
@@ -401,6 +404,12 @@ def speaker_of(segment: sa.FromClause) -> sa.ColumnElement[str | None]:
     return sa.case((containing_end > segment.c.start, containing), else_=following)
 
 
+class _Stored(Protocol):
+    """A table model: its rows have an integer ``id``."""
+
+    id: int | None
+
+
 class _Compiler:
     def __init__(self, session: Session, query: str, *, coder_id: int | None, rollup: bool) -> None:
         self.session = session
@@ -418,14 +427,14 @@ class _Compiler:
         return self.fail(column, f"no {what} called {name!r}{hint}")
 
     def lookup(
-        self, model: type, column: int, what: str, name: str, attribute: str = "name"
+        self, model: type[_Stored], column: int, what: str, name: str, attribute: str = "name"
     ) -> int:
         """The id of the row whose ``attribute`` is ``name`` (exact, else any letter case)."""
         field = getattr(model, attribute)
-        found = self.session.exec(select(model.id).where(field == name)).all()  # type: ignore[attr-defined]
+        found = self.session.exec(select(id_col(model.id)).where(field == name)).all()
         if not found:
             found = self.session.exec(
-                select(model.id).where(sa.func.lower(field) == name.lower())  # type: ignore[attr-defined]
+                select(id_col(model.id)).where(sa.func.lower(field) == name.lower())
             ).all()
         if len(found) != 1:
             names = list(self.session.exec(select(field)))
@@ -435,8 +444,8 @@ class _Compiler:
     def descendants(self, code_id: int) -> list[int]:
         if self._children is None:
             self._children = {}
-            for cid, parent in self.session.exec(select(Code.id, Code.parent_id)):
-                self._children.setdefault(parent, []).append(cid)  # type: ignore[arg-type]
+            for cid, parent in self.session.exec(select(id_col(Code.id), Code.parent_id)):
+                self._children.setdefault(parent, []).append(cid)
         out, stack = [], [code_id]
         while stack:
             current = stack.pop()
@@ -444,23 +453,25 @@ class _Compiler:
             stack.extend(self._children.get(current, []))
         return out
 
-    def codings(self, *conditions: sa.ColumnElement[bool]) -> sa.Select:  # type: ignore[type-arg]
-        coding = Coding.__table__
+    def codings(self, *conditions: sa.ColumnElement[bool]) -> sa.Select[*tuple[Any, ...]]:
+        coding = table_of(Coding)
         stmt = sa.select(coding.c.segment_id).where(*conditions)
         if self.coder_id is not None:
             stmt = stmt.where(coding.c.coder_id == self.coder_id)
         return stmt
 
-    def links(self, *conditions: sa.ColumnElement[bool]) -> sa.Select:  # type: ignore[type-arg]
-        link, place = SegmentPlace.__table__, Place.__table__
+    def links(self, *conditions: sa.ColumnElement[bool]) -> sa.Select[*tuple[Any, ...]]:
+        link, place = table_of(SegmentPlace), table_of(Place)
         return (
             sa.select(link.c.segment_id)
             .select_from(link.join(place, place.c.id == link.c.place_id))
             .where(*conditions)
         )
 
-    def documents_of_cases(self, *conditions: sa.ColumnElement[bool]) -> sa.Select:  # type: ignore[type-arg]
-        dc = DocumentCase.__table__
+    def documents_of_cases(
+        self, *conditions: sa.ColumnElement[bool]
+    ) -> sa.Select[*tuple[Any, ...]]:
+        dc = table_of(DocumentCase)
         return sa.select(dc.c.document_id).where(*conditions)
 
     def compile(self, node: Node, seg: sa.FromClause) -> sa.ColumnElement[bool]:
@@ -471,8 +482,8 @@ class _Compiler:
         if isinstance(node, Not):
             return sa.not_(self.compile(node.operand, seg))
         if isinstance(node, Overlaps):
-            inner = Segment.__table__.alias()
-            outer = Segment.__table__.alias()
+            inner = table_of(Segment).alias()
+            outer = table_of(Segment).alias()
             pairs = (
                 sa.select(outer.c.id)
                 .select_from(
@@ -491,12 +502,12 @@ class _Compiler:
         if isinstance(node, CodeTerm):
             code_id = self.lookup(Code, node.column, "code", node.name)
             ids = self.descendants(code_id) if self.rollup else [code_id]
-            coding = Coding.__table__
+            coding = table_of(Coding)
             return seg.c.id.in_(self.codings(coding.c.code_id.in_(ids)))
         return self.field(node, seg)
 
     def field(self, node: FieldTerm, seg: sa.FromClause) -> sa.ColumnElement[bool]:
-        place = Place.__table__
+        place = table_of(Place)
         column, value = node.value_column, node.value
         if node.field == "place":
             try:
@@ -516,7 +527,7 @@ class _Compiler:
             what = "place kind" if node.field == "kind" else "place status"
             self.lookup(model, column, what, value)
             name = self.session.exec(
-                select(model.name).where(sa.func.lower(model.name) == value.lower())  # type: ignore[attr-defined]
+                select(model.name).where(sa.func.lower(model.name) == value.lower())
             ).first()
             target = place.c.kind if node.field == "kind" else place.c.status
             return seg.c.id.in_(self.links(target == name))
@@ -525,11 +536,11 @@ class _Compiler:
             return seg.c.document_id == document_id
         if node.field == "case":
             case_id = self.lookup(Case, column, "case", value)
-            dc = DocumentCase.__table__
+            dc = table_of(DocumentCase)
             return seg.c.document_id.in_(self.documents_of_cases(dc.c.case_id == case_id))
         if node.field == "coder":
             coder_id = self.lookup(Coder, column, "coder", value)
-            coding = Coding.__table__
+            coding = table_of(Coding)
             return seg.c.id.in_(sa.select(coding.c.segment_id).where(coding.c.coder_id == coder_id))
         if node.field == "speaker":
             labels = [s for s in self.session.exec(select(Turn.speaker).distinct()) if s]
@@ -552,7 +563,7 @@ class _Compiler:
             value = canonical(variable.type, node.value)
         except InvalidValue as exc:
             raise self.fail(node.value_column, f"{exc} (attribute {variable.name!r})") from None
-        dc, cv = DocumentCase.__table__, CaseValue.__table__
+        dc, cv = table_of(DocumentCase), table_of(CaseValue)
         cases = sa.select(cv.c.case_id).where(cv.c.variable_id == variable_id, cv.c.value == value)
         return seg.c.document_id.in_(self.documents_of_cases(dc.c.case_id.in_(cases)))
 
@@ -569,15 +580,15 @@ def compile_query(
     match ``query``. Names are looked up now; unknown ones raise :class:`QueryError`."""
     text = query if isinstance(query, str) else str(query)
     tree = parse(query) if isinstance(query, str) else query
-    target = Segment.__table__ if segment is None else segment
+    target = table_of(Segment) if segment is None else segment
     return _Compiler(session, text, coder_id=coder_id, rollup=rollup).compile(tree, target)
 
 
 def matching_segments(
     session: Session, query: str, *, coder_id: int | None = None, rollup: bool = False
-) -> sa.Select:  # type: ignore[type-arg]
+) -> sa.Select[*tuple[Any, ...]]:
     """A ``SELECT id FROM segment WHERE <query>`` statement (for use as a subquery)."""
-    segment = Segment.__table__
+    segment = table_of(Segment)
     condition = compile_query(session, query, segment, coder_id=coder_id, rollup=rollup)
     return sa.select(segment.c.id).where(condition)
 

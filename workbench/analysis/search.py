@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workbench.errors import InvalidValue
-from workbench.project.models import Document, Segment, Turn
+from workbench.project.models import Document, Segment, Turn, id_col
 from workbench.text import lemmas
 
 #: Characters of context shown on each side of a hit by default.
@@ -81,10 +81,12 @@ def one_line(text: str) -> str:
 
 def documents_in_scope(session: Session, names: Sequence[str] | None = None) -> list[DocumentRef]:
     """The documents to search (all, or those named), sorted by name."""
-    query = select(Document.id, Document.name, Document.language).order_by(col(Document.name))
+    query = select(id_col(Document.id), Document.name, Document.language).order_by(
+        col(Document.name)
+    )
     if names:
         query = query.where(col(Document.name).in_(list(names)))
-    found = [DocumentRef(int(i), n, lang) for i, n, lang in session.exec(query)]  # type: ignore[arg-type]
+    found = [DocumentRef(int(i), n, lang) for i, n, lang in session.exec(query)]
     if names:
         from workbench.coding.lookups import find_document
 
@@ -116,7 +118,7 @@ def _containing(session: Session, word: str) -> set[int] | None:
         condition = col(Document.text).like(f"%{escaped}%", escape="\\")
     else:  # pragma: no cover - PostgreSQL is not available on the test machine
         condition = col(Document.text).ilike(f"%{escaped}%", escape="\\")
-    rows = session.connection().execute(sa.select(Document.id).where(condition)).all()
+    rows = session.connection().execute(sa.select(id_col(Document.id)).where(condition)).all()
     return {doc_id for (doc_id,) in rows}
 
 
@@ -252,20 +254,20 @@ def _annotations(
     for doc_id, start, end in spans:
         low, high = ranges.get(doc_id, (start, end))
         ranges[doc_id] = (min(low, start), max(high, end))
-    any_segment = connection.execute(sa.select(Segment.id).limit(1)).first() is not None
+    any_segment = connection.execute(sa.select(col(Segment.id)).limit(1)).first() is not None
     turns: dict[int, tuple[list[int], list[int], list[str | None]]] = {}
     pieces: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
     for chunk in lemmas.batches(sorted(ranges), 200):
         # Per document only the turns and segments reaching into the range of its hits.
         rows = connection.execute(
-            sa.select(Turn.document_id, Turn.start, Turn.end, Turn.speaker)
+            sa.select(col(Turn.document_id), col(Turn.start), col(Turn.end), col(Turn.speaker))
             .where(
                 sa.or_(
                     *(
                         sa.and_(
-                            Turn.document_id == doc_id,
-                            Turn.start <= ranges[doc_id][1],
-                            Turn.end > ranges[doc_id][0],
+                            col(Turn.document_id) == doc_id,
+                            col(Turn.start) <= ranges[doc_id][1],
+                            col(Turn.end) > ranges[doc_id][0],
                         )
                         for doc_id in chunk
                     )
@@ -280,15 +282,17 @@ def _annotations(
             labels.append(speaker)
         if not any_segment:
             continue
-        rows = connection.execute(
-            sa.select(Segment.document_id, Segment.start, Segment.end, Segment.id)
+        segment_rows = connection.execute(
+            sa.select(
+                col(Segment.document_id), col(Segment.start), col(Segment.end), id_col(Segment.id)
+            )
             .where(
                 sa.or_(
                     *(
                         sa.and_(
-                            Segment.document_id == doc_id,
-                            Segment.start < ranges[doc_id][1],
-                            Segment.end > ranges[doc_id][0],
+                            col(Segment.document_id) == doc_id,
+                            col(Segment.start) < ranges[doc_id][1],
+                            col(Segment.end) > ranges[doc_id][0],
                         )
                         for doc_id in chunk
                     )
@@ -296,12 +300,13 @@ def _annotations(
             )
             .order_by(col(Segment.document_id), col(Segment.start))
         ).all()
-        for doc_id, start, end, segment_id in rows:
+        for doc_id, start, end, segment_id in segment_rows:
             seg_starts, seg_rest = pieces.setdefault(doc_id, ([], []))
             seg_starts.append(start)
             seg_rest.append((end, segment_id))
+    no_turns: tuple[list[int], list[int], list[str | None]] = ([], [], [])
     for key, (doc_id, start, end) in enumerate(spans):
-        starts, ends, labels = turns.get(doc_id, ((), (), ()))  # type: ignore[assignment]
+        starts, ends, labels = turns.get(doc_id, no_turns)
         at = bisect_right(starts, start) - 1
         if at >= 0 and start < ends[at]:
             speakers[key] = labels[at]

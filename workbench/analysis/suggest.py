@@ -3,7 +3,7 @@
 A suggestion proposes a passage to code with a code, or to link to a place, and says why:
 which keyword, name or alias matched, and on which word ("keyword 'eenzaam' (lemma of
 'eenzame')"). Nothing is applied until the researcher accepts chosen suggestions by id
-(:func:`accept`), which codes or links them through the coding core in one transaction,
+(:func:`workbench.services.coding.accept_suggestions`), which codes or links them in one transaction,
 recorded in the change log like any coding (so ``undo`` reverts it).
 
 How matches are found: each keyword, place name and alias is lemmatised like a search
@@ -38,9 +38,7 @@ from dataclasses import asdict, dataclass, field
 from sqlmodel import Session, col, select
 
 from workbench.analysis.search import DocumentRef, documents_in_scope, one_line
-from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue, NotFound
-from workbench.project import changelog
 from workbench.project.models import (
     Code,
     Coding,
@@ -51,6 +49,7 @@ from workbench.project.models import (
     SegmentPlace,
     Sentence,
     Turn,
+    id_col,
 )
 from workbench.text import lemmas
 
@@ -119,18 +118,20 @@ def suggestion_id(kind: str, target: str, document: DocumentRef, start: int, end
 def _patterns(session: Session, *, codes: bool, places: bool) -> list[_Pattern]:
     patterns: list[_Pattern] = []
     if codes:
-        for code_id, name, keywords in session.exec(select(Code.id, Code.name, Code.keywords)):
+        for code_id, name, keywords in session.exec(
+            select(id_col(Code.id), Code.name, Code.keywords)
+        ):
             try:
                 words = json.loads(keywords or "[]")
             except ValueError:
                 continue
             for keyword in words if isinstance(words, list) else []:
                 if isinstance(keyword, str) and keyword.strip():
-                    patterns.append(_Pattern("code", int(code_id), name, "keyword", keyword))  # type: ignore[arg-type]
+                    patterns.append(_Pattern("code", int(code_id), name, "keyword", keyword))
     if places:
-        names = dict(session.exec(select(Place.id, Place.name)).all())
+        names = dict(session.exec(select(id_col(Place.id), Place.name)).all())
         for place_id, name in names.items():
-            patterns.append(_Pattern("place", int(place_id), name, "name", name))  # type: ignore[arg-type]
+            patterns.append(_Pattern("place", int(place_id), name, "name", name))
         for place_id, alias in session.exec(select(PlaceAlias.place_id, PlaceAlias.alias)):
             if alias.strip():
                 patterns.append(_Pattern("place", int(place_id), names[place_id], "alias", alias))
@@ -226,7 +227,7 @@ def _units(
             )
         else:
             query = (
-                select(Turn.document_id, Turn.text_start, Turn.end)  # type: ignore[arg-type]
+                select(Turn.document_id, Turn.text_start, Turn.end)
                 .where(col(Turn.document_id).in_(chunk))
                 .order_by(col(Turn.document_id), col(Turn.start))
             )
@@ -348,13 +349,13 @@ def suggest(
     return _suggest(session, docs, codes=codes, places=places, units=(unit,))
 
 
-def accept(session: Session, ids: Sequence[str], *, coder_id: int) -> list[segment_ops.SegmentView]:
-    """Apply the suggestions with these ids, in the caller's write transaction.
+def chosen(session: Session, ids: Sequence[str]) -> list[Suggestion]:
+    """The suggestions with these ids, as they stand now (reading only).
 
     The suggestions of the documents concerned are computed again (for every unit), so an
-    id is accepted only while it still stands. Codes are applied and places linked through
-    :func:`workbench.coding.segments.code_span`, so the change log records them, and the change is
-    described as accepted suggestions (``history`` shows it; ``undo`` reverts it whole).
+    id is found only while it still stands: accepted already, or the codes, places or
+    codings changed, and it is refused. :func:`workbench.services.coding.accept_suggestions`
+    applies them in one write transaction.
     """
     if not ids:
         raise InvalidValue("give the id of at least one suggestion to accept")
@@ -369,15 +370,15 @@ def accept(session: Session, ids: Sequence[str], *, coder_id: int) -> list[segme
             )
         doc_ids.add(int(parsed.group(2)))
     docs = [
-        DocumentRef(int(i), name, language)  # type: ignore[arg-type]
+        DocumentRef(int(i), name, language)
         for i, name, language in session.exec(
-            select(Document.id, Document.name, Document.language)
+            select(id_col(Document.id), Document.name, Document.language)
             .where(col(Document.id).in_(sorted(doc_ids)))
             .order_by(col(Document.name))
         )
     ]
     current = {s.id: s for s in _suggest(session, docs, codes=True, places=True, units=UNITS)}
-    chosen: list[Suggestion] = []
+    found: list[Suggestion] = []
     for suggestion_id_ in wanted:
         suggestion = current.get(suggestion_id_)
         if suggestion is None:
@@ -385,26 +386,12 @@ def accept(session: Session, ids: Sequence[str], *, coder_id: int) -> list[segme
                 f"no suggestion {suggestion_id_!r} now (accepted already, or the codes, places "
                 "or codings changed); list them again with `workbench suggest`"
             )
-        chosen.append(suggestion)
-    views: list[segment_ops.SegmentView] = []
-    for suggestion in chosen:
-        is_code = suggestion.kind == "code"
-        views.append(
-            segment_ops.code_span(
-                session,
-                suggestion.document,
-                suggestion.start,
-                suggestion.end,
-                [suggestion.target] if is_code else [],
-                places=[] if is_code else [suggestion.target],
-                coder_id=coder_id,
-            )
-        )
-    changelog.describe(session, _summary(chosen))
-    return views
+        found.append(suggestion)
+    return found
 
 
-def _summary(suggestions: Sequence[Suggestion]) -> str:
+def summary(suggestions: Sequence[Suggestion]) -> str:
+    """The change log's text for accepting these suggestions."""
     parts = [
         f"code {s.document} {s.start}-{s.end} with {s.target}"
         if s.kind == "code"

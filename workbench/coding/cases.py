@@ -5,10 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.errors import Conflict, InvalidValue, NotFound
-from workbench.project.models import Case, CaseValue, Document, DocumentCase, Variable
+from workbench.project.models import (
+    Case,
+    CaseValue,
+    Document,
+    DocumentCase,
+    Variable,
+    id_of,
+)
 
 ATTRIBUTE_TYPES = ("text", "integer", "float", "date", "boolean")
 _TRUE = {"true", "yes", "y", "1", "ja", "waar"}
@@ -128,7 +135,7 @@ def set_value(
         select(CaseValue).where(CaseValue.case_id == case.id, CaseValue.variable_id == variable.id)
     ).first()
     if row is None:
-        row = CaseValue(case_id=case.id, variable_id=variable.id, value=stored)  # type: ignore[arg-type]
+        row = CaseValue(case_id=id_of(case), variable_id=id_of(variable), value=stored)
         session.add(row)
     else:
         row.value = stored
@@ -150,16 +157,16 @@ def list_cases(session: Session) -> list[CaseView]:
     """Every case with its documents and attribute values."""
     views: dict[int, CaseView] = {}
     for case in session.exec(select(Case).order_by(Case.name)):
-        views[case.id] = CaseView(case.id, case.name, [], {})  # type: ignore[index,arg-type]
+        views[id_of(case)] = CaseView(id_of(case), case.name, [], {})
     for case_id, doc_name in session.exec(
         select(DocumentCase.case_id, Document.name)
-        .join(Document, Document.id == DocumentCase.document_id)
+        .join(Document, col(Document.id) == DocumentCase.document_id)
         .order_by(Document.name)
     ):
         views[case_id].documents.append(doc_name)
     for case_id, var_name, value in session.exec(
         select(CaseValue.case_id, Variable.name, CaseValue.value)
-        .join(Variable, Variable.id == CaseValue.variable_id)
+        .join(Variable, col(Variable.id) == CaseValue.variable_id)
         .order_by(Variable.name)
     ):
         views[case_id].attributes[var_name] = value

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name
 from workbench.errors import InputError
 from workbench.project import settings
-from workbench.project.models import Code, PlaceKind, PlaceStatus
+from workbench.project.models import Code, PlaceKind, PlaceStatus, id_of
 
 DEFAULT_STATUSES = (
     ("existing", "Bestaand", "The place exists and is in use."),
@@ -145,7 +145,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
     return _Lined(mapping, lines)
 
 
-class _Lined(dict):  # type: ignore[type-arg]
+class _Lined(dict[Any, Any]):
     """A dict that knows the line of itself and of each key."""
 
     def __init__(self, mapping: dict[str, Any], lines: dict[Any, int]) -> None:
@@ -202,8 +202,8 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise InputError(source, f"{line}invalid YAML ({exc.problem or exc.context})") from None
+        at = f"line {mark.line + 1}: " if mark else ""
+        raise InputError(source, f"{at}invalid YAML ({exc.problem or exc.context})") from None
     except yaml.YAMLError as exc:
         raise InputError(source, f"invalid YAML ({exc})") from None
     if not isinstance(data, dict):
@@ -288,7 +288,7 @@ def apply_codebook(session: Session, spec: CodebookSpec, *, coder_id: int | None
     for position, (code_spec, parent) in enumerate(spec.all_codes()):
         parent_id = ids[parent.name] if parent is not None else None
         existing = by_name.get(code_spec.name.casefold())
-        fields = {
+        fields: dict[str, Any] = {
             "label": code_spec.label,
             "description": code_spec.description,
             "inclusion": code_spec.inclusion,
@@ -311,7 +311,7 @@ def apply_codebook(session: Session, spec: CodebookSpec, *, coder_id: int | None
             for key, value in fields.items():
                 setattr(existing, key, value)
         session.flush()
-        ids[code_spec.name] = existing.id  # type: ignore[assignment]
+        ids[code_spec.name] = id_of(existing)
     _merge_kinds(session, PlaceKind, spec.place_kinds)
     _merge_kinds(session, PlaceStatus, spec.place_statuses)
     settings.put(
@@ -327,9 +327,10 @@ def apply_codebook(session: Session, spec: CodebookSpec, *, coder_id: int | None
     return added
 
 
-def _merge_kinds(
-    session: Session, model: type[PlaceKind] | type[PlaceStatus], specs: list[KindSpec]
-) -> None:
+_Kind = TypeVar("_Kind", PlaceKind, PlaceStatus)
+
+
+def _merge_kinds(session: Session, model: type[_Kind], specs: Sequence[KindSpec]) -> None:
     existing = {row.name: row for row in session.exec(select(model))}
     for position, spec in enumerate(specs):
         row = existing.get(spec.name)
@@ -356,7 +357,7 @@ def ensure_default_statuses(session: Session) -> None:
 def project_codebook(session: Session) -> CodebookSpec:
     """The project's code tree, kinds and statuses as a codebook."""
     meta = settings.get(session, "codebook", {}) or {}
-    codes = list(session.exec(select(Code).order_by(Code.position, Code.name)))
+    codes = list(session.exec(select(Code).order_by(col(Code.position), col(Code.name))))
     children: dict[int | None, list[Code]] = {}
     for code in codes:
         children.setdefault(code.parent_id, []).append(code)
@@ -374,8 +375,10 @@ def project_codebook(session: Session) -> CodebookSpec:
             children=[build(child) for child in children.get(code.id, [])],
         )
 
-    kinds = session.exec(select(PlaceKind).order_by(PlaceKind.position, PlaceKind.name))
-    statuses = session.exec(select(PlaceStatus).order_by(PlaceStatus.position))
+    kinds = session.exec(
+        select(PlaceKind).order_by(col(PlaceKind.position), col(PlaceKind.name))
+    )
+    statuses = session.exec(select(PlaceStatus).order_by(col(PlaceStatus.position)))
     return CodebookSpec(
         name=meta.get("name", "Codebook"),
         version=meta.get("version", "1"),

@@ -6,9 +6,10 @@ Every function works inside the caller's write transaction (a service opens it).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.coding import names
 from workbench.coding.lookups import find_code
@@ -18,6 +19,7 @@ from workbench.project.models import (
     Code,
     Coding,
     Memo,
+    id_of,
 )
 
 # --- the code tree ---------------------------------------------------------------------------
@@ -57,7 +59,7 @@ def add_code(
         color = (
             parent_code.color
             if parent_code
-            else _PALETTE[session.exec(select(sa.func.count(Code.id))).one() % len(_PALETTE)]
+            else _PALETTE[session.exec(select(sa.func.count(col(Code.id)))).one() % len(_PALETTE)]
         )
     position = session.exec(select(sa.func.coalesce(sa.func.max(Code.position), 0))).one() + 1
     code = Code(
@@ -86,7 +88,9 @@ def update_code(session: Session, name: str, **fields: object) -> Code:
         if key == "color":
             value = _valid_color(str(value))
         if key == "keywords":
-            value = json.dumps(list(value), ensure_ascii=False)  # type: ignore[call-overload]
+            if not isinstance(value, Iterable):
+                raise TypeError(f"keywords must be a list, not {type(value).__name__}")
+            value = json.dumps(list(value), ensure_ascii=False)
         setattr(code, key, value)
     session.flush()
     return code
@@ -145,7 +149,7 @@ def merge_codes(session: Session, source: str, target: str) -> Code:
         if (coding.segment_id, coding.coder_id) in existing:
             session.delete(coding)
         else:
-            coding.code_id = into.id  # type: ignore[assignment]
+            coding.code_id = id_of(into)
             existing.add((coding.segment_id, coding.coder_id))
     for child in session.exec(select(Code).where(Code.parent_id == from_code.id)).all():
         child.parent_id = into.id

@@ -17,9 +17,6 @@ from sqlmodel import Session, select
 
 from workbench.coding import cases
 from workbench.errors import Conflict, InvalidValue
-from workbench.project import coders
-from workbench.project import settings as project_settings
-from workbench.project.db import Project
 from workbench.project.models import Document, Paragraph, Sentence, Turn, utcnow
 from workbench.text import lemmas, nlp
 from workbench.text.readers import SourceText, read_file
@@ -167,35 +164,34 @@ def store(
     )
 
 
-def import_files(
-    project: Project,
-    paths: Sequence[str | Path],
-    *,
-    case: str | None = None,
-    attributes: Sequence[str] = (),
-    language: str | None = None,
-    paragraph_mode: str = "lines",
-    name: str | None = None,
-    coder: str | None = None,
-    progress: ProgressCallback | None = None,
-) -> list[ImportedDocument]:
-    """Import transcript files in one transaction; see the module docstring.
-
-    ``name`` renames a single file (and allows importing the same text again under it).
-    ``attributes`` are ``KEY=VALUE`` or ``KEY:TYPE=VALUE``; with no ``case`` they go to a
-    case named after each document.
-    """
+def check_request(
+    paths: Sequence[str | Path], *, name: str | None, attributes: Sequence[str]
+) -> list[tuple[str, str | None, str]]:
+    """Refuse an import request that cannot work; the attributes parsed (``KEY=VALUE`` or
+    ``KEY:TYPE=VALUE``)."""
     if not paths:
         raise InvalidValue("no files to import")
     if name is not None and len(paths) != 1:
         raise InvalidValue("--name renames one file; give a single file with it")
-    parsed_attributes = [cases.parse_assignment(item) for item in attributes]
-    with project.session() as session:
-        lang = language or project_settings.get(session, "language", "en")
-    if lang not in nlp.SUPPORTED_LANGUAGES and not nlp.configured_model(lang):
-        raise InvalidValue(f"unsupported language {lang!r}; use nl or en")
-    # Read and analyse every file before the write transaction starts, so that the project
-    # is locked only for the storing (a TUI on the same project keeps working meanwhile).
+    return [cases.parse_assignment(item) for item in attributes]
+
+
+def check_language(language: str) -> None:
+    """Refuse a language the workbench has no pipeline for."""
+    if language not in nlp.SUPPORTED_LANGUAGES and not nlp.configured_model(language):
+        raise InvalidValue(f"unsupported language {language!r}; use nl or en")
+
+
+def prepare_files(
+    paths: Sequence[str | Path],
+    *,
+    name: str | None = None,
+    language: str,
+    paragraph_mode: str = "lines",
+    progress: ProgressCallback | None = None,
+) -> list[tuple[Path, PreparedDocument]]:
+    """Read and analyse every file, before any transaction: a bad file is refused (naming
+    it) before the project is touched, and the project is locked only while storing."""
     prepared_all: list[tuple[Path, PreparedDocument]] = []
     total = len(paths)
     for index, raw_path in enumerate(paths):
@@ -203,33 +199,48 @@ def import_files(
         if progress:
             progress(index, 2 * total, f"reading {path.name}")
         prepared_all.append(
-            (path, prepare(path, name=name, language=lang, paragraph_mode=paragraph_mode))
+            (path, prepare(path, name=name, language=language, paragraph_mode=paragraph_mode))
         )
-    with project.transaction("import", coder=coder, record=False) as session:
-        coder_row = coders.ensure(session, coder)
-        names_seen: dict[str, Path] = {}
-        results: list[ImportedDocument] = []
-        for index, (path, prepared) in enumerate(prepared_all):
-            if progress:
-                progress(total + index, 2 * total, f"storing {path.name}")
-            _check_unique(session, prepared, path, names_seen, renamed=name is not None)
-            names_seen[prepared.name] = path
-            imported = store(
-                session,
-                prepared,
-                language=lang,
-                paragraph_mode=paragraph_mode,
-                coder_id=coder_row.id,
-            )
-            case_name = case or (prepared.name if parsed_attributes else None)
-            if case_name:
-                case_row = cases.ensure_case(session, case_name, coder_id=coder_row.id)
-                cases.link_document(session, case_row.id, imported.id)  # type: ignore[arg-type]
-                for key, type_name, value in parsed_attributes:
-                    cases.set_value(session, case_row, key, value, type_name=type_name)
-            results.append(imported)
-    if progress:
-        progress(2 * total, 2 * total, "")
+    return prepared_all
+
+
+def store_files(
+    session: Session,
+    prepared_all: Sequence[tuple[Path, PreparedDocument]],
+    *,
+    case: str | None,
+    attributes: Sequence[tuple[str, str | None, str]],
+    language: str,
+    paragraph_mode: str,
+    renamed: bool,
+    coder_id: int,
+    progress: ProgressCallback | None = None,
+) -> list[ImportedDocument]:
+    """Store prepared files in the caller's write transaction; with ``attributes`` and no
+    ``case`` each document goes to a case named after it."""
+    names_seen: dict[str, Path] = {}
+    results: list[ImportedDocument] = []
+    total = len(prepared_all)
+    for index, (path, prepared) in enumerate(prepared_all):
+        if progress:
+            progress(total + index, 2 * total, f"storing {path.name}")
+        _check_unique(session, prepared, path, names_seen, renamed=renamed)
+        names_seen[prepared.name] = path
+        imported = store(
+            session,
+            prepared,
+            language=language,
+            paragraph_mode=paragraph_mode,
+            coder_id=coder_id,
+        )
+        case_name = case or (prepared.name if attributes else None)
+        if case_name:
+            case_row = cases.ensure_case(session, case_name, coder_id=coder_id)
+            assert case_row.id is not None
+            cases.link_document(session, case_row.id, imported.id)
+            for key, type_name, value in attributes:
+                cases.set_value(session, case_row, key, value, type_name=type_name)
+        results.append(imported)
     return results
 
 

@@ -6,7 +6,7 @@ Reading only: nothing here writes.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.project.models import (
     Case,
@@ -17,6 +17,7 @@ from workbench.project.models import (
     PlaceAlias,
     Segment,
     SegmentPlace,
+    id_of,
 )
 
 # --- listings --------------------------------------------------------------------------------
@@ -26,34 +27,37 @@ def list_documents(session: Session) -> list[dict[str, object]]:
     """Documents with their cases, size, turns, speakers and number of segments."""
     from workbench.project.models import DocumentCase, Turn
 
-    docs = session.exec(
-        select(
-            Document.id,
-            Document.name,
-            Document.source_name,
-            Document.language,
-            Document.char_count,
-            Document.word_count,
-            Document.imported_at,
-        ).order_by(Document.name)
+    # sqlmodel's select() is typed for up to four columns: seven go through sa.select().
+    docs = session.execute(
+        sa.select(
+            col(Document.id),
+            col(Document.name),
+            col(Document.source_name),
+            col(Document.language),
+            col(Document.char_count),
+            col(Document.word_count),
+            col(Document.imported_at),
+        ).order_by(col(Document.name))
     ).all()
     segments = dict(
         session.exec(
-            select(Segment.document_id, sa.func.count(Segment.id)).group_by(Segment.document_id)
+            select(Segment.document_id, sa.func.count(col(Segment.id))).group_by(
+                col(Segment.document_id)
+            )
         ).all()
     )
     turns: dict[int, dict[str, int]] = {}
     for doc_id, speaker, count in session.exec(
-        select(Turn.document_id, Turn.speaker, sa.func.count(Turn.id)).group_by(
-            Turn.document_id, Turn.speaker
+        select(Turn.document_id, Turn.speaker, sa.func.count(col(Turn.id))).group_by(
+            col(Turn.document_id), col(Turn.speaker)
         )
     ):
         turns.setdefault(doc_id, {})[speaker or "?"] = count
     cases: dict[int, list[str]] = {}
     for doc_id, case_name in session.exec(
         select(DocumentCase.document_id, Case.name)
-        .join(Case, Case.id == DocumentCase.case_id)
-        .order_by(Case.name)
+        .join(Case, col(Case.id) == DocumentCase.case_id)
+        .order_by(col(Case.name))
     ):
         cases.setdefault(doc_id, []).append(case_name)
     return [
@@ -77,19 +81,19 @@ def list_documents(session: Session) -> list[dict[str, object]]:
 def code_tree(session: Session) -> list[dict[str, object]]:
     """Codes depth first with their counts: ``segments`` coded with the code itself,
     ``segments_total`` with it or a descendant, ``documents`` with it."""
-    codes = session.exec(select(Code).order_by(Code.position, Code.name)).all()
+    codes = session.exec(select(Code).order_by(col(Code.position), col(Code.name))).all()
     direct = dict(
         session.exec(
-            select(Coding.code_id, sa.func.count(sa.distinct(Coding.segment_id))).group_by(
-                Coding.code_id
+            select(Coding.code_id, sa.func.count(sa.distinct(col(Coding.segment_id)))).group_by(
+                col(Coding.code_id)
             )
         ).all()
     )
     documents = dict(
         session.exec(
-            select(Coding.code_id, sa.func.count(sa.distinct(Segment.document_id)))
-            .join(Segment, Segment.id == Coding.segment_id)
-            .group_by(Coding.code_id)
+            select(Coding.code_id, sa.func.count(sa.distinct(col(Segment.document_id))))
+            .join(Segment, col(Segment.id) == Coding.segment_id)
+            .group_by(col(Coding.code_id))
         ).all()
     )
     segment_codes = session.exec(select(Coding.segment_id, Coding.code_id).distinct()).all()
@@ -107,21 +111,22 @@ def code_tree(session: Session) -> list[dict[str, object]]:
 
     def walk(parent: int | None, depth: int, parent_name: str | None) -> None:
         for code in children.get(parent, []):
+            code_id = id_of(code)
             rows.append(
                 {
-                    "id": code.id,
+                    "id": code_id,
                     "name": code.name,
                     "label": code.label,
                     "parent": parent_name,
                     "depth": depth,
                     "color": code.color,
                     "description": code.description,
-                    "segments": direct.get(code.id, 0),
-                    "segments_total": len(under.get(code.id, ())),  # type: ignore[arg-type]
-                    "documents": documents.get(code.id, 0),
+                    "segments": direct.get(code_id, 0),
+                    "segments_total": len(under.get(code_id, ())),
+                    "documents": documents.get(code_id, 0),
                 }
             )
-            walk(code.id, depth + 1, code.name)
+            walk(code_id, depth + 1, code.name)
 
     walk(None, 0, None)
     return rows
@@ -131,14 +136,14 @@ def list_places(session: Session) -> list[dict[str, object]]:
     """Places with kind, status, area, aliases and the number of linked segments."""
     counts = dict(
         session.exec(
-            select(SegmentPlace.place_id, sa.func.count(SegmentPlace.id)).group_by(
-                SegmentPlace.place_id
+            select(SegmentPlace.place_id, sa.func.count(col(SegmentPlace.id))).group_by(
+                col(SegmentPlace.place_id)
             )
         ).all()
     )
     aliases: dict[int, list[str]] = {}
     for place_id, alias in session.exec(
-        select(PlaceAlias.place_id, PlaceAlias.alias).order_by(PlaceAlias.alias)
+        select(PlaceAlias.place_id, PlaceAlias.alias).order_by(col(PlaceAlias.alias))
     ):
         aliases.setdefault(place_id, []).append(alias)
     return [
@@ -152,11 +157,11 @@ def list_places(session: Session) -> list[dict[str, object]]:
             "address": place.address,
             "latitude": place.latitude,
             "longitude": place.longitude,
-            "aliases": aliases.get(place.id, []),
-            "segments": counts.get(place.id, 0),  # type: ignore[arg-type]
+            "aliases": aliases.get(id_of(place), []),
+            "segments": counts.get(id_of(place), 0),
             "description": place.description,
         }
-        for place in session.exec(select(Place).order_by(Place.name))
+        for place in session.exec(select(Place).order_by(col(Place.name)))
     ]
 
 

@@ -6,7 +6,7 @@ Reading only: nothing here writes.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.errors import NotFound, did_you_mean
 from workbench.project.models import (
@@ -52,7 +52,7 @@ def find_place(session: Session, name: str) -> Place:
         by_alias = list(
             session.exec(
                 select(Place)
-                .join(PlaceAlias, PlaceAlias.place_id == Place.id)
+                .join(PlaceAlias, col(PlaceAlias.place_id) == Place.id)
                 .where(sa.func.lower(PlaceAlias.alias) == name.lower())
             )
         )

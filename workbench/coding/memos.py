@@ -5,7 +5,7 @@ Every function works inside the caller's write transaction (a service opens it).
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.coding.lookups import find_code, find_document, find_memo, find_place, find_segment
 from workbench.coding.prune import drop_empty_segments
@@ -63,7 +63,7 @@ def memos_of(session: Session, **target: int | None) -> list[Memo]:
         value = target.get(column)
         attr = getattr(Memo, column)
         query = query.where(attr == value) if value is not None else query.where(attr.is_(None))
-    return list(session.exec(query.order_by(Memo.id)))
+    return list(session.exec(query.order_by(col(Memo.id))))
 
 
 

@@ -5,6 +5,8 @@ Every function works inside the caller's write transaction (a service opens it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -16,6 +18,7 @@ from workbench.project.models import (
     PlaceAlias,
     PlaceKind,
     PlaceStatus,
+    id_of,
 )
 
 # --- places ----------------------------------------------------------------------------------
@@ -61,8 +64,8 @@ def add_place(
     neighbourhood: str = "",
     municipality: str = "",
     address: str = "",
-    aliases: list[str] = (),
-    latitude: float | None = None,  # type: ignore[assignment]
+    aliases: Sequence[str] = (),
+    latitude: float | None = None,
     longitude: float | None = None,
     description: str = "",
     coder_id: int | None = None,
@@ -102,7 +105,7 @@ def add_alias(session: Session, place: Place, alias: str) -> None:
         select(PlaceAlias.id).where(PlaceAlias.place_id == place.id, PlaceAlias.alias == alias)
     ).first()
     if exists is None:
-        session.add(PlaceAlias(place_id=place.id, alias=alias))  # type: ignore[arg-type]
+        session.add(PlaceAlias(place_id=id_of(place), alias=alias))
         session.flush()
 
 

@@ -5,6 +5,7 @@ Every function works inside the caller's write transaction (a service opens it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from sqlmodel import Session, col, select
@@ -21,6 +22,7 @@ from workbench.project.models import (
     Place,
     Segment,
     SegmentPlace,
+    id_of,
 )
 
 # --- segments, codings and links -------------------------------------------------------------
@@ -48,14 +50,14 @@ def segment_view(session: Session, segment_id: int) -> SegmentView:
     document = session.get(Document, segment.document_id)
     codes = session.exec(
         select(Code.name)
-        .join(Coding, Coding.code_id == Code.id)
+        .join(Coding, col(Coding.code_id) == Code.id)
         .where(Coding.segment_id == segment_id)
         .distinct()
         .order_by(Code.name)
     ).all()
     places = session.exec(
         select(Place.name)
-        .join(SegmentPlace, SegmentPlace.place_id == Place.id)
+        .join(SegmentPlace, col(SegmentPlace.place_id) == Place.id)
         .where(SegmentPlace.segment_id == segment_id)
         .order_by(Place.name)
     ).all()
@@ -92,7 +94,7 @@ def ensure_segment(
         )
     ).first()
     if segment is None:
-        segment = Segment(document_id=document.id, start=start, end=end, coder_id=coder_id)  # type: ignore[arg-type]
+        segment = Segment(document_id=id_of(document), start=start, end=end, coder_id=coder_id)
         session.add(segment)
         session.flush()
     return segment
@@ -107,7 +109,7 @@ def apply_code(session: Session, segment: Segment, code: Code, *, coder_id: int)
     ).first()
     if exists is not None:
         return False
-    session.add(Coding(segment_id=segment.id, code_id=code.id, coder_id=coder_id))  # type: ignore[arg-type]
+    session.add(Coding(segment_id=id_of(segment), code_id=id_of(code), coder_id=coder_id))
     session.flush()
     return True
 
@@ -121,7 +123,9 @@ def link_place(session: Session, segment: Segment, place: Place, *, coder_id: in
     ).first()
     if exists is not None:
         return False
-    session.add(SegmentPlace(segment_id=segment.id, place_id=place.id, coder_id=coder_id))  # type: ignore[arg-type]
+    session.add(
+        SegmentPlace(segment_id=id_of(segment), place_id=id_of(place), coder_id=coder_id)
+    )
     session.flush()
     return True
 
@@ -134,8 +138,8 @@ def code_span(
     codes: list[str],
     *,
     coder_id: int,
-    places: list[str] = (),
-    memo: str | None = None,  # type: ignore[assignment]
+    places: Sequence[str] = (),
+    memo: str | None = None,
     create_codes: bool = False,
 ) -> SegmentView:
     """Code a span with one or more codes (and places, a memo): the ``code`` command."""
@@ -159,10 +163,10 @@ def code_span(
         link_place(session, segment, place, coder_id=coder_id)
     if memo:
         add_memo(session, "segment", str(segment.id), memo, coder_id=coder_id)
-    return segment_view(session, segment.id)  # type: ignore[arg-type]
+    return segment_view(session, id_of(segment))
 
 
-def uncode(session: Session, segment_id: int, codes: list[str] = ()) -> SegmentView:  # type: ignore[assignment]
+def uncode(session: Session, segment_id: int, codes: Sequence[str] = ()) -> SegmentView:
     """Remove codes (all of them when none are named) from a segment.
 
     A segment left with no code, no place and no memo is deleted.
@@ -181,7 +185,7 @@ def uncode(session: Session, segment_id: int, codes: list[str] = ()) -> SegmentV
     for coding in session.exec(query).all():
         session.delete(coding)
     session.flush()
-    drop_empty_segments(session, {segment.id})  # type: ignore[arg-type]
+    drop_empty_segments(session, {id_of(segment)})
     if session.get(Segment, segment_id) is None:
         view.codes = []
         return view
@@ -213,7 +217,7 @@ def unlink(session: Session, segment_id: int, place: str) -> SegmentView:
     view = segment_view(session, segment_id)
     session.delete(row)
     session.flush()
-    drop_empty_segments(session, {segment.id})  # type: ignore[arg-type]
+    drop_empty_segments(session, {id_of(segment)})
     if session.get(Segment, segment_id) is None:
         view.places = []
         return view

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from workbench.coding import cases, codebook, importing, lookups, segments
+from workbench.coding import cases, codebook, lookups, segments
 from workbench.coding import memos as memo_ops
 from workbench.coding import places as place_ops
 from workbench.demo import plan
 from workbench.errors import ProjectError
 from workbench.project import coders, db, settings
+from workbench.services import importing as import_service
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
@@ -64,7 +65,7 @@ def _build(project: db.Project) -> None:
         ids = {name: coders.ensure(session, name).id for name in plan.CODERS}
         codebook.apply_codebook(session, spec, coder_id=ids[first])
 
-    importing.import_files(project, transcript_files(), language=plan.LANGUAGE, coder=first)
+    import_service.import_files(project, transcript_files(), language=plan.LANGUAGE, coder=first)
 
     with project.transaction("demo", coder=first, record=False) as session:
         _add_cases(session)

@@ -16,7 +16,7 @@ API (no pyplot, no global state), so importing this module is cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from workbench.exchange.files import temporary_beside
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
     from workbench.analysis.cooccurrence import Cooccurrence, Matrix
 
@@ -38,7 +39,7 @@ MIN_FONT = 8.0
 #: Cells are annotated up to this many rows or columns; beyond, only the colours remain.
 ANNOTATE_LIMIT = 60
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "workbench",
     "font.size": 9.0,
@@ -86,7 +87,7 @@ def _new_figure(width: float, height: float) -> Figure:
 
 def _draw_grid(
     figure: Figure,
-    values: list[list[float | None]],
+    values: Sequence[Sequence[float | None]],
     row_labels: list[str],
     col_labels: list[str],
     *,
@@ -276,7 +277,7 @@ def matrix_figure(
         rows = sorted(rows, key=lambda i: (-result.row_totals[i], result.rows[i]))[:top]
         rows.sort()
         cols = [j for j in cols if any(result.cells[i][j] for i in rows)]
-    values: list[list[float | None]] = [[float(result.cells[i][j]) for j in cols] for i in rows]
+    values = [[float(result.cells[i][j]) for j in cols] for i in rows]
     label = rename or (lambda name: name)
     row_labels = [f"{label(result.rows[i])} ({result.row_totals[i]})" for i in rows]
     col_labels = [label(result.cols[j]) for j in cols]

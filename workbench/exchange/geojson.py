@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.exchange.files import temporary_beside
-from workbench.project.models import Code, Coding, Place, PlaceAlias, SegmentPlace
+from workbench.project.models import Code, Coding, Place, PlaceAlias, SegmentPlace, id_of
 
 
 @dataclass
@@ -38,20 +38,22 @@ class MapReport:
 def places_feature_collection(session: Session) -> tuple[dict[str, Any], list[str]]:
     """The GeoJSON FeatureCollection of the places with coordinates, and the names of the
     places without coordinates (both by place name)."""
-    segments = dict(
+    segments: dict[int, int] = dict(
         session.execute(
             select(
-                SegmentPlace.place_id, sa.func.count(sa.distinct(SegmentPlace.segment_id))
-            ).group_by(SegmentPlace.place_id)
+                SegmentPlace.place_id, sa.func.count(sa.distinct(col(SegmentPlace.segment_id)))
+            ).group_by(col(SegmentPlace.place_id))
         ).all()
     )
     codes: dict[int, dict[str, int]] = {}
     for place_id, code_name, count in session.execute(
-        select(SegmentPlace.place_id, Code.name, sa.func.count(sa.distinct(Coding.segment_id)))
-        .join(Coding, Coding.segment_id == SegmentPlace.segment_id)
-        .join(Code, Code.id == Coding.code_id)
-        .group_by(SegmentPlace.place_id, Code.name)
-        .order_by(SegmentPlace.place_id, Code.name)
+        select(
+            SegmentPlace.place_id, Code.name, sa.func.count(sa.distinct(col(Coding.segment_id)))
+        )
+        .join(Coding, col(Coding.segment_id) == SegmentPlace.segment_id)
+        .join(Code, col(Code.id) == Coding.code_id)
+        .group_by(col(SegmentPlace.place_id), col(Code.name))
+        .order_by(col(SegmentPlace.place_id), col(Code.name))
     ):
         codes.setdefault(place_id, {})[code_name] = count
     aliases: dict[int, list[str]] = {}
@@ -77,10 +79,10 @@ def places_feature_collection(session: Session) -> tuple[dict[str, Any], list[st
                     "neighbourhood": place.neighbourhood,
                     "municipality": place.municipality,
                     "address": place.address,
-                    "aliases": aliases.get(place.id, []),  # type: ignore[arg-type]
+                    "aliases": aliases.get(id_of(place), []),
                     "description": place.description,
-                    "segments": segments.get(place.id, 0),
-                    "codes": codes.get(place.id, {}),  # type: ignore[arg-type]
+                    "segments": segments.get(id_of(place), 0),
+                    "codes": codes.get(id_of(place), {}),
                 },
             }
         )

@@ -384,6 +384,7 @@ class PseudonymTable:
         hits = self._loose_hits(folded)
         if not hits:
             return []
+        origin: Sequence[int]
         if text.isascii():  # folding kept every character in place
             origin = range(len(text))
         else:
@@ -523,7 +524,7 @@ def add(
     others = [e for e in entries(session) if row is None or e.real != row.real]
     check_entries([*others, entry])
     if row is None:
-        row = Pseudonym(real=entry.real)
+        row = Pseudonym(real=entry.real, pseudonym=entry.pseudonym)
     row.real = entry.real
     row.pseudonym = entry.pseudonym
     row.kind = entry.kind
@@ -565,7 +566,9 @@ def load(session: Session, new: Sequence[Entry], *, replace_table: bool = False)
                 session.delete(row)
         session.flush()
     for entry in new:
-        row = by_key.get(_key(entry.real)) or Pseudonym(real=entry.real)
+        row = by_key.get(_key(entry.real)) or Pseudonym(
+            real=entry.real, pseudonym=entry.pseudonym
+        )
         row.real = entry.real
         row.pseudonym = entry.pseudonym
         row.kind = entry.kind

@@ -16,6 +16,7 @@ SQL expressions, not the ORM, so they are not themselves recorded as changes.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,8 +30,7 @@ from workbench.errors import NothingToDo, WorkbenchError
 from workbench.project import models
 
 TRACKED: dict[str, sa.Table] = {
-    cls.__tablename__: cls.__table__  # type: ignore[attr-defined,misc]
-    for cls in models.TRACKED_TABLES
+    table.name: table for table in map(models.table_of, models.TRACKED_TABLES)
 }
 
 
@@ -54,7 +54,7 @@ def _decode(column: sa.Column[Any], value: Any) -> Any:
 def _image(obj: SQLModel, *, before: bool) -> dict[str, Any]:
     """The row of ``obj`` as a dict of column values, now or before this flush."""
     state = sa.inspect(obj)
-    table: sa.Table = obj.__table__  # type: ignore[attr-defined]
+    table = models.table_of(type(obj))
     image: dict[str, Any] = {}
     for column in table.columns:
         attr = state.attrs[column.key]
@@ -101,17 +101,17 @@ class Recorder:
         if not self.rows:
             return None
         connection = session.connection()
-        change_table = models.Change.__table__  # type: ignore[attr-defined]
+        change_table = models.table_of(models.Change)
         coder_id = None
         if self.coder:
-            coder_table = models.Coder.__table__  # type: ignore[attr-defined]
+            coder_table = models.table_of(models.Coder)
             coder_id = connection.execute(
                 sa.select(coder_table.c.id).where(coder_table.c.name == self.coder)
             ).scalar()
         connection.execute(
             change_table.update().where(change_table.c.state == "undone").values(state="dropped")
         )
-        change_id = connection.execute(
+        inserted = connection.execute(
             change_table.insert().values(
                 created_at=models.utcnow(),
                 coder_id=coder_id,
@@ -119,8 +119,10 @@ class Recorder:
                 summary=self.summary,
                 state="done",
             )
-        ).inserted_primary_key[0]
-        rows_table = models.ChangeRow.__table__  # type: ignore[attr-defined]
+        ).inserted_primary_key
+        assert inserted is not None  # a single-row INSERT always reports its key
+        change_id = inserted[0]
+        rows_table = models.table_of(models.ChangeRow)
         connection.execute(
             rows_table.insert(),
             [
@@ -168,7 +170,7 @@ class ChangeInfo:
 
 
 def _net_images(
-    rows: list[sa.Row[Any]],
+    rows: Sequence[sa.Row[*tuple[Any, ...]]],
 ) -> dict[tuple[str, int], tuple[dict[str, Any] | None, dict[str, Any] | None]]:
     """Per row touched: its image before the change's first write and after its last."""
     net: dict[tuple[str, int], tuple[dict[str, Any] | None, dict[str, Any] | None]] = {}
@@ -247,8 +249,8 @@ def _apply(
 
 
 def _step(session: OrmSession, *, undo: bool) -> ChangeInfo:
-    change_table = models.Change.__table__  # type: ignore[attr-defined]
-    rows_table = models.ChangeRow.__table__  # type: ignore[attr-defined]
+    change_table = models.table_of(models.Change)
+    rows_table = models.table_of(models.ChangeRow)
     connection = session.connection()
     if undo:
         query = sa.select(change_table).where(change_table.c.state == "done")
@@ -279,7 +281,7 @@ def _step(session: OrmSession, *, undo: bool) -> ChangeInfo:
         .where(change_table.c.id == change.id)
         .values(state="undone" if undo else "done")
     )
-    coder_table = models.Coder.__table__  # type: ignore[attr-defined]
+    coder_table = models.table_of(models.Coder)
     coder = None
     if change.coder_id is not None:
         coder = connection.execute(
@@ -307,8 +309,8 @@ def redo(session: OrmSession) -> ChangeInfo:
 
 def history(session: OrmSession, limit: int = 50) -> list[ChangeInfo]:
     """The newest changes, newest first."""
-    change_table = models.Change.__table__  # type: ignore[attr-defined]
-    coder_table = models.Coder.__table__  # type: ignore[attr-defined]
+    change_table = models.table_of(models.Change)
+    coder_table = models.table_of(models.Coder)
     query = (
         sa.select(change_table, coder_table.c.name.label("coder_name"))
         .select_from(

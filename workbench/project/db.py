@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -23,6 +24,9 @@ from sqlmodel import Session
 
 from workbench.errors import ProjectError
 from workbench.project import changelog
+
+if TYPE_CHECKING:  # Alembic is imported only when a project is migrated (start-up time).
+    from alembic.config import Config
 
 #: Revisions of the project schema, oldest first. A test checks this against migrations/.
 REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
@@ -79,7 +83,7 @@ def migrations_dir() -> Path:
     raise ProjectError("the workbench installation has no migrations (reinstall the package)")
 
 
-def alembic_config(connection: sa.Connection | None = None, url: str | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(connection: sa.Connection | None = None, url: str | None = None) -> Config:
     """An Alembic ``Config`` for the shipped migrations, bound to a connection or URL."""
     from alembic.config import Config
 
@@ -129,7 +133,10 @@ def _backup_sqlite(engine: sa.Engine, path: Path, revision: str) -> Path:
     try:
         destination = sqlite3.connect(target)
         try:
-            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+            source = raw.driver_connection
+            if not isinstance(source, sqlite3.Connection):
+                raise TypeError(f"not a sqlite3 connection: {source!r}")
+            source.backup(destination)
         finally:
             destination.close()
     finally:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Protocol, cast
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Field, SQLModel, col
 
 # Named constraints let Alembic's batch mode (SQLite cannot ALTER) find them again.
 SQLModel.metadata.naming_convention = {
@@ -40,7 +42,44 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-def _fk(target: str, *, index: bool = True, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The ``sa.Table`` of a table model (its ``__table__``).
+
+    SQLAlchemy sets ``__table__`` when it maps the class, but SQLModel does not declare it, so
+    type checkers cannot see it; the mapper's ``local_table`` is the same object.
+    """
+    table = sa.inspect(model).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """The primary key of a row that has been flushed.
+
+    SQLModel types ``id`` as ``int | None`` because it is None until the first flush; raises
+    :class:`ValueError` for a row that has not been flushed yet.
+    """
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet (it has not been flushed)")
+    return row.id
+
+
+def id_col(column: int | None) -> Mapped[int]:
+    """``col(Model.id)`` typed as the ``int`` it is in a query.
+
+    SQLModel types primary keys as ``int | None`` (None before the first flush); a key read
+    from the database is never NULL.
+    """
+    return cast("Mapped[int]", col(column))
+
+
+def _fk(target: str, *, index: bool = True, nullable: bool = False) -> sa.Column[int]:
     return sa.Column(sa.Integer, sa.ForeignKey(target), index=index, nullable=nullable)
 
 
@@ -376,7 +415,7 @@ class Pseudonym(SQLModel, table=True):
 TRACKED_TABLES = (*TRACKED_TABLES, Pseudonym)
 
 
-# --- the lemma index (derived data: rebuilt, never undone; see workbench.text.lemmas) --------------
+# --- the lemma index (derived data: rebuilt, never undone; see workbench.text.lemmas) -------------
 
 
 class IndexForm(SQLModel, table=True):

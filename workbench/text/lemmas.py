@@ -52,6 +52,7 @@ from workbench.project.models import (
     IndexPosting,
     Paragraph,
     Turn,
+    id_col,
     utcnow,
 )
 from workbench.text import nlp
@@ -180,7 +181,8 @@ def _sorted_columns(
 def encode_postings(occurrences: Sequence[tuple[int, int, int]]) -> tuple[int, int, bytes]:
     """Pack the occurrences of one form, ``(document id, start, end)``, as one posting row.
 
-    Returns ``(documents, count, data)``: the columns of :class:`~workbench.project.models.IndexPosting`.
+    Returns ``(documents, count, data)``: the columns of
+    :class:`~workbench.project.models.IndexPosting`.
     """
     if not occurrences:
         raise ValueError("a posting needs at least one occurrence")
@@ -388,9 +390,9 @@ class _Pending:
         known = self.form_ids.get(language)
         if known is None:
             rows = self.session.exec(
-                select(IndexForm.form, IndexForm.id).where(IndexForm.language == language)
+                select(IndexForm.form, id_col(IndexForm.id)).where(IndexForm.language == language)
             ).all()
-            known = self.form_ids[language] = {form: int(i) for form, i in rows}  # type: ignore[arg-type]
+            known = self.form_ids[language] = {form: int(i) for form, i in rows}
         return known
 
 
@@ -437,7 +439,7 @@ def flush_index(session: Session) -> None:
     if new_forms:
         _insert_many(connection, IndexForm, ("id", "language", "form", "lemma"), new_forms)
     chunk = 1 + max(
-        int(session.exec(select(sa.func.max(table.chunk))).one() or 0)  # type: ignore[attr-defined]
+        int(session.exec(select(sa.func.max(table.chunk))).one() or 0)
         for table in (IndexedDocument, IndexPosting)
     )
     if any(tokens.tokens for _d, _l, tokens in documents):
@@ -505,7 +507,8 @@ def _insert_many(
 
 @event.listens_for(OrmSession, "before_commit")
 def _before_commit(session: OrmSession) -> None:
-    flush_index(session)  # type: ignore[arg-type]
+    if isinstance(session, Session):  # the index is written through SQLModel sessions only
+        flush_index(session)
 
 
 # --- lazy indexing ---------------------------------------------------------------------------
@@ -514,14 +517,14 @@ def _before_commit(session: OrmSession) -> None:
 def missing_documents(session: Session, document_ids: Collection[int] | None = None) -> list[int]:
     """Ids of documents (of those given, or all) that are not in the index yet."""
     query = (
-        select(Document.id)
+        select(id_col(Document.id))
         .outerjoin(IndexedDocument, col(IndexedDocument.document_id) == Document.id)
         .where(col(IndexedDocument.document_id).is_(None))
-        .order_by(Document.id)
+        .order_by(col(Document.id))
     )
     if document_ids is not None and len(document_ids) <= 500:
         query = query.where(col(Document.id).in_(list(document_ids)))
-    missing = [int(doc_id) for doc_id in session.exec(query)]  # type: ignore[arg-type]
+    missing = [int(doc_id) for doc_id in session.exec(query)]
     if document_ids is not None and len(document_ids) > 500:
         wanted = set(document_ids)
         missing = [doc_id for doc_id in missing if doc_id in wanted]
@@ -583,7 +586,7 @@ def fill_lemmas(session: Session) -> int:
     rows = (
         session.connection()
         .execute(
-            sa.select(IndexForm.id, IndexForm.language, IndexForm.form).where(
+            sa.select(col(IndexForm.id), col(IndexForm.language), col(IndexForm.form)).where(
                 col(IndexForm.lemma).is_(None)
             )
         )
@@ -606,7 +609,7 @@ def is_complete(session: Session, document_ids: Collection[int] | None = None) -
     """Whether the index covers these documents (or all) and every form has its lemma."""
     if missing_documents(session, document_ids):
         return False
-    query = sa.select(IndexForm.id).where(col(IndexForm.lemma).is_(None)).limit(1)
+    query = sa.select(col(IndexForm.id)).where(col(IndexForm.lemma).is_(None)).limit(1)
     return session.connection().execute(query).first() is None
 
 
@@ -655,8 +658,9 @@ def query_lemmas(session: Session, language: str, text: str) -> list[str]:
                 )
             ).all()
         )
-        if all(known.get(word) for word in words):
-            return [known[word] for word in words]  # type: ignore[misc]
+        found = [lemma for word in words if (lemma := known.get(word))]
+        if len(found) == len(words):
+            return found
     tokenizer = nlp.pipeline(language).tokenizer
     forms = (
         token.lower_.rstrip(_BROKEN_OFF)
@@ -679,7 +683,9 @@ class Texts:
         connection = self.session.connection()
         for chunk in batches(wanted):
             for doc_id, text in connection.execute(
-                sa.select(Document.id, Document.text).where(col(Document.id).in_(chunk))
+                sa.select(id_col(Document.id), col(Document.text)).where(
+                    col(Document.id).in_(chunk)
+                )
             ):
                 self.cache[doc_id] = text
 
@@ -732,24 +738,26 @@ def find_phrases(
     forms_of: dict[str, list[int]] = {}
     for chunk in batches(lemmas):
         for form_id, lemma in session.exec(
-            select(IndexForm.id, IndexForm.lemma).where(
+            select(id_col(IndexForm.id), IndexForm.lemma).where(
                 IndexForm.language == language, col(IndexForm.lemma).in_(chunk)
             )
         ):
-            forms_of.setdefault(lemma, []).append(int(form_id))  # type: ignore[arg-type]
+            assert lemma is not None  # the query asks for these lemmas
+            forms_of.setdefault(lemma, []).append(int(form_id))
     if not forms_of:
         return results
     current = _current_chunks(session, language, document_ids)
     occurrences: dict[int, _Occurrences] = {}  # form id -> occurrences in current chunks
     form_ids = sorted({form_id for ids in forms_of.values() for form_id in ids})
     for chunk in batches(form_ids):
-        for form_id, chunk_no, n_docs, count, data in session.exec(
-            select(
-                IndexPosting.form_id,
-                IndexPosting.chunk,
-                IndexPosting.documents,
-                IndexPosting.count,
-                IndexPosting.data,
+        # sqlmodel's select() is typed for up to four columns: five go through sa.select().
+        for form_id, chunk_no, n_docs, count, data in session.execute(
+            sa.select(
+                col(IndexPosting.form_id),
+                col(IndexPosting.chunk),
+                col(IndexPosting.documents),
+                col(IndexPosting.count),
+                col(IndexPosting.data),
             ).where(col(IndexPosting.form_id).in_(chunk))
         ):
             docs, starts, ends = decode_postings(data, int(n_docs), int(count))
@@ -761,8 +769,10 @@ def find_phrases(
             found = (docs[keep], starts[keep], ends[keep])
             previous = occurrences.get(int(form_id))
             if previous is not None:
-                found = tuple(  # type: ignore[assignment]
-                    np.concatenate(pair) for pair in zip(previous, found, strict=True)
+                found = (
+                    np.concatenate((previous[0], found[0])),
+                    np.concatenate((previous[1], found[1])),
+                    np.concatenate((previous[2], found[2])),
                 )
             occurrences[int(form_id)] = found
     texts = texts if texts is not None else Texts(session)

@@ -17,8 +17,13 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from workbench.errors import InputError
+
+if TYPE_CHECKING:  # python-docx is imported when a Word file is read (start-up time)
+    from docx.table import Table
 
 #: Files above this size are refused (a transcript is rarely over a few MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -121,9 +126,9 @@ def _open_zip(path: Path, data: bytes, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def _docx_table_lines(table: object) -> list[str]:
+def _docx_table_lines(table: Table) -> list[str]:
     lines: list[str] = []
-    for row in table.rows:  # type: ignore[attr-defined]
+    for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:
             value = " ".join(p.text for p in cell.paragraphs).strip()
@@ -189,10 +194,10 @@ _ODF_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_PARAGRAPHS = {(_ODF_TEXT_NS, "p"), (_ODF_TEXT_NS, "h")}
 
 
-def _odt_lines(element: object, teletype: object) -> list[str]:
+def _odt_lines(element: object, teletype: ModuleType) -> list[str]:
     """Paragraphs and headings in document order, also inside lists, sections and tables."""
     if getattr(element, "qname", None) in _ODF_PARAGRAPHS:
-        return [teletype.extractText(element)]  # type: ignore[attr-defined]
+        return [teletype.extractText(element)]
     lines: list[str] = []
     for child in getattr(element, "childNodes", []):
         lines.extend(_odt_lines(child, teletype))
@@ -233,7 +238,7 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
 
         captions = webvtt.from_buffer(io.StringIO(decoded.text))
         cues: list[tuple[str | None, str]] = []
-        for caption in captions:
+        for caption in captions.captions:
             voice = getattr(caption, "voice", None)
             raw = caption.raw_text if hasattr(caption, "raw_text") else caption.text
             if voice is None:

@@ -219,17 +219,27 @@ def parse_turns(text: str) -> list[ParsedTurn]:
     return _alternating(lines, skip | _title_lines(lines))
 
 
+@dataclass
+class _OpenTurn:
+    """A labelled turn still being read: its end and speech start grow line by line."""
+
+    start: int
+    end: int
+    text_start: int
+    speaker: str
+
+
 def _labelled_turns(
     lines: list[_Line], labelled: list[_Labelled | None], skip: set[int]
 ) -> list[ParsedTurn]:
     turns: list[ParsedTurn] = []
-    current: list[object] | None = None  # [start, end, text_start, speaker]
+    current: _OpenTurn | None = None
 
     def close() -> None:
         nonlocal current
         if current is not None:
-            start, end, text_start, speaker = current
-            turns.append(ParsedTurn(start, end, min(text_start, end), speaker))  # type: ignore[arg-type]
+            start, end, text_start = current.start, current.end, current.text_start
+            turns.append(ParsedTurn(start, end, min(text_start, end), current.speaker))
             current = None
 
     for index, line in enumerate(lines):
@@ -238,13 +248,13 @@ def _labelled_turns(
             close()
         elif item is not None:
             close()
-            current = [line.first, line.end, item.text_start, item.label]
+            current = _OpenTurn(line.first, line.end, item.text_start, item.label)
         elif _is_heading(line):
             close()
         elif not line.blank and current is not None:
-            if current[2] == current[1]:  # label alone so far: the speech starts here
-                current[2] = line.first
-            current[1] = line.end
+            if current.text_start == current.end:  # label alone so far: the speech starts here
+                current.text_start = line.first
+            current.end = line.end
     close()
     return turns
 

@@ -1,6 +1,6 @@
 """The workbench app: opens the project, owns the write queue, undo and redo, help and errors.
 
-State flows one way: workers read or write through :mod:`workbench.tui.data` and post
+State flows one way: workers read or write through :mod:`workbench.services` and post
 past-tense messages (:mod:`workbench.tui.messages`); handlers update the widgets. Writes go
 through one queue, one at a time and in the order the user asked for them, each in its own
 transaction (so ``c`` then ``ctrl+z`` typed quickly undo the coding just made).
@@ -23,8 +23,8 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import InputError, NothingToDo, WorkbenchError
-from workbench.project.db import Project, open_project
-from workbench.tui import data
+from workbench.services import history
+from workbench.services.project import Project, open_project
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.dialogs.common import ErrorScreen, HelpScreen
 from workbench.tui.keys import keys_file, load_keymap
@@ -34,6 +34,7 @@ from workbench.tui.messages import (
     ProjectOpened,
     SpanCoded,
     StepApplied,
+    StepDone,
 )
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.main import MainScreen
@@ -52,6 +53,12 @@ GC_THRESHOLD = 20_000
 CHANGE_DELAY = 0.12
 """Seconds between a change and telling the screens to read the project again: the screen in
 front paints the change first, and several quick changes cost one reading."""
+
+
+def _step(project: Project, *, undo: bool) -> StepDone:
+    """Undo or redo through the service (in a write worker); what the app reports."""
+    info = history.step(project, undo=undo)
+    return StepDone(undo=undo, action=info.action, summary=info.summary)
 
 
 def binding_ids() -> set[str]:
@@ -306,13 +313,13 @@ class WorkbenchApp(App[None]):
         """Undo the newest change (one transaction, not itself recorded)."""
         if self._picking():
             return
-        self.submit_write(lambda project: StepApplied(data.step(project, undo=True)))
+        self.submit_write(lambda project: StepApplied(_step(project, undo=True)))
 
     def action_redo(self) -> None:
         """Redo the oldest undone change."""
         if self._picking():
             return
-        self.submit_write(lambda project: StepApplied(data.step(project, undo=False)))
+        self.submit_write(lambda project: StepApplied(_step(project, undo=False)))
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""

@@ -1,24 +1,43 @@
 """Messages that workers post when their work is done (past tense, like Harlequin's).
 
-Workers never touch widgets: they read or write through :mod:`workbench.tui.data` and post
+Workers never touch widgets: they read or write through :mod:`workbench.services` and post
 one of these; handlers on the app or a screen own the state and update the widgets.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.message import Message
 
-from workbench.coding.segments import SegmentView
-from workbench.project.db import Project
-from workbench.tui.data import (
+from workbench.services.coding import SegmentView
+from workbench.services.project import Project
+from workbench.services.reading import (
     DocumentText,
     Overview,
     PlaceKindRow,
     SegmentInfo,
-    StepDone,
     SuggestionInfo,
-    WriteDone,
 )
+
+
+@dataclass(frozen=True)
+class WriteDone:
+    """A change written through a service, as the screens report it."""
+
+    summary: str
+    """One line for the user (the change log's text)."""
+    segment: int | None = None
+    """The segment changed or created (None when it was deleted, or for a codebook change)."""
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """An undo or a redo that happened."""
+
+    undo: bool
+    action: str
+    summary: str
 
 
 class ProjectOpened(Message):

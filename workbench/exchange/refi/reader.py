@@ -80,8 +80,6 @@ from workbench.exchange.refi.safety import (
     read_file_bounded,
 )
 from workbench.project import coders
-from workbench.project import settings as project_settings
-from workbench.project.db import Project
 from workbench.project.models import (
     Case,
     Code,
@@ -95,6 +93,7 @@ from workbench.project.models import (
     Segment,
     SegmentPlace,
     Variable,
+    id_of,
     utcnow,
 )
 from workbench.text import nlp
@@ -471,20 +470,20 @@ def choose_convention(
     """The offset convention of a file, a note when the evidence overrode the tool's
     known habit, and the share of telling selections on word boundaries per convention."""
     prior = guess_convention(origin)
-    telling: list[tuple[RefiSource, RefiSelection]] = []
+    telling: list[tuple[str, OffsetMap, RefiSelection]] = []
     for source in sources:
         if source.offsets is None:
             continue
         for selection in source.selections:
             if not source.offsets.same_everywhere(selection.start, selection.end):
-                telling.append((source, selection))
+                telling.append((source.text, source.offsets, selection))
     if len(telling) < _DISCRIMINATING_MINIMUM:
         return prior, None, {}
     scores: dict[str, float] = {}
     for convention in OFFSET_CONVENTIONS:
         fits = sum(
-            _on_boundaries(source.text, source.offsets.span(s.start, s.end, convention))  # type: ignore[union-attr]
-            for source, s in telling
+            _on_boundaries(text, offsets.span(s.start, s.end, convention))
+            for text, offsets, s in telling
         )
         scores[convention] = fits / len(telling)
     best = max(OFFSET_CONVENTIONS, key=lambda c: (scores[c], c == prior))
@@ -898,7 +897,8 @@ def _links_and_case_codings(root: etree._Element, refi: RefiFile) -> None:
     if not case_guids:
         return
     for source in refi.sources:
-        for holder in [source, *source.selections]:
+        holders: list[RefiSource | RefiSelection] = [source, *source.selections]
+        for holder in holders:
             kept = []
             for coding in holder.codings:
                 if coding.code_guid in case_guids:
@@ -1095,7 +1095,7 @@ class _Store:
     def coder_of(self, guid: str | None) -> int:
         """The coder for a user GUID of the file (the importing coder when unknown)."""
         found = self.coder_ids.get(guid or "")
-        return found if found is not None else self.importer.id  # type: ignore[return-value]
+        return found if found is not None else id_of(self.importer)
 
     def users(self) -> None:
         by_guid = {norm_guid(c.guid): c for c in self.session.exec(select(Coder))}
@@ -1107,7 +1107,7 @@ class _Store:
                 self.session.add(coder)
                 self.session.flush()
                 by_name[name] = coder
-            self.coder_ids[guid] = coder.id  # type: ignore[assignment]
+            self.coder_ids[guid] = id_of(coder)
             self.report.coders += 1
 
     def codes(self) -> None:
@@ -1140,7 +1140,8 @@ class _Store:
                     self.report.codes_reused += 1
                 else:
                     position += 1
-                    parent_color = self.session.get(Code, parent_id).color if parent_id else None
+                    parent_code = self.session.get(Code, parent_id) if parent_id else None
+                    parent_color = parent_code.color if parent_code else None
                     extra = code.fields
                     keywords = extra.get("keywords")
                     match = Code(
@@ -1165,7 +1166,7 @@ class _Store:
                     by_name[name.casefold()] = match
                     self.report.codes_added += 1
                 if code.guid:
-                    self.code_ids[code.guid] = match.id  # type: ignore[assignment]
+                    self.code_ids[code.guid] = id_of(match)
                 walk(code.children, code, match.id)
 
         walk(self.refi.codes, None, None)
@@ -1231,7 +1232,7 @@ class _Store:
                 by_name[item.name.casefold()] = place
                 self.report.places_added += 1
             if item.guid:
-                self.place_ids[item.guid] = place.id  # type: ignore[assignment]
+                self.place_ids[item.guid] = id_of(place)
 
     def documents(self, rename: bool, language: str, paragraph_mode: str) -> None:
         taken = {n.casefold() for n in self.session.exec(select(Document.name))}
@@ -1313,27 +1314,28 @@ class _Store:
                     session.flush()
                     by_span[span] = segment
                     self.report.segments += 1
+                segment_id = id_of(segment)
                 if selection is not None:
                     self.report.selections += 1
                     if selection.guid:
-                        self.segment_ids[selection.guid] = segment.id  # type: ignore[assignment]
+                        self.segment_ids[selection.guid] = segment_id
                     if selection.description:
                         self._memo(
                             selection.description,
-                            segment_id=segment.id,
+                            segment_id=segment_id,
                             coder_id=self.coder_of(selection.user),
                             created=selection.created,
                         )
                 for coding in resolved:
                     coder_id = self.coder_of(coding.user or (selection.user if selection else None))
                     if coding.code_guid in self.place_ids:
-                        key = (segment.id, self.place_ids[coding.code_guid])
+                        key = (segment_id, self.place_ids[coding.code_guid])
                         if key in links:
                             continue
-                        links.add(key)  # type: ignore[arg-type]
+                        links.add(key)
                         session.add(
                             SegmentPlace(
-                                segment_id=segment.id,
+                                segment_id=segment_id,
                                 place_id=key[1],
                                 coder_id=coder_id,
                                 created_at=coding.created or utcnow(),
@@ -1341,12 +1343,12 @@ class _Store:
                         )
                         self.report.place_links += 1
                         continue
-                    triple = (segment.id, self.code_ids[coding.code_guid], coder_id)
+                    triple = (segment_id, self.code_ids[coding.code_guid], coder_id)
                     if triple in codings:
                         continue
-                    codings.add(triple)  # type: ignore[arg-type]
+                    codings.add(triple)
                     row = Coding(
-                        segment_id=segment.id,
+                        segment_id=segment_id,
                         code_id=triple[1],
                         coder_id=coder_id,
                         created_at=coding.created or utcnow(),
@@ -1376,9 +1378,21 @@ class _Store:
         coder_id: int,
         created: datetime | None = None,
         guid: str | None = None,
-        **target: int | None,
+        document_id: int | None = None,
+        code_id: int | None = None,
+        segment_id: int | None = None,
+        case_id: int | None = None,
+        place_id: int | None = None,
     ) -> None:
-        memo = Memo(text=text, coder_id=coder_id, **target)
+        memo = Memo(
+            text=text,
+            coder_id=coder_id,
+            document_id=document_id,
+            code_id=code_id,
+            segment_id=segment_id,
+            case_id=case_id,
+            place_id=place_id,
+        )
         if created:
             memo.created_at = memo.updated_at = created
         if guid:
@@ -1390,21 +1404,21 @@ class _Store:
         session = self.session
         variables: dict[str, Variable] = {}
         existing = {v.name: v for v in session.exec(select(Variable))}
-        for item in self.refi.variables:
-            variable = existing.get(item.name)
+        for refi_variable in self.refi.variables:
+            variable = existing.get(refi_variable.name)
             if variable is None:
                 variable = Variable(
-                    name=item.name,
-                    type=VARIABLE_TYPES[item.type],
-                    description=item.description,
+                    name=refi_variable.name,
+                    type=VARIABLE_TYPES[refi_variable.type],
+                    description=refi_variable.description,
                 )
-                if item.guid:
-                    variable.guid = item.guid
+                if refi_variable.guid:
+                    variable.guid = refi_variable.guid
                 session.add(variable)
                 session.flush()
-                existing[item.name] = variable
+                existing[refi_variable.name] = variable
                 self.report.variables += 1
-            variables[item.guid] = variable
+            variables[refi_variable.guid] = variable
         unknown_sources: list[str] = []
         for item in self.refi.cases:
             case = session.exec(select(Case).where(Case.name == item.name)).first()
@@ -1414,8 +1428,8 @@ class _Store:
                     case.guid = item.guid
                 session.add(case)
                 session.flush()
-            self.case_ids[item.guid] = case.id  # type: ignore[assignment]
-            self.case_names[item.name] = case.id  # type: ignore[assignment]
+            self.case_ids[item.guid] = id_of(case)
+            self.case_names[item.name] = id_of(case)
             self.report.cases += 1
             self._values(case, item.values, variables)
             sources_of_case = [
@@ -1427,7 +1441,7 @@ class _Store:
                 if document_id is None:
                     unknown_sources.append(f"{item.name!r}")
                     continue
-                cases.link_document(session, case.id, document_id)  # type: ignore[arg-type]
+                cases.link_document(session, id_of(case), document_id)
         if unknown_sources:
             self.refi.warnings.append(
                 _summarise("cases refer to sources not imported", sorted(set(unknown_sources)))
@@ -1438,7 +1452,7 @@ class _Store:
             case = cases.ensure_case(
                 session, self.document_names[source.guid], coder_id=self.importer.id
             )
-            cases.link_document(session, case.id, self.document_ids[source.guid])  # type: ignore[arg-type]
+            cases.link_document(session, id_of(case), self.document_ids[source.guid])
             self._values(case, source.values, variables)
 
     def _values(
@@ -1517,7 +1531,7 @@ class _Store:
                     document_id=self.document_ids[source.guid],
                 )
         if refi.description:
-            self._memo(refi.description, coder_id=self.importer.id)  # type: ignore[arg-type]
+            self._memo(refi.description, coder_id=id_of(self.importer))
         self.session.flush()
 
     @staticmethod
@@ -1535,15 +1549,17 @@ class _Store:
 
 
 def store_refi(
-    project: Project,
+    session: Session,
     refi: RefiFile,
     *,
     coder: str | None = None,
     rename: bool = False,
-    language: str | None = None,
+    language: str,
     paragraph_mode: str = "lines",
 ) -> ImportReport:
-    """Write what :func:`read_refi` read into ``project``, in one transaction."""
+    """Write what :func:`read_refi` read, in the caller's write transaction; returns the
+    report and names the change (:func:`workbench.services.importing.import_qdpx` opens the
+    transaction)."""
     report = ImportReport(
         file=str(refi.path),
         format=refi.path.suffix.lstrip(".").lower() or refi.kind,
@@ -1551,53 +1567,21 @@ def store_refi(
         offsets=refi.offsets,
         sources_skipped=refi.sources_skipped,
     )
-    with project.session() as session:
-        lang = language or project_settings.get(session, "language", "en")
-    with project.transaction("import-qdpx", coder=coder) as session:
-        writer = _Store(session, refi, report, coder)
-        writer.users()
-        writer.codes()
-        writer.places()
-        writer.documents(rename, lang, paragraph_mode)
-        writer.segments()
-        writer.variables_and_cases()
-        writer.memos()
-        parts = [
-            f"{report.codes_added} codes",
-            f"{report.documents} documents",
-            f"{report.segments} segments",
-        ]
-        from workbench.project.changelog import describe
+    writer = _Store(session, refi, report, coder)
+    writer.users()
+    writer.codes()
+    writer.places()
+    writer.documents(rename, language, paragraph_mode)
+    writer.segments()
+    writer.variables_and_cases()
+    writer.memos()
+    parts = [
+        f"{report.codes_added} codes",
+        f"{report.documents} documents",
+        f"{report.segments} segments",
+    ]
+    from workbench.project.changelog import describe
 
-        describe(session, f"import {refi.path.name}: {', '.join(parts)}")
+    describe(session, f"import {refi.path.name}: {', '.join(parts)}")
     report.warnings = list(refi.warnings)
     return report
-
-
-def import_qdpx(
-    project: Project,
-    path: str | Path,
-    *,
-    coder: str | None = None,
-    rename: bool = False,
-    offsets: str = "auto",
-    limits: Limits = DEFAULT_LIMITS,
-    paragraph_mode: str = "lines",
-) -> ImportReport:
-    """Import a ``.qdpx``, ``.qde`` or ``.qdc`` file into ``project``: all of it or nothing.
-
-    See the module docstring for what maps to what and how offsets are converted.
-    """
-    with project.session() as session:
-        language = project_settings.get(session, "language", "en")
-    refi = read_refi(
-        path, limits=limits, offsets=offsets, language=language, paragraph_mode=paragraph_mode
-    )
-    return store_refi(
-        project,
-        refi,
-        coder=coder,
-        rename=rename,
-        language=language,
-        paragraph_mode=paragraph_mode,
-    )

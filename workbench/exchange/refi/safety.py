@@ -83,7 +83,7 @@ def _declared_entries(path: Path) -> int | None:
         index = tail.rfind(b"PK\x05\x06")
         if index < 0 or len(tail) - index < 22:
             return None
-        entries = struct.unpack("<H", tail[index + 10 : index + 12])[0]
+        entries: int = struct.unpack("<H", tail[index + 10 : index + 12])[0]
         if entries != 0xFFFF:
             return entries
         # ZIP64: a locator 20 bytes before the end record points at the zip64 end record.

@@ -49,12 +49,12 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench import __version__
 from workbench.errors import Conflict, InvalidValue, WorkbenchError
@@ -81,6 +81,7 @@ from workbench.project.models import (
     Segment,
     SegmentPlace,
     Variable,
+    id_of,
 )
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
@@ -295,11 +296,13 @@ class _ProcessValidator:
         """Wait for the verdict: raises :class:`InvalidExport` when the document is invalid."""
         self.queue.put(None)
         self.feeder.join()
-        message = self.process.stdout.read().decode("utf-8", "replace")  # type: ignore[union-attr]
-        errors = self.process.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
+        stdout, stderr = self.process.stdout, self.process.stderr
+        assert stdout is not None and stderr is not None  # opened with PIPE
+        message = stdout.read().decode("utf-8", "replace")
+        errors = stderr.read().decode("utf-8", "replace")
         status = self.process.wait()
-        self.process.stdout.close()  # type: ignore[union-attr]
-        self.process.stderr.close()  # type: ignore[union-attr]
+        stdout.close()
+        stderr.close()
         if status == 3:
             raise InvalidExport(
                 f"{self.what} does not validate against the REFI-QDA schema ({message}); "
@@ -318,7 +321,8 @@ class _ProcessValidator:
         self.feeder.join()
         self.process.wait()
         for stream in (self.process.stdout, self.process.stderr):
-            stream.close()  # type: ignore[union-attr]
+            assert stream is not None  # opened with PIPE
+            stream.close()
 
 
 PARALLEL_FROM_SEGMENTS = 20_000
@@ -337,6 +341,12 @@ def _validator(
         except OSError:
             pass  # no second process here: validate in this one
     return _InlineValidator(project_schema(), what)
+
+
+class _Sink(Protocol):
+    """Where ``project.qde`` is written: a zip member, or a :class:`_ValidatingSink`."""
+
+    def write(self, data: bytes, /) -> int: ...
 
 
 class _ValidatingSink:
@@ -457,9 +467,9 @@ class _Catalogue:
     """
 
     def __init__(self, session: Session) -> None:
-        self.coders = list(session.exec(select(Coder).order_by(Coder.id)))
+        self.coders = list(session.exec(select(Coder).order_by(col(Coder.id))))
         self.coder_guid = {c.id: _guid(c.guid) for c in self.coders}
-        codes = list(session.exec(select(Code).order_by(Code.position, Code.name)))
+        codes = list(session.exec(select(Code).order_by(col(Code.position), col(Code.name))))
         self.places = list(session.exec(select(Place).order_by(Place.name)))
         taken = [c.name for c in codes if c.name.casefold() == PLACES_CODE.casefold()]
         if taken and self.places:
@@ -475,18 +485,24 @@ class _Catalogue:
         self.place_guid = {p.id: _guid(p.guid) for p in self.places}
         self.aliases: dict[int, list[str]] = {}
         for place_id, alias in session.exec(
-            select(PlaceAlias.place_id, PlaceAlias.alias).order_by(PlaceAlias.id)
+            select(PlaceAlias.place_id, PlaceAlias.alias).order_by(col(PlaceAlias.id))
         ):
             self.aliases.setdefault(place_id, []).append(alias)
         self.variables = list(session.exec(select(Variable).order_by(Variable.name)))
         self.cases = list(session.exec(select(Case).order_by(Case.name)))
-        self.memo_count: int = session.execute(select(sa.func.count(Memo.id))).scalar_one()
+        self.memo_count: int = session.execute(select(sa.func.count(col(Memo.id)))).scalar_one()
         # Memos on segments can be many: they are merged in with the segments as a stream.
         self.memos_by: dict[tuple[str, int | None], list[str]] = {}
         for row in session.execute(
-            select(Memo.guid, Memo.document_id, Memo.code_id, Memo.case_id, Memo.place_id)
-            .where(Memo.segment_id.is_(None))  # type: ignore[union-attr]
-            .order_by(Memo.id)
+            sa.select(
+                col(Memo.guid),
+                col(Memo.document_id),
+                col(Memo.code_id),
+                col(Memo.case_id),
+                col(Memo.place_id),
+            )
+            .where(col(Memo.segment_id).is_(None))
+            .order_by(col(Memo.id))
         ):
             target, target_id = _memo_target(row)
             self.memos_by.setdefault((target, target_id), []).append(_guid(row.guid))
@@ -547,7 +563,7 @@ def _code_description(code: Code) -> str:
 
 
 def _code_element(code: Code, cat: _Catalogue, ns: str, *, note_refs: bool) -> etree._Element:
-    attrs = {"guid": cat.code_guid[code.id], "name": _x(code.name), "isCodable": "true"}  # type: ignore[index]
+    attrs = {"guid": cat.code_guid[code.id], "name": _x(code.name), "isCodable": "true"}
     if code.color and _RGB.fullmatch(code.color):
         attrs["color"] = code.color
     element = etree.Element(_q("Code", ns), attrs)
@@ -577,13 +593,13 @@ def _codes_element(cat: _Catalogue, ns: str, *, note_refs: bool) -> etree._Eleme
         )
         for place in cat.places:
             attrs = {
-                "guid": cat.place_guid[place.id],  # type: ignore[index]
+                "guid": cat.place_guid[place.id],
                 "name": _x(place.name),
                 "isCodable": "true",
                 "color": PLACE_COLORS.get(place.status, "#888888"),
             }
             element = etree.SubElement(top, _q("Code", ns), attrs)
-            fields = _place_fields(place, cat.aliases.get(place.id, []))  # type: ignore[arg-type]
+            fields = _place_fields(place, cat.aliases.get(id_of(place), []))
             block = place_block(place.description, fields)
             etree.SubElement(element, _q("Description", ns)).text = _x(block)
             if note_refs:
@@ -599,7 +615,7 @@ def _places_set(cat: _Catalogue, ns: str, member_attr: str) -> etree._Element | 
     place_set = etree.SubElement(sets, _q("Set", ns), guid=PLACES_SET_GUID, name=PLACES_CODE)
     etree.SubElement(place_set, _q("Description", ns)).text = "The places of the project."
     for place in cat.places:
-        etree.SubElement(place_set, _q("MemberCode", ns), {member_attr: cat.place_guid[place.id]})  # type: ignore[index]
+        etree.SubElement(place_set, _q("MemberCode", ns), {member_attr: cat.place_guid[place.id]})
     return sets
 
 
@@ -654,7 +670,7 @@ def _who(coder_guid: dict[int | None, str], coder: int | None, at: Any) -> str:
 
 
 def _write_sources(
-    xf: Any, stream: IO[bytes], session: Session, cat: _Catalogue, report: ExportReport
+    xf: Any, stream: _Sink, session: Session, cat: _Catalogue, report: ExportReport
 ) -> None:
     """The ``Sources`` element: a ``TextSource`` per document, written one at a time.
 
@@ -666,53 +682,53 @@ def _write_sources(
     documents = list(
         _stream(
             session,
-            select(
-                Document.id,
-                Document.name,
-                Document.guid,
-                Document.coder_id,
+            sa.select(
+                col(Document.id),
+                col(Document.name),
+                col(Document.guid),
+                col(Document.coder_id),
                 _raw_time(Document.imported_at),
-            ).order_by(Document.id),
+            ).order_by(col(Document.id)),
         )
     )
     if not documents:
         return
     segments = _stream(
         session,
-        select(
+        sa.select(
             *_segment_key_columns(),
-            Segment.guid,
-            Segment.coder_id,
+            col(Segment.guid),
+            col(Segment.coder_id),
             _raw_time(Segment.created_at),
-            Coding.guid,
-            Coding.code_id,
-            Coding.coder_id,
+            col(Coding.guid),
+            col(Coding.code_id),
+            col(Coding.coder_id),
             _raw_time(Coding.created_at),
         )
-        .outerjoin(Coding, Coding.segment_id == Segment.id)
+        .outerjoin(Coding, col(Coding.segment_id) == Segment.id)
         # code and coder follow the unique index on coding: no sort needed
-        .order_by(*_segment_key_columns(), Coding.code_id, Coding.coder_id),
+        .order_by(*_segment_key_columns(), col(Coding.code_id), col(Coding.coder_id)),
     )
     links = _Follower(
         _stream(
             session,
-            select(
+            sa.select(
                 *_segment_key_columns(),
-                Segment.guid,
-                SegmentPlace.place_id,
-                SegmentPlace.coder_id,
+                col(Segment.guid),
+                col(SegmentPlace.place_id),
+                col(SegmentPlace.coder_id),
                 _raw_time(SegmentPlace.created_at),
             )
-            .join(Segment, Segment.id == SegmentPlace.segment_id)
-            .order_by(*_segment_key_columns(), SegmentPlace.place_id),
+            .join(Segment, col(Segment.id) == SegmentPlace.segment_id)
+            .order_by(*_segment_key_columns(), col(SegmentPlace.place_id)),
         )
     )
     notes = _Follower(
         _stream(
             session,
-            select(*_segment_key_columns(), Memo.guid)
-            .join(Segment, Segment.id == Memo.segment_id)
-            .order_by(*_segment_key_columns(), Memo.id),
+            sa.select(*_segment_key_columns(), col(Memo.guid))
+            .join(Segment, col(Segment.id) == Memo.segment_id)
+            .order_by(*_segment_key_columns(), col(Memo.id)),
         )
     )
     code_guid, place_guid, coder_guid = cat.code_guid, cat.place_guid, cat.coder_guid
@@ -829,27 +845,27 @@ def _write_notes(xf: Any, session: Session, cat: _Catalogue, report: ExportRepor
         return
     segment_document = aliased(Document)
     statement = (
-        select(
-            Memo.guid,
-            Memo.text,
-            Memo.coder_id,
+        sa.select(
+            col(Memo.guid),
+            col(Memo.text),
+            col(Memo.coder_id),
             _raw_time(Memo.created_at).label("created_at"),
             _raw_time(Memo.updated_at).label("updated_at"),
-            Document.name.label("document_name"),  # type: ignore[attr-defined]
-            Code.name.label("code_name"),  # type: ignore[attr-defined]
-            segment_document.name.label("segment_document"),
-            Segment.start,
-            Segment.end,
-            Case.name.label("case_name"),  # type: ignore[attr-defined]
-            Place.name.label("place_name"),  # type: ignore[attr-defined]
+            col(Document.name).label("document_name"),
+            col(Code.name).label("code_name"),
+            col(segment_document.name).label("segment_document"),
+            col(Segment.start),
+            col(Segment.end),
+            col(Case.name).label("case_name"),
+            col(Place.name).label("place_name"),
         )
-        .outerjoin(Document, Document.id == Memo.document_id)
-        .outerjoin(Code, Code.id == Memo.code_id)
-        .outerjoin(Segment, Segment.id == Memo.segment_id)
-        .outerjoin(segment_document, segment_document.id == Segment.document_id)
-        .outerjoin(Case, Case.id == Memo.case_id)
-        .outerjoin(Place, Place.id == Memo.place_id)
-        .order_by(Memo.id)
+        .outerjoin(Document, col(Document.id) == Memo.document_id)
+        .outerjoin(Code, col(Code.id) == Memo.code_id)
+        .outerjoin(Segment, col(Segment.id) == Memo.segment_id)
+        .outerjoin(segment_document, col(segment_document.id) == Segment.document_id)
+        .outerjoin(Case, col(Case.id) == Memo.case_id)
+        .outerjoin(Place, col(Place.id) == Memo.place_id)
+        .order_by(col(Memo.id))
     )
     with xf.element(_q("Notes")):
         xf.write("\n")
@@ -873,8 +889,8 @@ def _write_notes(xf: Any, session: Session, cat: _Catalogue, report: ExportRepor
 def _write_cases(xf: Any, session: Session, cat: _Catalogue) -> None:
     if not cat.cases:
         return
-    variables = {v.id: v for v in cat.variables}
-    values: dict[int, list[tuple[str, str]]] = {}
+    variables = {id_of(v): v for v in cat.variables}
+    values: dict[int, list[tuple[int, str]]] = {}
     for case_id, variable_id, value in session.execute(
         select(CaseValue.case_id, CaseValue.variable_id, CaseValue.value)
     ):
@@ -882,8 +898,8 @@ def _write_cases(xf: Any, session: Session, cat: _Catalogue) -> None:
     documents: dict[int, list[str]] = {}
     for case_id, guid in session.execute(
         select(DocumentCase.case_id, Document.guid)
-        .join(Document, Document.id == DocumentCase.document_id)
-        .order_by(Document.id)
+        .join(Document, col(Document.id) == DocumentCase.document_id)
+        .order_by(col(Document.id))
     ):
         documents.setdefault(case_id, []).append(_guid(guid))
     with xf.element(_q("Cases")):
@@ -895,11 +911,11 @@ def _write_cases(xf: Any, session: Session, cat: _Catalogue) -> None:
             if case.description.strip():
                 etree.SubElement(element, _q("Description")).text = _x(case.description)
             for variable_id, value in sorted(
-                values.get(case.id, []),  # type: ignore[arg-type]
-                key=lambda item: variables[item[0]].name,  # type: ignore[index]
+                values.get(id_of(case), []),
+                key=lambda item: variables[item[0]].name,
             ):
-                _variable_value(element, variables[variable_id], value)  # type: ignore[index]
-            for guid in documents.get(case.id, []):  # type: ignore[arg-type]
+                _variable_value(element, variables[variable_id], value)
+            for guid in documents.get(id_of(case), []):
                 etree.SubElement(element, _q("SourceRef"), targetGUID=guid)
             xf.write(element, pretty_print=True)
 
@@ -922,7 +938,7 @@ def _variables_element(cat: _Catalogue) -> etree._Element | None:
 
 
 def _write_project(
-    stream: IO[bytes], session: Session, cat: _Catalogue, name: str, report: ExportReport
+    stream: _Sink, session: Session, cat: _Catalogue, name: str, report: ExportReport
 ) -> None:
     first = cat.coders[0] if cat.coders else None
     attrs = _attrs(
@@ -985,16 +1001,16 @@ def export_qdpx(
     path = Path(path)
     report = ExportReport(path=str(path), format="qdpx")
     cat = _Catalogue(session)
-    segments = session.execute(select(sa.func.count(Segment.id))).scalar_one()
+    segments = session.execute(select(sa.func.count(col(Segment.id)))).scalar_one()
     with temporary_beside(path) as temporary:
         validator = _validator(f"{path} (project.qde)", segments, parallel)
         try:
             with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 with archive.open(_member_info("project.qde", compresslevel), "w") as member:
-                    _write_project(_ValidatingSink(member, validator), session, cat, name, report)  # type: ignore[arg-type]
+                    _write_project(_ValidatingSink(member, validator), session, cat, name, report)
                 texts = session.connection().execute(
                     select(Document.guid, Document.text)
-                    .order_by(Document.id)
+                    .order_by(col(Document.id))
                     .execution_options(yield_per=16)
                 )
                 for guid, text in texts:

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from workbench.tui.data import CodeRow, PlaceKindRow, PlaceRow
+from workbench.services.reading import CodeRow, PlaceKindRow, PlaceRow
 
 CREATE = "\x00create"
 """The option id of "Create …" in a picker (no name can contain a NUL)."""

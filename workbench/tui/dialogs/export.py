@@ -22,8 +22,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.tui import data
-from workbench.tui.data import ExportDone
+from workbench.services import exports
+from workbench.services.exports import Exported
 from workbench.tui.dialogs.forms import CANCEL, Dialog, field_label, hint
 
 
@@ -70,7 +70,7 @@ class AnalysisSettings:
 class ExportFinished(Message):
     """An export ended: written, or failed with a one-line reason."""
 
-    def __init__(self, done: ExportDone | None, error: str | None = None) -> None:
+    def __init__(self, done: Exported | None, error: str | None = None) -> None:
         super().__init__()
         self.done = done
         """What was written, or None when it failed."""
@@ -233,28 +233,31 @@ class ExportDialog(Dialog[None]):
         settings = self.settings
         try:
             if kind.kind == "fragments":
-                done = data.export_fragments(
+                written = exports.export_fragments(
                     project,
                     path,
                     fmt=key,
-                    query_text=query,
+                    query=query,
                     group_by=group,
                     memos=memos,
-                    pseudonymise=pseudonymise,
+                    pseudonyms=pseudonymise,
                 )
+                done = Exported(written.summary, {}, written.warnings)
             elif kind.kind == "figure":
-                done = data.export_figure(
+                done = exports.export_figure(
                     project,
                     path,
                     figure=key.removeprefix("figure-"),
-                    scope=settings.scope,
-                    value=settings.value,
-                    cols=settings.cols,
-                    rollup=settings.rollup,
-                    pseudonymise=pseudonymise,
+                    options=exports.FigureOptions(
+                        scope=settings.scope,
+                        value=settings.value,
+                        cols=settings.cols,
+                        rollup=settings.rollup,
+                    ),
+                    pseudonyms=pseudonymise,
                 )
             else:
-                done = data.export_project(project, path, fmt=key)
+                done = exports.export_project(project, path, fmt=key)
         except WorkbenchError as error:
             self.post_message(ExportFinished(None, str(error)))
             return

@@ -40,8 +40,8 @@ from textual.worker import Worker, WorkerState
 from workbench.analysis.cooccurrence import Filters, parse_attr_filter
 from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES
 from workbench.errors import InvalidValue, WorkbenchError
+from workbench.services.reading import CodeDetail, FilterChoices, PlaceRow
 from workbench.text.readers import SUPPORTED_SUFFIXES
-from workbench.tui.data import CodeDetail, FilterChoices, PlaceRow
 
 T = TypeVar("T")
 
@@ -653,12 +653,12 @@ class FiltersChecked(Message):
 class FilterForm(Form[Filters]):
     """Choose what the Analysis tab counts: one coder's codings, some documents, the documents
     of some cases, of cases with attribute values (the command line's ``--coder``, ``--doc``,
-    ``--case``, ``--attr``). Dismisses with :class:`workbench.analysis.cooccurrence.Filters` (empty: count
-    everything), or None when cancelled.
+    ``--case``, ``--attr``). Dismisses with :class:`workbench.analysis.cooccurrence.Filters`
+    (empty: count everything), or None when cancelled.
 
-    ``KEY=VALUE`` is read by :func:`workbench.analysis.cooccurrence.parse_attr_filter`; ``check`` (run in a
-    thread) is the core's check of the names and values: its error shows in the form, which
-    stays open.
+    ``KEY=VALUE`` is read by :func:`workbench.analysis.cooccurrence.parse_attr_filter`; ``check``
+    (run in a thread) is the core's check of the names and values: its error shows in the form,
+    which stays open.
     """
 
     BINDINGS = [

@@ -4,13 +4,14 @@ fragment query box, with the fragments behind a cell or a query below.
 ``c``, ``m`` and ``/`` switch between the three; ``s`` cycles the co-occurrence scope, ``r``
 counts sub-codes with their parents (rollup), ``b`` colours by the c-coefficient or by n, ``k``
 changes the matrix's columns. Enter on a cell lists its fragments; Enter on a fragment opens
-the transcript there. Every number comes from :mod:`workbench.analysis.cooccurrence` (see DESIGN.md, "The
-meaning of the numbers"); this module only shows them.
+the transcript there. Every number comes from :mod:`workbench.analysis.cooccurrence` (see
+DESIGN.md, "The meaning of the numbers"); this module only shows them.
 
 ``f`` filters what is counted (a coder, documents, cases, attribute values: the command line's
-``--coder``, ``--doc``, ``--case``, ``--attr``, as the same :class:`workbench.analysis.cooccurrence.Filters`)
-and ``x`` clears the filters. They apply to both tables, to the fragments behind a cell and to
-the query box; a line under the bar says which are in use.
+``--coder``, ``--doc``, ``--case``, ``--attr``, as the same
+:class:`workbench.analysis.cooccurrence.Filters`) and ``x`` clears the filters. They apply to both
+tables, to the fragments behind a cell and to the query box; a line under the bar says which are in
+use.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from textual.worker import get_current_worker
 from workbench.analysis.cooccurrence import SCOPES, Cooccurrence, Filters, Matrix
 from workbench.analysis.query import QueryError
 from workbench.errors import WorkbenchError
-from workbench.tui import data
-from workbench.tui.data import CodeRow, FilterChoices, FragmentList, Overview
+from workbench.services import reading
+from workbench.services.reading import CodeRow, FilterChoices, FragmentList, Overview
 from workbench.tui.dialogs.forms import FilterForm
 from workbench.tui.widgets.panels import FragmentsView, Pane
 
@@ -99,7 +100,7 @@ def describe_filters(filters: Filters) -> str:
 
 
 def filtering(filters: Filters | None) -> dict[str, Filters]:
-    """``filters=`` for the :mod:`workbench.tui.data` readers, left out when nothing is
+    """``filters=`` for the :mod:`workbench.services.reading` readers, left out when nothing is
     filtered (they are then called exactly as without filters)."""
     return {} if filters is None else {"filters": filters}
 
@@ -398,7 +399,7 @@ class AnalysisPane(Pane):
         if project is None:
             return
         try:
-            result = data.cooccurrence(project, scope=scope, rollup=rollup, **filtering(filters))
+            result = reading.cooccurrence(project, scope=scope, rollup=rollup, **filtering(filters))
         except WorkbenchError as error:
             if filters is None:
                 raise
@@ -413,9 +414,9 @@ class AnalysisPane(Pane):
         project = self.project
         if project is None:
             return
-        keys = data.attribute_keys(project)
+        keys = reading.attribute_keys(project)
         try:
-            result = data.code_matrix(project, cols=cols, rollup=rollup, **filtering(filters))
+            result = reading.code_matrix(project, cols=cols, rollup=rollup, **filtering(filters))
         except WorkbenchError as error:
             if filters is None:
                 raise
@@ -627,11 +628,11 @@ class AnalysisPane(Pane):
             return
         limit = FRAGMENT_LIMIT + 1
         if kind == "cooccur":
-            found = data.cooccurrence_fragments(
+            found = reading.cooccurrence_fragments(
                 project, a, b, scope=spec, rollup=rollup, limit=limit, **filtering(filters)
             )
         else:
-            found = data.matrix_fragments(
+            found = reading.matrix_fragments(
                 project, a, b, cols=spec, rollup=rollup, limit=limit, **filtering(filters)
             )
         if not get_current_worker().is_cancelled:
@@ -664,7 +665,7 @@ class AnalysisPane(Pane):
         if project is None:
             return
         try:
-            found = data.query_fragments(
+            found = reading.query_fragments(
                 project, text, limit=FRAGMENT_LIMIT + 1, **filtering(filters)
             )
         except QueryError as error:
@@ -759,7 +760,7 @@ class AnalysisPane(Pane):
         project = self.project
         if project is None:
             return
-        choices = data.filter_choices(project)
+        choices = reading.filter_choices(project)
         if not get_current_worker().is_cancelled:
             self.post_message(FilterChoicesLoaded(choices))
 
@@ -770,7 +771,7 @@ class AnalysisPane(Pane):
             return
 
         def check(filters: Filters) -> None:
-            data.check_filters(project, filters)
+            reading.check_filters(project, filters)
 
         def chosen(filters: Filters | None) -> None:
             if filters is not None:

@@ -18,8 +18,9 @@ from textual.timer import Timer
 from textual.widgets import Static, Tree
 from textual.worker import get_current_worker
 
-from workbench.tui import data
-from workbench.tui.data import CodeDetail, CodeRow, FragmentList, Overview, WriteDone
+from workbench.services import codebook as codebook_service
+from workbench.services import reading
+from workbench.services.reading import CodeDetail, CodeRow, FragmentList, Overview
 from workbench.tui.dialogs.common import Choice, ConfirmDialog, FuzzyPicker, Picked, PickerScreen
 from workbench.tui.dialogs.forms import (
     TOP,
@@ -29,7 +30,7 @@ from workbench.tui.dialogs.forms import (
     NewCodeForm,
     TextPrompt,
 )
-from workbench.tui.messages import ChangeWritten
+from workbench.tui.messages import ChangeWritten, WriteDone
 from workbench.tui.widgets.panels import CodeTree, FragmentsView, Pane
 
 FRAGMENT_LIMIT = 1000
@@ -197,7 +198,7 @@ class CodebookPane(Pane):
         project = self.project
         if project is None:
             return
-        detail, fragments = data.code_view(project, name, limit=FRAGMENT_LIMIT + 1)
+        detail, fragments = reading.code_view(project, name, limit=FRAGMENT_LIMIT + 1)
         if not get_current_worker().is_cancelled:
             self.post_message(CodeViewLoaded(detail, fragments))
 
@@ -248,7 +249,9 @@ class CodebookPane(Pane):
         def done(new: NewCode | None) -> None:
             if new is not None:
                 self._write(
-                    lambda project: data.add_code(project, new.name, parent=new.parent),
+                    lambda project: (
+                        codebook_service.add_code(project, new.name, parent=new.parent).summary
+                    ),
                     select=new.name,
                 )
 
@@ -264,7 +267,9 @@ class CodebookPane(Pane):
 
         def done(new: str | None) -> None:
             if new is not None and new != old:
-                self._write(lambda project: data.rename_code(project, old, new), select=new)
+                self._write(
+                    lambda project: codebook_service.rename_code(project, old, new), select=new
+                )
 
         self.app.push_screen(TextPrompt(f"Rename the code {old}", value=old), done)
 
@@ -298,7 +303,9 @@ class CodebookPane(Pane):
             parent = None if picked.key == TOP else picked.key
             if parent == code.parent:
                 return
-            self._write(lambda project: data.move_code(project, name, parent), select=name)
+            self._write(
+                lambda project: codebook_service.move_code(project, name, parent), select=name
+            )
 
         picker = FuzzyPicker(
             choices, title=title, noun="code", initial=code.parent or TOP, verb="move"
@@ -317,7 +324,8 @@ class CodebookPane(Pane):
         def confirmed(target: str, yes: bool | None) -> None:
             if yes:
                 self._write(
-                    lambda project: data.merge_codes(project, source, target), select=target
+                    lambda project: codebook_service.merge_codes(project, source, target),
+                    select=target,
                 )
 
         def picked(choice: Picked | None) -> None:
@@ -350,7 +358,9 @@ class CodebookPane(Pane):
 
         def done(fields: dict[str, object] | None) -> None:
             if fields is not None:
-                self._write(lambda project: data.edit_code(project, name, **fields), select=name)
+                self._write(
+                    lambda project: codebook_service.edit_code(project, name, **fields), select=name
+                )
 
         self.app.push_screen(CodeForm(self.detail), done)
 
@@ -364,7 +374,8 @@ class CodebookPane(Pane):
         def done(colour: str | None) -> None:
             if colour is not None and colour != code.color:
                 self._write(
-                    lambda project: data.edit_code(project, name, color=colour), select=name
+                    lambda project: codebook_service.edit_code(project, name, color=colour),
+                    select=name,
                 )
 
         self.app.push_screen(ColourDialog(name, code.color), done)
@@ -384,6 +395,10 @@ class CodebookPane(Pane):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._write(lambda project: data.delete_code(project, name))
+                self._write(
+                    lambda project: (
+                        codebook_service.delete_code(project, name, recursive=True).summary
+                    )
+                )
 
         self.app.push_screen(ConfirmDialog(question), done)

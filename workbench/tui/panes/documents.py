@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from workbench.errors import WorkbenchError
-from workbench.tui import data
-from workbench.tui.data import DocumentRow, Overview
+from workbench.services import importing
+from workbench.services.reading import DocumentRow, Overview
 from workbench.tui.dialogs.forms import ImportDialog, ImportRequest, MessageDialog
 from workbench.tui.widgets.panels import DocumentsTable, Pane
 
@@ -191,7 +191,7 @@ class DocumentsPane(Pane):
             self.post_message(ImportProgressed(done, total, what))
 
         try:
-            names = data.import_files(
+            imported = importing.import_files(
                 project,
                 request.paths,
                 case=request.case,
@@ -203,7 +203,7 @@ class DocumentsPane(Pane):
         except WorkbenchError as error:
             self.post_message(ImportFinished((), error=str(error)))
         else:
-            self.post_message(ImportFinished(names))
+            self.post_message(ImportFinished(tuple(document.name for document in imported)))
 
     def on_import_progressed(self, message: ImportProgressed) -> None:
         message.stop()

@@ -19,10 +19,12 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 from textual.worker import get_current_worker
 
 from workbench.coding.names import PLACE_STATUS_NAMES
-from workbench.tui import data
-from workbench.tui.data import AreaSummary, FragmentList, Overview, PlaceRow, WriteDone
+from workbench.services import places as places_service
+from workbench.services import reading
+from workbench.services.project import Project
+from workbench.services.reading import AreaSummary, FragmentList, Overview, PlaceRow
 from workbench.tui.dialogs.forms import PlaceEdit, PlaceForm
-from workbench.tui.messages import ChangeWritten
+from workbench.tui.messages import ChangeWritten, WriteDone
 from workbench.tui.widgets.panels import FragmentsView, Pane, PlacesTable, number, row_name
 
 FRAGMENT_LIMIT = 1000
@@ -222,7 +224,7 @@ class PlacesPane(Pane):
     def show_overview(self, overview: Overview) -> None:
         """Fill both tables and read the one under the cursor again."""
         self.places = overview.places
-        self.areas = data.area_summary(overview.places)
+        self.areas = reading.area_summary(overview.places)
         table = self.query_one(PlacesTable)
         table.show_places(overview.places)
         if self._select_after is not None:
@@ -237,7 +239,7 @@ class PlacesPane(Pane):
         """Read the place kinds and statuses (for the place form)."""
         project = self.project
         if project is not None:
-            kinds, statuses = data.place_vocabulary(project)
+            kinds, statuses = reading.place_vocabulary(project)
             self.post_message(VocabularyLoaded(kinds, statuses))
 
     def on_vocabulary_loaded(self, message: VocabularyLoaded) -> None:
@@ -277,9 +279,9 @@ class PlacesPane(Pane):
         if project is None:
             return
         if title:
-            found = data.places_view(project, title, names, limit=FRAGMENT_LIMIT + 1)
+            found = reading.places_view(project, title, names, limit=FRAGMENT_LIMIT + 1)
         else:
-            found = data.place_view(project, names[0], limit=FRAGMENT_LIMIT + 1)
+            found = reading.place_view(project, names[0], limit=FRAGMENT_LIMIT + 1)
         if not get_current_worker().is_cancelled:
             self.post_message(PlaceFragmentsLoaded(key, found))
 
@@ -312,11 +314,7 @@ class PlacesPane(Pane):
         if edit is None:
             return
         self._select_after = str(edit.fields.get("name") or edit.original or "")
-        self.workbench.submit_write(
-            lambda project: ChangeWritten(
-                WriteDone(data.save_place(project, edit.original, dict(edit.fields), edit.aliases))
-            )
-        )
+        self.workbench.submit_write(lambda project: ChangeWritten(save_place(project, edit)))
 
     def action_add(self) -> None:
         """Add a place."""
@@ -339,3 +337,18 @@ class PlacesPane(Pane):
 def area_key_of(place: PlaceRow) -> str:
     """The key of the area a place lies in."""
     return f"{place.municipality}\x00{place.neighbourhood}"
+
+
+def save_place(project: Project, edit: PlaceEdit) -> WriteDone:
+    """Add the place of the form (``original`` None) or change it, aliases included, through
+    the same services as ``place add`` and ``place edit`` (a write worker calls this)."""
+    fields = dict(edit.fields)
+    name = str(fields.pop("name", "") or "")
+    if edit.original is None:
+        kind = str(fields.pop("kind", "") or "")
+        saved = places_service.add_place(project, name, kind=kind, aliases=edit.aliases, **fields)
+    else:
+        saved = places_service.edit_place(
+            project, edit.original, new_name=name or None, aliases=edit.aliases, **fields
+        )
+    return WriteDone(saved.summary)

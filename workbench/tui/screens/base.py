@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.tui import data
+from workbench.services import reading
 from workbench.tui.messages import (
     OverviewLoaded,
 )
@@ -45,6 +45,6 @@ class WorkbenchScreen(Screen[None]):
         """Read documents, codes and places (a thread worker; posts ``OverviewLoaded``)."""
         project = self.project
         if project is not None:
-            overview = data.overview(project)
+            overview = reading.overview(project)
             if not get_current_worker().is_cancelled:  # a newer read replaced this one
                 self.post_message(OverviewLoaded(overview))

@@ -25,7 +25,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, get_current_worker
 
-from workbench.tui import data
+from workbench.errors import InvalidValue
+from workbench.services import coding as coding_service
+from workbench.services import reading
+from workbench.services.reading import SuggestionInfo
 from workbench.tui.dialogs.common import (
     Choice,
     CodePicker,
@@ -47,13 +50,14 @@ from workbench.tui.messages import (
     SegmentsLoaded,
     SpanCoded,
     SuggestionsLoaded,
+    WriteDone,
 )
 from workbench.tui.screens.base import SEGMENT_KEYS, WorkbenchScreen
 from workbench.tui.widgets.panels import CodeTree, HerePanel, PlacesTable
 from workbench.tui.widgets.transcript import LineIndex, TranscriptArea
 
 if TYPE_CHECKING:
-    from workbench.project.db import Project
+    from workbench.services.project import Project
     from workbench.tui.app import WorkbenchApp
 
 SELECT_KEYS = Binding.Group("Select")
@@ -75,7 +79,7 @@ class Target:
 
     start: int
     end: int
-    segment: data.SegmentInfo | None
+    segment: reading.SegmentInfo | None
     """The segment, or None when the core is to create one over the span."""
 
 
@@ -349,15 +353,15 @@ class CodingScreen(WorkbenchScreen):
         """The name of the document shown."""
         self.initial_span = select
         """A span to select once the document is shown (a fragment opened from a list)."""
-        self.document: data.DocumentText | None = None
+        self.document: reading.DocumentText | None = None
         """The document once read."""
-        self.segments: tuple[data.SegmentInfo, ...] = ()
+        self.segments: tuple[reading.SegmentInfo, ...] = ()
         """Its segments, in text order."""
-        self.codes: tuple[data.CodeRow, ...] = ()
+        self.codes: tuple[reading.CodeRow, ...] = ()
         """The code tree, for the code picker."""
-        self.places: tuple[data.PlaceRow, ...] = ()
+        self.places: tuple[reading.PlaceRow, ...] = ()
         """The places, for the place picker."""
-        self.kinds: tuple[data.PlaceKindRow, ...] = ()
+        self.kinds: tuple[reading.PlaceKindRow, ...] = ()
         """The codebook's place kinds, for a new place."""
         self.index = LineIndex("")
         """Lines of the document text, to turn offsets into line numbers."""
@@ -365,11 +369,11 @@ class CodingScreen(WorkbenchScreen):
         """The last text searched for."""
         self.matches: tuple[tuple[int, int], ...] = ()
         """Its matches, (start, end) in text order."""
-        self.suggestions: list[data.SuggestionInfo] = []
+        self.suggestions: list[reading.SuggestionInfo] = []
         """The suggestions still to decide on."""
         self.suggestion_index = 0
         """The one shown."""
-        self._overview: data.Overview | None = None
+        self._overview: reading.Overview | None = None
         self._side_timer: Timer | None = None
         self._segments_fresh = False
         self._gc_paused = False
@@ -441,7 +445,7 @@ class CodingScreen(WorkbenchScreen):
         """Read the document (a thread worker; posts ``DocumentLoaded``)."""
         project = self.project
         if project is not None:
-            document = data.document_text(project, self.document_name)
+            document = reading.document_text(project, self.document_name)
             if not get_current_worker().is_cancelled:
                 self.post_message(DocumentLoaded(document))
 
@@ -450,7 +454,7 @@ class CodingScreen(WorkbenchScreen):
         """Read the segments again (a thread worker; posts ``SegmentsLoaded``)."""
         project = self.project
         if project is not None:
-            segments = data.document_segments(project, document_id)
+            segments = reading.document_segments(project, document_id)
             if not get_current_worker().is_cancelled:
                 self.post_message(SegmentsLoaded(document_id, segments))
 
@@ -459,7 +463,7 @@ class CodingScreen(WorkbenchScreen):
         """Read the codebook's place kinds (a thread worker; posts ``PlaceKindsLoaded``)."""
         project = self.project
         if project is not None:
-            self.post_message(PlaceKindsLoaded(data.place_kinds(project)))
+            self.post_message(PlaceKindsLoaded(reading.place_kinds(project)))
 
     def after_write(self, project: Project, message: Message) -> None:
         """Read the segments again right after a write made from this screen, in the write's
@@ -475,13 +479,13 @@ class CodingScreen(WorkbenchScreen):
             segment_id = message.done.segment
         segment = None
         if segment_id is not None:
-            segment = data.segment_in(project, document.id, segment_id)
+            segment = reading.segment_in(project, document.id, segment_id)
         if segment is not None:
             # The segment painted while it was written (if any) gives way to the one read.
             kept = [s for s in self.segments if s.id > 0 or (s.start, s.end) != segment.span]
-            segments = data.with_segment(kept, segment)
+            segments = reading.with_segment(kept, segment)
         else:
-            segments = data.document_segments(project, document.id)
+            segments = reading.document_segments(project, document.id)
         self._segments_fresh = True
         self.post_message(SegmentsLoaded(document.id, segments))
 
@@ -598,8 +602,8 @@ class CodingScreen(WorkbenchScreen):
             segment = replace(same, codes=same.codes + (name,), colors=same.colors + (color,))
         else:
             self._pending_id -= 1
-            segment = data.SegmentInfo(self._pending_id, start, end, (name,), (color,), ())
-        self.segments = data.with_segment(self.segments, segment)
+            segment = reading.SegmentInfo(self._pending_id, start, end, (name,), (color,), ())
+        self.segments = reading.with_segment(self.segments, segment)
         self.transcript.show_segments(self.segments)
         self._show_position()
 
@@ -644,7 +648,7 @@ class CodingScreen(WorkbenchScreen):
             event.stop()
             event.prevent_default()
 
-    def _segments_here(self) -> list[data.SegmentInfo]:
+    def _segments_here(self) -> list[reading.SegmentInfo]:
         """The segments the Here panel lists: touching the selection, or under the cursor."""
         transcript = self.transcript
         span = transcript.selected_span
@@ -655,7 +659,7 @@ class CodingScreen(WorkbenchScreen):
         return [s for s in written if s.covers(offset)]
 
     def _choose_segment(
-        self, segments: Sequence[data.SegmentInfo], verb: str, then: Callable[[Target], None]
+        self, segments: Sequence[reading.SegmentInfo], verb: str, then: Callable[[Target], None]
     ) -> None:
         """Ask which of several overlapping segments is meant."""
         assert self.document is not None
@@ -730,7 +734,7 @@ class CodingScreen(WorkbenchScreen):
                 self._paint_pending(target.start, target.end, result.key)
                 self._write(
                     lambda project: SpanCoded(
-                        data.code_span(
+                        coding_service.code_span(
                             project,
                             document,
                             target.start,
@@ -759,10 +763,10 @@ class CodingScreen(WorkbenchScreen):
             def link(place: str, kind: str | None) -> None:
                 self._write(
                     lambda project: ChangeWritten(
-                        data.link_place(
+                        _linked(
                             project,
                             place,
-                            segment_id=segment_id,
+                            segment=segment_id,
                             document=document,
                             span=(target.start, target.end),
                             new_kind=kind,
@@ -800,7 +804,7 @@ class CodingScreen(WorkbenchScreen):
             return
         document = self.document.name
 
-        def write(target: Target, memo: data.MemoInfo | None) -> None:
+        def write(target: Target, memo: reading.MemoInfo | None) -> None:
             segment = target.segment
             where = f"#{segment.id}, " if segment is not None else "new segment, "
             title = Content.assemble(
@@ -814,11 +818,11 @@ class CodingScreen(WorkbenchScreen):
                     return
                 self._write(
                     lambda project: ChangeWritten(
-                        data.save_memo(
+                        _memo_saved(
                             project,
                             text,
-                            memo_id=memo.id if memo is not None else None,
-                            segment_id=segment.id if segment is not None else None,
+                            memo=memo.id if memo is not None else None,
+                            segment=segment.id if segment is not None else None,
                             document=document,
                             span=(target.start, target.end),
                         )
@@ -863,7 +867,7 @@ class CodingScreen(WorkbenchScreen):
         touching the selection): picked from a list, or confirmed when there is one."""
         if self.document is None:
             return
-        items: dict[str, tuple[data.SegmentInfo, str, str]] = {}
+        items: dict[str, tuple[reading.SegmentInfo, str, str]] = {}
         for segment in self._segments_here():
             for name in segment.codes:
                 items[f"{segment.id}\tcode\t{name}"] = (segment, "code", name)
@@ -878,9 +882,7 @@ class CodingScreen(WorkbenchScreen):
             code = name if kind == "code" else None
             place = name if kind == "place" else None
             self._write(
-                lambda project: ChangeWritten(
-                    data.remove_from_segment(project, segment.id, code=code, place=place)
-                )
+                lambda project: ChangeWritten(_removed(project, segment.id, code=code, place=place))
             )
 
         if len(items) == 1:
@@ -1007,7 +1009,7 @@ class CodingScreen(WorkbenchScreen):
         """Find ``text`` in the document through the core (a thread worker)."""
         project = self.project
         if project is not None:
-            matches = data.search_document(project, self.document_name, text)
+            matches = reading.search_document(project, self.document_name, text)
             if not get_current_worker().is_cancelled:
                 self.post_message(SearchDone(text, matches))
 
@@ -1081,7 +1083,7 @@ class CodingScreen(WorkbenchScreen):
         """Find the suggestions for the document through the core (a thread worker)."""
         project = self.project
         if project is not None:
-            found = data.suggestions(project, self.document_name)
+            found = reading.suggestions(project, self.document_name)
             if not get_current_worker().is_cancelled:
                 self.post_message(SuggestionsLoaded(self.document_name, found))
 
@@ -1125,7 +1127,7 @@ class CodingScreen(WorkbenchScreen):
         if not self.suggestions:
             return
         item = self.suggestions.pop(self.suggestion_index)
-        self._write(lambda project: ChangeWritten(data.accept_suggestion(project, item)))
+        self._write(lambda project: ChangeWritten(_accepted(project, item)))
         self._show_suggestion()
 
     def action_reject_suggestion(self) -> None:
@@ -1156,3 +1158,57 @@ class CodingScreen(WorkbenchScreen):
     def action_back(self) -> None:
         """Back to the documents."""
         self.dismiss(None)
+
+
+# --- writes through the services (called in the app's write worker) --------------------------
+
+
+def _linked(
+    project: Project,
+    place: str,
+    *,
+    segment: int | None,
+    document: str,
+    span: tuple[int, int],
+    new_kind: str | None,
+) -> WriteDone:
+    view = coding_service.link_place(
+        project, place, segment=segment, document=document, span=span, new_kind=new_kind
+    )
+    prefix = f"add place {place} ({new_kind}); " if new_kind is not None else ""
+    return WriteDone(f"{prefix}link segment {view.segment} to {place}", view.segment)
+
+
+def _memo_saved(
+    project: Project,
+    text: str,
+    *,
+    memo: int | None,
+    segment: int | None,
+    document: str,
+    span: tuple[int, int],
+) -> WriteDone:
+    written = coding_service.save_segment_memo(
+        project, text, memo=memo, segment=segment, document=document, span=span
+    )
+    return WriteDone(written.summary, written.segment)
+
+
+def _removed(project: Project, segment: int, *, code: str | None, place: str | None) -> WriteDone:
+    if code is not None:
+        view = coding_service.uncode(project, segment, [code])
+        summary = f"uncode segment {segment}: {code}"
+    elif place is not None:
+        view = coding_service.unlink(project, segment, place)
+        summary = f"unlink segment {segment} from {place}"
+    else:
+        raise InvalidValue("name the code or the place to remove")
+    left = bool(view.codes or view.places) or reading.segment_exists(project, segment)
+    return WriteDone(summary, segment if left else None)
+
+
+def _accepted(project: Project, item: SuggestionInfo) -> WriteDone:
+    views = coding_service.accept_suggestions(project, [item.id])
+    verb = "coded" if item.kind == "code" else "linked to"
+    summary = f"accepted: line {item.line} {verb} {item.target}"
+    return WriteDone(summary, views[0].segment if views else None)

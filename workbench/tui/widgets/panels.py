@@ -19,7 +19,14 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from workbench.analysis.fragments import Fragment
-from workbench.tui.data import CodeRow, DocumentRow, FragmentList, Overview, PlaceRow, SegmentInfo
+from workbench.services.reading import (
+    CodeRow,
+    DocumentRow,
+    FragmentList,
+    Overview,
+    PlaceRow,
+    SegmentInfo,
+)
 from workbench.tui.dialogs.common import swatch
 from workbench.tui.widgets.transcript import LineIndex
 

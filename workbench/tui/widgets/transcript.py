@@ -47,7 +47,7 @@ from textual.widgets import TextArea
 from textual.widgets._text_area import build_byte_to_codepoint_dict
 from textual.widgets.text_area import Selection, TextAreaTheme
 
-from workbench.tui.data import SegmentInfo, TurnSpan
+from workbench.services.reading import SegmentInfo, TurnSpan
 
 THEME_NAME = "workbench-transcript"
 SPEAKER = "wb-speaker"

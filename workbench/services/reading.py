@@ -1,9 +1,8 @@
-"""What the TUI reads from and writes to a project, with no Textual import.
+"""What the shells list and show: plain, frozen results read in one session each.
 
-Every function here is a thin call into the core (:mod:`workbench.coding`,
-:mod:`workbench.project.changelog`) or a plain SQLModel select for reading. They are called from
-thread workers and return plain frozen dataclasses, so no ORM object crosses into the UI
-thread and no widget is touched from a worker. No rule of the workbench is written here.
+Every function opens one read session and returns plain values (frozen dataclasses, lists,
+dicts), so no ORM object crosses into a shell and a TUI worker can call it from a thread.
+Nothing here writes.
 """
 
 from __future__ import annotations
@@ -12,27 +11,15 @@ import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_
 from sqlmodel import Session, select
 
-from workbench.analysis import cooccurrence as cooc
 from workbench.analysis import fragments, query
 from workbench.analysis.fragments import Fragment
-from workbench.coding import (
-    cases,
-    importing,
-    listings,
-    lookups,
-    names,
-)
-from workbench.coding import codes as code_ops
-from workbench.coding import memos as memo_ops
-from workbench.coding import places as place_ops
-from workbench.coding import segments as segment_ops
-from workbench.errors import InvalidValue
-from workbench.project import changelog, coders
+from workbench.coding import cases, listings, lookups, names
+from workbench.project import coders
 from workbench.project.db import Project
 from workbench.project.models import (
     Code,
@@ -40,7 +27,6 @@ from workbench.project.models import (
     Coding,
     Memo,
     Place,
-    PlaceAlias,
     PlaceKind,
     PlaceStatus,
     Segment,
@@ -48,6 +34,9 @@ from workbench.project.models import (
     Sentence,
     Turn,
 )
+
+if TYPE_CHECKING:  # numpy is imported only by the functions that count
+    from workbench.analysis import cooccurrence as cooc
 
 
 @dataclass(frozen=True)
@@ -68,7 +57,8 @@ class DocumentRow:
 
 @dataclass(frozen=True)
 class CodeRow:
-    """One code of the code tree with its counts (from :func:`workbench.coding.listings.code_tree`)."""
+    """One code of the code tree with its counts (from
+    :func:`workbench.coding.listings.code_tree`)."""
 
     id: int
     name: str
@@ -87,7 +77,8 @@ class CodeRow:
 
 @dataclass(frozen=True)
 class PlaceRow:
-    """One place with its number of linked segments (from :func:`workbench.coding.listings.list_places`)."""
+    """One place with its number of linked segments (from
+    :func:`workbench.coding.listings.list_places`)."""
 
     id: int
     name: str
@@ -180,15 +171,6 @@ class Overview:
     documents: tuple[DocumentRow, ...]
     codes: tuple[CodeRow, ...]
     places: tuple[PlaceRow, ...]
-
-
-@dataclass(frozen=True)
-class StepDone:
-    """An undo or a redo that happened."""
-
-    undo: bool
-    action: str
-    summary: str
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -357,6 +339,12 @@ def segment_in(project: Project, document_id: int, segment_id: int) -> SegmentIn
     return found[0] if found else None
 
 
+def segment_exists(project: Project, segment_id: int) -> bool:
+    """Whether the segment is (still) in the project."""
+    with project.session() as session:
+        return session.get(Segment, segment_id) is not None
+
+
 def with_segment(segments: Sequence[SegmentInfo], segment: SegmentInfo) -> tuple[SegmentInfo, ...]:
     """``segments`` (in text order) with ``segment`` put in, in place of the one with its id."""
     kept = [s for s in segments if s.id != segment.id]
@@ -367,38 +355,6 @@ def with_segment(segments: Sequence[SegmentInfo], segment: SegmentInfo) -> tuple
 
 def _order(segment: SegmentInfo) -> tuple[int, int, int]:
     return segment.start, segment.end, segment.id
-
-
-# --- writing: one transaction per user action ------------------------------------------------
-
-
-def code_span(
-    project: Project,
-    document: str,
-    start: int,
-    end: int,
-    codes: Sequence[str],
-    *,
-    create: bool = False,
-    coder: str | None = None,
-) -> segment_ops.SegmentView:
-    """Code ``start``..``end`` of ``document`` as one change; with ``create`` the codes that do
-    not exist yet are created in the same change (the command line's ``code --new``)."""
-    with project.transaction("code", coder=coder) as session:
-        coder_id = coders.ensure(session, coder).id
-        assert coder_id is not None
-        view = segment_ops.code_span(
-            session, document, start, end, list(codes), coder_id=coder_id, create_codes=create
-        )
-        changelog.describe(session, f"code {document} {start}-{end} with {', '.join(view.codes)}")
-        return view
-
-
-def step(project: Project, *, undo: bool) -> StepDone:
-    """Undo the newest change, or redo the oldest undone one (not itself recorded)."""
-    with project.transaction("undo" if undo else "redo", record=False) as session:
-        info = changelog.undo(session) if undo else changelog.redo(session)
-    return StepDone(undo=undo, action=info.action, summary=info.summary)
 
 
 # --- the project screens: codebook, places, analysis, import ---------------------------------
@@ -521,6 +477,8 @@ def cooccurrence(
     project: Project, *, scope: str, rollup: bool, filters: cooc.Filters | None = None
 ) -> cooc.Cooccurrence:
     """The co-occurrence of every code in ``scope`` (see DESIGN.md for what is counted)."""
+    from workbench.analysis import cooccurrence as cooc
+
     with project.session() as session:
         return cooc.cooccur(session, scope=scope, rollup=rollup, filters=filters)
 
@@ -537,6 +495,8 @@ def cooccurrence_fragments(
 ) -> FragmentList:
     """The fragments behind one cell of the co-occurrence table (``limit`` at most); with a
     coder in ``filters`` a fragment lists only that coder's codes."""
+    from workbench.analysis import cooccurrence as cooc
+
     coder = filters.coder if filters is not None and filters.coder else None
     with project.session() as session:
         ids = cooc.cooccur_segments(session, a, b, scope=scope, rollup=rollup, filters=filters)
@@ -550,6 +510,8 @@ def code_matrix(
     project: Project, *, cols: str, rollup: bool, filters: cooc.Filters | None = None
 ) -> cooc.Matrix:
     """The code × place (``cols="place"``) or code × attribute (``"attr:KEY"``) matrix."""
+    from workbench.analysis import cooccurrence as cooc
+
     with project.session() as session:
         return cooc.matrix(session, cols=cols, rollup=rollup, filters=filters)
 
@@ -566,11 +528,11 @@ def matrix_fragments(
 ) -> FragmentList:
     """The fragments behind one cell of the matrix (``limit`` at most); with a coder in
     ``filters`` a fragment lists only that coder's codes."""
+    from workbench.analysis import cooccurrence as cooc
+
     coder = filters.coder if filters is not None and filters.coder else None
     with project.session() as session:
-        ids = cooc.matrix_segments(
-            session, code, column, cols=cols, rollup=rollup, filters=filters
-        )
+        ids = cooc.matrix_segments(session, code, column, cols=cols, rollup=rollup, filters=filters)
         ids = ids[:limit] if limit is not None else ids
         found = fragments.find_fragments(session, coder=coder, segment_ids=ids) if ids else []
     return FragmentList(f"{code} × {column}", "", tuple(found))
@@ -615,14 +577,16 @@ def check_filters(project: Project, filters: cooc.Filters) -> None:
     """Raise the core's NotFound or InvalidValue when ``filters`` name a coder, document,
     case or attribute that does not exist, or an attribute value of the wrong type: the same
     check as the command line's ``--coder``/``--doc``/``--case``/``--attr``."""
+    from workbench.analysis import cooccurrence as cooc
+
     with project.session() as session:
         cooc.check_filters(session, filters)
 
 
 def filters_query(filters: cooc.Filters) -> str:
     """The documents, cases and attributes of ``filters`` as terms of the query language
-    (``doc:``, ``case:``, ``attr:``), combined as :class:`workbench.analysis.cooccurrence.Filters` combines
-    them: any of the documents, any of the cases, every attribute; "" when there are none.
+    (``doc:``, ``case:``, ``attr:``), combined as :class:`workbench.analysis.cooccurrence.Filters`
+    combines them: any of the documents, any of the cases, every attribute; "" when there are none.
     The coder is not a term: it goes to ``find_fragments(coder=...)``."""
     groups: list[query.Node] = []
     for field_name, names_ in (("doc", filters.documents), ("case", filters.cases)):
@@ -683,136 +647,10 @@ def area_summary(places: Sequence[PlaceRow]) -> tuple[AreaSummary, ...]:
     return tuple(summaries)
 
 
-def add_code(
-    project: Project, name: str, *, parent: str | None = None, coder: str | None = None
-) -> str:
-    """Create a code (under ``parent``) as one change; returns what was done."""
-    with project.transaction("code add", coder=coder) as session:
-        code = code_ops.add_code(
-            session, name, parent=parent, coder_id=coders.ensure(session, coder).id
-        )
-        summary = f"add code {code.name}" + (f" under {parent}" if parent else "")
-        changelog.describe(session, summary)
-    return summary
-
-
-def rename_code(project: Project, old: str, new: str, *, coder: str | None = None) -> str:
-    """Rename a code as one change; its codings stay."""
-    with project.transaction("code rename", coder=coder) as session:
-        coders.ensure(session, coder)
-        code = code_ops.rename_code(session, old, new)
-        summary = f"rename code {old} to {code.name}"
-        changelog.describe(session, summary)
-    return summary
-
-
-def move_code(project: Project, name: str, parent: str | None, *, coder: str | None = None) -> str:
-    """Move a code (with its subtree) under ``parent``, or to the top with None."""
-    with project.transaction("code move", coder=coder) as session:
-        coders.ensure(session, coder)
-        code_ops.move_code(session, name, parent)
-        summary = f"move code {name} under {parent or '(top)'}"
-        changelog.describe(session, summary)
-    return summary
-
-
-def merge_codes(project: Project, source: str, target: str, *, coder: str | None = None) -> str:
-    """Merge ``source`` into ``target`` as one change: codings, children and memos move."""
-    with project.transaction("code merge", coder=coder) as session:
-        coders.ensure(session, coder)
-        code_ops.merge_codes(session, source, target)
-        summary = f"merge code {source} into {target}"
-        changelog.describe(session, summary)
-    return summary
-
-
-def delete_code(project: Project, name: str, *, coder: str | None = None) -> str:
-    """Delete a code (with its subtree) and its codings as one change (undo restores them)."""
-    with project.transaction("code delete", coder=coder) as session:
-        coders.ensure(session, coder)
-        deleted = code_ops.delete_code(session, name, recursive=True)
-        summary = f"delete code {', '.join(deleted)}"
-        changelog.describe(session, summary)
-    return summary
-
-
-def edit_code(project: Project, name: str, *, coder: str | None = None, **fields: object) -> str:
-    """Change a code's definition or colour (fields of :func:`workbench.coding.codes.update_code`)."""
-    with project.transaction("code edit", coder=coder) as session:
-        coders.ensure(session, coder)
-        code_ops.update_code(session, name, **fields)
-        what = "colour" if set(fields) == {"color"} else "definition"
-        summary = f"edit code {name} ({what})"
-        changelog.describe(session, summary)
-    return summary
-
-
-def save_place(
-    project: Project,
-    original: str | None,
-    fields: dict[str, object],
-    aliases: Sequence[str],
-    *,
-    coder: str | None = None,
-) -> str:
-    """Add a place (``original`` None) or change one, aliases included, as one change."""
-    action = "place add" if original is None else "place edit"
-    with project.transaction(action, coder=coder) as session:
-        coder_row = coders.ensure(session, coder)
-        if original is None:
-            name = str(fields.pop("name", ""))
-            place = place_ops.add_place(
-                session, name, aliases=list(aliases), coder_id=coder_row.id, **fields
-            )  # type: ignore[arg-type]
-            summary = f"add place {place.name}"
-        else:
-            place = place_ops.edit_place(session, original, **fields)
-            current = set(
-                session.exec(select(PlaceAlias.alias).where(PlaceAlias.place_id == place.id))
-            )
-            wanted = list(dict.fromkeys(" ".join(a.split()) for a in aliases if a.strip()))
-            for alias in sorted(current - set(wanted)):
-                place_ops.remove_alias(session, place, alias)
-            for alias in wanted:
-                if alias not in current:
-                    place_ops.add_alias(session, place, alias)
-            summary = f"edit place {place.name}"
-        changelog.describe(session, summary)
-    return summary
-
-
-def import_files(
-    project: Project,
-    paths: Sequence[Path],
-    *,
-    case: str | None = None,
-    language: str | None = None,
-    coder: str | None = None,
-    progress: importing.ProgressCallback | None = None,
-) -> tuple[str, ...]:
-    """Import transcript files in one transaction; returns the names of the new documents."""
-    imported = importing.import_files(
-        project, list(paths), case=case, language=language, coder=coder, progress=progress
-    )
-    return tuple(document.name for document in imported)
-
-
-# --- the coding screen: links, memos, removals, search and suggestions -----------------------
-
-
-@dataclass(frozen=True)
-class WriteDone:
-    """A change written from the coding screen: what was done, and the segment it touched."""
-
-    summary: str
-    """One line for the user (also the change log's summary)."""
-    segment: int | None = None
-    """The segment changed or created (None when it was deleted)."""
-
-
 @dataclass(frozen=True)
 class SuggestionInfo:
-    """A code or place suggested for a span of the open document (by :mod:`workbench.analysis.suggest`)."""
+    """A code or place suggested for a span of the open document (by
+    :mod:`workbench.analysis.suggest`)."""
 
     id: str
     kind: str
@@ -824,12 +662,6 @@ class SuggestionInfo:
     line: int
     text: str
     reason: str
-
-
-def _coder_id(session: Session, coder: str | None) -> int:
-    coder_id = coders.ensure(session, coder).id
-    assert coder_id is not None
-    return coder_id
 
 
 def place_kinds(project: Project) -> tuple[PlaceKindRow, ...]:
@@ -845,108 +677,10 @@ def place_kinds(project: Project) -> tuple[PlaceKindRow, ...]:
     )
 
 
-def link_place(
-    project: Project,
-    place: str,
-    *,
-    segment_id: int | None = None,
-    document: str | None = None,
-    span: tuple[int, int] | None = None,
-    new_kind: str | None = None,
-    coder: str | None = None,
-) -> WriteDone:
-    """Link a place to a segment, or to the segment over ``span`` of ``document`` (created when
-    there is none), as one change. With ``new_kind`` the place is created first, in the same
-    change."""
-    with project.transaction("link", coder=coder) as session:
-        coder_id = _coder_id(session, coder)
-        summary = ""
-        if new_kind is not None:
-            place = place_ops.add_place(session, place, kind=new_kind, coder_id=coder_id).name
-            summary = f"add place {place} ({new_kind}); "
-        if segment_id is not None:
-            view = segment_ops.link(session, segment_id, place, coder_id=coder_id)
-        elif document is not None and span is not None:
-            view = segment_ops.code_span(
-                session, document, span[0], span[1], [], places=[place], coder_id=coder_id
-            )
-        else:
-            raise InvalidValue("select the text to link, or put the cursor on a segment")
-        summary += f"link segment {view.segment} to {place}"
-        changelog.describe(session, summary)
-    return WriteDone(summary, view.segment)
-
-
-def save_memo(
-    project: Project,
-    text: str,
-    *,
-    memo_id: int | None = None,
-    segment_id: int | None = None,
-    document: str | None = None,
-    span: tuple[int, int] | None = None,
-    coder: str | None = None,
-) -> WriteDone:
-    """Write a segment memo as one change.
-
-    With ``memo_id`` the memo's text is replaced, or the memo deleted when ``text`` is blank.
-    Otherwise a new memo goes on ``segment_id``, or on the segment over ``span`` of
-    ``document`` (created when there is none).
-    """
-    with project.transaction("memo", coder=coder) as session:
-        coder_id = _coder_id(session, coder)
-        if memo_id is not None:
-            segment_id = lookups.find_memo(session, memo_id).segment_id
-            if text.strip():
-                memo_ops.update_memo(session, memo_id, text)
-                summary = f"edit memo {memo_id} on segment {segment_id}"
-            else:
-                memo_ops.delete_memo(session, memo_id)
-                summary = f"delete memo {memo_id} on segment {segment_id}"
-                if session.get(Segment, segment_id) is None:
-                    segment_id = None
-        else:
-            if segment_id is None:
-                if document is None or span is None:
-                    raise InvalidValue(
-                        "select the text for the memo, or put the cursor on a segment"
-                    )
-                doc = lookups.find_document(session, document)
-                segment_id = segment_ops.ensure_segment(session, doc, *span, coder_id=coder_id).id
-            memo = memo_ops.add_memo(session, "segment", str(segment_id), text, coder_id=coder_id)
-            summary = f"memo {memo.id} on segment {segment_id}"
-        changelog.describe(session, summary)
-    return WriteDone(summary, segment_id)
-
-
-def remove_from_segment(
-    project: Project,
-    segment_id: int,
-    *,
-    code: str | None = None,
-    place: str | None = None,
-    coder: str | None = None,
-) -> WriteDone:
-    """Remove one code (:func:`workbench.coding.segments.uncode`) or one place link
-    (:func:`workbench.coding.segments.unlink`) from a segment, as one change."""
-    with project.transaction("uncode" if code is not None else "unlink", coder=coder) as session:
-        coders.ensure(session, coder)
-        if code is not None:
-            segment_ops.uncode(session, segment_id, [code])
-            summary = f"uncode segment {segment_id}: {code}"
-        elif place is not None:
-            segment_ops.unlink(session, segment_id, place)
-            summary = f"unlink segment {segment_id} from {place}"
-        else:
-            raise InvalidValue("name the code or the place to remove")
-        changelog.describe(session, summary)
-        left = session.get(Segment, segment_id) is not None
-    return WriteDone(summary, segment_id if left else None)
-
-
 def search_document(project: Project, document: str, text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) of every match of ``text`` in ``document``: the core's search as typed
-    (:func:`workbench.analysis.search.search`; case ignored, white space matching any white space)."""
+    (:func:`workbench.analysis.search.search`; case ignored, white space matching any white
+    space)."""
     from workbench.analysis import search
 
     with project.session() as session:
@@ -955,7 +689,8 @@ def search_document(project: Project, document: str, text: str) -> tuple[tuple[i
 
 
 def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
-    """The code and place suggestions for one document (:func:`workbench.analysis.suggest.suggest`)."""
+    """The code and place suggestions for one document
+    (:func:`workbench.analysis.suggest.suggest`)."""
     from workbench.analysis import suggest
     from workbench.text import lemmas
 
@@ -979,137 +714,108 @@ def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
     )
 
 
-def accept_suggestion(
-    project: Project, suggestion: SuggestionInfo, *, coder: str | None = None
-) -> WriteDone:
-    """Accept one suggestion (:func:`workbench.analysis.suggest.accept`, which also describes the
-    change for the change log) as one change."""
-    from workbench.analysis import suggest
-
-    with project.transaction("suggest accept", coder=coder) as session:
-        views = suggest.accept(session, [suggestion.id], coder_id=_coder_id(session, coder))
-    verb = "coded" if suggestion.kind == "code" else "linked to"
-    summary = f"accepted: line {suggestion.line} {verb} {suggestion.target}"
-    return WriteDone(summary, views[0].segment if views else None)
+# --- the command line's listings and analyses ------------------------------------------------
 
 
-# --- exports (the export dialog); each only reads the project --------------------------------
+def documents(project: Project) -> list[dict[str, object]]:
+    """Documents with their cases, size, turns, speakers and number of segments (``docs``)."""
+    with project.session() as session:
+        return listings.list_documents(session)
 
 
-@dataclass(frozen=True)
-class ExportDone:
-    """What an export wrote, for the dialog: one line, and warnings (names left over)."""
-
-    summary: str
-    warnings: tuple[str, ...] = ()
+def code_tree(project: Project) -> list[dict[str, object]]:
+    """The code tree with counts (``codes``)."""
+    with project.session() as session:
+        return listings.code_tree(session)
 
 
-def export_fragments(
+def places(project: Project) -> list[dict[str, object]]:
+    """Places with kind, status, area, aliases and linked segments (``places``)."""
+    with project.session() as session:
+        return listings.list_places(session)
+
+
+def case_list(project: Project) -> list[cases.CaseView]:
+    """Cases with their documents and attributes (``cases``)."""
+    with project.session() as session:
+        return cases.list_cases(session)
+
+
+def search(
     project: Project,
-    path: Path,
+    text: str,
     *,
-    fmt: str,
-    query_text: str | None = None,
-    group_by: str = "none",
-    memos: bool = False,
-    pseudonymise: bool = False,
-) -> ExportDone:
-    """Write the fragments a query finds (all with None) to ``path`` as ``fmt``, cited as
-    :mod:`workbench.exchange.publish` cites them; with ``pseudonymise`` through the project's table."""
-    from workbench.exchange import pseudonyms, publish
+    lemma: bool = False,
+    documents: Sequence[str] | None = None,
+    context: int = 60,
+    limit: int | None = None,
+) -> list[Any]:
+    """Keyword in context: every place ``text`` occurs (by lemma with ``lemma``), with line,
+    speaker and context (:func:`workbench.analysis.search.search`)."""
+    from workbench.analysis.search import search as find
+    from workbench.text import lemmas
+
+    if lemma:
+        lemmas.index_project(project)  # documents not yet indexed: once (derived data)
+    with project.session() as session:
+        return find(
+            session,
+            text,
+            lemma=lemma,
+            documents=list(documents) if documents else None,
+            context=context,
+            limit=limit,
+        )
+
+
+def suggest(
+    project: Project,
+    *,
+    document: str | None = None,
+    codes: bool = True,
+    places: bool = True,
+    unit: str = "sentence",
+) -> list[Any]:
+    """Code and place suggestions, each with an id to accept it by
+    (:func:`workbench.analysis.suggest.suggest`); nothing is applied."""
+    from workbench.analysis import suggest as suggestions
+    from workbench.text import lemmas
+
+    lemmas.index_project(project)  # documents not yet indexed: once (derived data)
+    with project.session() as session:
+        return suggestions.suggest(
+            session, document=document, codes=codes, places=places, unit=unit
+        )
+
+
+def agreement(
+    project: Project,
+    first: str,
+    second: str,
+    *,
+    codes: Sequence[str] | None = None,
+    documents: Sequence[str] | None = None,
+    rollup: bool = False,
+    max_disagreements: int | None = None,
+) -> Any:
+    """Inter-coder agreement of two coders (:func:`workbench.analysis.agreement.agreement`)."""
+    from workbench.analysis.agreement import agreement as measure
+
+    with project.session() as session:
+        return measure(
+            session,
+            first,
+            second,
+            codes=list(codes) if codes else None,
+            documents=list(documents) if documents else None,
+            rollup=rollup,
+            max_disagreements=max_disagreements,
+        )
+
+
+def language(project: Project) -> str:
+    """The project's usual language (``nl`` or ``en``)."""
     from workbench.project import settings
 
     with project.session() as session:
-        found = fragments.find_fragments(session, query_text)
-        language = str(settings.get(session, "language", "en"))
-        table = pseudonyms.table(session) if pseudonymise else None
-    warnings: list[str] = []
-    shown_query = query_text
-    if table is not None:
-        if not table:
-            warnings.append("the project's pseudonym table is empty: no name was replaced")
-        found = table.fragments(found)
-        shown_query = table.apply_optional(query_text)
-        warnings += [str(left) for left in table.check_fragments(found)]
-        warnings += [str(left) for left in table.leftovers(shown_query or "", "the query")]
-    options = publish.Options(
-        group_by=group_by if fmt in ("md", "html", "docx") else "none",
-        memos=memos,
-        query=shown_query.strip() if shown_query and shown_query.strip() else None,
-        language=language,
-    )
-    publish.write(found, path, fmt, options)
-    noun = "fragment" if len(found) == 1 else "fragments"
-    return ExportDone(f"wrote {len(found)} {noun} to {path} ({fmt})", tuple(warnings))
-
-
-def export_project(project: Project, path: Path, *, fmt: str) -> ExportDone:
-    """Export the project as REFI-QDA (``qdpx``, ``qdc``), the YAML ``codebook`` or the places
-    as ``geojson``, with the core's exporters (a file appears only when it is complete)."""
-    with project.session() as session:
-        if fmt == "qdpx":
-            from workbench.exchange.refi.writer import export_qdpx
-
-            report = export_qdpx(session, path, name=project_name(project))
-            return ExportDone(
-                f"wrote {path}: {report.documents} documents, {report.selections} coded "
-                f"passages, {report.codes} codes, {report.places} places, {report.cases} cases"
-            )
-        if fmt == "qdc":
-            from workbench.exchange.refi.writer import export_qdc
-
-            report = export_qdc(session, path)
-            return ExportDone(f"wrote {path}: {report.codes} codes and {report.places} places")
-        if fmt == "codebook":
-            from workbench.coding import codebook
-
-            spec = codebook.export_codebook(session, path)
-            return ExportDone(f"wrote {path}: {sum(1 for _ in spec.all_codes())} codes")
-        if fmt == "geojson":
-            from workbench.exchange.geojson import export_geojson
-
-            geo = export_geojson(session, path)
-            left = geo.without_coordinates
-            warnings = (
-                (f"{len(left)} places without coordinates are not on the map: {', '.join(left)}",)
-                if left
-                else ()
-            )
-            return ExportDone(f"wrote {path}: {geo.features} places", warnings)
-    raise ValueError(f"unknown export format {fmt!r}")
-
-
-def export_figure(
-    project: Project,
-    path: Path,
-    *,
-    figure: str,
-    scope: str = "overlap",
-    value: str = "c",
-    cols: str = "place",
-    rollup: bool = False,
-    pseudonymise: bool = False,
-) -> ExportDone:
-    """Draw the co-occurrence heatmap (``figure="cooccur"``) or the matrix (``"matrix"``) for
-    print with :mod:`workbench.exchange.figures` (SVG, PNG or PDF from the suffix)."""
-    from workbench.exchange import figures, pseudonyms
-
-    figures.figure_format(path)
-    with project.session() as session:
-        table = pseudonyms.table(session) if pseudonymise else None
-        rename = table.apply if table else None
-        if figure == "cooccur":
-            drawing = figures.cooccurrence_figure(
-                cooc.cooccur(session, scope=scope, rollup=rollup), value=value, rename=rename
-            )
-        else:
-            drawing = figures.matrix_figure(
-                cooc.matrix(session, cols=cols, rollup=rollup), rename=rename
-            )
-    figures.save(drawing, path)
-    return ExportDone(f"wrote {path}")
-
-
-def project_name(project: Project) -> str:
-    """The project's name for other tools: its file name without the suffix."""
-    return project.path.stem if project.path is not None else "workbench project"
+        return str(settings.get(session, "language", "en"))

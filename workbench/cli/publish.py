@@ -8,31 +8,26 @@ and the code × place matrix for print.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from workbench.cli import (
+from workbench.cli.analysis import filter_options, filters_from
+from workbench.cli.common import (
     CODER,
     JSON,
     PROJECT,
     F,
-    coder_id,
-    describe,
     emit_json,
     fail,
     handle_errors,
-    main,
     opened,
     table,
+    warn,
 )
-from workbench.commands.analysis import filter_options, filters_from
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sqlmodel import Session
-
-    from workbench.exchange.pseudonyms import PseudonymTable
 
 #: The ``--pseudonyms`` value that means "the project's own table".
 PROJECT_TABLE = "\0project"
@@ -52,45 +47,26 @@ PSEUDONYMS = click.option(
 )
 
 
-def _pseudonym_table(session: Session, value: str | None) -> PseudonymTable | None:
-    """The table ``--pseudonyms`` asks for (None: none asked)."""
-    from workbench.exchange import pseudonyms
-
+def _table_choice(value: str | None) -> tuple[bool, Path | None]:
+    """What ``--pseudonyms`` asks for: (the project's table, a table file)."""
     if value is None:
-        return None
+        return False, None
     if value == PROJECT_TABLE:
-        found = pseudonyms.table(session)
-        if not found:
-            click.echo(
-                "workbench: warning: the project's pseudonym table is empty; add names with "
-                "`workbench pseudonym add`",
-                err=True,
-            )
-        return found
-    return pseudonyms.PseudonymTable(pseudonyms.read_file(Path(value)))
+        return True, None
+    return False, Path(value)
 
 
-def _language(session: Session, given: str | None) -> str:
-    from workbench.project import settings
-
-    return given or str(settings.get(session, "language", "en"))
-
-
-def _report_leftovers(leftovers: list[Any], strict: bool) -> None:
-    if not leftovers:
-        return
-    for leftover in leftovers[:MAX_WARNINGS]:
-        click.echo(f"workbench: warning: {leftover}", err=True)
-    if len(leftovers) > MAX_WARNINGS:
-        click.echo(f"workbench: warning: ... and {len(leftovers) - MAX_WARNINGS} more", err=True)
-    if strict:
-        fail(f"{len(leftovers)} listed name(s) still present; nothing was written (--strict)")
+def _report_warnings(warnings: Sequence[object]) -> None:
+    for warning in warnings[:MAX_WARNINGS]:
+        warn(str(warning))
+    if len(warnings) > MAX_WARNINGS:
+        warn(f"... and {len(warnings) - MAX_WARNINGS} more")
 
 
 # --- fragments -------------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @PROJECT
 @click.argument("query", required=False)
 @click.option(
@@ -148,8 +124,8 @@ def fragments(
     --pseudonyms replaces real names everywhere (text, citations, headings, memos) and
     warns about any listed name still present.
     """
-    from workbench.analysis.fragments import find_fragments
-    from workbench.exchange import publish
+    from workbench.exchange.publish import format_for
+    from workbench.services import exports
 
     if (
         pseudonyms not in (None, PROJECT_TABLE)
@@ -157,43 +133,43 @@ def fragments(
         and not str(pseudonyms).lower().endswith(_TABLE_SUFFIXES)
     ):
         query, pseudonyms = pseudonyms, PROJECT_TABLE  # `--pseudonyms QUERY`: a query, not a file
-    fmt = publish.format_for(output, fmt)
+    fmt = format_for(output, fmt)
     if fmt == "docx" and output is None:
         raise click.UsageError("DOCX needs a file: give -o FILE.docx")
     if group_by not in (None, "none") and fmt in ("csv", "json"):
         raise click.UsageError("--group-by applies to md, html and docx; CSV and JSON are flat")
-    with opened(project) as proj, proj.session() as session:
-        names = _pseudonym_table(session, pseudonyms)
-        found = find_fragments(session, query, coder=coder, rollup=rollup)
-        lang = _language(session, language)
-    leftovers = []
-    shown_query = query
-    if names is not None:
-        found = names.fragments(found)
-        shown_query = names.apply_optional(query)
-        title = names.apply_optional(title)
-        leftovers = names.check_fragments(found)
-        for text in (shown_query, title):
-            leftovers += names.leftovers(text or "", "the title or query")
-    _report_leftovers(leftovers, strict)
-    options = publish.Options(
-        group_by=group_by or "none",
-        memos=memos,
-        title=title,
-        query=shown_query.strip() if shown_query and shown_query.strip() else None,
-        language=lang,
-    )
-    if output is None:
-        click.echo(publish.render(found, fmt, options), nl=False)  # type: ignore[arg-type]
+    use_table, table_file = _table_choice(pseudonyms)
+    with opened(project) as proj:
+        try:
+            done = exports.export_fragments(
+                proj,
+                output,
+                fmt=fmt,
+                query=query,
+                coder=coder,
+                rollup=rollup,
+                group_by=group_by or "none",
+                memos=memos,
+                title=title,
+                language=language,
+                pseudonyms=use_table,
+                pseudonym_file=table_file,
+                strict=strict,
+            )
+        except exports.NamesLeft as left:
+            _report_warnings(left.leftovers)
+            fail(str(left))
+    _report_warnings(done.warnings)
+    if done.text is not None:
+        click.echo(done.text, nl=False)
         return
-    publish.write(found, output, fmt, options)
-    click.echo(f"wrote {len(found)} fragment(s) to {output} ({fmt})")
+    click.echo(f"wrote {done.count} fragment(s) to {output} ({fmt})")
 
 
 # --- the pseudonym table ---------------------------------------------------------------------
 
 
-@main.group()
+@click.group()
 def pseudonym() -> None:
     """The project's pseudonym table: real names of people and places and their pseudonyms."""
 
@@ -221,14 +197,12 @@ def pseudonym_add(
     as_json: bool,
 ) -> None:
     """Add REAL with its PSEUDONYM (and spelling variants) to the table."""
-    from workbench.exchange import pseudonyms
+    from workbench.services import pseudonyms
 
-    with opened(project) as proj, proj.transaction("pseudonym add", coder=coder) as session:
-        coder_id(session, coder)
+    with opened(project) as proj:
         entry = pseudonyms.add(
-            session, real, pseudonym_, kind=kind, variants=variants, replace_existing=replace
+            proj, real, pseudonym_, kind=kind, variants=variants, replace=replace, coder=coder
         )
-        describe(session, f"pseudonym for a {entry.kind} ({entry.pseudonym})")
     if as_json:
         emit_json(entry.to_dict())
     else:
@@ -242,10 +216,10 @@ def pseudonym_add(
 @handle_errors
 def pseudonym_list(project: Path, as_json: bool) -> None:
     """List the table: real name, pseudonym, kind, variants."""
-    from workbench.exchange import pseudonyms
+    from workbench.services import pseudonyms
 
-    with opened(project) as proj, proj.session() as session:
-        rows = pseudonyms.entries(session)
+    with opened(project) as proj:
+        rows = pseudonyms.entries(proj)
     if as_json:
         emit_json([row.to_dict() for row in rows])
         return
@@ -262,12 +236,10 @@ def pseudonym_list(project: Path, as_json: bool) -> None:
 @handle_errors
 def pseudonym_remove(project: Path, real: str, coder: str | None) -> None:
     """Remove REAL from the table."""
-    from workbench.exchange import pseudonyms
+    from workbench.services import pseudonyms
 
-    with opened(project) as proj, proj.transaction("pseudonym remove", coder=coder) as session:
-        coder_id(session, coder)
-        entry = pseudonyms.remove(session, real)
-        describe(session, f"remove the pseudonym {entry.pseudonym}")
+    with opened(project) as proj:
+        entry = pseudonyms.remove(proj, real, coder=coder)
     click.echo(f"removed {entry.real}")
 
 
@@ -285,18 +257,16 @@ def pseudonym_load(
 
     Entries for names already listed are changed; all or nothing.
     """
-    from workbench.exchange import pseudonyms
+    from workbench.services import pseudonyms
 
-    entries = pseudonyms.read_file(file)
-    with opened(project) as proj, proj.transaction("pseudonym load", coder=coder) as session:
-        coder_id(session, coder)
-        count = pseudonyms.load(session, entries, replace_table=replace)
-        describe(session, f"load {count} pseudonyms from {file.name}")
-        total = len(pseudonyms.entries(session))
+    with opened(project) as proj:
+        loaded = pseudonyms.load(proj, file, replace=replace, coder=coder)
     if as_json:
-        emit_json({"loaded": count, "total": total, "replaced": replace})
+        emit_json(loaded.to_dict())
     else:
-        click.echo(f"loaded {count} pseudonym(s) from {file}; the table holds {total}")
+        click.echo(
+            f"loaded {loaded.loaded} pseudonym(s) from {file}; the table holds {loaded.total}"
+        )
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -339,7 +309,7 @@ def _figure_options(func: F) -> F:
     return func
 
 
-@main.group()
+@click.group()
 def figure() -> None:
     """Figures for publications (SVG, PNG or PDF)."""
 
@@ -378,28 +348,14 @@ def figure_cooccur(
     pseudonyms: str | None,
 ) -> None:
     """The co-occurrence heatmap of the codes."""
-    from workbench.analysis import cooccurrence
-    from workbench.exchange import figures
-
-    figures.figure_format(output)
-    with opened(project) as proj, proj.session() as session:
-        result = cooccurrence.cooccur(
-            session,
-            scope=scope,
-            filters=filters_from(coder, documents, cases, attrs),
-            rollup=rollup,
-        )
-        names = _pseudonym_table(session, pseudonyms)
-    drawing = figures.cooccurrence_figure(
-        result,
-        value=value,
-        top=top,
-        cmap=cmap,
-        title=title,
-        rename=names.apply if names else None,
+    _draw(
+        project,
+        output,
+        "cooccur",
+        FigureSettings(scope, value, "place", rollup, top, dpi, cmap, title),
+        filters_from(coder, documents, cases, attrs),
+        pseudonyms,
     )
-    figures.save(drawing, output, dpi=dpi)
-    click.echo(f"wrote {output}")
 
 
 @figure.command("matrix")
@@ -429,17 +385,59 @@ def figure_matrix(
     pseudonyms: str | None,
 ) -> None:
     """The code × place (or code × attribute value) matrix of segment counts."""
-    from workbench.analysis import cooccurrence
-    from workbench.exchange import figures
-
-    figures.figure_format(output)
-    with opened(project) as proj, proj.session() as session:
-        result = cooccurrence.matrix(
-            session, cols=cols, filters=filters_from(coder, documents, cases, attrs), rollup=rollup
-        )
-        names = _pseudonym_table(session, pseudonyms)
-    drawing = figures.matrix_figure(
-        result, top=top, cmap=cmap, title=title, rename=names.apply if names else None
+    _draw(
+        project,
+        output,
+        "matrix",
+        FigureSettings("overlap", "c", cols, rollup, top, dpi, cmap, title),
+        filters_from(coder, documents, cases, attrs),
+        pseudonyms,
     )
-    figures.save(drawing, output, dpi=dpi)
-    click.echo(f"wrote {output}")
+
+
+@dataclass(frozen=True)
+class FigureSettings:
+    """The looks and counting options of ``figure cooccur|matrix``."""
+
+    scope: str
+    value: str
+    cols: str
+    rollup: bool
+    top: int | None
+    dpi: int
+    cmap: str
+    title: str | None
+
+
+def _draw(
+    project: Path,
+    output: Path,
+    figure: str,
+    settings: FigureSettings,
+    filters: Any,
+    pseudonyms: str | None,
+) -> None:
+    from workbench.services import exports
+
+    use_table, table_file = _table_choice(pseudonyms)
+    with opened(project) as proj:
+        done = exports.export_figure(
+            proj,
+            output,
+            figure=figure,
+            options=exports.FigureOptions(
+                scope=settings.scope,
+                value=settings.value,
+                cols=settings.cols,
+                rollup=settings.rollup,
+                top=settings.top,
+                dpi=settings.dpi,
+                cmap=settings.cmap,
+                title=settings.title,
+            ),
+            filters=filters,
+            pseudonyms=use_table,
+            pseudonym_file=table_file,
+        )
+    _report_warnings(done.warnings)
+    click.echo(done.summary)

@@ -6,16 +6,28 @@ from pathlib import Path
 
 import click
 
-from workbench.cli import CODER, JSON, PROJECT, coder_id, emit_json, handle_errors, main, opened
+from workbench.cli.common import (
+    CODER,
+    JSON,
+    PROJECT,
+    emit_json,
+    handle_errors,
+    opened,
+    segment_line,
+)
 
-_UNITS = ("sentence", "turn", "match")  # workbench.analysis.suggest.UNITS, without importing the core
+_UNITS = (
+    "sentence",
+    "turn",
+    "match",
+)  # workbench.analysis.suggest.UNITS, without importing the core
 
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@main.command()
+@click.command()
 @PROJECT
 @click.argument("text")
 @click.option(
@@ -55,21 +67,12 @@ def search(
     any white space matches a line break). With --lemma the words are matched by lemma.
     """
     from workbench.analysis.search import count_line
-    from workbench.analysis.search import search as find
-    from workbench.text import lemmas
+    from workbench.services import reading
 
     with opened(project) as proj:
-        if lemma:
-            lemmas.index_project(proj)  # documents not yet indexed: once
-        with proj.session() as session:
-            hits = find(
-                session,
-                text,
-                lemma=lemma,
-                documents=list(documents) or None,
-                context=context,
-                limit=limit,
-            )
+        hits = reading.search(
+            proj, text, lemma=lemma, documents=documents, context=context, limit=limit
+        )
     if as_json:
         emit_json([hit.to_dict() for hit in hits])
         return
@@ -87,7 +90,7 @@ def search(
     click.echo(count_line(hits, limit=limit))
 
 
-@main.command()
+@click.command()
 @PROJECT
 @click.option("--doc", "document", default=None, metavar="NAME", help="Only this document.")
 @click.option("--codes/--no-codes", default=True, show_default=True, help="Suggest codes.")
@@ -125,34 +128,24 @@ def suggest(
     Lists suggestions with an id, what matched and why; nothing is applied. Apply chosen
     ones with --accept ID ... (one change in the log: `workbench undo` reverts it).
     """
-    from workbench.analysis import suggest as suggestions
     from workbench.errors import InvalidValue
-    from workbench.text import lemmas
+    from workbench.services import coding, reading
 
     if accept_ids and not accepting:
         raise InvalidValue("to apply suggestions, give their ids after --accept")
     if accepting and not accept_ids:
         raise InvalidValue("--accept needs the ids of the suggestions to apply")
+    if accept_ids:
+        with opened(project) as proj:
+            views = coding.accept_suggestions(proj, accept_ids, coder=coder)
+        if as_json:
+            emit_json([view.to_dict() for view in views])
+        else:
+            for view in views:
+                click.echo(segment_line(view))
+        return
     with opened(project) as proj:
-        lemmas.index_project(proj)  # documents not yet indexed: once
-        if accept_ids:
-            with proj.transaction("accept suggestions", coder=coder) as session:
-                views = suggestions.accept(
-                    session, list(accept_ids), coder_id=coder_id(session, coder)
-                )
-            if as_json:
-                emit_json([view.to_dict() for view in views])
-            else:
-                for view in views:
-                    click.echo(
-                        f"segment {view.segment} ({view.document} {view.start}-{view.end}): "
-                        f"{', '.join(view.codes) or '-'}; places: {', '.join(view.places) or '-'}"
-                    )
-            return
-        with proj.session() as session:
-            found = suggestions.suggest(
-                session, document=document, codes=codes, places=places, unit=unit
-            )
+        found = reading.suggest(proj, document=document, codes=codes, places=places, unit=unit)
     if as_json:
         emit_json([item.to_dict() for item in found])
         return

@@ -1,4 +1,5 @@
-"""Commands: import-qdpx (REFI-QDA projects and codebooks from other QDA tools)."""
+"""Commands: export (REFI-QDA project or codebook, YAML codebook, GeoJSON places map) and
+import-qdpx (REFI-QDA projects and codebooks from other QDA tools)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,74 @@ from pathlib import Path
 
 import click
 
-from workbench.cli import CODER, JSON, emit_json, handle_errors, main, opened, table
+from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table, warn
+
+#: The formats of ``workbench export`` (:data:`workbench.services.exports.PROJECT_FORMATS`,
+#: written out so that ``--help`` needs no import of the core).
+FORMATS = ("qdpx", "qdc", "codebook", "geojson")
+_SUFFIXES = {
+    ".qdpx": "qdpx",
+    ".qdc": "qdc",
+    ".yaml": "codebook",
+    ".yml": "codebook",
+    ".geojson": "geojson",
+}
+
+
+def format_for(output: Path, given: str | None) -> str:
+    """The export format: the one given, or the one the output file's suffix names."""
+    if given:
+        return given
+    found = _SUFFIXES.get(output.suffix.lower())
+    if found is None:
+        raise click.UsageError(
+            f"give --format ({', '.join(FORMATS)}); the suffix of {output.name!r} does not say"
+        )
+    return found
+
+
+@click.command("export")
+@PROJECT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="qdpx: REFI-QDA project; qdc: REFI-QDA codebook; codebook: our YAML codebook; "
+    "geojson: the places map. Default: from the suffix of -o.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (replaced only when the export is complete and valid).",
+)
+@JSON
+@handle_errors
+def export(project: Path, fmt: str | None, output: Path, as_json: bool) -> None:
+    """Export the project: REFI-QDA (.qdpx, .qdc), the YAML codebook, or a GeoJSON places map.
+
+    Exports only read the project. REFI-QDA files are validated against the QDA-XML schema
+    before they are written; places travel there as codes under a top-level "Places" code.
+    """
+    from workbench.services import exports
+
+    fmt = format_for(output, fmt)
+    with opened(project) as proj:
+        done = exports.export_project(proj, output, fmt=fmt)
+    for warning in done.warnings:
+        warn(warning)
+    if as_json:
+        emit_json(done.data)
+    else:
+        click.echo(done.summary)
+
 
 _OFFSETS = ("auto", "codepoints", "utf16", "codepoints-lf", "utf16-lf")
 
 
-@main.command("import-qdpx")
+@click.command("import-qdpx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -66,44 +129,21 @@ def import_qdpx(
     existing project the import merges codes, places, cases and attributes by GUID or name.
     All or nothing: a bad or unsafe file changes nothing.
     """
-    from workbench.coding import codebook
-    from workbench.exchange.refi.reader import read_refi, store_refi
     from workbench.exchange.refi.safety import MB, Limits
-    from workbench.project import db, settings
+    from workbench.services.importing import import_qdpx_file
 
-    limits = Limits(max_member_bytes=max_member_mb * MB)
-    options = {"limits": limits, "offsets": offsets, "paragraph_mode": paragraphs}
-    if "://" in str(project) or project.exists():
-        with opened(project) as proj:
-            with proj.session() as session:
-                lang = language or settings.get(session, "language", "en")
-            refi = read_refi(file, language=lang, **options)  # type: ignore[arg-type]
-            report = store_refi(
-                proj, refi, coder=coder, rename=rename, language=lang, paragraph_mode=paragraphs
-            )
-    else:
-        # Read and check the whole file before the project file exists: a bad file leaves
-        # nothing behind, not even an empty project.
-        lang = language or "nl"
-        refi = read_refi(file, language=lang, **options)  # type: ignore[arg-type]
-        created = db.create_project(project)
-        try:
-            with created.transaction("init", coder=coder, record=False) as session:
-                settings.put(session, "language", lang)
-                codebook.ensure_default_statuses(session)
-            report = store_refi(
-                created,
-                refi,
-                coder=coder,
-                rename=rename,
-                language=lang,
-                paragraph_mode=paragraphs,
-            )
-        except BaseException:
-            created.dispose()
-            db.remove_project_files(project)
-            raise
-        created.dispose()
+    done = import_qdpx_file(
+        file,
+        project,
+        coder=coder,
+        rename=rename,
+        offsets=offsets,
+        limits=Limits(max_member_bytes=max_member_mb * MB),
+        language=language,
+        paragraph_mode=paragraphs,
+    )
+    report = done.report
+    if done.created:
         click.echo(f"created {project}", err=True)
     for warning in report.warnings:
         click.echo(f"workbench: warning: {file}: {warning}", err=True)

@@ -1,0 +1,188 @@
+"""Commands: codes (the code tree) and codebook add|rename|move|merge|delete|edit|export|load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table
+
+
+@click.command()
+@PROJECT
+@JSON
+@handle_errors
+def codes(project: Path, as_json: bool) -> None:
+    """The code tree with counts (segments with the code; with descendants; documents)."""
+    from workbench.services import reading
+
+    with opened(project) as proj:
+        rows = reading.code_tree(proj)
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        [
+            (
+                "  " * int(r["depth"]) + str(r["name"]),  # type: ignore[call-overload]  # a listing row is a dict of objects
+                r["label"],
+                r["segments"],
+                r["segments_total"],
+                r["documents"],
+            )
+            for r in rows
+        ],
+        ["code", "label", "segments", "with children", "documents"],
+    )
+
+
+@click.group()
+def codebook() -> None:
+    """Create, rename, move, merge and delete codes; export and load codebooks."""
+
+
+@codebook.command("add")
+@PROJECT
+@click.argument("name")
+@click.option("--parent", default=None)
+@click.option("--label", default="")
+@click.option("--description", default="")
+@click.option("--color", default=None, help="#RRGGBB")
+@CODER
+@JSON
+@handle_errors
+def codebook_add(
+    project: Path,
+    name: str,
+    parent: str | None,
+    label: str,
+    description: str,
+    color: str | None,
+    coder: str | None,
+    as_json: bool,
+) -> None:
+    """Add a code."""
+    from workbench.services import codebook as service
+
+    with opened(project) as proj:
+        added = service.add_code(
+            proj,
+            name,
+            parent=parent,
+            label=label,
+            description=description,
+            color=color,
+            coder=coder,
+        )
+    emit_json(added.to_dict()) if as_json else click.echo(f"added code {added.name}")
+
+
+@codebook.command("rename")
+@PROJECT
+@click.argument("old")
+@click.argument("new")
+@CODER
+@handle_errors
+def codebook_rename(project: Path, old: str, new: str, coder: str | None) -> None:
+    """Rename a code (its codings stay)."""
+    from workbench.services import codebook as service
+
+    with opened(project) as proj:
+        service.rename_code(proj, old, new, coder=coder)
+    click.echo(f"renamed {old} to {new}")
+
+
+@codebook.command("move")
+@PROJECT
+@click.argument("name")
+@click.option("--parent", default=None, help="The new parent; leave out to move to the top.")
+@CODER
+@handle_errors
+def codebook_move(project: Path, name: str, parent: str | None, coder: str | None) -> None:
+    """Move a code (with its children) under another code or to the top."""
+    from workbench.services import codebook as service
+
+    with opened(project) as proj:
+        service.move_code(proj, name, parent, coder=coder)
+    click.echo(f"moved {name} under {parent or '(top)'}")
+
+
+@codebook.command("merge")
+@PROJECT
+@click.argument("source")
+@click.argument("target")
+@CODER
+@handle_errors
+def codebook_merge(project: Path, source: str, target: str, coder: str | None) -> None:
+    """Merge SOURCE into TARGET: codings, children and memos move; SOURCE is deleted."""
+    from workbench.services import codebook as service
+
+    with opened(project) as proj:
+        service.merge_codes(proj, source, target, coder=coder)
+    click.echo(f"merged {source} into {target}")
+
+
+@codebook.command("delete")
+@PROJECT
+@click.argument("name")
+@click.option("--recursive", is_flag=True, help="Also delete the code's children.")
+@CODER
+@handle_errors
+def codebook_delete(project: Path, name: str, recursive: bool, coder: str | None) -> None:
+    """Delete a code and its codings (undo brings them back)."""
+    from workbench.services import codebook as service
+
+    with opened(project) as proj:
+        deleted = service.delete_code(proj, name, recursive=recursive, coder=coder)
+    click.echo(f"deleted {', '.join(deleted.names)}")
+
+
+@codebook.command("edit")
+@PROJECT
+@click.argument("name")
+@click.option("--label", default=None)
+@click.option("--description", default=None)
+@click.option("--inclusion", default=None)
+@click.option("--exclusion", default=None)
+@click.option("--example", default=None)
+@click.option("--color", default=None)
+@click.option("--keyword", "keywords", multiple=True, help="Replaces the keywords; repeatable.")
+@CODER
+@handle_errors
+def codebook_edit(
+    project: Path, name: str, keywords: tuple[str, ...], coder: str | None, **fields: str | None
+) -> None:
+    """Change a code's definition, colour or keywords."""
+    from workbench.services import codebook as service
+
+    with opened(project) as proj:
+        service.edit_code(proj, name, keywords=keywords or None, coder=coder, **fields)
+    click.echo(f"changed {name}")
+
+
+@codebook.command("export")
+@PROJECT
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@handle_errors
+def codebook_export(project: Path, output: Path) -> None:
+    """Write the project's codebook to a YAML file."""
+    from workbench.services import exports
+
+    with opened(project) as proj:
+        count = exports.export_codebook(proj, output)
+    click.echo(f"wrote {count} codes to {output}")
+
+
+@codebook.command("load")
+@PROJECT
+@click.argument("file", type=click.Path(path_type=Path))
+@CODER
+@handle_errors
+def codebook_load(project: Path, file: Path, coder: str | None) -> None:
+    """Add the codes, place kinds and statuses of a codebook YAML file."""
+    from workbench.services import codebook as service
+
+    with opened(project) as proj:
+        loaded = service.load_codebook(proj, file, coder=coder)
+    click.echo(f"loaded {loaded.name!r}: {loaded.added} new codes")

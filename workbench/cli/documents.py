@@ -1,0 +1,111 @@
+"""Commands: import (transcripts) and docs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table
+
+
+@click.command("import")
+@PROJECT
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--case", default=None, metavar="NAME", help="Put the documents in this case.")
+@click.option(
+    "--attr",
+    "attrs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A case attribute (KEY:TYPE=VALUE to give its type); repeatable.",
+)
+@click.option(
+    "--language",
+    default=None,
+    type=click.Choice(["nl", "en"]),
+    help="Language of these files (default: the project's).",
+)
+@click.option(
+    "--paragraphs",
+    default="lines",
+    show_default=True,
+    type=click.Choice(["lines", "blank-lines"]),
+    help="A paragraph is a line, or a block between blank lines (hard-wrapped text).",
+)
+@click.option("--name", default=None, help="Import a single file under this name.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show progress on stderr (default: when stderr is a terminal).",
+)
+@CODER
+@JSON
+@handle_errors
+def import_(
+    project: Path,
+    files: tuple[Path, ...],
+    case: str | None,
+    attrs: tuple[str, ...],
+    language: str | None,
+    paragraphs: str,
+    name: str | None,
+    progress: bool | None,
+    coder: str | None,
+    as_json: bool,
+) -> None:
+    """Import transcripts (.txt .md .docx .odt .vtt .srt), all or none."""
+    from workbench.services.importing import import_files
+
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def report(done: int, total: int, what: str) -> None:
+        if show and what:
+            click.echo(f"[{done + 1}/{total}] {what}", err=True)
+
+    with opened(project) as proj:
+        results = import_files(
+            proj,
+            files,
+            case=case,
+            attributes=attrs,
+            language=language,
+            paragraph_mode=paragraphs,
+            name=name,
+            coder=coder,
+            progress=report,
+        )
+    if as_json:
+        emit_json([vars(result) for result in results])
+        return
+    for result in results:
+        for note in result.notes:
+            click.echo(f"workbench: note: {note}", err=True)
+        speakers = ", ".join(f"{k} {v}" for k, v in result.speakers.items())
+        click.echo(
+            f"imported {result.name}: {result.words} words, {result.turns} turns ({speakers}), "
+            f"{result.sentences} sentences, {result.paragraphs} paragraphs"
+        )
+
+
+@click.command()
+@PROJECT
+@JSON
+@handle_errors
+def docs(project: Path, as_json: bool) -> None:
+    """List the documents."""
+    from workbench.services import reading
+
+    with opened(project) as proj:
+        rows = reading.documents(proj)
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        [
+            (r["name"], ", ".join(r["cases"]), r["words"], r["turns"], r["segments"], r["language"])  # type: ignore[arg-type]  # a listing row is a dict of objects
+            for r in rows
+        ],
+        ["document", "cases", "words", "turns", "segments", "lang"],
+    )

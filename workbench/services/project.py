@@ -1,0 +1,93 @@
+"""Create, open and check a project.
+
+A project is given as a path (a SQLite file) or a URL; :func:`open_project` migrates an older
+project after a backup. :class:`Project` is the handle the shells pass back to services; they
+never open its sessions themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.project import db, settings
+from workbench.project.db import Project
+from workbench.services._tx import coder_id
+
+__all__ = ["InitDone", "Project", "check", "create", "init_project", "open_project", "project_name"]
+
+
+def open_project(target: str | Path) -> Project:
+    """Open an existing project, migrating it (after a backup) when its schema is older; the
+    caller disposes of it. ``project.backup`` names the backup when one was written."""
+    return db.open_project(target)
+
+
+def create(target: str | Path) -> Project:
+    """Create a new, empty project (refuses to overwrite a file); the caller disposes of it."""
+    return db.create_project(target)
+
+
+@dataclass(frozen=True)
+class InitDone:
+    """A project created by :func:`init_project`."""
+
+    project: str
+    language: str
+    codes: int
+    codebook: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``init --json`` object."""
+        return {
+            "project": self.project,
+            "language": self.language,
+            "codes": self.codes,
+            "codebook": self.codebook,
+        }
+
+
+def init_project(
+    target: str | Path,
+    *,
+    language: str = "nl",
+    codebook_path: str | Path | None = None,
+    coder: str | None = None,
+) -> InitDone:
+    """Create a project with its language and a codebook (a file or a shipped one's name),
+    or the default place statuses. Nothing is left behind when it fails."""
+    from workbench.coding import codebook
+
+    spec = (
+        codebook.load_codebook(codebook.resolve_codebook(codebook_path)) if codebook_path else None
+    )
+    created = db.create_project(target)
+    try:
+        with created.transaction("init", coder=coder, record=False) as session:
+            settings.put(session, "language", language)
+            added = 0
+            cid = coder_id(session, coder)
+            if spec is not None:
+                added = codebook.apply_codebook(session, spec, coder_id=cid)
+            else:
+                codebook.ensure_default_statuses(session)
+    except BaseException:
+        created.dispose()
+        if "://" not in db.database_url(target):
+            db.remove_project_files(target)
+        raise
+    created.dispose()
+    return InitDone(str(target), language, added, spec.name if spec else None)
+
+
+def check(project: Project) -> list[str]:
+    """The problems of a project (integrity, text hashes, spans, the lemma index), one line
+    each; empty when it is whole."""
+    from workbench.analysis.integrity import check_project
+
+    return check_project(project)
+
+
+def project_name(project: Project) -> str:
+    """The project's name for other tools: its file name without the suffix."""
+    return project.path.stem if project.path is not None else "workbench project"
