@@ -22,9 +22,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks migrations
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache .import_linter_cache

@@ -5,13 +5,14 @@ needs 15 s for 5,000 highlights to DOCX on the development machine).
 
 Two measurements:
 
-1. **Renderers** (the headline figures): 10,000 :class:`workbench.analysis.fragments.Fragment` objects
-   built in memory from the demo transcripts (real Dutch interview text, 80 to 500
-   characters, about a third spanning several lines; one to three codes, zero to two places,
-   one in ten with a memo) are written with :func:`workbench.exchange.publish.write`, ungrouped, to
-   ``.docx`` and ``.md``. Also reported: grouped by code (a fragment appears once per code,
-   so about twice the quotes), HTML, CSV and JSON, and pseudonymising the 10,000 fragments
-   with a 30-name table including the leftover check.
+1. **Renderers** (the headline figures): 10,000
+   :class:`workbench.analysis.fragments.Fragment` objects built in memory from the demo
+   transcripts (real Dutch interview text, 80 to 500 characters, about a third spanning
+   several lines; one to three codes, zero to two places, one in ten with a memo) are written
+   with :func:`workbench.exchange.publish.write`, ungrouped, to ``.docx`` and ``.md``. Also
+   reported: grouped by code (a fragment appears once per code, so about twice the quotes),
+   HTML, CSV and JSON, and pseudonymising the 10,000 fragments with a 30-name table
+   including the leftover check.
 2. **Command line**: a copy of the demo project with 10,000 more segments (inserted in bulk,
    not timed) is exported with ``workbench fragments PROJECT -o FILE`` run in-process
    (click's runner): opening the project, :func:`~workbench.analysis.fragments.find_fragments`,

@@ -1,8 +1,8 @@
 """A generated project for the analysis benchmark: imported transcripts plus bulk coding.
 
 ``generate(path, docs=1000)`` writes ``docs`` synthetic Dutch-like speaker-turn transcripts of
-about ``words`` words each, imports them with :func:`workbench.coding.importing.import_files` (so
-turns, sentences and paragraphs are the real ones), then bulk-inserts with SQLAlchemy core:
+about ``words`` words each, imports them with :func:`workbench.services.importing.import_files`
+(so turns, sentences and paragraphs are the real ones), then bulk-inserts with SQLAlchemy core:
 
 - 100 codes in a tree: 10 top-level codes with 9 children each;
 - 200 segments per document (``segments``), 40 to 600 characters long, anywhere in the text,

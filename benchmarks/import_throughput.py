@@ -5,9 +5,9 @@ words/s end to end (read and decode, speaker turns, paragraphs, spaCy sentences,
 Words are counted as the importer counts them: ``len(text.split())`` per document
 (``Document.word_count``).
 
-What is timed: ONE call of ``workbench.coding.importing.import_files`` that imports every file in one
-transaction, on a fresh project. Not timed: writing the input files, creating the project,
-and loading the spaCy pipeline (reported on its own line).
+What is timed: ONE call of ``workbench.services.importing.import_files`` that imports every
+file in one transaction, on a fresh project. Not timed: writing the input files, creating the
+project, and loading the spaCy pipeline (reported on its own line).
 
 The breakdown comes from a second pass on a second fresh project, so it does not disturb the
 headline figure. (a) The steps of ``prepare`` are timed by calling the package's own

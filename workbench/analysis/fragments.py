@@ -2,9 +2,9 @@
 
 A fragment is the contract's JSON object of ``workbench fragments --format json``: the
 segment, its document and case, its offsets and 1-based line range, the speaker of the turn
-it starts in, its text, its codes and places, and its memo. :func:`find_fragments` evaluates a
-query of the fragment query language (:mod:`workbench.analysis.query`) in SQL and loads the fragments
-of the matching segments in a few set-based queries.
+it starts in, its text, its codes and places, and its memo. :func:`find_fragments` evaluates
+a query of the fragment query language (:mod:`workbench.analysis.query`) in SQL and loads the
+fragments of the matching segments in a few set-based queries.
 """
 
 from __future__ import annotations

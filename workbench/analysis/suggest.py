@@ -3,8 +3,8 @@
 A suggestion proposes a passage to code with a code, or to link to a place, and says why:
 which keyword, name or alias matched, and on which word ("keyword 'eenzaam' (lemma of
 'eenzame')"). Nothing is applied until the researcher accepts chosen suggestions by id
-(:func:`workbench.services.coding.accept_suggestions`), which codes or links them in one transaction,
-recorded in the change log like any coding (so ``undo`` reverts it).
+(:func:`workbench.services.coding.accept_suggestions`), which codes or links them in one
+transaction, recorded in the change log like any coding (so ``undo`` reverts it).
 
 How matches are found: each keyword, place name and alias is lemmatised like a search
 query, and its lemma sequence is looked up in the lemma index (:mod:`workbench.text.lemmas`).

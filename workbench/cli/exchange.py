@@ -10,22 +10,17 @@ import click
 from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table, warn
 
 #: The formats of ``workbench export`` (:data:`workbench.services.exports.PROJECT_FORMATS`,
-#: written out so that ``--help`` needs no import of the core).
+#: written out so that ``--help`` imports no core module; a test checks they agree).
 FORMATS = ("qdpx", "qdc", "codebook", "geojson")
-_SUFFIXES = {
-    ".qdpx": "qdpx",
-    ".qdc": "qdc",
-    ".yaml": "codebook",
-    ".yml": "codebook",
-    ".geojson": "geojson",
-}
 
 
 def format_for(output: Path, given: str | None) -> str:
     """The export format: the one given, or the one the output file's suffix names."""
     if given:
         return given
-    found = _SUFFIXES.get(output.suffix.lower())
+    from workbench.services.exports import project_format_for
+
+    found = project_format_for(output)
     if found is None:
         raise click.UsageError(
             f"give --format ({', '.join(FORMATS)}); the suffix of {output.name!r} does not say"

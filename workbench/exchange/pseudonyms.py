@@ -1,9 +1,9 @@
 """Pseudonyms: replace real names of people and places in everything the workbench exports.
 
-A project keeps a table of real names and their pseudonyms (:class:`workbench.project.models.Pseudonym`:
-real name, pseudonym, kind ``person`` or ``place``, other spellings as ``variants``). A
-:class:`PseudonymTable` built from it (or from a CSV/YAML file, :func:`read_file`) replaces
-names in text:
+A project keeps a table of real names and their pseudonyms
+(:class:`workbench.project.models.Pseudonym`: real name, pseudonym, kind ``person`` or
+``place``, other spellings as ``variants``). A :class:`PseudonymTable` built from it (or from
+a CSV/YAML file, :func:`read_file`) replaces names in text:
 
 - whole words only: ``Els`` changes in "Els zei" and "ELS" but not in "Elsa" or "kelsey"
   (Unicode word boundaries, so accented letters count as letters);

@@ -407,7 +407,8 @@ def csv_row(fragment: Fragment, *, language: str = "en") -> dict[str, object]:
 
 def render_csv(fragments: Sequence[Fragment], options: Options | None = None) -> str:
     """Fragments as CSV: a header, then one row per fragment (by document and start); text
-    cells a spreadsheet would run as a formula get a leading ``'`` (:mod:`workbench.exchange.csvsafe`)."""
+    cells a spreadsheet would run as a formula get a leading ``'``
+    (:mod:`workbench.exchange.csvsafe`)."""
     options = options or Options()
     buffer = io.StringIO()
     writer = csvsafe.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")

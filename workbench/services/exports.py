@@ -29,7 +29,7 @@ PROJECT_SUFFIXES = {
 _PROJECT_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
-def refuse_project_file(project: Project, output: Path) -> None:
+def _refuse_project_file(project: Project, output: Path) -> None:
     """Raise :class:`InputError` when ``output`` is the project file itself (or one of its
     companion files): an export must never replace the project."""
     if project.path is None:
@@ -60,7 +60,7 @@ def export_project(project: Project, output: Path, *, fmt: str) -> Exported:
         raise InvalidValue(
             f"unknown export format {fmt!r}; use one of {', '.join(PROJECT_FORMATS)}"
         )
-    refuse_project_file(project, output)
+    _refuse_project_file(project, output)
     with project.session() as session:
         if fmt == "qdpx":
             from workbench.exchange.refi.writer import export_qdpx
@@ -107,7 +107,7 @@ def _write_codebook(session: Any, output: Path) -> int:
 
 def export_codebook(project: Project, output: Path) -> int:
     """Write the project's codebook to a YAML file; returns the number of codes."""
-    refuse_project_file(project, output)
+    _refuse_project_file(project, output)
     with project.session() as session:
         return _write_codebook(session, output)
 
@@ -176,7 +176,7 @@ def export_fragments(
     from workbench.exchange import publish
 
     if output is not None:
-        refuse_project_file(project, output)
+        _refuse_project_file(project, output)
     if fmt == "docx" and output is None:
         raise InvalidValue("DOCX needs a file: give -o FILE.docx")
     warnings: list[str] = []
@@ -210,9 +210,9 @@ def export_fragments(
         language=lang,
     )
     if output is None:
-        text = publish.render(found, fmt, options)
-        assert isinstance(text, str)
-        return FragmentsExported(len(found), fmt, None, text, tuple(warnings))
+        rendered = publish.render(found, fmt, options)
+        assert isinstance(rendered, str)  # only DOCX renders to bytes, and it needs a file
+        return FragmentsExported(len(found), fmt, None, rendered, tuple(warnings))
     publish.write(found, output, fmt, options)
     return FragmentsExported(len(found), fmt, output, None, tuple(warnings))
 
@@ -256,7 +256,7 @@ def export_figure(
 
     options = options or FigureOptions()
     figures.figure_format(output)
-    refuse_project_file(project, output)
+    _refuse_project_file(project, output)
     warnings: list[str] = []
     with project.session() as session:
         if figure == "cooccur":

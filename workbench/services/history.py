@@ -9,7 +9,7 @@ from workbench.project import changelog
 from workbench.project.changelog import ChangeInfo
 from workbench.project.db import Project
 
-__all__ = ["ChangeInfo", "history", "redo", "step", "undo"]
+__all__ = ["ChangeInfo", "history", "step"]
 
 
 def step(project: Project, *, undo: bool) -> ChangeInfo:
@@ -17,16 +17,6 @@ def step(project: Project, *, undo: bool) -> ChangeInfo:
     :class:`workbench.errors.NothingToDo` when there is none)."""
     with project.transaction("undo" if undo else "redo", record=False) as session:
         return changelog.undo(session) if undo else changelog.redo(session)
-
-
-def undo(project: Project) -> ChangeInfo:
-    """Undo the newest change (also one made in an earlier session)."""
-    return step(project, undo=True)
-
-
-def redo(project: Project) -> ChangeInfo:
-    """Redo the oldest undone change."""
-    return step(project, undo=False)
 
 
 def history(project: Project, limit: int = 30) -> list[ChangeInfo]:

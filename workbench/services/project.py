@@ -14,18 +14,13 @@ from workbench.project import db, settings
 from workbench.project.db import Project
 from workbench.services._tx import coder_id
 
-__all__ = ["InitDone", "Project", "check", "create", "init_project", "open_project", "project_name"]
+__all__ = ["InitDone", "Project", "check", "init_project", "open_project"]
 
 
 def open_project(target: str | Path) -> Project:
     """Open an existing project, migrating it (after a backup) when its schema is older; the
     caller disposes of it. ``project.backup`` names the backup when one was written."""
     return db.open_project(target)
-
-
-def create(target: str | Path) -> Project:
-    """Create a new, empty project (refuses to overwrite a file); the caller disposes of it."""
-    return db.create_project(target)
 
 
 @dataclass(frozen=True)
@@ -86,8 +81,3 @@ def check(project: Project) -> list[str]:
     from workbench.analysis.integrity import check_project
 
     return check_project(project)
-
-
-def project_name(project: Project) -> str:
-    """The project's name for other tools: its file name without the suffix."""
-    return project.path.stem if project.path is not None else "workbench project"

@@ -15,7 +15,7 @@ from workbench.project import changelog
 from workbench.project.db import Project
 from workbench.services._tx import coder_id
 
-__all__ = ["Entry", "PseudonymTable", "add", "entries", "load", "remove", "table"]
+__all__ = ["Entry", "PseudonymTable", "TableLoaded", "add", "entries", "load", "remove"]
 
 
 def add(
@@ -79,11 +79,3 @@ def entries(project: Project) -> list[Entry]:
     """The table: real name, pseudonym, kind, variants."""
     with project.session() as session:
         return pseudonyms.entries(session)
-
-
-def table(project: Project, file: Path | None = None) -> PseudonymTable:
-    """The project's table, or with ``file`` the table in a CSV or YAML file."""
-    if file is not None:
-        return PseudonymTable(pseudonyms.read_file(file))
-    with project.session() as session:
-        return pseudonyms.table(session)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.analysis import fragments, query
 from workbench.analysis.fragments import Fragment
@@ -246,36 +246,39 @@ def segments_of(
 ) -> tuple[SegmentInfo, ...]:
     """The segments of a document in text order, each with its codes (all coders) and places;
     with ``only``, just that segment (if it is in the document)."""
-    which = Segment.document_id == document_id
+    which = col(Segment.document_id) == document_id
     if only is not None:
-        which = and_(which, Segment.id == only)
+        which = and_(which, col(Segment.id) == only)
     rows = session.exec(
-        select(Segment.id, Segment.start, Segment.end, Code.name, Code.color)
-        .join(Coding, Coding.segment_id == Segment.id, isouter=True)
-        .join(Code, Code.id == Coding.code_id, isouter=True)
+        select(
+            col(Segment.id), col(Segment.start), col(Segment.end), col(Code.name), col(Code.color)
+        )
+        .join(Coding, col(Coding.segment_id) == col(Segment.id), isouter=True)
+        .join(Code, col(Code.id) == col(Coding.code_id), isouter=True)
         .where(which)
-        .order_by(Segment.start, Segment.end, Segment.id, Code.name)
+        .order_by(col(Segment.start), col(Segment.end), col(Segment.id), col(Code.name))
     ).all()
     place_rows = session.exec(
-        select(SegmentPlace.segment_id, Place.name)
-        .join(Place, Place.id == SegmentPlace.place_id)
-        .join(Segment, Segment.id == SegmentPlace.segment_id)
+        select(col(SegmentPlace.segment_id), Place.name)
+        .join(Place, col(Place.id) == col(SegmentPlace.place_id))
+        .join(Segment, col(Segment.id) == col(SegmentPlace.segment_id))
         .where(which)
-        .order_by(Place.name)
+        .order_by(col(Place.name))
     ).all()
     places: dict[int, list[str]] = {}
     for segment_id, place_name in place_rows:
         places.setdefault(segment_id, []).append(place_name)
     memo_rows = session.exec(
-        select(Memo.segment_id, Memo.id, Memo.text, Coder.name)
-        .join(Segment, Segment.id == Memo.segment_id)
-        .join(Coder, Coder.id == Memo.coder_id)
+        select(col(Memo.segment_id), col(Memo.id), Memo.text, Coder.name)
+        .join(Segment, col(Segment.id) == col(Memo.segment_id))
+        .join(Coder, col(Coder.id) == col(Memo.coder_id))
         .where(which)
-        .order_by(Memo.id)
+        .order_by(col(Memo.id))
     ).all()
     memos: dict[int, list[MemoInfo]] = {}
-    for segment_id, memo_id, memo_text, coder_name in memo_rows:
-        memos.setdefault(segment_id, []).append(MemoInfo(memo_id, memo_text, coder_name))
+    for memo_segment, memo_id, memo_text, coder_name in memo_rows:
+        if memo_segment is not None and memo_id is not None:
+            memos.setdefault(memo_segment, []).append(MemoInfo(memo_id, memo_text, coder_name))
     order: list[int] = []
     spans: dict[int, tuple[int, int]] = {}
     codes: dict[int, dict[str, str]] = {}
@@ -307,13 +310,13 @@ def document_text(project: Project, name: str) -> DocumentText:
         assert document.id is not None
         turns = session.exec(
             select(Turn.start, Turn.text_start, Turn.end, Turn.speaker)
-            .where(Turn.document_id == document.id)
-            .order_by(Turn.start)
+            .where(col(Turn.document_id) == document.id)
+            .order_by(col(Turn.start))
         ).all()
         sentences = session.exec(
             select(Sentence.start, Sentence.end)
-            .where(Sentence.document_id == document.id)
-            .order_by(Sentence.start)
+            .where(col(Sentence.document_id) == document.id)
+            .order_by(col(Sentence.start))
         ).all()
         return DocumentText(
             id=document.id,
@@ -615,9 +618,11 @@ def attribute_keys(project: Project) -> tuple[str, ...]:
 def place_vocabulary(project: Project) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The place kinds and the place statuses a place can have, in codebook order."""
     with project.session() as session:
-        kinds = session.exec(select(PlaceKind.name).order_by(PlaceKind.position, PlaceKind.name))
+        kinds = session.exec(
+            select(PlaceKind.name).order_by(col(PlaceKind.position), col(PlaceKind.name))
+        )
         statuses = session.exec(
-            select(PlaceStatus.name).order_by(PlaceStatus.position, PlaceStatus.name)
+            select(PlaceStatus.name).order_by(col(PlaceStatus.position), col(PlaceStatus.name))
         )
         return tuple(kinds), tuple(statuses) or names.PLACE_STATUS_NAMES
 
@@ -669,7 +674,7 @@ def place_kinds(project: Project) -> tuple[PlaceKindRow, ...]:
     with project.session() as session:
         rows = session.exec(
             select(PlaceKind.name, PlaceKind.label, PlaceKind.description).order_by(
-                PlaceKind.position, PlaceKind.name
+                col(PlaceKind.position), col(PlaceKind.name)
             )
         ).all()
     return tuple(
@@ -696,6 +701,7 @@ def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
 
     with project.session() as session:
         document_id = lookups.find_document(session, document).id
+    assert document_id is not None
     lemmas.index_project(project, [document_id])  # derived data, once per document
     with project.session() as session:
         found = suggest.suggest(session, document=document)

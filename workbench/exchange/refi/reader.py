@@ -21,28 +21,28 @@ wins. Offsets are then converted to ours: code points over the normalised text (
 ends, no BOM), so that every segment covers the text the tool that wrote it showed.
 
 The import runs in two phases. :func:`read_refi` reads, checks and converts everything without
-touching a project (every archive and XML guard of :mod:`workbench.exchange.refi.safety` applies), and
-:func:`store_refi` writes it in one transaction: a bad file changes nothing. Into an existing
-project the import merges: a code, place, case, attribute or coder with the same GUID or name
-is reused; a document whose name is taken is a :class:`~workbench.errors.Conflict` unless
-``rename`` is given, which imports it as ``NAME (2)``. Like ``import``, the documents
-themselves stay when the import is undone; the codes, places, cases, segments, codings and
-memos it added go.
+touching a project (every archive and XML guard of :mod:`workbench.exchange.refi.safety`
+applies), and :func:`store_refi` writes it in one transaction: a bad file changes nothing. Into
+an existing project the import merges: a code, place, case, attribute or coder with the same
+GUID or name is reused; a document whose name is taken is a :class:`~workbench.errors.Conflict`
+unless ``rename`` is given, which imports it as ``NAME (2)``. Like ``import``, the documents
+themselves stay when the import is undone; the codes, places, cases, segments, codings and memos
+it added go.
 
-What maps to what: ``Users`` are coders (by GUID, else name); the ``CodeBook`` is the code
-tree (``Description`` is the code's description, ``color`` its colour; a block of
-:func:`~workbench.exchange.refi.code_block` at its end, as our export writes, gives label, criteria,
-example and keywords and is taken out of the description); a top-level code
+What maps to what: ``Users`` are coders (by GUID, else name); the ``CodeBook`` is the code tree
+(``Description`` is the code's description, ``color`` its colour; a block of
+:func:`~workbench.exchange.refi.code_block` at its end, as our export writes, gives label,
+criteria, example and keywords and is taken out of the description); a top-level code
 :data:`~workbench.exchange.refi.PLACES_CODE` whose children carry a place block
-(:func:`~workbench.exchange.refi.parse_place_block`) brings those children as places, and codings with
-them become links of the passage to the place; ``TextSource`` elements are documents (turns,
-paragraphs and sentences found as by ``import``); ``PlainTextSelection`` elements are
-segments (selections on one span become one segment) with a ``Coding`` per code and coder; a
-``Coding`` on a whole source is a segment over the whole text; ``Variables`` are case
+(:func:`~workbench.exchange.refi.parse_place_block`) brings those children as places, and
+codings with them become links of the passage to the place; ``TextSource`` elements are
+documents (turns, paragraphs and sentences found as by ``import``); ``PlainTextSelection``
+elements are segments (selections on one span become one segment) with a ``Coding`` per code and
+coder; a ``Coding`` on a whole source is a segment over the whole text; ``Variables`` are case
 attributes (``DateTime`` becomes a text attribute), ``Cases`` are cases with their values and
 documents; the ``VariableValue`` elements of a source go to a case named after the document;
-``Notes`` are memos on what refers to them (the project, a document, a code, a place, a
-passage; a Note named :data:`~workbench.exchange.refi.CASE_NOTE_PREFIX` + a case's name, as our export
+``Notes`` are memos on what refers to them (the project, a document, a code, a place, a passage;
+a Note named :data:`~workbench.exchange.refi.CASE_NOTE_PREFIX` + a case's name, as our export
 writes case memos, goes to that case), or on the project when nothing refers to them; the
 ``Description`` of a source, a passage or the project becomes a memo on it. Sets, links and
 graphs are left out, and so are picture, PDF, audio and video sources (with a warning); the
@@ -855,8 +855,8 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
 
 def _our_places_set(element: etree._Element, refi: RefiFile) -> bool:
     """Whether a ``Set`` is the Places set our export writes: named
-    :data:`~workbench.exchange.refi.PLACES_CODE`, with only the places read from this file as members
-    (those are restored as places, so nothing of it is lost)."""
+    :data:`~workbench.exchange.refi.PLACES_CODE`, with only the places read from this file as
+    members (those are restored as places, so nothing of it is lost)."""
     if _local(element) != "Set":
         return False
     if " ".join((element.get("name") or "").split()).casefold() != PLACES_CODE.casefold():

@@ -4,13 +4,13 @@ codebook, validated against the shipped QDA-XML 1.0 schemas before the file is w
 What travels where in ``project.qde``:
 
 - coders are ``Users``; codes are the ``CodeBook`` tree (colour, description; label,
-  criteria, example and keywords in a block of :func:`~workbench.exchange.refi.code_block` at the end
-  of the description);
-- places are codes too: a top-level, not codable code :data:`~workbench.exchange.refi.PLACES_CODE` holds
-  one child per place whose description ends with the block of
-  :func:`~workbench.exchange.refi.place_block`, and a Set of the same name lists them, so that other
-  tools show the places and our import restores them; every link of a passage to a place is a
-  ``Coding`` of the place's code on that passage's selection;
+  criteria, example and keywords in a block of :func:`~workbench.exchange.refi.code_block` at
+  the end of the description);
+- places are codes too: a top-level, not codable code
+  :data:`~workbench.exchange.refi.PLACES_CODE` holds one child per place whose description ends
+  with the block of :func:`~workbench.exchange.refi.place_block`, and a Set of the same name
+  lists them, so that other tools show the places and our import restores them; every link of a
+  passage to a place is a ``Coding`` of the place's code on that passage's selection;
 - case attributes are ``Variables``; cases are ``Cases`` with ``VariableValue`` and
   ``SourceRef`` (their documents);
 - documents are ``TextSource`` elements with their text as ``sources/<guid>.txt`` (UTF-8, no
