@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/workbench demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks migrations

@@ -8,6 +8,7 @@ module that produced it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from workbench.coding import lookups
@@ -33,6 +34,7 @@ from workbench.project.models import (
     SegmentPlace,
     Turn,
 )
+from workbench.services.project import open_project
 from workbench.tui import WorkbenchApp
 from workbench.tui.commands import palette_commands
 from workbench.tui.dialogs.common import ConfirmDialog, PickerScreen
@@ -674,6 +676,33 @@ async def test_export_dialog_writes_fragments_and_a_qdpx(demo: Path, tmp_path: P
         assert (tmp_path / "study.qdpx").stat().st_size > 1000
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_export_dialog_refuses_to_write_over_the_project_file(demo: Path) -> None:
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = hashlib.sha256(demo.read_bytes()).hexdigest()
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        for kind in ("qdpx", "md"):  # a project export, then a fragments export
+            dialog.query_one("#export-kind", Select).value = kind
+            await pilot.pause()
+            dialog.query_one("#export-path", Input).value = str(demo)
+            await pilot.pause()
+            result = dialog.query_one("#export-result", Static)
+            result.update("")  # what the previous export said
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            shown = str(result.render())
+            assert "is the project file itself" in shown, (kind, shown)
+            assert hashlib.sha256(demo.read_bytes()).hexdigest() == before, kind
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+    assert hashlib.sha256(demo.read_bytes()).hexdigest() == before
+    open_project(demo).dispose()  # still a project
 
 
 async def test_command_palette_lists_every_action_and_runs_one(demo: Path) -> None:

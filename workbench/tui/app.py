@@ -36,6 +36,7 @@ from workbench.tui.messages import (
     StepApplied,
     StepDone,
 )
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.main import MainScreen
 
@@ -180,10 +181,13 @@ class WorkbenchApp(App[None]):
 
     # --- opening -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def load_project(self) -> None:
-        """Open (and if needed migrate) the project; posts ``ProjectOpened``."""
-        self.post_message(ProjectOpened(open_project(self.project_path)))
+        """Open (and if needed migrate) the project in a worker; posts ``ProjectOpened``."""
+        self._open_project(self.project_path)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_project(self, path: Path) -> None:
+        self.post_message(ProjectOpened(open_project(path)))
 
     def on_project_opened(self, message: ProjectOpened) -> None:
         self.project = message.project
@@ -213,13 +217,14 @@ class WorkbenchApp(App[None]):
     def submit_write(self, job: WriteJob, *, after_paint: bool = False) -> None:
         """Queue a write; writes run one at a time, in order, each in a thread worker.
 
-        When the screen in front has an ``after_write(project, message)`` method, it runs in
-        the same worker once the write is done (the coding screen reads its segments there).
+        The follow-up of the screen in front (``WorkbenchScreen.write_follow_up``) runs in the
+        same worker once the write is done (the coding screen reads its segments there).
         With ``after_paint`` the write waits for the screen's next refresh (the coding screen
         has painted the change ahead of it, and the worker would only slow that paint down);
         it keeps its place in the queue, so an undo typed meanwhile still comes after it.
         """
-        after = getattr(self.screen, "after_write", None)
+        screen = self.screen
+        after = screen.write_follow_up() if isinstance(screen, WorkbenchScreen) else None
         self._writes.append((job, after))
         if after_paint:
             self.screen.call_after_refresh(self._next_write)
@@ -236,14 +241,13 @@ class WorkbenchApp(App[None]):
         if self._writing or not self._writes or self.project is None:
             return
         self._writing = True
-        self._write(*self._writes.popleft())
+        self._write(self.project, *self._writes.popleft())
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _write(self, job: WriteJob, after: AfterWrite | None) -> None:
-        assert self.project is not None
-        message = job(self.project)
+    def _write(self, project: Project, job: WriteJob, after: AfterWrite | None) -> None:
+        message = job(project)
         if after is not None:
-            after(self.project, message)
+            after(project, message)
         self.post_message(message)
 
     def on_span_coded(self, message: SpanCoded) -> None:
@@ -256,10 +260,8 @@ class WorkbenchApp(App[None]):
     def _report(self, summary: str) -> None:
         """Say what a write did: in the coding screen's status line when it has one (a toast
         there would cost a layout pass on every coding), else as a notification."""
-        report = getattr(self.screen, "report_change", None)
-        if report is not None:
-            report(summary)
-        else:
+        screen = self.screen
+        if not (isinstance(screen, WorkbenchScreen) and screen.report_change(summary)):
             self.notify(summary[:1].upper() + summary[1:] + ".", timeout=3)
         self.changed()
 
@@ -307,7 +309,8 @@ class WorkbenchApp(App[None]):
 
     def _picking(self) -> bool:
         """True while a picker is open in the screen in front (its input has the keys)."""
-        return getattr(self.screen, "picker", None) is not None
+        screen = self.screen
+        return isinstance(screen, CodingScreen) and screen.picker is not None
 
     def action_undo(self) -> None:
         """Undo the newest change (one transaction, not itself recorded)."""
@@ -346,4 +349,4 @@ class WorkbenchApp(App[None]):
         from workbench.tui.dialogs.export import export_dialog
 
         if self.project is not None and not isinstance(self.screen, ModalScreen):
-            self.push_screen(export_dialog(self, self.project_path))
+            self.push_screen(export_dialog(self, self.project, self.project_path))

@@ -17,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
 
     from workbench.tui.screens.main import MainScreen
 
@@ -61,11 +62,10 @@ def _run_tab(app: App[object], tab: str, action: str | None) -> None:
         screen.run_pane_action(tab, action)
 
 
-def _available(node: object, action: str) -> bool:
+def _available(node: DOMNode, action: str) -> bool:
     """False when ``node`` (a pane or a screen) says the action cannot run now (Stop the
     import while nothing is imported)."""
-    check = getattr(node, "check_action", None)
-    return check is None or check(action, ()) is not False
+    return node.check_action(action, ()) is not False
 
 
 def palette_commands(app: App[object]) -> Iterator[PaletteCommand]:

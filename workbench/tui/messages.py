@@ -72,14 +72,27 @@ class DocumentLoaded(Message):
 
 
 class SegmentsLoaded(Message):
-    """The segments of the open document were read again."""
+    """The segments of the open document were read again: all of them, or (right after a
+    write, in the write's own worker) the one the write touched."""
 
-    def __init__(self, document_id: int, segments: tuple[SegmentInfo, ...]) -> None:
+    def __init__(
+        self,
+        document_id: int,
+        segments: tuple[SegmentInfo, ...],
+        *,
+        partial: bool = False,
+        after_write: bool = False,
+    ) -> None:
         super().__init__()
         self.document_id = document_id
         """The document they belong to."""
         self.segments = segments
         """The segments, in text order."""
+        self.partial = partial
+        """True when ``segments`` are only the ones a write touched, each to take the place of
+        its earlier reading (and of a segment painted over its span while it was written)."""
+        self.after_write = after_write
+        """True when read right after a write: the change it makes known needs no reading."""
 
 
 class SpanCoded(Message):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -24,6 +25,7 @@ from textual.worker import get_current_worker
 from workbench.errors import WorkbenchError
 from workbench.services import exports
 from workbench.services.exports import Exported
+from workbench.services.project import Project
 from workbench.tui.dialogs.forms import CANCEL, Dialog, field_label, hint
 
 
@@ -67,6 +69,26 @@ class AnalysisSettings:
     rollup: bool = False
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """One export, as chosen in the dialog (handed to the worker that writes it)."""
+
+    kind: ExportKind
+    """What to export."""
+    path: Path
+    """The file to write."""
+    query: str | None = None
+    """The fragments' query (None: all fragments)."""
+    group: str = "none"
+    """The fragments' headings: ``none``, ``code``, ``place`` or ``document``."""
+    memos: bool = False
+    """Fragments with their segment memos."""
+    pseudonymise: bool = False
+    """Names replaced by the project's pseudonyms."""
+    settings: AnalysisSettings = AnalysisSettings()
+    """The Analysis tab's settings, for the figures."""
+
+
 class ExportFinished(Message):
     """An export ended: written, or failed with a one-line reason."""
 
@@ -86,8 +108,12 @@ class ExportDialog(Dialog[None]):
         Binding("ctrl+s", "export", "Export", id="export.start", tooltip="Write the file"),
     ]
 
-    def __init__(self, project_path: Path, settings: AnalysisSettings | None = None) -> None:
+    def __init__(
+        self, project: Project, project_path: Path, settings: AnalysisSettings | None = None
+    ) -> None:
         super().__init__()
+        self.project = project
+        """The open project, to export from."""
         self.project_path = Path(project_path)
         """The project file (the default files go beside it)."""
         self.settings = settings or AnalysisSettings()
@@ -213,34 +239,26 @@ class ExportDialog(Dialog[None]):
         memos = self.query_one("#export-memos", Checkbox).value
         pseudonymise = self.query_one("#export-pseudonyms", Checkbox).value
         self._show_result(Content.styled(f"Writing {path.name}…", "italic"))
-        self.run_export(key, path, query, group, memos, pseudonymise)
+        request = ExportRequest(
+            self._kind(key), path, query, group, memos, pseudonymise, self.settings
+        )
+        self.run_export(self.project, request)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def run_export(
-        self,
-        key: str,
-        path: Path,
-        query: str | None,
-        group: str,
-        memos: bool,
-        pseudonymise: bool,
-    ) -> None:
+    def run_export(self, project: Project, request: ExportRequest) -> None:
         """Run one export (a thread worker; posts ``ExportFinished``)."""
-        project = getattr(self.app, "project", None)
-        if project is None:
-            return
-        kind = self._kind(key)
-        settings = self.settings
+        kind, path, settings = request.kind, request.path, request.settings
+        key = kind.key
         try:
             if kind.kind == "fragments":
                 written = exports.export_fragments(
                     project,
                     path,
                     fmt=key,
-                    query=query,
-                    group_by=group,
-                    memos=memos,
-                    pseudonyms=pseudonymise,
+                    query=request.query,
+                    group_by=request.group,
+                    memos=request.memos,
+                    pseudonyms=request.pseudonymise,
                 )
                 done = Exported(written.summary, {}, written.warnings)
             elif kind.kind == "figure":
@@ -254,7 +272,7 @@ class ExportDialog(Dialog[None]):
                         cols=settings.cols,
                         rollup=settings.rollup,
                     ),
-                    pseudonyms=pseudonymise,
+                    pseudonyms=request.pseudonymise,
                 )
             else:
                 done = exports.export_project(project, path, fmt=key)
@@ -281,7 +299,7 @@ class ExportDialog(Dialog[None]):
         self.query_one("#export-result", Static).update(content)
 
 
-def export_dialog(app: App[object], project_path: Path) -> ExportDialog:
+def export_dialog(app: App[Any], project: Project, project_path: Path) -> ExportDialog:
     """The export dialog, with the figures following the Analysis tab's settings."""
     from workbench.tui.panes.analysis import AnalysisPane
 
@@ -291,4 +309,4 @@ def export_dialog(app: App[object], project_path: Path) -> ExportDialog:
             settings = AnalysisSettings(
                 scope=pane.scope, value=pane.measure, cols=pane.cols, rollup=pane.rollup
             )
-    return ExportDialog(project_path, settings)
+    return ExportDialog(project, project_path, settings)

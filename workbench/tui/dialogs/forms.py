@@ -786,14 +786,13 @@ class FilterForm(Form[Filters]):
             self.dismiss(filters)
             return
         self.query_one(".form-error", Label).update(Content.styled("Checking…", "italic"))
-        self.run_check(filters)
+        self.run_check(self.check, filters)
 
     @work(thread=True, exclusive=True, group="filter-check", exit_on_error=False)
-    def run_check(self, filters: Filters) -> None:
-        """Check the filters with the project (posts ``FiltersChecked``)."""
-        assert self.check is not None
+    def run_check(self, check: Callable[[Filters], None], filters: Filters) -> None:
+        """Check the filters with ``check`` (posts ``FiltersChecked``)."""
         try:
-            self.check(filters)
+            check(filters)
         except WorkbenchError as error:
             self.post_message(FiltersChecked(filters, str(error)))
             return

@@ -32,6 +32,7 @@ from workbench.analysis.cooccurrence import SCOPES, Cooccurrence, Filters, Matri
 from workbench.analysis.query import QueryError
 from workbench.errors import WorkbenchError
 from workbench.services import reading
+from workbench.services.project import Project
 from workbench.services.reading import CodeRow, FilterChoices, FragmentList, Overview
 from workbench.tui.dialogs.forms import FilterForm
 from workbench.tui.widgets.panels import FragmentsView, Pane
@@ -378,26 +379,26 @@ class AnalysisPane(Pane):
         self._load_mode()
 
     def _load_mode(self) -> None:
-        if self.project is None or not self._stale.get(self.mode, False):
+        project = self.project
+        if project is None or not self._stale.get(self.mode, False):
             return
         self._stale[self.mode] = False
         if self.mode == "cooccur":
             self._counting("#cooccur-cell")
-            self.load_cooccurrence(self.scope, self.rollup, self.filters)
+            self.load_cooccurrence(project, self.scope, self.rollup, self.filters)
         elif self.mode == "matrix":
             self._counting("#matrix-cell")
-            self.load_matrix(self.cols, self.rollup, self.filters)
+            self.load_matrix(project, self.cols, self.rollup, self.filters)
 
     def _counting(self, line: str) -> None:
         # Not the tables' loading indicator: it would take the focus away from the table.
         self.query_one(line, Static).update(Content.styled("Counting…", "italic"))
 
     @work(thread=True, exclusive=True, group="cooccur", exit_on_error=False)
-    def load_cooccurrence(self, scope: str, rollup: bool, filters: Filters | None = None) -> None:
+    def load_cooccurrence(
+        self, project: Project, scope: str, rollup: bool, filters: Filters | None = None
+    ) -> None:
         """Count the co-occurrence (posts ``CooccurrenceLoaded``, or ``FiltersRefused``)."""
-        project = self.project
-        if project is None:
-            return
         try:
             result = reading.cooccurrence(project, scope=scope, rollup=rollup, **filtering(filters))
         except WorkbenchError as error:
@@ -409,11 +410,10 @@ class AnalysisPane(Pane):
             self.post_message(CooccurrenceLoaded(result, rollup))
 
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
-    def load_matrix(self, cols: str, rollup: bool, filters: Filters | None = None) -> None:
+    def load_matrix(
+        self, project: Project, cols: str, rollup: bool, filters: Filters | None = None
+    ) -> None:
         """Count the matrix (posts ``MatrixLoaded``, or ``FiltersRefused``)."""
-        project = self.project
-        if project is None:
-            return
         keys = reading.attribute_keys(project)
         try:
             result = reading.code_matrix(project, cols=cols, rollup=rollup, **filtering(filters))
@@ -607,25 +607,32 @@ class AnalysisPane(Pane):
     @on(DataTable.CellSelected)
     def _cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
-        if event.data_table.id == "cooccur-table":
-            cell = self._cooccurrence_cell(event.coordinate)
-            if cell is not None and self.cooccurrence is not None:
-                self.load_cell("cooccur", *cell, self.cooccurrence.scope, self.rollup, self.filters)
-        else:
-            matrix_cell = self._matrix_cell(event.coordinate)
-            if matrix_cell is not None and self.matrix is not None:
-                self.load_cell(
-                    "matrix", *matrix_cell, self.matrix.cols_spec, self.rollup, self.filters
-                )
-
-    @work(thread=True, exclusive=True, group="cell", exit_on_error=False)
-    def load_cell(
-        self, kind: str, a: str, b: str, spec: str, rollup: bool, filters: Filters | None = None
-    ) -> None:
-        """Read the fragments behind a cell (posts ``CellFragmentsLoaded``)."""
         project = self.project
         if project is None:
             return
+        if event.data_table.id == "cooccur-table":
+            cell = self._cooccurrence_cell(event.coordinate)
+            if cell is not None and self.cooccurrence is not None:
+                scope = self.cooccurrence.scope
+                self.load_cell(project, "cooccur", *cell, scope, self.rollup, self.filters)
+        else:
+            matrix_cell = self._matrix_cell(event.coordinate)
+            if matrix_cell is not None and self.matrix is not None:
+                cols = self.matrix.cols_spec
+                self.load_cell(project, "matrix", *matrix_cell, cols, self.rollup, self.filters)
+
+    @work(thread=True, exclusive=True, group="cell", exit_on_error=False)
+    def load_cell(
+        self,
+        project: Project,
+        kind: str,
+        a: str,
+        b: str,
+        spec: str,
+        rollup: bool,
+        filters: Filters | None = None,
+    ) -> None:
+        """Read the fragments behind a cell (posts ``CellFragmentsLoaded``)."""
         limit = FRAGMENT_LIMIT + 1
         if kind == "cooccur":
             found = reading.cooccurrence_fragments(
@@ -655,15 +662,13 @@ class AnalysisPane(Pane):
             self.query_one("#query-error", Static).update("")
             return
         self._query = text
-        self.run_query(text, self.filters)
+        if self.project is not None:
+            self.run_query(self.project, text, self.filters)
 
     @work(thread=True, exclusive=True, group="query", exit_on_error=False)
-    def run_query(self, text: str, filters: Filters | None = None) -> None:
+    def run_query(self, project: Project, text: str, filters: Filters | None = None) -> None:
         """Find the fragments matching a query, under the filters (posts
         ``CellFragmentsLoaded`` or ``QueryChecked``)."""
-        project = self.project
-        if project is None:
-            return
         try:
             found = reading.query_fragments(
                 project, text, limit=FRAGMENT_LIMIT + 1, **filtering(filters)
@@ -752,14 +757,11 @@ class AnalysisPane(Pane):
     def action_filter(self) -> None:
         """Open the filter form (once what it offers is read)."""
         if self.project is not None:
-            self.load_filter_choices()
+            self.load_filter_choices(self.project)
 
     @work(thread=True, exclusive=True, group="filter-choices", exit_on_error=False)
-    def load_filter_choices(self) -> None:
+    def load_filter_choices(self, project: Project) -> None:
         """Read the coders, documents, cases and attributes (posts ``FilterChoicesLoaded``)."""
-        project = self.project
-        if project is None:
-            return
         choices = reading.filter_choices(project)
         if not get_current_worker().is_cancelled:
             self.post_message(FilterChoicesLoaded(choices))
@@ -785,8 +787,8 @@ class AnalysisPane(Pane):
         self._stale = {"cooccur": True, "matrix": True}
         self._show_filters()
         self.refresh_bindings()
-        if self.mode == "query" and self._query:
-            self.run_query(self._query, filters)
+        if self.mode == "query" and self._query and self.project is not None:
+            self.run_query(self.project, self._query, filters)
         else:
             # The fragments listed were of a cell counted under the old filters.
             self.query_one(FragmentsView).clear_fragments("Fragments: Enter on a cell lists them")

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from workbench.services import codebook as codebook_service
 from workbench.services import reading
+from workbench.services.project import Project
 from workbench.services.reading import CodeDetail, CodeRow, FragmentList, Overview
 from workbench.tui.dialogs.common import Choice, ConfirmDialog, FuzzyPicker, Picked, PickerScreen
 from workbench.tui.dialogs.forms import (
@@ -189,15 +190,12 @@ class CodebookPane(Pane):
 
     def _load_current(self) -> None:
         name = self.tree.current_name
-        if name is not None:
-            self.load_code(name)
+        if name is not None and self.project is not None:
+            self.load_code(self.project, name)
 
     @work(thread=True, exclusive=True, group="code-view", exit_on_error=False)
-    def load_code(self, name: str) -> None:
+    def load_code(self, project: Project, name: str) -> None:
         """Read a code's definition and fragments (posts ``CodeViewLoaded``)."""
-        project = self.project
-        if project is None:
-            return
         detail, fragments = reading.code_view(project, name, limit=FRAGMENT_LIMIT + 1)
         if not get_current_worker().is_cancelled:
             self.post_message(CodeViewLoaded(detail, fragments))

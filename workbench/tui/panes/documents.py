@@ -21,6 +21,7 @@ from textual.worker import Worker
 
 from workbench.errors import WorkbenchError
 from workbench.services import importing
+from workbench.services.project import Project
 from workbench.services.reading import DocumentRow, Overview
 from workbench.tui.dialogs.forms import ImportDialog, ImportRequest, MessageDialog
 from workbench.tui.widgets.panels import DocumentsTable, Pane
@@ -171,19 +172,17 @@ class DocumentsPane(Pane):
         self.query_one("#import-what", Label).update("starting")
         self.query_one(ProgressBar).update(total=None, progress=0)
         self._cancel = threading.Event()
-        self.importing = self.run_import(request, self._cancel)
+        self.importing = self.run_import(self.project, request, self._cancel)
         self.refresh_bindings()
 
     @work(thread=True, group="import", exit_on_error=False)
-    def run_import(self, request: ImportRequest, cancel: threading.Event) -> None:
+    def run_import(self, project: Project, request: ImportRequest, cancel: threading.Event) -> None:
         """Import the files in one transaction, posting progress (a thread worker).
 
         Setting ``cancel`` stops it at its next step; the worker runs until the import has
         really stopped (its transaction rolled back), so the screen never says "cancelled"
         while the import still writes.
         """
-        project = self.project
-        assert project is not None
 
         def progress(done: int, total: int, what: str) -> None:
             if cancel.is_set():

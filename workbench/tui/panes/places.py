@@ -231,15 +231,15 @@ class PlacesPane(Pane):
             table.select_name(self._select_after)
             self._select_after = None
         self.query_one(AreasTable).show_areas(self.areas)
-        self.load_vocabulary()
+        if self.project is not None:
+            self.load_vocabulary(self.project)
         self.call_after_refresh(self._load_current)
 
     @work(thread=True, exclusive=True, group="place-vocabulary", exit_on_error=False)
-    def load_vocabulary(self) -> None:
+    def load_vocabulary(self, project: Project) -> None:
         """Read the place kinds and statuses (for the place form)."""
-        project = self.project
-        if project is not None:
-            kinds, statuses = reading.place_vocabulary(project)
+        kinds, statuses = reading.place_vocabulary(project)
+        if not get_current_worker().is_cancelled:
             self.post_message(VocabularyLoaded(kinds, statuses))
 
     def on_vocabulary_loaded(self, message: VocabularyLoaded) -> None:
@@ -254,6 +254,9 @@ class PlacesPane(Pane):
         self._debounce = self.set_timer(0.12, self._load_current)
 
     def _load_current(self) -> None:
+        project = self.project
+        if project is None:
+            return
         detail = self.query_one("#place-detail", Static)
         scroll = self.query_one("#place-detail-scroll")
         if self.showing_areas:
@@ -263,21 +266,18 @@ class PlacesPane(Pane):
                 return
             detail.update(area_details(area))
             names = [p.name for p in self.places if area_key_of(p) == area_key(area)]
-            self.load_fragments(area_key(area), f"at places in {area_name(area)}", names)
+            self.load_fragments(project, area_key(area), f"at places in {area_name(area)}", names)
         else:
             place = self.current_place
             scroll.border_title = "Place"
             if place is None:
                 return
             detail.update(place_details(place))
-            self.load_fragments(place.name, "", [place.name])
+            self.load_fragments(project, place.name, "", [place.name])
 
     @work(thread=True, exclusive=True, group="place-view", exit_on_error=False)
-    def load_fragments(self, key: str, title: str, names: list[str]) -> None:
+    def load_fragments(self, project: Project, key: str, title: str, names: list[str]) -> None:
         """Read the fragments of one place, or of the places of an area."""
-        project = self.project
-        if project is None:
-            return
         if title:
             found = reading.places_view(project, title, names, limit=FRAGMENT_LIMIT + 1)
         else:

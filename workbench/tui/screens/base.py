@@ -1,4 +1,4 @@
-"""The base of the workbench screens (the screens are in main_screen.py and coding.py)."""
+"""The base of the workbench screens (the screens are in main.py and the coding package)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from workbench.tui.messages import (
 )
 
 if TYPE_CHECKING:
-    from workbench.project.db import Project
-    from workbench.tui.app import WorkbenchApp
+    from workbench.services.project import Project
+    from workbench.tui.app import AfterWrite, WorkbenchApp
 
 SEGMENT_KEYS = Binding.Group("Segment")
 
@@ -25,26 +25,41 @@ class WorkbenchScreen(Screen[None]):
     """A screen of the workbench app: reads the project the app opened."""
 
     @property
+    def workbench(self) -> WorkbenchApp:
+        """The app (typed)."""
+        return self.app  # type: ignore[return-value]
+
+    @property
     def project(self) -> Project | None:
         """The open project, or None while it is being opened."""
-        app: WorkbenchApp = self.app  # type: ignore[assignment]
-        return app.project
+        return self.workbench.project
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker messages do not bubble: hand this screen's failures to the app."""
         if event.state == WorkerState.ERROR:
-            app: WorkbenchApp = self.app  # type: ignore[assignment]
-            app.report_error(event.worker.error)
+            self.workbench.report_error(event.worker.error)
             self.worker_failed(event.worker)
 
     def worker_failed(self, worker: Worker[None]) -> None:
         """Called after a worker of this screen failed (and the error was shown)."""
 
+    def write_follow_up(self) -> AfterWrite | None:
+        """What to run in a write's own worker right after it, for a write queued while this
+        screen is in front (see ``WorkbenchApp.submit_write``); None: nothing.
+
+        Called on the main thread when the write is queued: what the follow-up needs of the
+        screen is copied then, as it runs in the worker, which must not read the screen.
+        """
+        return None
+
+    def report_change(self, summary: str) -> bool:
+        """Show what a write did in the screen itself; False (the default) when the screen
+        has no place for it (the app then notifies)."""
+        return False
+
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
-    def load_overview(self) -> None:
+    def load_overview(self, project: Project) -> None:
         """Read documents, codes and places (a thread worker; posts ``OverviewLoaded``)."""
-        project = self.project
-        if project is not None:
-            overview = reading.overview(project)
-            if not get_current_worker().is_cancelled:  # a newer read replaced this one
-                self.post_message(OverviewLoaded(overview))
+        overview = reading.overview(project)
+        if not get_current_worker().is_cancelled:  # a newer read replaced this one
+            self.post_message(OverviewLoaded(overview))

@@ -7,8 +7,6 @@ tab opens its transcript at the fragment.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,9 +20,6 @@ from workbench.tui.panes.documents import DocumentsPane
 from workbench.tui.panes.places import PlacesPane
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.panels import FragmentChosen, Pane
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
 
 TABS: dict[str, tuple[str, str, type[Pane]]] = {
     "documents": ("1", "Documents", DocumentsPane),
@@ -69,14 +64,16 @@ class MainScreen(WorkbenchScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.load_overview()
+        if self.project is not None:
+            self.load_overview(self.project)
 
     def pane(self, tab: str) -> Pane:
         """The pane of a tab."""
         return self.query_one(f"#{tab}-pane", Pane)
 
     def on_project_changed(self, _message: ProjectChanged) -> None:
-        self.load_overview()
+        if self.project is not None:
+            self.load_overview(self.project)
 
     def on_screen_resume(self) -> None:
         """Back from a transcript: the visible tab catches up with changes made there."""
@@ -102,14 +99,12 @@ class MainScreen(WorkbenchScreen):
     @on(DataTable.RowSelected, "#documents-table")
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            app: WorkbenchApp = self.app  # type: ignore[assignment]
-            app.open_document(str(event.row_key.value))
+            self.workbench.open_document(str(event.row_key.value))
 
     @on(FragmentChosen)
     def _read(self, event: FragmentChosen) -> None:
         fragment = event.fragment
-        app: WorkbenchApp = self.app  # type: ignore[assignment]
-        app.open_document(fragment.document, select=(fragment.start, fragment.end))
+        self.workbench.open_document(fragment.document, select=(fragment.start, fragment.end))
 
     @on(TabbedContent.TabActivated, "#main-tabs")
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:

@@ -31,7 +31,7 @@ from workbench.tui.dialogs.common import swatch
 from workbench.tui.widgets.transcript import LineIndex
 
 if TYPE_CHECKING:
-    from workbench.project.db import Project
+    from workbench.services.project import Project
     from workbench.tui.app import WorkbenchApp
 
 
