@@ -25,7 +25,7 @@ def codes(project: Path, as_json: bool) -> None:
     table(
         [
             (
-                "  " * int(r["depth"]) + str(r["name"]),  # type: ignore[call-overload]  # a listing row is a dict of objects
+                "  " * int(r["depth"]) + str(r["name"]),
                 r["label"],
                 r["segments"],
                 r["segments_total"],

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from workbench.services.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
@@ -47,11 +49,11 @@ def warn(message: str) -> None:
     click.echo(f"workbench: warning: {message}", err=True)
 
 
-def handle_errors(func: F) -> F:
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn core errors into one line on stderr and a non-zero exit."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from workbench.errors import WorkbenchError
 
         try:
@@ -69,7 +71,7 @@ def handle_errors(func: F) -> F:
                 fail(f"refused by the database: {str(exc.orig).splitlines()[0]}")
             raise
 
-    return wrapper  # type: ignore[return-value]  # functools.wraps loses the signature type
+    return wrapper
 
 
 @contextmanager

@@ -104,7 +104,7 @@ def docs(project: Path, as_json: bool) -> None:
         return
     table(
         [
-            (r["name"], ", ".join(r["cases"]), r["words"], r["turns"], r["segments"], r["language"])  # type: ignore[arg-type]  # a listing row is a dict of objects
+            (r["name"], ", ".join(r["cases"]), r["words"], r["turns"], r["segments"], r["language"])
             for r in rows
         ],
         ["document", "cases", "words", "turns", "segments", "lang"],

@@ -32,7 +32,7 @@ def places(project: Path, as_json: bool) -> None:
                 r["neighbourhood"],
                 r["municipality"],
                 r["segments"],
-                ", ".join(r["aliases"]),  # type: ignore[call-overload]  # a listing row is a dict of objects
+                ", ".join(r["aliases"]),
             )
             for r in rows
         ],

@@ -5,6 +5,8 @@ Reading only: nothing here writes.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -20,10 +22,59 @@ from workbench.project.models import (
     id_of,
 )
 
+
+class DocumentListing(TypedDict):
+    """A document as ``docs --json`` shows it."""
+
+    id: int
+    name: str
+    source: str
+    language: str
+    cases: list[str]
+    characters: int
+    words: int
+    turns: int
+    speakers: dict[str, int]
+    segments: int
+    imported_at: str
+
+
+class CodeListing(TypedDict):
+    """A code of the tree as ``codes --json`` shows it."""
+
+    id: int
+    name: str
+    label: str
+    parent: str | None
+    depth: int
+    color: str
+    description: str
+    segments: int
+    segments_total: int
+    documents: int
+
+
+class PlaceListing(TypedDict):
+    """A place as ``places --json`` shows it."""
+
+    id: int
+    name: str
+    kind: str
+    status: str
+    neighbourhood: str
+    municipality: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    aliases: list[str]
+    segments: int
+    description: str
+
+
 # --- listings --------------------------------------------------------------------------------
 
 
-def list_documents(session: Session) -> list[dict[str, object]]:
+def list_documents(session: Session) -> list[DocumentListing]:
     """Documents with their cases, size, turns, speakers and number of segments."""
     from workbench.project.models import DocumentCase, Turn
 
@@ -78,7 +129,7 @@ def list_documents(session: Session) -> list[dict[str, object]]:
     ]
 
 
-def code_tree(session: Session) -> list[dict[str, object]]:
+def code_tree(session: Session) -> list[CodeListing]:
     """Codes depth first with their counts: ``segments`` coded with the code itself,
     ``segments_total`` with it or a descendant, ``documents`` with it."""
     codes = session.exec(select(Code).order_by(col(Code.position), col(Code.name))).all()
@@ -107,7 +158,7 @@ def code_tree(session: Session) -> list[dict[str, object]]:
         while current is not None:
             under.setdefault(current, set()).add(segment_id)
             current = parent_of.get(current)
-    rows: list[dict[str, object]] = []
+    rows: list[CodeListing] = []
 
     def walk(parent: int | None, depth: int, parent_name: str | None) -> None:
         for code in children.get(parent, []):
@@ -132,7 +183,7 @@ def code_tree(session: Session) -> list[dict[str, object]]:
     return rows
 
 
-def list_places(session: Session) -> list[dict[str, object]]:
+def list_places(session: Session) -> list[PlaceListing]:
     """Places with kind, status, area, aliases and the number of linked segments."""
     counts = dict(
         session.exec(
@@ -148,7 +199,7 @@ def list_places(session: Session) -> list[dict[str, object]]:
         aliases.setdefault(place_id, []).append(alias)
     return [
         {
-            "id": place.id,
+            "id": id_of(place),
             "name": place.name,
             "kind": place.kind,
             "status": place.status,
@@ -163,5 +214,3 @@ def list_places(session: Session) -> list[dict[str, object]]:
         }
         for place in session.exec(select(Place).order_by(col(Place.name)))
     ]
-
-

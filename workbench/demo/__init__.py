@@ -20,6 +20,7 @@ from workbench.coding import places as place_ops
 from workbench.demo import plan
 from workbench.errors import ProjectError
 from workbench.project import coders, db, settings
+from workbench.project.models import id_of
 from workbench.services import importing as import_service
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
@@ -62,7 +63,7 @@ def _build(project: db.Project) -> None:
 
     with project.transaction("demo", coder=first, record=False) as session:
         settings.put(session, "language", plan.LANGUAGE)
-        ids = {name: coders.ensure(session, name).id for name in plan.CODERS}
+        ids = {name: id_of(coders.ensure(session, name)) for name in plan.CODERS}
         codebook.apply_codebook(session, spec, coder_id=ids[first])
 
     import_service.import_files(project, transcript_files(), language=plan.LANGUAGE, coder=first)
@@ -70,7 +71,7 @@ def _build(project: db.Project) -> None:
     with project.transaction("demo", coder=first, record=False) as session:
         _add_cases(session)
         for fields in plan.PLACES:
-            place_ops.add_place(session, coder_id=ids[first], **fields)  # type: ignore[arg-type]
+            place_ops.add_place(session, coder_id=ids[first], **fields)
 
     for coder_name, documents in plan.CODINGS.items():
         with project.transaction("demo", coder=coder_name, record=False) as session:
@@ -81,14 +82,14 @@ def _build(project: db.Project) -> None:
 
     with project.transaction("demo", coder=first, record=False) as session:
         for coder_name, target_type, target, text in plan.MEMOS:
-            memo_ops.add_memo(session, target_type, target, text, coder_id=ids[coder_name])  # type: ignore[arg-type]
+            memo_ops.add_memo(session, target_type, target, text, coder_id=ids[coder_name])
 
 
 def _add_cases(session: Session) -> None:
     for case_name, document_name, attributes in plan.CASES:
         case = cases.ensure_case(session, case_name)
         document = lookups.find_document(session, document_name)
-        cases.link_document(session, case.id, document.id)  # type: ignore[arg-type]
+        cases.link_document(session, id_of(case), id_of(document))
         for key, value in attributes.items():
             cases.set_value(session, case, key, value, type_name=plan.ATTRIBUTE_TYPES[key])
 

@@ -18,6 +18,7 @@ Code names and place kinds are those of the shipped codebook ``sociale-infrastru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 CODEBOOK = "sociale-infrastructuur"
 LANGUAGE = "nl"
@@ -104,7 +105,7 @@ MARKT = "Weekmarkt Neerbosch-Oost"
 
 #: Keyword arguments of :func:`workbench.coding.places.add_place`, one dict a place. The places are
 #: fictional; coordinates are plausible points in the neighbourhood, not real addresses.
-PLACES: list[dict[str, object]] = [
+PLACES: list[dict[str, Any]] = [
     {
         "name": BIEB,
         "kind": "library",

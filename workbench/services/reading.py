@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
@@ -183,13 +184,13 @@ def _documents(session: Session) -> tuple[DocumentRow, ...]:
             attributes.setdefault(document, {}).update(case.attributes)
     return tuple(
         DocumentRow(
-            id=int(row["id"]),  # type: ignore[call-overload]
+            id=int(row["id"]),
             name=str(row["name"]),
-            cases=tuple(row["cases"]),  # type: ignore[call-overload]
-            words=int(row["words"]),  # type: ignore[call-overload]
-            turns=int(row["turns"]),  # type: ignore[call-overload]
-            segments=int(row["segments"]),  # type: ignore[call-overload]
-            characters=int(row["characters"]),  # type: ignore[call-overload]
+            cases=tuple(row["cases"]),
+            words=int(row["words"]),
+            turns=int(row["turns"]),
+            segments=int(row["segments"]),
+            characters=int(row["characters"]),
             language=str(row["language"]),
             attributes=tuple(sorted(attributes.get(str(row["name"]), {}).items())),
         )
@@ -200,16 +201,16 @@ def _documents(session: Session) -> tuple[DocumentRow, ...]:
 def _codes(session: Session) -> tuple[CodeRow, ...]:
     return tuple(
         CodeRow(
-            id=int(row["id"]),  # type: ignore[call-overload]
+            id=int(row["id"]),
             name=str(row["name"]),
             parent=None if row["parent"] is None else str(row["parent"]),
-            depth=int(row["depth"]),  # type: ignore[call-overload]
+            depth=int(row["depth"]),
             color=str(row["color"]),
             description=str(row["description"] or ""),
-            segments=int(row["segments"]),  # type: ignore[call-overload]
-            segments_total=int(row["segments_total"]),  # type: ignore[call-overload]
-            documents=int(row["documents"]),  # type: ignore[call-overload]
-            label=str(row.get("label") or ""),
+            segments=int(row["segments"]),
+            segments_total=int(row["segments_total"]),
+            documents=int(row["documents"]),
+            label=row["label"] or "",
         )
         for row in listings.code_tree(session)
     )
@@ -218,17 +219,17 @@ def _codes(session: Session) -> tuple[CodeRow, ...]:
 def _places(session: Session) -> tuple[PlaceRow, ...]:
     return tuple(
         PlaceRow(
-            id=int(row["id"]),  # type: ignore[call-overload]
+            id=int(row["id"]),
             name=str(row["name"]),
             kind=str(row["kind"]),
             status=str(row["status"]),
             neighbourhood=str(row["neighbourhood"] or ""),
             municipality=str(row["municipality"] or ""),
-            aliases=tuple(row["aliases"]),  # type: ignore[call-overload]
-            segments=int(row["segments"]),  # type: ignore[call-overload]
+            aliases=tuple(row["aliases"]),
+            segments=int(row["segments"]),
             address=str(row["address"] or ""),
-            latitude=row["latitude"],  # type: ignore[arg-type]
-            longitude=row["longitude"],  # type: ignore[arg-type]
+            latitude=row["latitude"],
+            longitude=row["longitude"],
             description=str(row["description"] or ""),
         )
         for row in listings.list_places(session)
@@ -249,8 +250,9 @@ def segments_of(
     which = col(Segment.document_id) == document_id
     if only is not None:
         which = and_(which, col(Segment.id) == only)
-    rows = session.exec(
-        select(
+    # sqlmodel's select() is typed for up to four columns: five go through sqlalchemy's.
+    rows = session.execute(
+        sa.select(
             col(Segment.id), col(Segment.start), col(Segment.end), col(Code.name), col(Code.color)
         )
         .join(Coding, col(Coding.segment_id) == col(Segment.id), isouter=True)
@@ -723,19 +725,19 @@ def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
 # --- the command line's listings and analyses ------------------------------------------------
 
 
-def documents(project: Project) -> list[dict[str, object]]:
+def documents(project: Project) -> list[listings.DocumentListing]:
     """Documents with their cases, size, turns, speakers and number of segments (``docs``)."""
     with project.session() as session:
         return listings.list_documents(session)
 
 
-def code_tree(project: Project) -> list[dict[str, object]]:
+def code_tree(project: Project) -> list[listings.CodeListing]:
     """The code tree with counts (``codes``)."""
     with project.session() as session:
         return listings.code_tree(session)
 
 
-def places(project: Project) -> list[dict[str, object]]:
+def places(project: Project) -> list[listings.PlaceListing]:
     """Places with kind, status, area, aliases and linked segments (``places``)."""
     with project.session() as session:
         return listings.list_places(session)

@@ -346,7 +346,15 @@ class WorkbenchApp(App[None]):
 
     def action_export(self) -> None:
         """Open the export dialog."""
-        from workbench.tui.dialogs.export import export_dialog
+        from workbench.tui.dialogs.export import AnalysisSettings, ExportDialog
+        from workbench.tui.panes.analysis import AnalysisPane
 
-        if self.project is not None and not isinstance(self.screen, ModalScreen):
-            self.push_screen(export_dialog(self, self.project, self.project_path))
+        if self.project is None or isinstance(self.screen, ModalScreen):
+            return
+        settings = None  # the figures follow the Analysis tab's settings
+        for screen in self.screen_stack:
+            for pane in screen.query(AnalysisPane):
+                settings = AnalysisSettings(
+                    scope=pane.scope, value=pane.measure, cols=pane.cols, rollup=pane.rollup
+                )
+        self.push_screen(ExportDialog(self.project, self.project_path, settings))

@@ -349,7 +349,10 @@ class PickerScreen(ModalScreen[Picked | None]):
         super().__init__()
         self.picker = picker
         """The picker shown."""
-        picker.on_done = lambda result: self.dismiss(result) and None
+        picker.on_done = self._picked
+
+    def _picked(self, result: Picked | None) -> None:
+        self.dismiss(result)
 
     def compose(self) -> ComposeResult:
         yield self.picker

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
@@ -297,16 +296,3 @@ class ExportDialog(Dialog[None]):
 
     def _show_result(self, content: Content) -> None:
         self.query_one("#export-result", Static).update(content)
-
-
-def export_dialog(app: App[Any], project: Project, project_path: Path) -> ExportDialog:
-    """The export dialog, with the figures following the Analysis tab's settings."""
-    from workbench.tui.panes.analysis import AnalysisPane
-
-    settings = None
-    for screen in app.screen_stack:
-        for pane in screen.query(AnalysisPane):
-            settings = AnalysisSettings(
-                scope=pane.scope, value=pane.measure, cols=pane.cols, rollup=pane.rollup
-            )
-    return ExportDialog(project, project_path, settings)

@@ -603,7 +603,7 @@ class ImportDialog(Dialog[ImportRequest]):
         if not event.value.strip():
             return
         if not path.is_absolute():
-            path = self.query_one(TranscriptTree).path / path  # type: ignore[operator]
+            path = Path(self.query_one(TranscriptTree).path) / path
         tree = self.query_one(TranscriptTree)
         if path.is_dir():
             tree.path = path

@@ -8,6 +8,9 @@ Enter on a fragment opens its transcript there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -152,14 +155,14 @@ class CodebookPane(Pane):
         self.query_one("#code-detail-scroll").border_title = "Definition"
 
     @property
-    def tree(self) -> CodeTree:
+    def code_tree(self) -> CodeTree:
         """The code tree."""
         return self.query_one(CodeTree)
 
     @property
     def current(self) -> CodeRow | None:
         """The code under the tree's cursor."""
-        name = self.tree.current_name
+        name = self.code_tree.current_name
         return next((code for code in self.codes if code.name == name), None)
 
     # --- reading -------------------------------------------------------------------------
@@ -168,7 +171,7 @@ class CodebookPane(Pane):
         """Rebuild the tree (keeping the cursor, or on the code just written) and read the
         code under the cursor again."""
         self.codes = overview.codes
-        tree = self.tree
+        tree = self.code_tree
         tree.show_codes(overview.codes)
         if self._select_after is not None:
             tree.select_code(self._select_after)
@@ -176,7 +179,7 @@ class CodebookPane(Pane):
         self.call_after_refresh(self._after_rebuild)
 
     def _after_rebuild(self) -> None:
-        tree = self.tree
+        tree = self.code_tree
         if tree.cursor_node is None and tree.last_line >= 0:
             tree.move_cursor_to_line(0)
         self._load_current()
@@ -189,7 +192,7 @@ class CodebookPane(Pane):
         self._debounce = self.set_timer(0.12, self._load_current)
 
     def _load_current(self) -> None:
-        name = self.tree.current_name
+        name = self.code_tree.current_name
         if name is not None and self.project is not None:
             self.load_code(self.project, name)
 
@@ -216,15 +219,13 @@ class CodebookPane(Pane):
 
     def action_back(self) -> None:
         """Back to the code tree."""
-        self.tree.focus()
+        self.code_tree.focus()
 
     # --- writing -------------------------------------------------------------------------
 
-    def _write(self, job: object, *, select: str | None = None) -> None:
+    def _write(self, job: Callable[[Project], str], *, select: str | None = None) -> None:
         self._select_after = select
-        self.workbench.submit_write(
-            lambda project: ChangeWritten(WriteDone(job(project)))  # type: ignore[operator]
-        )
+        self.workbench.submit_write(lambda project: ChangeWritten(WriteDone(job(project))))
 
     def _need_code(self) -> CodeRow | None:
         code = self.current
@@ -356,8 +357,10 @@ class CodebookPane(Pane):
 
         def done(fields: dict[str, object] | None) -> None:
             if fields is not None:
+                changed: dict[str, Any] = dict(fields)
                 self._write(
-                    lambda project: codebook_service.edit_code(project, name, **fields), select=name
+                    lambda project: codebook_service.edit_code(project, name, **changed),
+                    select=name,
                 )
 
         self.app.push_screen(CodeForm(self.detail), done)

@@ -7,6 +7,8 @@ and wished places). Beside the table: the place's (or the area's) details and fr
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -342,7 +344,7 @@ def area_key_of(place: PlaceRow) -> str:
 def save_place(project: Project, edit: PlaceEdit) -> WriteDone:
     """Add the place of the form (``original`` None) or change it, aliases included, through
     the same services as ``place add`` and ``place edit`` (a write worker calls this)."""
-    fields = dict(edit.fields)
+    fields: dict[str, Any] = dict(edit.fields)
     name = str(fields.pop("name", "") or "")
     if edit.original is None:
         kind = str(fields.pop("kind", "") or "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.binding import Binding
@@ -27,7 +27,7 @@ class WorkbenchScreen(Screen[None]):
     @property
     def workbench(self) -> WorkbenchApp:
         """The app (typed)."""
-        return self.app  # type: ignore[return-value]
+        return cast("WorkbenchApp", self.app)  # the only app these screens run in
 
     @property
     def project(self) -> Project | None:

@@ -5,7 +5,7 @@ the list of what lies under the transcript's cursor, and the list of fragments; 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.binding import Binding
@@ -367,7 +367,7 @@ class Pane(Vertical):
     @property
     def workbench(self) -> WorkbenchApp:
         """The app (typed)."""
-        return self.app  # type: ignore[return-value]
+        return cast("WorkbenchApp", self.app)  # the only app these screens run in
 
     @property
     def project(self) -> Project | None:

@@ -49,6 +49,9 @@ from textual.widgets.text_area import Selection, TextAreaTheme
 
 from workbench.services.reading import SegmentInfo, TurnSpan
 
+#: The end of a highlight that runs to the end of its line (Textual writes None there).
+LINE_END = 1 << 30
+
 THEME_NAME = "workbench-transcript"
 SPEAKER = "wb-speaker"
 MATCH = "wb-match"
@@ -301,7 +304,7 @@ class TranscriptArea(TextArea):
 
     def offset_of(self, location: tuple[int, int]) -> int:
         """The character offset of a (row, column) location."""
-        return self.document.get_index_from_location(location)
+        return int(self.document.get_index_from_location(location))  # type: ignore[attr-defined]  # DocumentBase does not declare it; a read-only TextArea holds a Document
 
     def location_of(self, offset: int) -> tuple[int, int]:
         """The (row, column) location of a character offset."""
@@ -530,8 +533,9 @@ class TranscriptArea(TextArea):
         if ready and self._mask is not None:
             for row, first, last in index.spans(*self._mask):
                 cut0, cut1 = index.byte_column(row, first), index.byte_column(row, last)
-                kept: list[tuple[int, int, str]] = []
-                for start, end, name in highlights.get(row, ()):
+                kept: list[tuple[int, int | None, str]] = []
+                for start, end_or_none, name in highlights.get(row, ()):
+                    end = LINE_END if end_or_none is None else end_or_none
                     if name == SPEAKER or end <= cut0 or cut1 <= start:
                         kept.append((start, end, name))
                         continue
@@ -540,7 +544,13 @@ class TranscriptArea(TextArea):
                     if cut1 < end:
                         kept.append((cut1, end, name))
                 highlights[row] = kept
-        painted = {row: tuple(entries) for row, entries in highlights.items() if entries}
+        painted = {
+            row: tuple(
+                (start, LINE_END if end is None else end, name) for start, end, name in entries
+            )
+            for row, entries in highlights.items()
+            if entries
+        }
         changed = {
             row
             for row in painted.keys() | self._painted.keys()
