@@ -12,20 +12,21 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from tests.conftest import SHIPPED_CODEBOOK, as_json
+from tests.backends import Template
+from tests.conftest import SHIPPED_CODEBOOK, Targets, as_json
 from workbench.analysis.agreement import agreement
 from workbench.coding import codebook
 from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue, NotFound
 from workbench.project import coders, db
 from workbench.project.models import Code, Coder, Coding, Document, Segment
+from workbench.project.target import ProjectTarget
 
 # The worked example: one document of 20 characters (a newline at offset 9).
 #
@@ -215,11 +216,11 @@ def test_no_document_coded_by_both(worked: db.Project, cli) -> None:  # type: ig
     assert (report.documents, report.units, report.per_code) == ([], 0, [])
     assert report.overall.kappa is None and report.overall.percent is None
     worked.dispose()  # the command line opens the file itself
-    result = cli("agreement", worked.path, "--coders", "ann,ben", "--doc", "only-ann")
+    result = cli("agreement", worked.target, "--coders", "ann,ben", "--doc", "only-ann")
     assert result.exit_code == 0
     assert "no document is coded by both ann and ben" in result.stdout
     data = as_json(
-        cli("agreement", worked.path, "--coders", "ann,ben", "--doc", "only-ann", "--json")
+        cli("agreement", worked.target, "--coders", "ann,ben", "--doc", "only-ann", "--json")
     )
     assert (data["documents"], data["per_code"], data["disagreements"]) == ([], [], [])
     assert data["skipped_documents"] == ["only-ann"]
@@ -233,9 +234,9 @@ CODE_NAMES = ("exclusion", "stigma", "group association", "welcome", "being welc
 
 
 @pytest.fixture(scope="module")
-def blank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[db.Project]:
+def blank(module_targets: Targets) -> Iterator[db.Project]:
     """A project with the shipped codebook; each example writes in a session rolled back."""
-    proj = db.create_project(tmp_path_factory.mktemp("agreement") / "p.db")
+    proj = db.create_project(module_targets.new("p"))
     with proj.transaction("init", record=False) as session:
         codebook.apply_codebook(session, codebook.load_codebook(SHIPPED_CODEBOOK))
     yield proj
@@ -428,13 +429,11 @@ def test_matches_brute_force(blank: db.Project, case: dict) -> None:  # type: ig
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workbench.demo import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+def demo(module_targets: Targets, demo_template: Template) -> ProjectTarget:
+    return module_targets.copy(demo_template, "demo")
 
 
-def test_cli_on_the_demo(demo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_on_the_demo(demo: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     data = as_json(cli("agreement", demo, "--coders", "anouk,bram", "--json"))
     assert set(data) == {
         "coders",
@@ -500,7 +499,7 @@ def test_cli_on_the_demo(demo: Path, cli) -> None:  # type: ignore[no-untyped-de
     assert f"{first['document']}:{first['line_start']}" in text
 
 
-def test_cli_errors(demo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_errors(demo: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("agreement", demo, "--coders", "anouk,bran", ok=False)
     assert result.exit_code != 0
     assert "no coder called 'bran'; did you mean 'bram'?" in result.stderr

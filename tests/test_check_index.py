@@ -1,7 +1,7 @@
 """``workbench check`` and the lemma index: each kind of stale or damaged index is found.
 
 The index of a freshly imported project is whole. Each test then damages it by hand, with
-SQL on the project file, in one known way, and expects ``check`` to name the document and
+SQL on the project, in one known way, and expects ``check`` to name the document and
 the kind of damage, counted independently here (the posting row written by hand with
 ``struct``, the words changed counted with a regular expression).
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import struct
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import as_json, corpus_file, needs_corpus
+from tests.conftest import as_json, corpus_file, needs_corpus, run_sql, sql_rows
 from workbench.analysis.integrity import check_project
 from workbench.project import db
+from workbench.project.target import ProjectTarget
 from workbench.services.importing import import_files
 
 TALK = (
@@ -35,33 +35,25 @@ WALK = (
 
 
 @pytest.fixture
-def indexed(project: db.Project, tmp_path: Path) -> Path:
-    """The project file with two imported (and so indexed) English documents."""
+def indexed(project: db.Project, tmp_path: Path) -> ProjectTarget:
+    """The project with two imported (and so indexed) English documents."""
     paths = []
     for name, text in (("talk", TALK), ("walk", WALK)):
         path = tmp_path / f"{name}.txt"
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     import_files(project, paths, language="en")
-    assert project.path is not None
-    return project.path
+    return project.target
 
 
-def _sql(path: Path, *statements: tuple[str, tuple[object, ...]]) -> None:
-    with sqlite3.connect(path) as connection:
-        for statement, parameters in statements:
-            connection.execute(statement, parameters)
-    connection.close()
+_sql = run_sql
 
 
-def _one(path: Path, query: str, *parameters: object) -> tuple[object, ...]:
-    with sqlite3.connect(path) as connection:
-        row = connection.execute(query, parameters).fetchone()
-    connection.close()
-    return tuple(row)
+def _one(target: ProjectTarget, query: str, *parameters: object) -> tuple[object, ...]:
+    return sql_rows(target, query, *parameters)[0]
 
 
-def _problems(path: Path) -> list[str]:
+def _problems(path: ProjectTarget) -> list[str]:
     project = db.open_project(path)
     try:
         return check_project(project)
@@ -69,14 +61,14 @@ def _problems(path: Path) -> list[str]:
         project.dispose()
 
 
-def test_a_freshly_imported_project_passes(indexed: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_freshly_imported_project_passes(indexed: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     assert _one(indexed, "SELECT count(*) FROM indexed_document") == (2,)
     assert _problems(indexed) == []
     assert as_json(cli("check", indexed, "--json")) == {"ok": True, "problems": []}
     assert cli("check", indexed).stdout == "ok\n"
 
 
-def test_a_document_missing_from_the_index(indexed: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_document_missing_from_the_index(indexed: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     (doc_id,) = _one(indexed, "SELECT id FROM document WHERE name = 'walk'")
     _sql(indexed, ("DELETE FROM indexed_document WHERE document_id = ?", (doc_id,)))
     assert _problems(indexed) == ["document 'walk': not in the lemma index"]
@@ -88,7 +80,7 @@ def test_a_document_missing_from_the_index(indexed: Path, cli) -> None:  # type:
     assert as_json(result) == {"ok": False, "problems": ["document 'walk': not in the lemma index"]}
 
 
-def test_a_document_indexed_by_another_lemmatiser(indexed: Path) -> None:
+def test_a_document_indexed_by_another_lemmatiser(indexed: ProjectTarget) -> None:
     (made_by,) = _one(indexed, "SELECT lemmatiser FROM indexed_document LIMIT 1")
     assert isinstance(made_by, str) and made_by.startswith("spacy-lookups-data ")
     _sql(
@@ -105,7 +97,7 @@ def test_a_document_indexed_by_another_lemmatiser(indexed: Path) -> None:
     ]
 
 
-def test_a_token_count_that_does_not_match_the_postings(indexed: Path) -> None:
+def test_a_token_count_that_does_not_match_the_postings(indexed: ProjectTarget) -> None:
     (tokens,) = _one(
         indexed,
         "SELECT tokens FROM indexed_document JOIN document ON document.id = document_id "
@@ -131,7 +123,9 @@ def _posting(doc_id: int, start: int, length: int) -> bytes:
     return bytes([0]) + struct.pack("<IIHB", doc_id, 1, start, length)
 
 
-def _add_posting(path: Path, name: str, start: int, length: int, *, chunk: int | None) -> None:
+def _add_posting(
+    path: ProjectTarget, name: str, start: int, length: int, *, chunk: int | None
+) -> None:
     """File one occurrence of a new form under document ``name``, in its current chunk (or
     ``chunk``), and count it in the document's tokens when it is in the current chunk."""
     doc_id, current = _one(
@@ -156,7 +150,7 @@ def _add_posting(path: Path, name: str, start: int, length: int, *, chunk: int |
     _sql(path, *statements)
 
 
-def test_postings_past_the_end_of_the_text(indexed: Path) -> None:
+def test_postings_past_the_end_of_the_text(indexed: ProjectTarget) -> None:
     _add_posting(indexed, "walk", len(WALK) + 2, 3, chunk=None)
     assert _problems(indexed) == [
         f"document 'walk': 1 word(s) of the lemma index lie outside its text "
@@ -164,13 +158,13 @@ def test_postings_past_the_end_of_the_text(indexed: Path) -> None:
     ]
 
 
-def test_postings_in_a_stale_chunk_are_ignored(indexed: Path) -> None:
+def test_postings_in_a_stale_chunk_are_ignored(indexed: ProjectTarget) -> None:
     (top,) = _one(indexed, "SELECT max(chunk) FROM indexed_document")
     _add_posting(indexed, "walk", len(WALK) + 2, 3, chunk=int(top) + 5)  # type: ignore[call-overload]
     assert _problems(indexed) == []
 
 
-def test_a_posting_filed_under_the_wrong_form(indexed: Path) -> None:
+def test_a_posting_filed_under_the_wrong_form(indexed: ProjectTarget) -> None:
     start = WALK.index("park")  # "park" filed as "zzz": inside the text, but misspelt
     _add_posting(indexed, "walk", start, 4, chunk=None)
     (tokens,) = _one(
@@ -182,7 +176,7 @@ def test_a_posting_filed_under_the_wrong_form(indexed: Path) -> None:
     ]
 
 
-def test_a_document_indexed_from_another_text(indexed: Path) -> None:
+def test_a_document_indexed_from_another_text(indexed: ProjectTarget) -> None:
     # The text is changed (with its hash, so that only the index tells): every "library"
     # becomes "gallery", a word of the same length, so no span leaves the text.
     changed = re.sub("library", "gallery", TALK, flags=re.IGNORECASE)

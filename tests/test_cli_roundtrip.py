@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import as_json, corpus_file, needs_corpus
+from tests.conftest import Targets, as_json, corpus_file, needs_corpus
+from workbench.project.target import ProjectTarget
 
 pytestmark = needs_corpus
 
@@ -29,8 +30,8 @@ def _text_of(path: Path) -> str:
 
 
 @pytest.fixture
-def study(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
-    path = tmp_path / "study.db"
+def study(targets: Targets, cli) -> ProjectTarget:  # type: ignore[no-untyped-def]
+    path = targets.new()
     cli("init", path, "--codebook", "sociale-infrastructuur", "--language", "en")
     cli(
         "import",
@@ -47,7 +48,7 @@ def study(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def test_init_and_import(study: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_and_import(study: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     docs = as_json(cli("docs", study, "--json"))
     assert [d["name"] for d in docs] == [P01, P17]
     by_name = {d["name"]: d for d in docs}
@@ -63,7 +64,7 @@ def test_init_and_import(study: Path, cli) -> None:  # type: ignore[no-untyped-d
     assert all(c["segments"] == 0 for c in codes)
 
 
-def test_code_list_undo_redo(study: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_code_list_undo_redo(study: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     text = _text_of(corpus_file(P01))
     start = text.index("being misunderstood")
     end = start + len("being misunderstood")
@@ -155,13 +156,13 @@ def test_code_list_undo_redo(study: Path, cli) -> None:  # type: ignore[no-untyp
     nothing = cli("redo", study, ok=False)
     assert nothing.exit_code != 0 and "nothing to redo" in nothing.stderr
 
-    history = as_json(cli("history", study, "--json"))
+    history = as_json(cli("history", study, "--all", "--json"))  # every coder's changes
     assert [h["action"] for h in history[:3]] == ["code", "code", "code"]
     assert history[-1]["action"] == "place add"
     assert any(h["coder"] == "ann" for h in history)
 
 
-def test_uncode_link_memo(study: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_uncode_link_memo(study: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     seg = as_json(cli("code", study, P01, 10, 40, "welcome", "host role", "--json"))["segment"]
     cli("place", "add", study, "Canal path", "--kind", "walking_route", "--status", "missed")
     linked = as_json(cli("link", study, seg, "Canal path", "--json"))
@@ -183,7 +184,7 @@ def test_uncode_link_memo(study: Path, cli) -> None:  # type: ignore[no-untyped-
     ]
 
 
-def test_codebook_commands(study: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_codebook_commands(study: ProjectTarget, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("codebook", "add", study, "bench talk", "--parent", "contact", "--color", "#aabbcc")
     seg_a = as_json(cli("code", study, P01, 0, 20, "bench talk", "--json"))["segment"]
     as_json(cli("code", study, P01, 30, 50, "weak ties", "--json"))
@@ -212,7 +213,7 @@ def test_codebook_commands(study: Path, cli, tmp_path: Path) -> None:  # type: i
     assert len(exported.place_kinds) >= 14
 
 
-def test_undo_survives_a_restart_in_separate_processes(study: Path) -> None:
+def test_undo_survives_a_restart_in_separate_processes(study: ProjectTarget) -> None:
     def run(*args: object) -> dict:  # type: ignore[type-arg]
         done = subprocess.run(
             [sys.executable, "-m", "workbench", *map(str, args)],

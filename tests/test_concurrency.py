@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from sqlmodel import select
 
+from workbench.analysis.integrity import check_project
 from workbench.coding import codes
 from workbench.project import coders, db
-from workbench.project.models import Code
+from workbench.project.models import Code, Coding, IndexForm, Segment
+from workbench.services import coding, history
+from workbench.services.importing import import_files
 
 
 def test_reader_sees_committed_state_while_a_writer_works(project) -> None:  # type: ignore[no-untyped-def]
-    other = db.open_project(project.path)  # a second engine: like a second process
+    other = db.open_project(project.target)  # a second engine: like a second process
     try:
         with other.session() as reader:
             before = len(reader.exec(select(Code)).all())
@@ -29,7 +34,7 @@ def test_reader_sees_committed_state_while_a_writer_works(project) -> None:  # t
 
 
 def test_second_writer_waits_for_the_first(project) -> None:  # type: ignore[no-untyped-def]
-    other = db.open_project(project.path)
+    other = db.open_project(project.target)
     holding = threading.Event()
     release = threading.Event()
     errors: list[BaseException] = []
@@ -60,3 +65,94 @@ def test_second_writer_waits_for_the_first(project) -> None:  # type: ignore[no-
     with project.session() as session:
         names = set(session.exec(select(Code.name)).all())
     assert {"first", "second"} <= names
+
+
+# --- writers racing each other: serialised on both backends, none fails ------------------------
+
+WRITERS = 4
+
+
+def _race(project: db.Project, work: Callable[[db.Project, int], object]) -> list[object]:
+    """Run ``work(own_project, i)`` in :data:`WRITERS` threads at once, each with an engine of
+    its own (like separate processes), started together; the results, or the first error."""
+    opened = [db.open_project(project.target) for _ in range(WRITERS)]
+    barrier = threading.Barrier(WRITERS)
+    results: list[object] = [None] * WRITERS
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(10)
+            results[i] = work(opened[i], i)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    for other in opened:
+        other.dispose()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def _talk(project: db.Project, folder: Path, name: str = "talk") -> None:
+    path = folder / f"{name}.txt"
+    path.write_text(
+        f"Interviewer: Where do you go, {name}?\nInterviewee: To the library, every day.\n",
+        encoding="utf-8",
+    )
+    import_files(project, [path], language="en")
+
+
+def test_writers_coding_the_same_spans_at_once_all_succeed(
+    project: db.Project, tmp_path: Path
+) -> None:
+    _talk(project, tmp_path)
+    spans = [(0, 11), (13, 30), (31, 50)]
+
+    def code_all(own: db.Project, i: int) -> list[int]:
+        return [
+            coding.code_span(own, "talk", start, end, ["welcome"], coder=f"coder{i}").segment
+            for start, end in spans
+        ]
+
+    results = _race(project, code_all)
+    # Every writer saw the segments the first one made: one segment per span, coded by all.
+    assert all(result == results[0] for result in results)
+    with project.session() as session:
+        rows = session.exec(select(Segment.start, Segment.end)).all()
+        codings = session.exec(select(Coding)).all()
+    assert sorted(rows) == spans
+    assert len(codings) == WRITERS * len(spans)
+    assert check_project(project) == []
+
+
+def test_imports_at_once_give_one_whole_lemma_index(project: db.Project, tmp_path: Path) -> None:
+    def import_one(own: db.Project, i: int) -> None:
+        folder = tmp_path / f"w{i}"
+        folder.mkdir()
+        _talk(own, folder, f"talk{i}")
+
+    _race(project, import_one)
+    assert check_project(project) == []
+    with project.session() as session:
+        forms = session.exec(select(IndexForm.language, IndexForm.form)).all()
+    assert len(forms) == len(set(forms))  # no form indexed twice under two ids
+
+
+def test_undos_at_once_each_take_back_another_change(project: db.Project, tmp_path: Path) -> None:
+    _talk(project, tmp_path)
+    for start in range(0, 4 * WRITERS, 4):
+        coding.code_span(project, "talk", start, start + 3, ["welcome"], coder="ann")
+
+    def undo(own: db.Project, _i: int) -> str:
+        return history.step(own, undo=True, coder="ann").summary
+
+    summaries = _race(project, undo)
+    assert len(set(summaries)) == WRITERS  # each undid a different change
+    with project.session() as session:
+        assert session.exec(select(Segment)).all() == []

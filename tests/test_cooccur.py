@@ -22,13 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel
 
-from tests.conftest import as_json
+from tests.conftest import Targets, as_json
 from workbench.analysis import cooccurrence
 from workbench.analysis.cooccurrence import Filters
 from workbench.coding import codes as code_ops
 from workbench.coding import places as place_ops
 from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue, NotFound
+from workbench.project import db
 from workbench.project.models import (
     Case,
     CaseValue,
@@ -45,6 +46,7 @@ from workbench.project.models import (
     Turn,
     Variable,
 )
+from workbench.project.target import ProjectTarget
 
 # --- the random world ----------------------------------------------------------------------
 
@@ -211,10 +213,15 @@ def build(session: Session, world: World) -> None:
 
 
 @pytest.fixture
-def memory_session() -> Iterator[Session]:
-    """A session on a fresh in-memory database with the project tables (not the migrations:
-    ``test_migrations`` proves the migrations build the same schema)."""
-    engine = sa.create_engine("sqlite://")
+def memory_session(targets: Targets) -> Iterator[Session]:
+    """A session on a fresh database with the project tables (not the migrations:
+    ``test_migrations`` proves the migrations build the same schema): in memory on SQLite,
+    a new database on PostgreSQL."""
+    engine = (
+        sa.create_engine("sqlite://")
+        if targets.sqlite
+        else db.make_engine(db.database_url(targets.new("memory")))
+    )
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         yield session
@@ -690,7 +697,7 @@ def test_bad_names_and_values(paper) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def study(module_targets: Targets) -> tuple[ProjectTarget, str]:
     """A project made through the command line: one document, A = {s1, s2}, B = {s3, s4}
     as in :func:`test_overlap_c_above_one` (c = 3.0 with overlap), s4 linked to a place.
     Shared by the command-line tests, which only read it."""
@@ -705,11 +712,11 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         assert result.exit_code == 0, result.stderr
         return result
 
-    folder = tmp_path_factory.mktemp("cli")
+    folder = module_targets.folder
     text = "Resident: To the library. It is warm there. The staff know me and I like it.\n"
     source = folder / "one.txt"
     source.write_text(text, encoding="utf-8")
-    path = folder / "study.db"
+    path = module_targets.new()
     cli("init", path, "--language", "en")
     cli("import", path, source, "--case", "anna", "--attr", "age=70")
     base = text.index("To the library")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import as_json
+from tests.conftest import Targets, as_json
 from workbench.analysis.fragments import Fragment
 from workbench.exchange import csvsafe, publish
 
@@ -82,12 +82,12 @@ def test_render_csv_escapes_every_text_cell() -> None:
 
 
 @pytest.fixture
-def hostile(tmp_path: Path, cli):  # type: ignore[no-untyped-def]
+def hostile(tmp_path: Path, cli, targets: Targets):  # type: ignore[no-untyped-def]
     """A project whose document, codes, place, attribute value and memo start with ``=+@-``."""
     text = "I: Where do you go?\nR: To the library. It is warm there.\n"
     source = tmp_path / "=doc.txt"
     source.write_text(text, encoding="utf-8")
-    path = tmp_path / "study.db"
+    path = targets.new()
     cli("init", path, "--language", "en")
     cli("import", path, source, "--case", "@anna", "--attr", "home=-Hatert")
     start = text.index("To the library")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tests.conftest import Targets, dump_file
 from workbench.coding import cases, codebook, listings, lookups
 from workbench.coding import memos as memo_ops
 from workbench.demo import build_demo
@@ -34,6 +35,7 @@ from workbench.project.models import (
     SegmentPlace,
     Variable,
 )
+from workbench.project.target import ProjectTarget
 
 TRANSCRIPTS = Path(__file__).resolve().parents[1] / "workbench" / "demo" / "transcripts"
 FICTION_LINE = "Fictief interview, geschreven voor de demo van de workbench; geen echte personen."
@@ -41,20 +43,21 @@ TITLE = re.compile(r"^Interview \d+ – .+ \(fictief\)$")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
-    """The demo built once (its path; the second item is unused, kept for the fixtures)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
+def built(module_targets: Targets) -> tuple[ProjectTarget, float]:
+    """The demo built once (its target; the second item is unused, kept for the fixtures)."""
+    path = module_targets.new("demo")
     build_demo(path)
     return path, 0.0
 
 
 @pytest.fixture
-def project(built: tuple[Path, float]) -> Iterator[db.Project]:
+def project(built: tuple[ProjectTarget, float]) -> Iterator[db.Project]:
     proj = db.open_project(built[0])
     yield proj
     proj.dispose()
 
 
+@pytest.mark.sqlite_only(reason="about the project file that build_demo writes")
 def test_build_leaves_a_project_file(built: tuple[Path, float]) -> None:
     path, _ = built
     assert path.is_file()
@@ -235,12 +238,15 @@ def test_demo_starts_with_an_empty_undo_history(project: db.Project) -> None:
         assert session.exec(select(Segment.id)).first() is not None  # not empty for nothing
 
 
-def test_building_twice_at_the_same_path_refuses(built: tuple[Path, float]) -> None:
+def test_building_twice_at_the_same_path_refuses(built: tuple[ProjectTarget, float]) -> None:
     path = built[0]
-    before = path.stat().st_size, path.stat().st_mtime_ns
-    with pytest.raises(ProjectError, match="already exists"):
+    before = dump_file(path)
+    touched = (path.stat().st_size, path.stat().st_mtime_ns) if isinstance(path, Path) else None
+    with pytest.raises(ProjectError, match="already (exists|holds a workbench project)"):
         build_demo(path)
-    assert (path.stat().st_size, path.stat().st_mtime_ns) == before
+    assert dump_file(path) == before
+    if isinstance(path, Path):  # the file is not even touched
+        assert (path.stat().st_size, path.stat().st_mtime_ns) == touched
     project = db.open_project(path)  # the first demo is untouched and still opens
     try:
         with project.session() as session:
@@ -249,6 +255,7 @@ def test_building_twice_at_the_same_path_refuses(built: tuple[Path, float]) -> N
         project.dispose()
 
 
+@pytest.mark.sqlite_only(reason="about folders of project files")
 def test_building_into_a_missing_folder_refuses(tmp_path: Path) -> None:
     target = tmp_path / "no such folder" / "demo.db"
     with pytest.raises(ProjectError, match="does not exist"):

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends import Template
+from tests.conftest import Targets
 from workbench.analysis.cooccurrence import CodeCount, Cooccurrence, Matrix, Pair
 from workbench.errors import InvalidValue
 from workbench.exchange import figures
+from workbench.project.target import ProjectTarget
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -101,13 +104,11 @@ def test_nothing_to_draw_and_bad_input(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workbench.demo import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+def demo(module_targets: Targets, demo_template: Template) -> ProjectTarget:
+    return module_targets.copy(demo_template, "demo")
 
 
-def test_figure_commands_on_the_demo(demo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_figure_commands_on_the_demo(demo: ProjectTarget, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "co.svg"
     cli("figure", "cooccur", demo, "-o", out, "--scope", "paragraph", "--top", "8")
     labels = [t for t in svg_texts(out) if re.fullmatch(r".+ \(\d+\)", t)]
@@ -121,7 +122,7 @@ def test_figure_commands_on_the_demo(demo: Path, cli, tmp_path: Path) -> None:  
     assert {"Hatert", "Lindenholt"} <= set(svg_texts(svg))
 
 
-def test_figure_matrix_with_pseudonyms(demo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_figure_matrix_with_pseudonyms(demo: ProjectTarget, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     table = tmp_path / "names.yaml"
     table.write_text(
         "- {real: Lunchroom Bij Joost, pseudonym: Lunchroom Centrum, kind: place}\n", "utf-8"
@@ -132,8 +133,8 @@ def test_figure_matrix_with_pseudonyms(demo: Path, cli, tmp_path: Path) -> None:
     assert "Lunchroom Centrum" in texts and "Lunchroom Bij Joost" not in texts
 
 
-def test_figure_on_an_empty_project(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    study = tmp_path / "study.db"
+def test_figure_on_an_empty_project(tmp_path: Path, cli, targets: Targets) -> None:  # type: ignore[no-untyped-def]
+    study = targets.new()
     cli("init", study)
     for kind in ("cooccur", "matrix"):
         out = tmp_path / f"{kind}.svg"

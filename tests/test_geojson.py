@@ -18,10 +18,10 @@ from sqlmodel import select
 from tests.conftest import as_json
 from workbench.coding import places as place_ops
 from workbench.coding import segments as segment_ops
-from workbench.demo import build_demo
 from workbench.exchange.geojson import export_geojson, places_feature_collection
 from workbench.project import coders, db
 from workbench.project.models import Code, Coding, Place, PlaceAlias, SegmentPlace
+from workbench.project.target import ProjectTarget
 from workbench.services import importing as import_service
 
 TEXT = (
@@ -143,7 +143,7 @@ def test_features_counts_and_order(mapped: db.Project) -> None:
 
 def test_file_and_cli_warning(mapped: db.Project, cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "map.geojson"
-    path = mapped.path
+    path = mapped.target
     result = cli("export", path, "--format", "geojson", "-o", out)
     assert "Youth club" in result.stderr and "warning" in result.stderr
     assert "Youth club" not in result.stdout
@@ -159,16 +159,15 @@ def test_no_warning_when_every_place_has_coordinates(
 ) -> None:
     with project.transaction("t", coder="ann") as session:
         place_ops.add_place(session, "Here", kind="park", latitude=1.0, longitude=2.0)
-    result = cli("export", project.path, "-o", tmp_path / "m.geojson")
+    result = cli("export", project.target, "-o", tmp_path / "m.geojson")
     assert result.stderr == ""
     with project.session() as session:
         report = export_geojson(session, tmp_path / "n.geojson")
     assert report.features == 1 and report.without_coordinates == []
 
 
-def test_demo_map(tmp_path: Path) -> None:
-    path = build_demo(tmp_path / "demo.db")
-    project = db.open_project(path)
+def test_demo_map(demo: ProjectTarget, tmp_path: Path) -> None:
+    project = db.open_project(demo)
     try:
         expected, missing = expected_features(project)
         with project.session() as session:

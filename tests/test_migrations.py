@@ -1,4 +1,5 @@
-"""The schema: migrations produce exactly the models; opening old, new and foreign files."""
+"""The schema: migrations produce exactly the models (on SQLite and on PostgreSQL); opening old,
+new and foreign projects; backups of SQLite files before a migration."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
+from tests.conftest import Targets, dump_file, run_sql, sql_rows
 from workbench.errors import ProjectError
 from workbench.project import db
 
 
-def test_migrations_produce_exactly_the_models(tmp_path: Path) -> None:
-    project = db.create_project(tmp_path / "new.db")
+def test_migrations_produce_exactly_the_models(targets: Targets) -> None:
+    project = db.create_project(targets.new("new"))
     with project.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
@@ -34,6 +36,7 @@ def test_revision_list_matches_the_migration_scripts() -> None:
     assert scripts.get_current_head() == db.HEAD_REVISION
 
 
+@pytest.mark.sqlite_only(reason="SQLite's connection settings (WAL, foreign keys, busy timeout)")
 def test_new_project_is_stamped_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     project = db.create_project(tmp_path / "p.db")
     assert db.current_revision(project.engine) == db.HEAD_REVISION
@@ -44,8 +47,8 @@ def test_new_project_is_stamped_with_wal_and_foreign_keys(tmp_path: Path) -> Non
     project.dispose()
 
 
-def test_older_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def test_older_project_is_backed_up_then_upgraded(targets: Targets) -> None:
+    path = targets.new("old")
     engine = db.make_engine(db.database_url(path))
     db.upgrade(engine, "0001")  # a project as the first version of the workbench made it
     with engine.begin() as connection:
@@ -55,10 +58,14 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
     engine.dispose()
 
     project = db.open_project(path)
-    assert project.backup is not None and project.backup.exists()
     assert db.current_revision(project.engine) == db.HEAD_REVISION
     assert "pseudonym" in sa.inspect(project.engine).get_table_names()
     project.dispose()
+    assert sql_rows(path, "SELECT name FROM coder") == [("ann",)]
+    if not targets.sqlite:  # a file is copied first; a database server has its own backups
+        assert project.backup is None
+        return
+    assert project.backup is not None and project.backup.exists()
     backup = sqlite3.connect(project.backup)
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert backup.execute("SELECT name FROM coder").fetchall() == [("ann",)]
@@ -71,15 +78,15 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path: Path) -> None:
     again.dispose()
 
 
-def test_unknown_revision_is_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / "future.db"
+def test_unknown_revision_is_a_clear_error(targets: Targets) -> None:
+    path = targets.new("future")
     db.create_project(path).dispose()
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    run_sql(path, ("UPDATE alembic_version SET version_num = '9999'", ()))
     with pytest.raises(ProjectError, match="9999.*unknown"):
         db.open_project(path)
 
 
+@pytest.mark.sqlite_only(reason="files that are not SQLite databases, or no file at all")
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"just some text, not a database", "not a SQLite database"), (None, "no project there")],
@@ -94,6 +101,21 @@ def test_open_refuses_what_is_not_a_project(
         db.open_project(path)
 
 
+def test_open_refuses_an_empty_database_and_create_a_full_one(targets: Targets) -> None:
+    empty = targets.new("empty")
+    if isinstance(empty, Path):
+        empty.touch()  # an empty file is an empty SQLite database
+    with pytest.raises(ProjectError, match="empty database|no project|not a workbench"):
+        db.open_project(empty)
+    full = targets.new("full")
+    db.create_project(full).dispose()
+    before = dump_file(full)
+    with pytest.raises(ProjectError, match="already (exists|holds a workbench project)"):
+        db.create_project(full)
+    assert dump_file(full) == before
+
+
+@pytest.mark.sqlite_only(reason="a file that is not a project, in the project's place")
 def test_create_refuses_an_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "keep.txt"
     path.write_text("precious")
@@ -102,10 +124,14 @@ def test_create_refuses_an_existing_file(tmp_path: Path) -> None:
     assert path.read_text() == "precious"
 
 
-def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "other.db"
-    with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE notes (x)")
+def test_foreign_database_is_refused(targets: Targets) -> None:
+    path = targets.new("other")
+    if isinstance(path, Path):  # a SQLite file another program made
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE notes (x)")
+        connection.close()
+    else:
+        run_sql(path, ("CREATE TABLE notes (x integer)", ()))
     with pytest.raises(ProjectError, match="not a workbench project"):
         db.open_project(path)
 
@@ -126,8 +152,8 @@ def _plan(connection: sqlite3.Connection | sa.Connection, table: str) -> str:
     return " ".join(str(row[-1]) for row in rows)
 
 
-def test_migration_0004_makes_the_unit_indexes_covering(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def test_migration_0004_makes_the_unit_indexes_covering(targets: Targets) -> None:
+    path = targets.new("old")
     engine = db.make_engine(db.database_url(path))
     db.upgrade(engine, "0003")
     with engine.begin() as connection:
@@ -150,9 +176,9 @@ def test_migration_0004_makes_the_unit_indexes_covering(tmp_path: Path) -> None:
     engine.dispose()
 
     project = db.open_project(path)
-    assert project.backup is not None and project.backup.exists()
+    assert (project.backup is not None and project.backup.exists()) is targets.sqlite
     assert db.current_revision(project.engine) == "0004" == db.HEAD_REVISION
-    fresh = db.create_project(tmp_path / "fresh.db")
+    fresh = db.create_project(targets.new("fresh"))
     with project.engine.connect() as migrated, fresh.engine.connect() as new:
         context = MigrationContext.configure(migrated, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
@@ -164,12 +190,14 @@ def test_migration_0004_makes_the_unit_indexes_covering(tmp_path: Path) -> None:
                 "end",
             ]
             assert f"ix_{table}_doc_start" not in _indexes(migrated, table)
-            assert f"COVERING INDEX ix_{table}_doc_start_end" in _plan(migrated, table)
+            if targets.sqlite:  # SQLite's query plan
+                assert f"COVERING INDEX ix_{table}_doc_start_end" in _plan(migrated, table)
         rows = migrated.exec_driver_sql('SELECT start, "end" FROM sentence ORDER BY start')
         assert rows.fetchall() == [(0, 4), (5, 9)]
     fresh.dispose()
     project.dispose()
-
+    if project.backup is None:
+        return
     backup = sqlite3.connect(project.backup)  # the copy still has the old, non-covering index
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
     assert "COVERING" not in _plan(backup, "sentence")
@@ -177,8 +205,8 @@ def test_migration_0004_makes_the_unit_indexes_covering(tmp_path: Path) -> None:
     backup.close()
 
 
-def test_migration_0004_downgrades_to_the_old_indexes(tmp_path: Path) -> None:
-    project = db.create_project(tmp_path / "p.db")
+def test_migration_0004_downgrades_to_the_old_indexes(targets: Targets) -> None:
+    project = db.create_project(targets.new("p"))
     with project.engine.begin() as connection:
         command.downgrade(db.alembic_config(connection), "0003")
     with project.engine.connect() as connection:

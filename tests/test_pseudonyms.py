@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import as_json, dump_file
+from tests.conftest import Targets, as_json, dump_file
 from workbench.analysis.fragments import Fragment
 from workbench.errors import Conflict, InputError, InvalidValue
 from workbench.exchange import pseudonyms
@@ -199,8 +199,8 @@ def test_bad_table_files(tmp_path: Path, name: str, content: bytes, reason: str)
 
 
 @pytest.fixture
-def study(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
-    path = tmp_path / "study.db"
+def study(tmp_path: Path, cli, targets: Targets) -> Path:  # type: ignore[no-untyped-def]
+    path = targets.new("study")
     cli("init", path, "--language", "nl")
     return path
 

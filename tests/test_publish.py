@@ -1,24 +1,23 @@
 """Fragments for publications: citations, grouping, Markdown/HTML escaping (checked by rendering
 and parsing), CSV and JSON shapes, DOCX opened with python-docx, and the ``fragments`` command
-end to end on the demo project (checked against the database read directly with sqlite3)."""
+end to end on the demo project (checked against the database read directly with SQL)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import shutil
-import sqlite3
 from pathlib import Path
 
 import docx
 import lxml.html
 import pytest
 
-from tests.conftest import as_json
+from tests.conftest import as_json, sql_rows
 from workbench.analysis.fragments import Fragment
 from workbench.exchange import publish
 from workbench.exchange.publish import Options
+from workbench.project.target import ProjectTarget
 
 MALICIOUS = (
     "<script>alert('x')</script> **bold** and _em_ and `code`\n"
@@ -292,37 +291,20 @@ def test_write_is_atomic_and_checks_the_folder(tmp_path: Path) -> None:
 # --- the command, end to end on the demo project ---------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workbench.demo import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.db"
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{demo_file}{suffix}")
-        if source.exists():
-            shutil.copy(source, f"{target}{suffix}")
-    return target
-
-
-def _segments_coded(path: Path, code: str) -> list[tuple[int, str, int, int, str]]:
+def _segments_coded(path: ProjectTarget, code: str) -> list[tuple[int, str, int, int, str]]:
     """Independently: (id, document, start, end, document text) of segments with ``code``."""
-    with sqlite3.connect(path) as db:
-        rows = db.execute(
-            "SELECT DISTINCT s.id, d.name, s.start, s.end, d.text FROM segment s"
-            " JOIN document d ON d.id = s.document_id"
-            " JOIN coding c ON c.segment_id = s.id JOIN code k ON k.id = c.code_id"
-            " WHERE k.name = ?",
-            (code,),
-        ).fetchall()
+    rows = sql_rows(
+        path,
+        "SELECT DISTINCT s.id, d.name, s.start, s.end, d.text FROM segment s"
+        " JOIN document d ON d.id = s.document_id"
+        " JOIN coding c ON c.segment_id = s.id JOIN code k ON k.id = c.code_id"
+        " WHERE k.name = ?",
+        code,
+    )
     return sorted(rows, key=lambda r: (r[1], r[2], r[3], r[0]))
 
 
-def test_fragments_command_json_matches_the_database(demo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_fragments_command_json_matches_the_database(demo: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     data = as_json(cli("fragments", demo, "welcome", "--format", "json"))
     expected = _segments_coded(demo, "welcome")
     assert len(expected) > 3
@@ -350,7 +332,9 @@ def test_fragments_command_json_matches_the_database(demo: Path, cli) -> None:  
         }
 
 
-def test_fragments_command_formats_to_stdout_and_files(demo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_fragments_command_formats_to_stdout_and_files(
+    demo: ProjectTarget, cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     count = len(_segments_coded(demo, "welcome"))
     md = cli("fragments", demo, "welcome", "--group-by", "place").stdout
     assert md.startswith("# Fragmenten")  # the demo project is Dutch
@@ -375,7 +359,7 @@ def test_fragments_command_formats_to_stdout_and_files(demo: Path, cli, tmp_path
     assert "column" in bad.stderr
 
 
-def test_pseudonymised_docx_export(demo: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pseudonymised_docx_export(demo: ProjectTarget, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     plain = as_json(cli("fragments", demo, '"host role"', "--format", "json"))
     assert any("Gerda" in f["text"] for f in plain)
     places = sorted({p for f in plain for p in f["places"]})
@@ -409,7 +393,7 @@ def test_pseudonymised_docx_export(demo: Path, cli, tmp_path: Path) -> None:  # 
 
 
 def test_pseudonym_leftovers_are_reported_and_strict_refuses(
-    demo: Path, cli, tmp_path: Path
+    demo: ProjectTarget, cli, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     table = tmp_path / "names.csv"
     # "Gérda" is listed, the text has "Gerda": the accent-insensitive check notices it
@@ -427,7 +411,7 @@ def test_pseudonym_leftovers_are_reported_and_strict_refuses(
     assert "warning" not in result.stderr and "Gerda" not in out.read_text(encoding="utf-8")
 
 
-def test_pseudonyms_option_without_a_file_before_the_query(demo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_pseudonyms_option_without_a_file_before_the_query(demo: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     cli("pseudonym", "add", demo, "Gerda", "Marja")
     result = cli("fragments", demo, "--pseudonyms", '"host role"', "--format", "json")
     data = json.loads(result.stdout)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlmodel import select
 
-from tests.conftest import SHARED, as_json, corpus_file, dump, needs_corpus
+from tests.conftest import SHARED, Targets, as_json, corpus_file, dump, needs_corpus
 from workbench.coding import cases, lookups, segments
 from workbench.coding import codes as code_ops
 from workbench.coding import memos as memo_ops
@@ -54,6 +54,7 @@ from workbench.project.models import (
     SegmentPlace,
     Variable,
 )
+from workbench.project.target import ProjectTarget
 from workbench.services import importing as import_service
 
 NS = "{urn:QDA-XML:project:1.0}"
@@ -68,10 +69,11 @@ EXTRA_TEXT = (
 )
 
 
-def build_rich_project(path: Path) -> Path:
-    """The demo project with extra hard cases for exchange (see the module docstring)."""
+def build_rich_project(path: ProjectTarget, folder: Path) -> ProjectTarget:
+    """The demo project with extra hard cases for exchange (see the module docstring), at
+    ``path``; ``folder`` holds the extra transcript."""
     build_demo(path)
-    source = path.parent / "extra-unicode.txt"
+    source = folder / "extra-unicode.txt"
     source.write_text(EXTRA_TEXT, encoding="utf-8")
     project = db.open_project(path)
     try:
@@ -150,15 +152,15 @@ def build_rich_project(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rich(module_targets: Targets) -> ProjectTarget:
     """The rich project, built once for the module."""
-    return build_rich_project(tmp_path_factory.mktemp("rich") / "rich.db")
+    return build_rich_project(module_targets.new("rich"), module_targets.folder)
 
 
 @pytest.fixture(scope="module")
-def exported(rich: Path) -> Path:
+def exported(rich: ProjectTarget, module_targets: Targets) -> Path:
     """The rich project exported to .qdpx once."""
-    out = rich.parent / "rich.qdpx"
+    out = module_targets.folder / "rich.qdpx"
     project = db.open_project(rich)
     try:
         with project.session() as session:
@@ -169,7 +171,7 @@ def exported(rich: Path) -> Path:
 
 
 @pytest.fixture
-def proj(rich: Path) -> Iterator[db.Project]:
+def proj(rich: ProjectTarget) -> Iterator[db.Project]:
     project = db.open_project(rich)
     yield project
     project.dispose()
@@ -648,8 +650,8 @@ def test_a_code_named_places_blocks_the_export_of_places(
     assert not (tmp_path / "x.qdpx").exists()
 
 
-def test_empty_project_exports_and_validates(tmp_path: Path) -> None:
-    project = db.create_project(tmp_path / "empty.db")
+def test_empty_project_exports_and_validates(tmp_path: Path, targets: Targets) -> None:
+    project = db.create_project(targets.new("empty"))
     try:
         with project.session() as session:
             report = export_qdpx(session, tmp_path / "empty.qdpx")
@@ -696,7 +698,9 @@ def test_corpus_transcript_exports_valid(project: db.Project, tmp_path: Path) ->
 # --- the command line ------------------------------------------------------------------------
 
 
-def test_cli_export_formats(cli: Any, rich: Path, proj: db.Project, tmp_path: Path) -> None:
+def test_cli_export_formats(
+    cli: Any, rich: ProjectTarget, proj: db.Project, tmp_path: Path
+) -> None:
     result = as_json(cli("export", rich, "--format", "qdpx", "-o", tmp_path / "p.qdpx", "--json"))
     with proj.session() as session:
         n_docs = session.execute(select(sa.func.count(Document.id))).scalar_one()
@@ -712,6 +716,8 @@ def test_cli_export_formats(cli: Any, rich: Path, proj: db.Project, tmp_path: Pa
     missing = cli("export", rich, "-o", tmp_path / "no" / "x.qdpx", ok=False)
     assert missing.exit_code == 1 and "does not exist" in missing.stderr
     assert not (tmp_path / "x.txt").exists()
+    if not isinstance(rich, Path):
+        return  # a project on a server has no file that an export could overwrite
     before = rich.read_bytes()
     itself = cli("export", rich, "--format", "qdpx", "-o", rich, ok=False)
     assert itself.exit_code == 1 and "project file itself" in itself.stderr

@@ -18,11 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.conftest import SHARED, as_json, dump_file
+from tests.conftest import SHARED, Targets, as_json, dump_file
 from workbench.coding.names import check_name
 from workbench.exchange.refi import PLACE_MARKER, place_block
 from workbench.exchange.refi.reader import OffsetMap, code_name, read_refi
 from workbench.project import db
+from workbench.project.target import ProjectTarget
 from workbench.services.importing import import_qdpx
 
 SAMPLES = SHARED / "refi-qda" / "samples"
@@ -96,7 +97,7 @@ def _expected_counts(path: Path) -> dict[str, int]:
     }
 
 
-def _rows(path: Path, query: str, **params: object) -> list[Any]:
+def _rows(path: ProjectTarget, query: str, **params: object) -> list[Any]:
     engine = db.make_engine(db.database_url(path))
     try:
         with engine.connect() as connection:
@@ -105,7 +106,7 @@ def _rows(path: Path, query: str, **params: object) -> list[Any]:
         engine.dispose()
 
 
-def _count(path: Path, table: str) -> int:
+def _count(path: ProjectTarget, table: str) -> int:
     return _rows(path, f'SELECT COUNT(*) FROM "{table}"')[0][0]
 
 
@@ -114,8 +115,10 @@ def _count(path: Path, table: str) -> int:
 
 @needs_samples
 @pytest.mark.parametrize("sample", OTHER_SAMPLES, ids=lambda p: p.name)
-def test_every_sample_imports_with_the_counts_of_its_xml(sample: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    target = tmp_path / "imported.db"
+def test_every_sample_imports_with_the_counts_of_its_xml(
+    sample: Path, tmp_path: Path, cli, targets: Targets
+) -> None:  # type: ignore[no-untyped-def]
+    target = targets.new("imported")
     result = cli("import-qdpx", sample, target, "--json", "--coder", "tester")
     report = as_json(result)
     expected = _expected_counts(sample)
@@ -133,9 +136,11 @@ def test_every_sample_imports_with_the_counts_of_its_xml(sample: Path, tmp_path:
 
 
 @needs_samples
-def test_maxqda_code_tree_keeps_hierarchy_colours_and_descriptions(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_maxqda_code_tree_keeps_hierarchy_colours_and_descriptions(
+    tmp_path: Path, cli, targets: Targets
+) -> None:  # type: ignore[no-untyped-def]
     sample = SAMPLES / "maxqda24_ICLS_project.qde"
-    target = tmp_path / "m.db"
+    target = targets.new("m")
     result = cli("import-qdpx", sample, target)
     assert "10 text source(s) left out" in result.stderr
     root, _ = _xml_and_members(sample)
@@ -166,8 +171,10 @@ def test_maxqda_code_tree_keeps_hierarchy_colours_and_descriptions(tmp_path: Pat
 
 
 @needs_samples
-def test_codebook_samples_keep_nesting_and_rename_unusable_names(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    atlas = tmp_path / "a.db"
+def test_codebook_samples_keep_nesting_and_rename_unusable_names(
+    tmp_path: Path, cli, targets: Targets
+) -> None:  # type: ignore[no-untyped-def]
+    atlas = targets.new("a")
     cli("import-qdpx", SAMPLES / "atlasti9_codebook.qdc", atlas)  # namespace ...codebook:0:4
     tree = {
         row[0]: row[1]
@@ -182,7 +189,7 @@ def test_codebook_samples_keep_nesting_and_rename_unusable_names(tmp_path: Path,
         "code3": None,
         "code-3.1": "code3",  # "code:3.1": a colon would be read as a query term
     }
-    taguette = tmp_path / "t.db"
+    taguette = targets.new("t")
     result = cli("import-qdpx", SAMPLES / "taguette141_codebook.qdc", taguette)  # empty <Sets/>
     names = sorted(row[0] for row in _rows(taguette, "SELECT name FROM code"))
     assert names == ["CodeBook", "Variables", "xsd-element name"]
@@ -190,8 +197,10 @@ def test_codebook_samples_keep_nesting_and_rename_unusable_names(tmp_path: Path,
 
 
 @needs_samples
-def test_f4_sample_imports_its_code_and_reports_what_is_missing(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    target = tmp_path / "f4.db"
+def test_f4_sample_imports_its_code_and_reports_what_is_missing(
+    tmp_path: Path, cli, targets: Targets
+) -> None:  # type: ignore[no-untyped-def]
+    target = targets.new("f4")
     result = cli("import-qdpx", SAMPLES / "f4analyse2025_project.qde", target, "--json")
     report = as_json(result)
     [code] = _rows(target, "SELECT name, description, color, guid FROM code")
@@ -249,7 +258,7 @@ NVIVO_SELECTIONS = {
 
 
 @pytest.fixture(scope="module")
-def nvivo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def nvivo(module_targets: Targets) -> tuple[ProjectTarget, dict[str, Any]]:
     """The NVivo sample imported once through the command line (a new project)."""
     if not NVIVO.is_file():
         pytest.skip("../shared/refi-qda/samples/nvivo12_oltas0517.qdpx is absent")
@@ -257,7 +266,7 @@ def nvivo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
 
     from workbench.cli import main
 
-    target = tmp_path_factory.mktemp("nvivo") / "nvivo.db"
+    target = module_targets.new("nvivo")
     result = CliRunner().invoke(
         main, ["import-qdpx", str(NVIVO), str(target), "--json", "--coder", "tester"]
     )
@@ -481,13 +490,13 @@ def _qdpx(
     return path
 
 
-def _texts_by_code(path: Path) -> dict[str, list[str]]:
+def _texts_by_code(path: ProjectTarget) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for code, text in _rows(
         path,
         'SELECT c.name, substr(d.text, s.start + 1, s."end" - s.start) FROM coding g '
         "JOIN code c ON c.id = g.code_id JOIN segment s ON s.id = g.segment_id "
-        "JOIN document d ON d.id = s.document_id ORDER BY c.name",
+        "JOIN document d ON d.id = s.document_id ORDER BY c.name, d.name, s.start",
     ):
         out.setdefault(code, []).append(text)
     return out
@@ -502,7 +511,14 @@ def _texts_by_code(path: Path) -> dict[str, list[str]]:
     ],
 )
 def test_crafted_project_imports_every_kind_of_thing(
-    tmp_path: Path, cli, origin: str, utf16: bool, folder: str, qde: str, guid_style: str
+    tmp_path: Path,
+    cli,
+    origin: str,
+    utf16: bool,
+    folder: str,
+    qde: str,
+    guid_style: str,
+    targets: Targets,
 ) -> None:  # type: ignore[no-untyped-def]
     source = _qdpx(
         tmp_path / "crafted.qdpx",
@@ -510,7 +526,7 @@ def test_crafted_project_imports_every_kind_of_thing(
         folder=folder,
         qde=qde,
     )
-    target = tmp_path / "new.db"
+    target = targets.new("new")
     result = cli("import-qdpx", source, target, "--json", "--coder", "tester")
     report = as_json(result)
     assert "PDFSource left out" in result.stderr
@@ -640,7 +656,7 @@ def test_only_sets_other_than_our_places_set_are_reported(
     assert any(w.startswith("Sets left out") for w in warnings) is warned, warnings
 
 
-def test_offsets_are_told_apart_by_the_selections(tmp_path: Path) -> None:
+def test_offsets_are_told_apart_by_the_selections(tmp_path: Path, targets: Targets) -> None:
     """A tool not known to count UTF-16 units, whose selections only fit that reading."""
     raw = "".join(f"Line {i} \U0001f600\U0001f600 with a word here.\r\n" for i in range(30))
     spans = []
@@ -663,14 +679,15 @@ def test_offsets_are_told_apart_by_the_selections(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.qde", xml)
         archive.writestr("sources/a.txt", raw.encode())
-    proj = db.create_project(tmp_path / "p.db")
+    target = targets.new("p")
+    proj = db.create_project(target)
     try:
         report = import_qdpx(proj, path, coder="tester")
     finally:
         proj.dispose()
     assert report.offsets == "utf16"
     assert any("read as utf16" in w for w in report.warnings)
-    texts = _texts_by_code(tmp_path / "p.db")["w"]
+    texts = _texts_by_code(target)["w"]
     assert texts == ["with a word"] * 10
 
 
@@ -706,12 +723,14 @@ def test_offset_map_against_brute_force() -> None:
     assert mapping.convert(len(raw) + 1, "codepoints", end=True) is None
 
 
-def test_utf16_source_text_and_bare_qde_with_sources_folder(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_utf16_source_text_and_bare_qde_with_sources_folder(
+    tmp_path: Path, cli, targets: Targets
+) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "unpacked"
     (folder / "Sources").mkdir(parents=True)
     (folder / "project.qde").write_text(_project_xml("QualCoder"), encoding="utf-8")
     (folder / "Sources" / f"{G['src1']}.txt").write_bytes(RAW.encode("utf-16"))  # with BOM
-    target = tmp_path / "p.db"
+    target = targets.new("p")
     cli("import-qdpx", folder / "project.qde", target)
     assert _texts_by_code(target)["host role"] == ["They welcome everyone."]
     [(encoding,)] = _rows(target, "SELECT encoding FROM document WHERE name = 'interview one'")
@@ -722,7 +741,7 @@ def test_utf16_source_text_and_bare_qde_with_sources_folder(tmp_path: Path, cli)
     "namespace",
     ["urn:QDA-XML:codebook:1.0", "urn:QDA-XML:codebook:1:0", "urn:QDA-XML:codebook:0:4"],
 )
-def test_codebook_namespace_variants(tmp_path: Path, cli, namespace: str) -> None:  # type: ignore[no-untyped-def]
+def test_codebook_namespace_variants(tmp_path: Path, cli, namespace: str, targets: Targets) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "book.qdc"
     path.write_text(
         f'<CodeBook xmlns="{namespace}" origin="x"><Codes>'
@@ -730,7 +749,7 @@ def test_codebook_namespace_variants(tmp_path: Path, cli, namespace: str) -> Non
         f'<Description>d</Description><Code guid="{G["child"]}" name="host" isCodable="true"/>'
         "</Code></Codes><Sets/></CodeBook>"
     )
-    target = tmp_path / "p.db"
+    target = targets.new("p")
     cli("import-qdpx", path, target)
     assert sorted(_rows(target, "SELECT name, color, description FROM code")) == [
         ("host", "#112233", ""),
@@ -739,7 +758,7 @@ def test_codebook_namespace_variants(tmp_path: Path, cli, namespace: str) -> Non
 
 
 def test_import_into_an_existing_project_merges(tmp_path: Path, cli, project) -> None:  # type: ignore[no-untyped-def]
-    path = project.path
+    path = project.target
     project.dispose()
     # "host role" is a code of the shipped codebook: reused by name, its definition kept.
     shipped = _rows(path, "SELECT description FROM code WHERE name = 'host role'")[0][0]
@@ -766,7 +785,7 @@ def test_import_into_an_existing_project_merges(tmp_path: Path, cli, project) ->
 
 
 def test_import_is_one_undoable_change(tmp_path: Path, cli, project) -> None:  # type: ignore[no-untyped-def]
-    path = project.path
+    path = project.target
     project.dispose()
     source = _qdpx(tmp_path / "c.qdpx", _project_xml("QualCoder"))
     before = dump_file(path)
@@ -778,16 +797,15 @@ def test_import_is_one_undoable_change(tmp_path: Path, cli, project) -> None:  #
         assert after[table] == before[table], table
 
 
-def test_round_trip_through_our_own_export(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    from workbench.demo import build_demo
-
-    demo = build_demo(tmp_path / "demo.db")
+def test_round_trip_through_our_own_export(
+    tmp_path: Path, cli, targets: Targets, demo: ProjectTarget
+) -> None:  # type: ignore[no-untyped-def]
     exported = tmp_path / "demo.qdpx"
     cli("export", demo, "--format", "qdpx", "-o", exported)
-    target = tmp_path / "copy.db"
+    target = targets.new("copy")
     cli("import-qdpx", exported, target)
 
-    def passages(path: Path) -> list[tuple[object, ...]]:
+    def passages(path: ProjectTarget) -> list[tuple[object, ...]]:
         codes = _rows(
             path,
             'SELECT d.name, s.start, s."end", c.name, k.name FROM coding g '
@@ -814,7 +832,7 @@ def test_round_trip_through_our_own_export(tmp_path: Path, cli) -> None:  # type
     assert PLACE_MARKER not in "".join(r[0] for r in _rows(target, "SELECT description FROM place"))
 
 
-def test_links_case_codings_and_pdf_representations(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_links_case_codings_and_pdf_representations(tmp_path: Path, cli, targets: Targets) -> None:  # type: ignore[no-untyped-def]
     """NVivo attaches annotations by Links and puts passages in cases by coding them with the
     case; ATLAS.ti codes a PDF through its text Representation and counts a CRLF as one."""
     raw = "Intro line\r\nThe market hall is where we meet.\r\nWe miss the old library.\r\n"
@@ -848,7 +866,7 @@ def test_links_case_codings_and_pdf_representations(tmp_path: Path, cli) -> None
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("Study.qde", xml)
         archive.writestr(f"sources/{G['src1']}.txt", raw)
-    target = tmp_path / "p.db"
+    target = targets.new("p")
     result = cli("import-qdpx", path, target, "--json")
     report = as_json(result)
     assert report["offsets"] == "codepoints-lf"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHIPPED_CODEBOOK, dump_file
+from tests.conftest import SHIPPED_CODEBOOK, Targets, dump_file
 from workbench.errors import InputError
 from workbench.exchange.refi.safety import Limits, has_doctype
 from workbench.project import db
@@ -51,8 +51,8 @@ BILLION_LAUGHS = (
 
 
 @pytest.fixture
-def study(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
-    path = tmp_path / "study.db"
+def study(tmp_path: Path, cli, targets: Targets) -> Path:  # type: ignore[no-untyped-def]
+    path = targets.new("study")
     cli("init", path, "--codebook", SHIPPED_CODEBOOK, "--language", "en")
     good = tmp_path / "good.txt"
     good.write_text("Interviewer: How is the library?\nInterviewee: It feels welcoming.\n")
@@ -82,10 +82,12 @@ def _refused(cli, study: Path, bad: Path, expect: str) -> str:  # type: ignore[n
     assert result.stdout == ""
     assert dump_file(study) == before
     # Into a project that does not exist yet: refused before anything is created.
-    fresh = study.parent / "fresh.db"
+    fresh = cli.targets.new("fresh")
     result = cli("import-qdpx", bad, fresh, ok=False)
     assert result.exit_code != 0 and expect in result.stderr
-    assert not fresh.exists() and not Path(f"{fresh}-wal").exists()
+    assert not db.project_exists(fresh)
+    if isinstance(fresh, Path):
+        assert not fresh.exists() and not Path(f"{fresh}-wal").exists()
     return lines[0]
 
 

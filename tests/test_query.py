@@ -7,15 +7,15 @@ rows read from the tables, written here independently of the SQL compiler.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from tests.backends import Backend, Template
+from tests.conftest import Targets
 from workbench.analysis.fragments import find_fragments
 from workbench.analysis.query import (
     And,
@@ -29,9 +29,9 @@ from workbench.analysis.query import (
     parse,
 )
 from workbench.coding import segments
-from workbench.demo import build_demo
 from workbench.project import coders, db
 from workbench.project.models import Document, Turn
+from workbench.project.target import ProjectTarget
 
 
 @dataclass
@@ -53,14 +53,16 @@ class Seg:
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path)
-    add_edge_cases(path)
-    return path
+def demo_file(
+    backend: Backend, demo_template: Template, tmp_path_factory: pytest.TempPathFactory
+) -> Template:
+    """The demo with the edge cases below, made once for the module."""
+    return backend.template(
+        "query-demo", tmp_path_factory.mktemp("demo"), add_edge_cases, start=demo_template
+    )
 
 
-def add_edge_cases(path: Path) -> None:
+def add_edge_cases(path: ProjectTarget) -> None:
     """Segments the demo lacks: one starting between two turns, and touching segments."""
     project = db.open_project(path)
     try:
@@ -88,10 +90,8 @@ def add_edge_cases(path: Path) -> None:
 
 
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> db.Project:
-    target = tmp_path / "demo.db"
-    shutil.copy(demo_file, target)
-    project = db.open_project(target)
+def demo(demo_file: Template, targets: Targets) -> db.Project:
+    project = db.open_project(targets.copy(demo_file, "demo"))
     yield project
     project.dispose()
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from tests.conftest import Targets
 from tests.test_qdpx_export import build_rich_project
 from workbench.exchange.refi.writer import export_qdpx
 from workbench.project import db, settings
@@ -125,10 +126,10 @@ def snapshot(session: Session) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any], Any]:
+def both(module_targets: Targets) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """(original snapshot, round-tripped snapshot, import report)."""
-    folder = tmp_path_factory.mktemp("roundtrip")
-    original = db.open_project(build_rich_project(folder / "original.db"))
+    folder = module_targets.folder
+    original = db.open_project(build_rich_project(module_targets.new("original"), folder))
     try:
         with original.session() as session:
             export_qdpx(session, folder / "out.qdpx", name="original")
@@ -136,7 +137,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict
             language = settings.get(session, "language")
     finally:
         original.dispose()
-    target = db.create_project(folder / "copy.db")
+    target = db.create_project(module_targets.new("copy"))
     try:
         with target.transaction("init", record=False) as session:
             settings.put(session, "language", language)

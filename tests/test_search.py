@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import sqlalchemy as sa
 from alembic import command
 from sqlmodel import select
 
-from tests.conftest import as_json, corpus_file, needs_corpus
+from tests.conftest import Targets, as_json, corpus_file, needs_corpus, sql_rows
 from workbench.analysis.search import one_line, search
 from workbench.coding import segments
 from workbench.errors import InvalidValue, NotFound, WorkbenchError
@@ -305,7 +304,7 @@ def test_search_command_indexes_on_first_lemma_search(
 ) -> None:  # type: ignore[no-untyped-def]
     _imported(project, [_write(tmp_path, "talk", ENGLISH)], language="en")
     _unindex(project, "talk")
-    path = project.path
+    path = project.target
     project.dispose()
     hits = as_json(cli("search", path, "library", "--lemma", "--json"))
     assert [ENGLISH[h["start"] : h["end"]] for h in hits] == ["libraries", "Library"]
@@ -334,21 +333,21 @@ def test_search_command_indexes_on_first_lemma_search(
 
 
 def test_migration_0003_leaves_documents_unindexed_until_the_first_search(
-    tmp_path: Path, cli
+    tmp_path: Path, cli, targets: Targets
 ) -> None:  # type: ignore[no-untyped-def]
     source = _write(tmp_path, "talk", ENGLISH)
-    path = tmp_path / "old.db"
+    path = targets.new("old")
     made = db.create_project(path)  # make a document the way the importer does, then
-    import_files(made, [source], language="en")  # take the file back to schema 0002
+    import_files(made, [source], language="en")  # take the project back to schema 0002
     with made.engine.begin() as connection:  # (the downgrades of 0004 and 0003)
         command.downgrade(db.alembic_config(connection), "0002")
+        inspector = sa.inspect(connection)
+        tables = set(inspector.get_table_names())
+        indexes = {index["name"] for index in inspector.get_indexes("sentence")}
     made.dispose()
-    with sqlite3.connect(path) as connection:
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-    connection.close()
-    assert "indexed_document" not in tables and "ix_sentence_doc_start" in tables
+    assert "indexed_document" not in tables and "ix_sentence_doc_start" in indexes
     project = db.open_project(path)
-    assert project.backup is not None
+    assert (project.backup is not None) is targets.sqlite  # a backup of a file
     assert db.current_revision(project.engine) == db.HEAD_REVISION
     with project.session() as session:
         assert session.exec(select(sa.func.count()).select_from(IndexForm)).one() == 0
@@ -387,17 +386,15 @@ def _small_qdpx(path: Path, *, names: tuple[str, str] = ("talk", "walk")) -> Pat
 
 
 def test_qdpx_import_indexes_its_documents(
-    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch, targets: Targets
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "study.db"
+    path = targets.new()
     cli("import-qdpx", _small_qdpx(tmp_path / "small.qdpx"), path, "--language", "en")
-    with sqlite3.connect(path) as connection:
-        documents = dict(connection.execute("SELECT name, id FROM document").fetchall())
-        indexed = connection.execute(
-            "SELECT document_id, chunk, tokens FROM indexed_document ORDER BY document_id"
-        ).fetchall()
-        postings = connection.execute("SELECT form_id, chunk FROM index_posting").fetchall()
-    connection.close()
+    documents = dict(sql_rows(path, "SELECT name, id FROM document"))
+    indexed = sql_rows(
+        path, "SELECT document_id, chunk, tokens FROM indexed_document ORDER BY document_id"
+    )
+    postings = sql_rows(path, "SELECT form_id, chunk FROM index_posting ORDER BY form_id, chunk")
     assert set(documents) == {"talk", "walk"}
     assert sorted(doc_id for doc_id, _chunk, _tokens in indexed) == sorted(documents.values())
     assert all(tokens > 5 for _doc, _chunk, tokens in indexed)
@@ -411,23 +408,24 @@ def test_qdpx_import_indexes_its_documents(
         hits = as_json(cli("search", path, word, "--lemma", "--json"))
         assert {(h["document"], h["start"], h["end"]) for h in hits} == _expected(texts, forms)
     assert len(_expected(texts, "walk|walked")) == len(_expected(texts, "library|libraries")) == 2
-    with sqlite3.connect(path) as connection:
-        assert (
-            connection.execute(
-                "SELECT document_id, chunk, tokens FROM indexed_document ORDER BY document_id"
-            ).fetchall()
-            == indexed
+    assert (
+        sql_rows(
+            path, "SELECT document_id, chunk, tokens FROM indexed_document ORDER BY document_id"
         )
-        assert connection.execute("SELECT form_id, chunk FROM index_posting").fetchall() == postings
-    connection.close()
+        == indexed
+    )
+    assert (
+        sql_rows(path, "SELECT form_id, chunk FROM index_posting ORDER BY form_id, chunk")
+        == postings
+    )
 
 
 def test_a_failed_qdpx_import_leaves_no_index_behind(
-    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch, targets: Targets
 ) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import dump_file
 
-    path = tmp_path / "study.db"
+    path = targets.new()
     cli("import-qdpx", _small_qdpx(tmp_path / "first.qdpx", names=("a", "walk")), path)
     before = dump_file(path)
     # The second file's first document is stored and its words written as a chunk of the

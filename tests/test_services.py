@@ -30,6 +30,7 @@ ACTION_MODULES = (
     "exports",
     "pseudonyms",
     "project",
+    "merge",
 )
 
 #: Service functions that only one shell calls, and why. Everything else must be called by both.
@@ -194,6 +195,7 @@ def test_the_export_formats_of_the_command_line_are_the_services() -> None:
     assert FORMATS == PROJECT_FORMATS
 
 
+@pytest.mark.sqlite_only(reason="a project on a server has no file that an export could overwrite")
 @pytest.mark.parametrize(
     "command",
     [

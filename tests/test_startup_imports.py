@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from tests.conftest import Targets
 from workbench.project import db
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,8 +77,7 @@ def test_version_is_the_one_in_pyproject() -> None:
 def test_reading_a_current_project_loads_no_migrations_and_builds_no_validators(
     project: db.Project,
 ) -> None:
-    assert project.path is not None
-    output, report = probe("docs", project.path, "--json")
+    output, report = probe("docs", project.target, "--json")
     assert report["code"] == 0
     assert json.loads(output) == []  # the command really ran on the project
     assert "sqlalchemy" in loaded(report, ("sqlalchemy",))  # the probe sees imports
@@ -86,10 +86,10 @@ def test_reading_a_current_project_loads_no_migrations_and_builds_no_validators(
     assert report["built"] == []
 
 
-def test_an_old_project_is_still_migrated_when_opened(tmp_path: Path) -> None:
+def test_an_old_project_is_still_migrated_when_opened(tmp_path: Path, targets: Targets) -> None:
     """The control: opening a project one revision behind does load Alembic, migrates it
-    and keeps a backup, so the check above would notice an eager import."""
-    path = tmp_path / "old.db"
+    and (a file) keeps a backup, so the check above would notice an eager import."""
+    path = targets.new("old")
     engine = db.make_engine(db.database_url(path))
     db.upgrade(engine, db.REVISIONS[-2])
     engine.dispose()
@@ -99,4 +99,4 @@ def test_an_old_project_is_still_migrated_when_opened(tmp_path: Path) -> None:
     engine = db.make_engine(db.database_url(path))
     assert db.current_revision(engine) == db.HEAD_REVISION
     engine.dispose()
-    assert list(tmp_path.glob("old.db.bak-*"))
+    assert bool(list(tmp_path.glob("old.db.bak-*"))) is targets.sqlite

@@ -188,7 +188,7 @@ def test_accept_applies_exactly_the_chosen_ones(project: db.Project, tmp_path: P
 def test_accept_through_the_command_line_and_undo(project: db.Project, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     _import(project, tmp_path)
     _add_places(project, {"Library": ["libraries"]})
-    path = project.path
+    path = project.target
     before = dump(project)
     project.dispose()
     listed = as_json(cli("suggest", path, "--no-codes", "--json"))
@@ -215,7 +215,7 @@ def test_accept_through_the_command_line_and_undo(project: db.Project, tmp_path:
     assert [(v["start"], v["end"], v["places"]) for v in views] == [
         (listed[i]["start"], listed[i]["end"], ["Library"]) for i in (0, 2)
     ]
-    history = as_json(cli("history", path, "--json"))
+    history = as_json(cli("history", path, "--coder", "ann", "--json"))
     assert history[0]["summary"].startswith("accept 2 suggestions: link talk")
     assert history[0]["coder"] == "ann"
     left = as_json(cli("suggest", path, "--no-codes", "--json"))
@@ -223,7 +223,7 @@ def test_accept_through_the_command_line_and_undo(project: db.Project, tmp_path:
     again = cli("suggest", path, "--accept", listed[0]["id"], ok=False)
     assert again.exit_code != 0 and "no suggestion" in again.stderr
 
-    cli("undo", path)
+    cli("undo", path, "--coder", "ann")  # each coder undoes their own changes
     assert dump_of(path, skip=("coder",)) == {k: v for k, v in before.items() if k != "coder"}
     assert as_json(cli("suggest", path, "--no-codes", "--json")) == listed
 

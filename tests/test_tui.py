@@ -8,7 +8,6 @@ Every write is checked in the database through the core, not on the screen.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,13 @@ from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.widgets.text_area import Selection
 
+from tests.backends import Backend, Template
+from tests.conftest import Targets
 from workbench.coding import codes as code_ops
 from workbench.coding import segments as segment_ops
 from workbench.project import coders, db, settings
 from workbench.project.models import Segment
+from workbench.project.target import ProjectTarget
 from workbench.services import importing as import_service
 from workbench.tui import WorkbenchApp
 from workbench.tui.dialogs.common import CodePicker
@@ -49,12 +51,15 @@ SIZE = (120, 40)
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Template:
     """A project built once through the core: one document, three codes, two segments."""
     folder = tmp_path_factory.mktemp("tui")
     source = folder / f"{DOC}.txt"
     source.write_text(TEXT, encoding="utf-8")
-    path = folder / "study.db"
+    return backend.template("tui", folder, lambda path: _build(path, source))
+
+
+def _build(path: ProjectTarget, source: Path) -> None:
     project = db.create_project(path)
     try:
         with project.transaction("init", record=False) as session:
@@ -70,16 +75,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 segment_ops.code_span(session, DOC, *span, [code], coder_id=coder_id)
     finally:
         project.dispose()
-    return path
 
 
 @pytest.fixture
-def project_path(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project_path(
+    template: Template, targets: Targets, monkeypatch: pytest.MonkeyPatch
+) -> ProjectTarget:
     """A fresh copy of the template project for one test; the TUI codes as "tester"."""
     monkeypatch.setenv("WORKBENCH_CODER", "tester")
-    path = tmp_path / "study.db"
-    shutil.copy(template, path)
-    return path
+    return targets.copy(template)
 
 
 async def settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:
@@ -170,7 +174,7 @@ def test_pieces_cut_overlaps() -> None:
 
 
 async def test_documents_table_opens_a_document_and_n_moves_between_segments(
-    project_path: Path,
+    project_path: ProjectTarget,
 ) -> None:
     app = WorkbenchApp(project_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -202,7 +206,7 @@ async def test_documents_table_opens_a_document_and_n_moves_between_segments(
         assert transcript.cursor_offset == SPAN_A[0]
 
 
-async def test_highlights_on_screen_match_the_stored_offsets(project_path: Path) -> None:
+async def test_highlights_on_screen_match_the_stored_offsets(project_path: ProjectTarget) -> None:
     """The key test: overlapping segments over non-ASCII text, read back from the screen."""
     app = WorkbenchApp(project_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -232,7 +236,7 @@ async def test_highlights_on_screen_match_the_stored_offsets(project_path: Path)
         assert not screen[TEXT.index("Where")][2]
 
 
-async def test_code_a_selection_then_undo_and_redo(project_path: Path) -> None:
+async def test_code_a_selection_then_undo_and_redo(project_path: ProjectTarget) -> None:
     app = WorkbenchApp(project_path)
     coded: list[SpanCoded] = []
 
@@ -273,7 +277,7 @@ async def test_code_a_selection_then_undo_and_redo(project_path: Path) -> None:
 
 
 async def test_keyboard_selection_shows_and_a_cancelled_or_refused_code_writes_nothing(
-    project_path: Path,
+    project_path: ProjectTarget,
 ) -> None:
     app = WorkbenchApp(project_path)
     notes: list[Notification] = []
@@ -331,7 +335,7 @@ async def test_keyboard_selection_shows_and_a_cancelled_or_refused_code_writes_n
         assert "no document called 'no such document'" in notes[-1].message
 
 
-async def test_usable_at_80_by_24_with_help(project_path: Path) -> None:
+async def test_usable_at_80_by_24_with_help(project_path: ProjectTarget) -> None:
     app = WorkbenchApp(project_path)
     async with app.run_test(size=(80, 24)) as pilot:
         transcript = await open_document(app, pilot)

@@ -25,7 +25,7 @@ from textual.widgets import Footer, Input, TextArea
 from textual.widgets.text_area import Selection
 from textual.worker import WorkerCancelled
 
-from tests.conftest import CORPUS, dump, needs_corpus
+from tests.conftest import CORPUS, Targets, dump, needs_corpus
 from workbench.coding import codes as code_ops
 from workbench.coding import listings, lookups
 from workbench.coding import memos as memo_ops
@@ -33,6 +33,7 @@ from workbench.coding import segments as segment_ops
 from workbench.errors import InvalidValue
 from workbench.project import coders, db, settings
 from workbench.project.models import Document, Memo, Segment, Sentence, Turn
+from workbench.project.target import ProjectTarget
 from workbench.services import importing as import_service
 from workbench.tui import WorkbenchApp
 from workbench.tui.dialogs.common import (
@@ -54,12 +55,11 @@ CORPUS_FILE = CORPUS / "P01_male_24_Newham.txt"
 
 
 @pytest.fixture
-def corpus_path(project: db.Project, monkeypatch: pytest.MonkeyPatch) -> Path:
+def corpus_path(project: db.Project, monkeypatch: pytest.MonkeyPatch) -> ProjectTarget:
     """The shipped codebook's project with one real interview of the dev corpus."""
     monkeypatch.setenv("WORKBENCH_CODER", "tester")
     import_service.import_files(project, [CORPUS_FILE], language="en", coder="tester")
-    assert project.path is not None
-    path = project.path
+    path = project.target
     project.dispose()
     return path
 
@@ -75,12 +75,12 @@ HARD_TEXT = (
 
 
 @pytest.fixture
-def hard_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def hard_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, targets: Targets) -> ProjectTarget:
     """A project with one short transcript full of non-ASCII text, and three codes."""
     monkeypatch.setenv("WORKBENCH_CODER", "tester")
     source = tmp_path / "hard.txt"
     source.write_text(HARD_TEXT, encoding="utf-8")
-    path = tmp_path / "hard.db"
+    path = targets.new("hard")
     project = db.create_project(path)
     try:
         with project.transaction("init", record=False) as session:
@@ -94,12 +94,14 @@ def hard_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def read(path: Path) -> db.Project:
+def read(path: ProjectTarget) -> db.Project:
     """Open a project for checking (the caller disposes of it)."""
     return db.open_project(path)
 
 
-def view_of(path: Path, document: str, start: int, end: int) -> segment_ops.SegmentView | None:
+def view_of(
+    path: ProjectTarget, document: str, start: int, end: int
+) -> segment_ops.SegmentView | None:
     """The segment over exactly ``start``..``end``, as the core reports it, or None."""
     project = read(path)
     try:
@@ -115,7 +117,7 @@ def view_of(path: Path, document: str, start: int, end: int) -> segment_ops.Segm
         project.dispose()
 
 
-def segment_memos(path: Path, segment_id: int) -> list[str]:
+def segment_memos(path: ProjectTarget, segment_id: int) -> list[str]:
     """The texts of the memos on a segment, through the core."""
     project = read(path)
     try:
@@ -125,7 +127,7 @@ def segment_memos(path: Path, segment_id: int) -> list[str]:
         project.dispose()
 
 
-def state(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def state(path: ProjectTarget) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the project but the change log and the coders (a coder is added on first
     use and not taken away by undo)."""
     project = read(path)
@@ -136,7 +138,7 @@ def state(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def free_sentence(
-    path: Path, document: str, *, shortest: int = 15, longest: int = 70
+    path: ProjectTarget, document: str, *, shortest: int = 15, longest: int = 70
 ) -> tuple[int, int]:
     """A stored sentence of ``document`` on one line that no segment touches."""
     project = read(path)
@@ -225,7 +227,7 @@ def notes_hook(notes: list[Notification]):  # type: ignore[no-untyped-def]
 # --- a whole coding session ----------------------------------------------------------------
 
 
-async def coding_session(path: Path, document: str) -> None:
+async def coding_session(path: ProjectTarget, document: str) -> None:
     """Select, code with a new and an existing code, link a new place, memo, remove a code,
     undo, redo, next segment: each step checked in the database."""
     start, end = free_sentence(path, document)
@@ -339,12 +341,12 @@ async def coding_session(path: Path, document: str) -> None:
         assert not [n for n in notes if n.severity == "error"]
 
 
-async def test_a_whole_coding_session_on_the_demo(demo: Path) -> None:
+async def test_a_whole_coding_session_on_the_demo(demo: ProjectTarget) -> None:
     await coding_session(demo, "interview-01-hatert")
 
 
 @needs_corpus
-async def test_a_whole_coding_session_on_a_real_transcript(corpus_path: Path) -> None:
+async def test_a_whole_coding_session_on_a_real_transcript(corpus_path: ProjectTarget) -> None:
     await coding_session(corpus_path, CORPUS_FILE.stem)
 
 
@@ -377,7 +379,9 @@ def painted(transcript: TranscriptArea, text: str) -> dict[int, tuple[str, froze
     return offsets
 
 
-async def test_spans_coded_with_keys_are_painted_at_their_stored_offsets(hard_path: Path) -> None:
+async def test_spans_coded_with_keys_are_painted_at_their_stored_offsets(
+    hard_path: ProjectTarget,
+) -> None:
     """Code overlapping spans over é, —, curly quotes through the keys, link a place to a third
     span, then read the colours back from the rendered lines: each code's characters are
     exactly ``text[start:end]`` of its stored segments (character offsets, not bytes)."""
@@ -454,7 +458,7 @@ async def test_spans_coded_with_keys_are_painted_at_their_stored_offsets(hard_pa
 # --- the keys one by one -------------------------------------------------------------------
 
 
-async def test_sentence_and_turn_keys_select_the_stored_units(demo: Path) -> None:
+async def test_sentence_and_turn_keys_select_the_stored_units(demo: ProjectTarget) -> None:
     document = "interview-01-hatert"
     project = read(demo)
     try:
@@ -506,7 +510,7 @@ async def test_sentence_and_turn_keys_select_the_stored_units(demo: Path) -> Non
 
 
 async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
-    hard_path: Path,
+    hard_path: ProjectTarget,
 ) -> None:
     """c adds a code to the segment under the cursor; with two overlapping segments there a
     picker asks which; x with one code asks to confirm; m edits and deletes a memo."""
@@ -640,7 +644,7 @@ async def test_keys_without_a_selection_work_on_the_segment_under_the_cursor(
         assert not [n for n in notes if n.severity == "error"]
 
 
-async def test_cancelled_dialogs_write_nothing(demo: Path) -> None:
+async def test_cancelled_dialogs_write_nothing(demo: ProjectTarget) -> None:
     document = "interview-03-bemmel"
     start, end = free_sentence(demo, document)
     before = state(demo)
@@ -668,7 +672,7 @@ async def test_cancelled_dialogs_write_nothing(demo: Path) -> None:
     assert state(demo) == before
 
 
-async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: Path) -> None:
+async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: ProjectTarget) -> None:
     app = WorkbenchApp(hard_path)
     async with app.run_test(size=SIZE) as pilot:
         transcript = await open_coding(app, pilot, "hard")
@@ -694,7 +698,7 @@ async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: Path)
         await pilot.press("escape")
 
 
-async def test_search_marks_the_matches_and_enter_walks_through_them(demo: Path) -> None:
+async def test_search_marks_the_matches_and_enter_walks_through_them(demo: ProjectTarget) -> None:
     """The core's search as typed: case ignored, also inside longer words. The matches are
     compared with a plain scan of the text written here."""
     document = "interview-01-hatert"
@@ -743,7 +747,7 @@ async def test_search_marks_the_matches_and_enter_walks_through_them(demo: Path)
         assert screen.matches == () and transcript.matches == ()
 
 
-async def test_suggestions_are_accepted_and_rejected_one_by_one(demo: Path) -> None:
+async def test_suggestions_are_accepted_and_rejected_one_by_one(demo: ProjectTarget) -> None:
     from workbench.analysis import suggest
     from workbench.text import lemmas
 
@@ -798,7 +802,9 @@ async def test_suggestions_are_accepted_and_rejected_one_by_one(demo: Path) -> N
         assert not [n for n in notes if n.severity == "error"]
 
 
-async def test_every_key_has_an_id_and_a_tooltip_and_help_lists_them(hard_path: Path) -> None:
+async def test_every_key_has_an_id_and_a_tooltip_and_help_lists_them(
+    hard_path: ProjectTarget,
+) -> None:
     for binding in CodingScreen.BINDINGS:
         assert binding.id and binding.id.startswith("coding."), binding  # type: ignore[union-attr]
         assert binding.tooltip, binding  # type: ignore[union-attr]
@@ -831,7 +837,7 @@ async def test_every_key_has_an_id_and_a_tooltip_and_help_lists_them(hard_path: 
 # --- the core functions added for the memo dialog ------------------------------------------
 
 
-def test_update_and_delete_memo_are_undoable(hard_path: Path) -> None:
+def test_update_and_delete_memo_are_undoable(hard_path: ProjectTarget) -> None:
     from workbench.project import changelog
 
     project = db.open_project(hard_path)
@@ -929,7 +935,9 @@ async def test_paragraph_rows_are_drawn_as_textual_draws_them() -> None:
         await compare("after the segments changed")
 
 
-async def test_the_mouse_selects_by_dragging_and_a_click_shows_a_segment(hard_path: Path) -> None:
+async def test_the_mouse_selects_by_dragging_and_a_click_shows_a_segment(
+    hard_path: ProjectTarget,
+) -> None:
     """A drag selects the characters under it (then ``c`` codes exactly them); a click on a
     coded span lists its segment in the Here panel."""
     text = HARD_TEXT

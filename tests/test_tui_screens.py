@@ -34,6 +34,8 @@ from workbench.project.models import (
     SegmentPlace,
     Turn,
 )
+from workbench.project.target import ProjectTarget
+from workbench.project.target import stem as target_stem
 from workbench.services.project import open_project
 from workbench.tui import WorkbenchApp
 from workbench.tui.commands import palette_commands
@@ -78,7 +80,7 @@ async def settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:
     raise AssertionError("the app did not settle")
 
 
-def rows(path: Path, query: sa.Select) -> list[tuple]:  # type: ignore[type-arg]
+def rows(path: ProjectTarget, query: sa.Select) -> list[tuple]:  # type: ignore[type-arg]
     """Rows of a plain select on the project file."""
     project = db.open_project(path)
     try:
@@ -88,7 +90,7 @@ def rows(path: Path, query: sa.Select) -> list[tuple]:  # type: ignore[type-arg]
         project.dispose()
 
 
-def coded(path: Path) -> dict[str, set[int]]:
+def coded(path: ProjectTarget) -> dict[str, set[int]]:
     """Code name → ids of the segments coded with it (any coder)."""
     out: dict[str, set[int]] = {}
     for name, segment_id in rows(
@@ -98,7 +100,7 @@ def coded(path: Path) -> dict[str, set[int]]:
     return out
 
 
-def spans(path: Path) -> dict[int, tuple[int, int, int]]:
+def spans(path: ProjectTarget) -> dict[int, tuple[int, int, int]]:
     """Segment id → (document id, start, end)."""
     return {
         sid: (doc, start, end)
@@ -108,7 +110,7 @@ def spans(path: Path) -> dict[int, tuple[int, int, int]]:
     }
 
 
-def overlapping(path: Path, a: str, b: str) -> tuple[int, set[int]]:
+def overlapping(path: ProjectTarget, a: str, b: str) -> tuple[int, set[int]]:
     """Brute force: n(A,B) in the overlap scope (pairs (s, t) of segments coded A and B in one
     document sharing a character, (s, s) counted once) and the segments taking part."""
     by_code, where = coded(path), spans(path)
@@ -136,7 +138,7 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
 
-def parent_of(path: Path, name: str) -> str | None:
+def parent_of(path: ProjectTarget, name: str) -> str | None:
     """The name of a code's parent, read through the core."""
     project = db.open_project(path)
     try:
@@ -157,7 +159,7 @@ def fragment_ids(view: FragmentsView) -> list[int]:
 # --- codebook --------------------------------------------------------------------------------
 
 
-async def test_codebook_add_rename_recolour_edit_and_move(demo: Path) -> None:
+async def test_codebook_add_rename_recolour_edit_and_move(demo: ProjectTarget) -> None:
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_tab(app, pilot, "2")
@@ -248,7 +250,7 @@ async def test_codebook_add_rename_recolour_edit_and_move(demo: Path) -> None:
         assert parent_of(demo, "coffee time") is None
 
 
-async def test_codebook_merge_moves_the_codings_and_undo_restores_them(demo: Path) -> None:
+async def test_codebook_merge_moves_the_codings_and_undo_restores_them(demo: ProjectTarget) -> None:
     before = coded(demo)
     source, target = "atmosphere", "welcome"
     assert before[source] and before[target]
@@ -278,7 +280,7 @@ async def test_codebook_merge_moves_the_codings_and_undo_restores_them(demo: Pat
         assert coded(demo) == before
 
 
-async def test_a_codes_fragments_and_enter_opens_the_transcript_there(demo: Path) -> None:
+async def test_a_codes_fragments_and_enter_opens_the_transcript_there(demo: ProjectTarget) -> None:
     code = "host role"
     expected = coded(demo)[code]
     where = spans(demo)
@@ -314,7 +316,7 @@ async def test_a_codes_fragments_and_enter_opens_the_transcript_there(demo: Path
 # --- places ----------------------------------------------------------------------------------
 
 
-async def test_places_add_edit_with_aliases_and_a_places_fragments(demo: Path) -> None:
+async def test_places_add_edit_with_aliases_and_a_places_fragments(demo: ProjectTarget) -> None:
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_tab(app, pilot, "3")
@@ -389,7 +391,7 @@ async def test_places_add_edit_with_aliases_and_a_places_fragments(demo: Path) -
         assert set(fragment_ids(view)) == linked and len(linked) > 1
 
 
-async def test_area_summary_counts_places_by_status_and_kind(demo: Path) -> None:
+async def test_area_summary_counts_places_by_status_and_kind(demo: ProjectTarget) -> None:
     places = rows(demo, select(Place.neighbourhood, Place.municipality, Place.status, Place.kind))
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -420,7 +422,7 @@ async def test_area_summary_counts_places_by_status_and_kind(demo: Path) -> None
 # --- analysis --------------------------------------------------------------------------------
 
 
-def pick_pair(path: Path) -> tuple[str, str, int, set[int]]:
+def pick_pair(path: ProjectTarget) -> tuple[str, str, int, set[int]]:
     """A pair of different codes that overlap in several segments (brute force)."""
     by_code = coded(path)
     best: tuple[str, str, int, set[int]] | None = None
@@ -439,7 +441,9 @@ def cell_text(table: HeatTable, row: int, column: int) -> str:
     return str(table.get_cell_at((row, column))).strip()  # type: ignore[arg-type]
 
 
-async def test_cooccurrence_cell_lists_its_fragments_and_enter_jumps_to_one(demo: Path) -> None:
+async def test_cooccurrence_cell_lists_its_fragments_and_enter_jumps_to_one(
+    demo: ProjectTarget,
+) -> None:
     a, b, n_ab, members = pick_pair(demo)
     where = spans(demo)
     names = dict(rows(demo, select(Document.id, Document.name)))
@@ -478,7 +482,7 @@ async def test_cooccurrence_cell_lists_its_fragments_and_enter_jumps_to_one(demo
         assert app.screen.query_one(TranscriptArea).selected_span == where[chosen.segment][1:]
 
 
-def unit_count(path: Path, a: str, b: str) -> int:
+def unit_count(path: ProjectTarget, a: str, b: str) -> int:
     """Brute force: the turns that share a character with a segment coded A and with one
     coded B."""
     by_code, where = coded(path), spans(path)
@@ -493,7 +497,7 @@ def unit_count(path: Path, a: str, b: str) -> int:
     return sum(1 for t in turns if touches(t, by_code[a]) and touches(t, by_code[b]))
 
 
-async def test_scope_key_counts_in_turns(demo: Path) -> None:
+async def test_scope_key_counts_in_turns(demo: ProjectTarget) -> None:
     a, b, _n, _members = pick_pair(demo)
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -510,7 +514,7 @@ async def test_scope_key_counts_in_turns(demo: Path) -> None:
         assert "scope turn" in bar
 
 
-async def test_matrix_cell_counts_and_lists_segments(demo: Path) -> None:
+async def test_matrix_cell_counts_and_lists_segments(demo: ProjectTarget) -> None:
     by_code = coded(demo)
     links: dict[str, set[int]] = {}
     for name, segment_id in rows(
@@ -544,7 +548,9 @@ async def test_matrix_cell_counts_and_lists_segments(demo: Path) -> None:
         assert set(fragment_ids(pane.query_one(FragmentsView))) == by_code[code] & links[place]
 
 
-async def test_query_box_lists_fragments_and_shows_an_error_at_its_column(demo: Path) -> None:
+async def test_query_box_lists_fragments_and_shows_an_error_at_its_column(
+    demo: ProjectTarget,
+) -> None:
     by_code = coded(demo)
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -587,7 +593,9 @@ async def test_query_box_lists_fragments_and_shows_an_error_at_its_column(demo: 
 TRANSCRIPT = "Interviewer: Waar gaat u heen?\nBewoner: Naar de markt, elke zaterdag.\n"
 
 
-async def test_import_a_file_through_the_dialog_with_progress(demo: Path, tmp_path: Path) -> None:
+async def test_import_a_file_through_the_dialog_with_progress(
+    demo: ProjectTarget, tmp_path: Path
+) -> None:
     source = tmp_path / "interview-08-markt.txt"
     source.write_text(TRANSCRIPT, encoding="utf-8")
     progress: list[ImportProgressed] = []
@@ -619,7 +627,7 @@ async def test_import_a_file_through_the_dialog_with_progress(demo: Path, tmp_pa
 
 
 async def test_a_bad_file_is_refused_in_one_line_and_a_cancelled_import_stores_nothing(
-    demo: Path, tmp_path: Path
+    demo: ProjectTarget, tmp_path: Path
 ) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
@@ -649,8 +657,13 @@ async def test_a_bad_file_is_refused_in_one_line_and_a_cancelled_import_stores_n
 # --- export, palette, small screens ----------------------------------------------------------
 
 
-async def test_export_dialog_writes_fragments_and_a_qdpx(demo: Path, tmp_path: Path) -> None:
+async def test_export_dialog_writes_fragments_and_a_qdpx(
+    demo: ProjectTarget, tmp_path: Path
+) -> None:
     segments = len(spans(demo))
+    # Beside the project file, named after it; on a server, in the current folder (the
+    # test's), named after the database.
+    stem = target_stem(demo)
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -658,10 +671,11 @@ async def test_export_dialog_writes_fragments_and_a_qdpx(demo: Path, tmp_path: P
         await settle(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
-        assert dialog.query_one("#export-path", Input).value == str(tmp_path / "study-fragments.md")
+        fragments = tmp_path / f"{stem}-fragments.md"
+        assert dialog.query_one("#export-path", Input).value == str(fragments)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        text = (tmp_path / "study-fragments.md").read_text(encoding="utf-8")
+        text = fragments.read_text(encoding="utf-8")
         citations = [line for line in text.splitlines() if line.startswith("> (")]
         assert len(citations) == segments
         result = str(dialog.query_one("#export-result").render())
@@ -669,16 +683,17 @@ async def test_export_dialog_writes_fragments_and_a_qdpx(demo: Path, tmp_path: P
 
         dialog.query_one("#export-kind", Select).value = "qdpx"
         await pilot.pause()
-        assert dialog.query_one("#export-path", Input).value == str(tmp_path / "study.qdpx")
+        assert dialog.query_one("#export-path", Input).value == str(tmp_path / f"{stem}.qdpx")
         assert not dialog.query_one("#export-query").display
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert (tmp_path / "study.qdpx").stat().st_size > 1000
+        assert (tmp_path / f"{stem}.qdpx").stat().st_size > 1000
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_export_dialog_refuses_to_write_over_the_project_file(demo: Path) -> None:
+@pytest.mark.sqlite_only(reason="a project on a server has no file that an export could overwrite")
+async def test_export_dialog_refuses_to_write_over_the_project_file(demo: ProjectTarget) -> None:
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -705,7 +720,7 @@ async def test_export_dialog_refuses_to_write_over_the_project_file(demo: Path) 
     open_project(demo).dispose()  # still a project
 
 
-async def test_command_palette_lists_every_action_and_runs_one(demo: Path) -> None:
+async def test_command_palette_lists_every_action_and_runs_one(demo: ProjectTarget) -> None:
     app = WorkbenchApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -756,7 +771,7 @@ async def test_command_palette_lists_every_action_and_runs_one(demo: Path) -> No
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])
 async def test_every_tab_is_usable_at_small_and_large_sizes(
-    demo: Path, size: tuple[int, int]
+    demo: ProjectTarget, size: tuple[int, int]
 ) -> None:
     app = WorkbenchApp(demo)
     async with app.run_test(size=size) as pilot:
@@ -775,7 +790,7 @@ async def test_every_tab_is_usable_at_small_and_large_sizes(
 
 
 async def test_the_hidden_analysis_tab_counts_only_when_it_comes_into_view(
-    demo: Path, monkeypatch: pytest.MonkeyPatch
+    demo: ProjectTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A change made while another tab is shown does not recount the co-occurrence (that
     made every coding slow); showing the Analysis tab again counts the new state."""
@@ -812,7 +827,7 @@ async def test_the_hidden_analysis_tab_counts_only_when_it_comes_into_view(
                 )
         finally:
             project.dispose()
-        app.changed()
+        await pilot.pause(app.LIVE_INTERVAL + 0.3)  # the app's look for changes elsewhere
         await settle(app, pilot)
         assert len(counted) == 1  # hidden: nothing counted
         await pilot.press("4")

@@ -25,6 +25,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.test_tui_screens import settle, type_text
+from workbench.project.target import ProjectTarget
 from workbench.tui import WorkbenchApp
 from workbench.tui.panes.analysis import AnalysisPane, HeatTable
 from workbench.tui.widgets.panels import CodeTree
@@ -121,8 +122,9 @@ SCREENS: dict[str, Callable[[WorkbenchApp, Pilot[None]], Awaitable[None]]] = {
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
-async def test_snapshot(demo: Path, name: str) -> None:
+async def test_snapshot(demo: ProjectTarget, name: str) -> None:
     app = WorkbenchApp(demo)
+    app.sub_title = "study.db"  # the title names the project: a file, or a database URL
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await SCREENS[name](app, pilot)

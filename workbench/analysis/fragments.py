@@ -133,14 +133,24 @@ def find_fragments(
         .where(*conditions)
         .order_by(document.c.name, segment.c.start, segment.c.end, segment.c.id)
     )
-    if segment_ids is not None:
-        wanted = list(dict.fromkeys(int(i) for i in segment_ids))
-        rows: list[sa.Row[*tuple[Any, ...]]] = []
-        for chunk in _chunks(wanted):
-            rows.extend(session.execute(stmt.where(segment.c.id.in_(chunk))).all())
-        rows.sort(key=lambda r: (r[2], r[3], r[4], r[0]))
-    else:
-        rows = list(session.execute(stmt.limit(limit) if limit is not None else stmt).all())
+    try:
+        if segment_ids is not None:
+            wanted = list(dict.fromkeys(int(i) for i in segment_ids))
+            rows: list[sa.Row[*tuple[Any, ...]]] = []
+            for chunk in _chunks(wanted):
+                rows.extend(session.execute(stmt.where(segment.c.id.in_(chunk))).all())
+            rows.sort(key=lambda r: (r[2], r[3], r[4], r[0]))
+        else:
+            rows = list(session.execute(stmt.limit(limit) if limit is not None else stmt).all())
+    except sa.exc.OperationalError as exc:
+        # The query's own limits keep it within the database's; should a combination of
+        # them still be too deep for its parser, that is said about the query, in one line.
+        reason = str(exc.orig)
+        if query is None or not any(
+            known in reason for known in ("parser stack overflow", "Expression tree is too large")
+        ):
+            raise
+        raise q.QueryError(query, 1, "the query nests too deeply for the database") from None
     if limit is not None:
         rows = rows[:limit]
     if not rows:

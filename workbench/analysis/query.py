@@ -35,6 +35,11 @@ Bare words are letters, digits, ``_`` and ``-``; anything else (spaces, ``&``, a
 contain ``.``, ``+``, ``/`` and ``'`` unquoted (``doc:interview-3.txt``). Errors raise
 :class:`QueryError` with the 1-based column where the query went wrong.
 
+Limits: parentheses and ``!`` nest at most :data:`MAX_NESTING` deep, and the tree at most
+:data:`MAX_DEPTH` (a long chain of ``overlaps`` makes a deep tree); a query beyond them gets
+a :class:`QueryError` that names the limit. Chains of ``&`` and ``|`` are built as balanced
+trees, so a query of a thousand terms (``place:a | place:b | ...``) is only a few levels deep.
+
 The compiled condition is a SQLAlchemy expression over a segment table alias, built from
 ``IN (subquery)`` tests that the database evaluates once per term, so a query costs a few
 index lookups per segment, never a Python loop over segments.
@@ -73,6 +78,20 @@ from workbench.project.models import (
 
 FIELDS = ("place", "case", "doc", "coder", "speaker", "attr", "kind", "status")
 """The prefixes of field terms."""
+
+MAX_NESTING = 32
+"""The deepest nesting of parentheses and ``!`` in a query."""
+
+MAX_DEPTH = 64
+"""The deepest query tree (each ``overlaps`` of a chain is a level)."""
+
+MAX_OVERLAPS_NESTING = 6
+"""The deepest nesting of ``overlaps`` in the right side of another ``overlaps`` (each is a
+subquery inside the one before; SQLite's parser overflows at about ten)."""
+
+MAX_TERMS = 500
+"""The most terms in a query (SQLAlchemy joins a chain of ``&`` or ``|`` into one list, which
+SQLite parses into an expression as deep as the chain is long; it refuses 1,000)."""
 
 
 class QueryError(InvalidValue):
@@ -234,6 +253,7 @@ class _Parser:
         self.query = query
         self.tokens = _tokens(query)
         self.index = 0
+        self.nesting = 0
 
     @property
     def token(self) -> _Token:
@@ -257,12 +277,40 @@ class _Parser:
     def parse(self) -> Node:
         if self.token.kind == "end":
             raise self.error("the query is empty")
+        terms = sum(1 for token in self.tokens if token.kind in ("word", "string"))
+        if terms > MAX_TERMS:
+            raise QueryError(
+                self.query, 1, f"the query has more than the limit of {MAX_TERMS} terms"
+            )
         node = self.parse_or()
         if self.token.kind != "end":
             if self.is_op(")"):
                 raise self.error("this ')' has no matching '('")
             raise self.error(f"expected '&', '|' or 'overlaps' before {self.describe()}")
+        deepest = depth(node)
+        if deepest > MAX_DEPTH:
+            raise QueryError(
+                self.query,
+                1,
+                f"the query is {deepest} levels deep, more than the limit of {MAX_DEPTH} "
+                "(a long chain of 'overlaps'?)",
+            )
+        if _overlaps_nesting(node) > MAX_OVERLAPS_NESTING:
+            raise QueryError(
+                self.query,
+                1,
+                f"'overlaps' nests in the right side of another 'overlaps' deeper than the "
+                f"limit of {MAX_OVERLAPS_NESTING} levels",
+            )
         return node
+
+    def nest(self) -> None:
+        """Enter a '(' or '!': refused beyond :data:`MAX_NESTING` (the parser recurses)."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise self.error(
+                f"parentheses and '!' nest deeper than the limit of {MAX_NESTING} levels"
+            )
 
     def describe(self, token: _Token | None = None) -> str:
         token = token or self.token
@@ -273,18 +321,18 @@ class _Parser:
         return repr(token.text)
 
     def parse_or(self) -> Node:
-        node = self.parse_and()
+        nodes = [self.parse_and()]
         while self.is_op("|"):
             self.take()
-            node = Or(node, self.parse_and())
-        return node
+            nodes.append(self.parse_and())
+        return _balanced(Or, nodes)
 
     def parse_and(self) -> Node:
-        node = self.parse_overlaps()
+        nodes = [self.parse_overlaps()]
         while self.is_op("&"):
             self.take()
-            node = And(node, self.parse_overlaps())
-        return node
+            nodes.append(self.parse_overlaps())
+        return _balanced(And, nodes)
 
     def parse_overlaps(self) -> Node:
         node = self.parse_not()
@@ -295,13 +343,17 @@ class _Parser:
 
     def parse_not(self) -> Node:
         if self.is_op("!"):
+            self.nest()
             self.take()
-            return Not(self.parse_not())
+            node = Not(self.parse_not())
+            self.nesting -= 1
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
         token = self.token
         if self.is_op("("):
+            self.nest()
             self.take()
             if self.is_op(")"):
                 raise self.error("empty parentheses")
@@ -309,6 +361,7 @@ class _Parser:
             if not self.is_op(")"):
                 raise self.error(f"expected ')' to close the '(' at column {token.column}")
             self.take()
+            self.nesting -= 1
             return node
         if token.kind == "string":
             self.take()
@@ -360,8 +413,50 @@ class _Parser:
         raise self.error(f"expected {what}, found {self.describe()}")
 
 
+def _balanced(kind: type[And] | type[Or], nodes: list[Node]) -> Node:
+    """``a & b & c & ...`` as a balanced tree of ``kind`` (the same query: ``&`` and ``|``
+    are associative), so that a long chain is shallow. Two or three terms keep the
+    left-leaning shape ``(a & b) & c``."""
+    if len(nodes) == 1:
+        return nodes[0]
+    middle = (len(nodes) + 1) // 2
+    return kind(_balanced(kind, nodes[:middle]), _balanced(kind, nodes[middle:]))
+
+
+def depth(node: Node) -> int:
+    """The depth of a query tree (a single term is 1), found without recursion."""
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, Not):
+            stack.append((current.operand, level + 1))
+        elif isinstance(current, And | Or | Overlaps):
+            stack.append((current.left, level + 1))
+            stack.append((current.right, level + 1))
+    return deepest
+
+
+def _overlaps_nesting(node: Node) -> int:
+    """How deep ``overlaps`` nest in right sides of ``overlaps`` (each one is a subquery)."""
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(node, 0)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, Not):
+            stack.append((current.operand, level))
+        elif isinstance(current, And | Or):
+            stack += [(current.left, level), (current.right, level)]
+        elif isinstance(current, Overlaps):
+            stack += [(current.left, level), (current.right, level + 1)]
+    return deepest
+
+
 def parse(query: str) -> Node:
-    """The tree of ``query``; raises :class:`QueryError` with the column of the first problem."""
+    """The tree of ``query``; raises :class:`QueryError` with the column of the first problem
+    (a query nested beyond :data:`MAX_NESTING` or :data:`MAX_DEPTH` too)."""
     return _Parser(query).parse()
 
 

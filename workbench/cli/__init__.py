@@ -6,11 +6,11 @@ and reports errors as one line on stderr with a non-zero exit status, leaving th
 unchanged.
 
 One module per group of commands (``project``, ``documents``, ``codebook``, ``coding``,
-``places``, ``cases``, ``history``, ``search``, ``analysis``, ``publish``, ``exchange``). The
-group loads a command's module only when that command runs (as Harlequin loads its ``hsql``
-modes), and ``workbench --help`` lists them from :data:`COMMANDS` without loading any, so
-start-up pays only for the command used. The modules import nothing of this package but
-:mod:`workbench.cli.common`: no cycle.
+``places``, ``cases``, ``history``, ``search``, ``analysis``, ``publish``, ``exchange``,
+``merge``). The group loads a command's module only when that command runs (as Harlequin
+loads its ``hsql`` modes), and ``workbench --help`` lists them from :data:`COMMANDS` without
+loading any, so start-up pays only for the command used. The modules import nothing of this
+package but :mod:`workbench.cli.common`: no cycle.
 """
 
 from __future__ import annotations
@@ -62,9 +62,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "List places with kind, status, area and the number of linked segments.",
     ),
     "place": ("places", "place", "Add and edit places."),
-    "undo": ("history", "undo", "Undo the last change (also one made in an earlier session)."),
-    "redo": ("history", "redo", "Redo the last undone change."),
-    "history": ("history", "history", "The change log, newest first."),
+    "undo": ("history", "undo", "Undo your last change (also one made in an earlier session)."),
+    "redo": ("history", "redo", "Redo your last undone change."),
+    "history": (
+        "history",
+        "history",
+        "The change log, newest first: your changes, --coder NAME's, or --all.",
+    ),
     "check": (
         "project",
         "check",
@@ -116,6 +120,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "exchange",
         "export",
         "Export the project: REFI-QDA (.qdpx, .qdc), the YAML codebook, or a GeoJSON places map.",
+    ),
+    "merge": (
+        "merge",
+        "merge",
+        "Bring THEIRS, another copy of the project coded elsewhere, into PROJECT.",
     ),
     "import-qdpx": (
         "exchange",

@@ -8,12 +8,20 @@ The numbers and their edge cases are defined in :mod:`workbench.analysis.cooccur
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from workbench.cli.common import JSON, PROJECT, F, emit_json, handle_errors, opened, table
+from workbench.cli.common import (
+    JSON,
+    PROJECT,
+    F,
+    ProjectTarget,
+    emit_json,
+    handle_errors,
+    opened,
+    table,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from workbench.analysis.agreement import AgreementReport, CodeAgreement
@@ -157,7 +165,7 @@ def _print_cooccurrence(result: Cooccurrence, filters: Filters, rollup: bool) ->
 @_output_options
 @handle_errors
 def cooccur(
-    project: Path,
+    project: ProjectTarget,
     scope: str,
     coder: str | None,
     documents: tuple[str, ...],
@@ -227,7 +235,7 @@ def _print_matrix(result: Matrix, filters: Filters, rollup: bool) -> None:
 @_output_options
 @handle_errors
 def matrix(
-    project: Path,
+    project: ProjectTarget,
     cols: str,
     coder: str | None,
     documents: tuple[str, ...],
@@ -362,7 +370,7 @@ def _print_report(report: AgreementReport) -> None:
 @JSON
 @handle_errors
 def agreement_(
-    project: Path,
+    project: ProjectTarget,
     coders: str,
     codes: tuple[str, ...],
     documents: tuple[str, ...],

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table
+from workbench.cli.common import (
+    CODER,
+    JSON,
+    PROJECT,
+    ProjectTarget,
+    emit_json,
+    handle_errors,
+    opened,
+    table,
+)
 
 
 @click.group()
@@ -22,7 +29,11 @@ def case() -> None:
 @CODER
 @handle_errors
 def case_add(
-    project: Path, name: str, documents: tuple[str, ...], attrs: tuple[str, ...], coder: str | None
+    project: ProjectTarget,
+    name: str,
+    documents: tuple[str, ...],
+    attrs: tuple[str, ...],
+    coder: str | None,
 ) -> None:
     """Add a case, or add documents and attributes to an existing one."""
     from workbench.services.cases import add_case
@@ -36,12 +47,12 @@ def case_add(
 @PROJECT
 @JSON
 @handle_errors
-def cases_list(project: Path, as_json: bool) -> None:
+def cases_list(project: ProjectTarget, as_json: bool) -> None:
     """List cases with their documents and attributes."""
-    from workbench.services import reading
+    from workbench.services import listings
 
     with opened(project) as proj:
-        rows = reading.case_list(proj)
+        rows = listings.case_list(proj)
     if as_json:
         emit_json([vars(row) for row in rows])
         return

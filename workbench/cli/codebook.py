@@ -6,19 +6,28 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table
+from workbench.cli.common import (
+    CODER,
+    JSON,
+    PROJECT,
+    ProjectTarget,
+    emit_json,
+    handle_errors,
+    opened,
+    table,
+)
 
 
 @click.command()
 @PROJECT
 @JSON
 @handle_errors
-def codes(project: Path, as_json: bool) -> None:
+def codes(project: ProjectTarget, as_json: bool) -> None:
     """The code tree with counts (segments with the code; with descendants; documents)."""
-    from workbench.services import reading
+    from workbench.services import listings
 
     with opened(project) as proj:
-        rows = reading.code_tree(proj)
+        rows = listings.code_tree(proj)
     if as_json:
         emit_json(rows)
         return
@@ -53,7 +62,7 @@ def codebook() -> None:
 @JSON
 @handle_errors
 def codebook_add(
-    project: Path,
+    project: ProjectTarget,
     name: str,
     parent: str | None,
     label: str,
@@ -84,7 +93,7 @@ def codebook_add(
 @click.argument("new")
 @CODER
 @handle_errors
-def codebook_rename(project: Path, old: str, new: str, coder: str | None) -> None:
+def codebook_rename(project: ProjectTarget, old: str, new: str, coder: str | None) -> None:
     """Rename a code (its codings stay)."""
     from workbench.services import codebook as service
 
@@ -99,7 +108,7 @@ def codebook_rename(project: Path, old: str, new: str, coder: str | None) -> Non
 @click.option("--parent", default=None, help="The new parent; leave out to move to the top.")
 @CODER
 @handle_errors
-def codebook_move(project: Path, name: str, parent: str | None, coder: str | None) -> None:
+def codebook_move(project: ProjectTarget, name: str, parent: str | None, coder: str | None) -> None:
     """Move a code (with its children) under another code or to the top."""
     from workbench.services import codebook as service
 
@@ -114,7 +123,7 @@ def codebook_move(project: Path, name: str, parent: str | None, coder: str | Non
 @click.argument("target")
 @CODER
 @handle_errors
-def codebook_merge(project: Path, source: str, target: str, coder: str | None) -> None:
+def codebook_merge(project: ProjectTarget, source: str, target: str, coder: str | None) -> None:
     """Merge SOURCE into TARGET: codings, children and memos move; SOURCE is deleted."""
     from workbench.services import codebook as service
 
@@ -129,7 +138,7 @@ def codebook_merge(project: Path, source: str, target: str, coder: str | None) -
 @click.option("--recursive", is_flag=True, help="Also delete the code's children.")
 @CODER
 @handle_errors
-def codebook_delete(project: Path, name: str, recursive: bool, coder: str | None) -> None:
+def codebook_delete(project: ProjectTarget, name: str, recursive: bool, coder: str | None) -> None:
     """Delete a code and its codings (undo brings them back)."""
     from workbench.services import codebook as service
 
@@ -151,7 +160,11 @@ def codebook_delete(project: Path, name: str, recursive: bool, coder: str | None
 @CODER
 @handle_errors
 def codebook_edit(
-    project: Path, name: str, keywords: tuple[str, ...], coder: str | None, **fields: str | None
+    project: ProjectTarget,
+    name: str,
+    keywords: tuple[str, ...],
+    coder: str | None,
+    **fields: str | None,
 ) -> None:
     """Change a code's definition, colour or keywords."""
     from workbench.services import codebook as service
@@ -165,7 +178,7 @@ def codebook_edit(
 @PROJECT
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @handle_errors
-def codebook_export(project: Path, output: Path) -> None:
+def codebook_export(project: ProjectTarget, output: Path) -> None:
     """Write the project's codebook to a YAML file."""
     from workbench.services import exports
 
@@ -179,7 +192,7 @@ def codebook_export(project: Path, output: Path) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @CODER
 @handle_errors
-def codebook_load(project: Path, file: Path, coder: str | None) -> None:
+def codebook_load(project: ProjectTarget, file: Path, coder: str | None) -> None:
     """Add the codes, place kinds and statuses of a codebook YAML file."""
     from workbench.services import codebook as service
 

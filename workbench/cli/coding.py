@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from workbench.cli.common import (
     CODER,
     JSON,
     PROJECT,
+    ProjectTarget,
     emit_json,
     handle_errors,
     opened,
@@ -32,7 +31,7 @@ from workbench.cli.common import (
 @JSON
 @handle_errors
 def code(
-    project: Path,
+    project: ProjectTarget,
     document: str,
     start: int,
     end: int,
@@ -69,7 +68,11 @@ def code(
 @JSON
 @handle_errors
 def uncode(
-    project: Path, segment: int, code_names: tuple[str, ...], coder: str | None, as_json: bool
+    project: ProjectTarget,
+    segment: int,
+    code_names: tuple[str, ...],
+    coder: str | None,
+    as_json: bool,
 ) -> None:
     """Remove codes (all when none are named) from a segment."""
     from workbench.services import coding
@@ -89,7 +92,9 @@ def uncode(
 @CODER
 @JSON
 @handle_errors
-def link(project: Path, segment: int, place: str, coder: str | None, as_json: bool) -> None:
+def link(
+    project: ProjectTarget, segment: int, place: str, coder: str | None, as_json: bool
+) -> None:
     """Link a segment to a place."""
     from workbench.services import coding
 
@@ -106,7 +111,7 @@ def link(project: Path, segment: int, place: str, coder: str | None, as_json: bo
 @click.argument("place")
 @CODER
 @handle_errors
-def unlink(project: Path, segment: int, place: str, coder: str | None) -> None:
+def unlink(project: ProjectTarget, segment: int, place: str, coder: str | None) -> None:
     """Remove a segment's link to a place."""
     from workbench.services import coding
 
@@ -122,7 +127,9 @@ def unlink(project: Path, segment: int, place: str, coder: str | None) -> None:
 @CODER
 @JSON
 @handle_errors
-def memo(project: Path, kind: str, args: tuple[str, ...], coder: str | None, as_json: bool) -> None:
+def memo(
+    project: ProjectTarget, kind: str, args: tuple[str, ...], coder: str | None, as_json: bool
+) -> None:
     """Write a memo: memo study.db (doc|code|segment|case|place|project) [TARGET] TEXT."""
     from workbench.services import coding
 

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from workbench.project.target import ProjectTarget as ProjectTarget
+from workbench.project.target import parse_target
+
 if TYPE_CHECKING:  # pragma: no cover
     from workbench.services.project import Project
 
@@ -23,7 +26,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 P = ParamSpec("P")
 R = TypeVar("R")
 
-PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+
+if TYPE_CHECKING:  # pragma: no cover
+    _ProjectParamType = click.ParamType[ProjectTarget]
+else:  # click's ParamType is generic only in newer versions
+    _ProjectParamType = click.ParamType
+
+
+class ProjectType(_ProjectParamType):
+    """The project argument: a SQLite file (a Path), a database URL
+    (``postgresql+psycopg://host/study``, kept as text) or a named connection (``@team``,
+    from ``connections.toml`` in the user's configuration folder). See
+    :mod:`workbench.project.target`; ``click.Path`` would turn ``//`` into ``/``."""
+
+    name = "project"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> ProjectTarget:
+        target = value if isinstance(value, Path) else parse_target(str(value))
+        if isinstance(target, Path) and target.is_dir():
+            # One line like every other error (not click's three-line usage error).
+            fail(f"{target}: is a folder, not a project file")
+        return target
+
+
+PROJECT_TYPE = ProjectType()
+PROJECT = click.argument("project", type=PROJECT_TYPE)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 CODER = click.option(
     "--coder",
@@ -67,7 +96,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
             if isinstance(exc, sa.exc.OperationalError):
                 fail(f"database error: {str(exc.orig).splitlines()[0]}")
-            if isinstance(exc, sa.exc.IntegrityError):
+            if isinstance(exc, sa.exc.IntegrityError | sa.exc.DataError):
+                # DataError: a value the database cannot hold (PostgreSQL text cannot hold
+                # the NUL character that SQLite takes).
                 fail(f"refused by the database: {str(exc.orig).splitlines()[0]}")
             raise
 
@@ -75,11 +106,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 @contextmanager
-def opened(path: Path) -> Iterator[Project]:
+def opened(target: ProjectTarget) -> Iterator[Project]:
     """Open a project (migrating it if needed) and close it afterwards."""
     from workbench.services.project import open_project
 
-    project = open_project(path)
+    project = open_project(target)
     if project.backup is not None:
         click.echo(
             f"workbench: upgraded the project; the old file is kept as {project.backup}", err=True

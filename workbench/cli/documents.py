@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table
+from workbench.cli.common import (
+    CODER,
+    JSON,
+    PROJECT,
+    ProjectTarget,
+    emit_json,
+    handle_errors,
+    opened,
+    table,
+)
 
 
 @click.command("import")
@@ -44,7 +53,7 @@ from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors,
 @JSON
 @handle_errors
 def import_(
-    project: Path,
+    project: ProjectTarget,
     files: tuple[Path, ...],
     case: str | None,
     attrs: tuple[str, ...],
@@ -93,12 +102,12 @@ def import_(
 @PROJECT
 @JSON
 @handle_errors
-def docs(project: Path, as_json: bool) -> None:
+def docs(project: ProjectTarget, as_json: bool) -> None:
     """List the documents."""
-    from workbench.services import reading
+    from workbench.services import listings
 
     with opened(project) as proj:
-        rows = reading.documents(proj)
+        rows = listings.documents(proj)
     if as_json:
         emit_json(rows)
         return

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened, table, warn
+from workbench.cli.common import (
+    CODER,
+    JSON,
+    PROJECT,
+    PROJECT_TYPE,
+    ProjectTarget,
+    emit_json,
+    handle_errors,
+    opened,
+    table,
+    warn,
+)
 
 #: The formats of ``workbench export`` (:data:`workbench.services.exports.PROJECT_FORMATS`,
 #: written out so that ``--help`` imports no core module; a test checks they agree).
@@ -47,7 +58,7 @@ def format_for(output: Path, given: str | None) -> str:
 )
 @JSON
 @handle_errors
-def export(project: Path, fmt: str | None, output: Path, as_json: bool) -> None:
+def export(project: ProjectTarget, fmt: str | None, output: Path, as_json: bool) -> None:
     """Export the project: REFI-QDA (.qdpx, .qdc), the YAML codebook, or a GeoJSON places map.
 
     Exports only read the project. REFI-QDA files are validated against the QDA-XML schema
@@ -71,7 +82,7 @@ _OFFSETS = ("auto", "codepoints", "utf16", "codepoints-lf", "utf16-lf")
 
 @click.command("import-qdpx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", type=PROJECT_TYPE)
 @click.option(
     "--rename",
     is_flag=True,
@@ -109,7 +120,7 @@ _OFFSETS = ("auto", "codepoints", "utf16", "codepoints-lf", "utf16-lf")
 @handle_errors
 def import_qdpx(
     file: Path,
-    project: Path,
+    project: ProjectTarget,
     rename: bool,
     offsets: str,
     language: str | None,
@@ -139,7 +150,9 @@ def import_qdpx(
     )
     report = done.report
     if done.created:
-        click.echo(f"created {project}", err=True)
+        from workbench.project.target import display_name
+
+        click.echo(f"created {display_name(project)}", err=True)
     for warning in report.warnings:
         click.echo(f"workbench: warning: {file}: {warning}", err=True)
     if as_json:

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
-from workbench.cli.common import CODER, JSON, PROJECT, F, emit_json, handle_errors, opened, table
+from workbench.cli.common import (
+    CODER,
+    JSON,
+    PROJECT,
+    F,
+    ProjectTarget,
+    emit_json,
+    handle_errors,
+    opened,
+    table,
+)
 
 
 @click.command()
 @PROJECT
 @JSON
 @handle_errors
-def places(project: Path, as_json: bool) -> None:
+def places(project: ProjectTarget, as_json: bool) -> None:
     """List places with kind, status, area and the number of linked segments."""
-    from workbench.services import reading
+    from workbench.services import listings
 
     with opened(project) as proj:
-        rows = reading.places(proj)
+        rows = listings.places(proj)
     if as_json:
         emit_json(rows)
         return
@@ -71,7 +80,7 @@ def _place_options(func: F) -> F:
 @JSON
 @handle_errors
 def place_add(
-    project: Path,
+    project: ProjectTarget,
     name: str,
     kind: str,
     aliases: tuple[str, ...],
@@ -98,7 +107,7 @@ def place_add(
 @CODER
 @handle_errors
 def place_edit(
-    project: Path,
+    project: ProjectTarget,
     name: str,
     new_name: str | None,
     kind: str | None,

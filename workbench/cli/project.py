@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors, opened
+from workbench.cli.common import (
+    CODER,
+    JSON,
+    PROJECT,
+    ProjectTarget,
+    emit_json,
+    handle_errors,
+    opened,
+)
 
 
 @click.command()
@@ -30,7 +38,11 @@ from workbench.cli.common import CODER, JSON, PROJECT, emit_json, handle_errors,
 @JSON
 @handle_errors
 def init(
-    project: Path, codebook_path: str | None, language: str, coder: str | None, as_json: bool
+    project: ProjectTarget,
+    codebook_path: str | None,
+    language: str,
+    coder: str | None,
+    as_json: bool,
 ) -> None:
     """Create a new project file."""
     from workbench.services.project import init_project
@@ -40,14 +52,14 @@ def init(
         emit_json(done.to_dict())
     else:
         extra = f" with {done.codes} codes from {done.codebook!r}" if done.codebook else ""
-        click.echo(f"created {project}{extra}")
+        click.echo(f"created {done.project}{extra}")
 
 
 @click.command()
 @PROJECT
 @JSON
 @handle_errors
-def check(project: Path, as_json: bool) -> None:
+def check(project: ProjectTarget, as_json: bool) -> None:
     """Check the project: SQLite integrity, text hashes, offsets, orphans."""
     from workbench.services.project import check as check_project
 
@@ -66,7 +78,7 @@ def check(project: Path, as_json: bool) -> None:
 @click.command("open")
 @PROJECT
 @handle_errors
-def open_(project: Path) -> None:
+def open_(project: ProjectTarget) -> None:
     """Open a project in the terminal workbench (the TUI)."""
     with opened(project):  # migrate (with a backup) and fail early, in one line
         pass

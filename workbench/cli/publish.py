@@ -21,6 +21,7 @@ from workbench.cli.common import (
     JSON,
     PROJECT,
     F,
+    ProjectTarget,
     emit_json,
     fail,
     handle_errors,
@@ -104,7 +105,7 @@ def _report_warnings(warnings: Sequence[object]) -> None:
 @click.option("--strict", is_flag=True, help="Write nothing when a listed name is still present.")
 @handle_errors
 def fragments(
-    project: Path,
+    project: ProjectTarget,
     query: str | None,
     fmt: str | None,
     output: Path | None,
@@ -187,7 +188,7 @@ def pseudonym() -> None:
 @JSON
 @handle_errors
 def pseudonym_add(
-    project: Path,
+    project: ProjectTarget,
     real: str,
     pseudonym_: str,
     variants: tuple[str, ...],
@@ -214,7 +215,7 @@ def pseudonym_add(
 @PROJECT
 @JSON
 @handle_errors
-def pseudonym_list(project: Path, as_json: bool) -> None:
+def pseudonym_list(project: ProjectTarget, as_json: bool) -> None:
     """List the table: real name, pseudonym, kind, variants."""
     from workbench.services import pseudonyms
 
@@ -234,7 +235,7 @@ def pseudonym_list(project: Path, as_json: bool) -> None:
 @click.argument("real")
 @CODER
 @handle_errors
-def pseudonym_remove(project: Path, real: str, coder: str | None) -> None:
+def pseudonym_remove(project: ProjectTarget, real: str, coder: str | None) -> None:
     """Remove REAL from the table."""
     from workbench.services import pseudonyms
 
@@ -251,7 +252,7 @@ def pseudonym_remove(project: Path, real: str, coder: str | None) -> None:
 @JSON
 @handle_errors
 def pseudonym_load(
-    project: Path, file: Path, replace: bool, coder: str | None, as_json: bool
+    project: ProjectTarget, file: Path, replace: bool, coder: str | None, as_json: bool
 ) -> None:
     """Add the entries of a CSV or YAML file (real,pseudonym,kind,variants) to the table.
 
@@ -332,7 +333,7 @@ def figure() -> None:
 @_figure_options
 @handle_errors
 def figure_cooccur(
-    project: Path,
+    project: ProjectTarget,
     scope: str,
     value: str,
     output: Path,
@@ -370,7 +371,7 @@ def figure_cooccur(
 @_figure_options
 @handle_errors
 def figure_matrix(
-    project: Path,
+    project: ProjectTarget,
     cols: str,
     output: Path,
     top: int | None,
@@ -410,7 +411,7 @@ class FigureSettings:
 
 
 def _draw(
-    project: Path,
+    project: ProjectTarget,
     output: Path,
     figure: str,
     settings: FigureSettings,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from workbench.cli.common import (
     CODER,
     JSON,
     PROJECT,
+    ProjectTarget,
     emit_json,
     handle_errors,
     opened,
@@ -53,7 +52,7 @@ def _shorten(text: str, width: int) -> str:
 @JSON
 @handle_errors
 def search(
-    project: Path,
+    project: ProjectTarget,
     text: str,
     lemma: bool,
     documents: tuple[str, ...],
@@ -113,7 +112,7 @@ def search(
 @JSON
 @handle_errors
 def suggest(
-    project: Path,
+    project: ProjectTarget,
     document: str | None,
     codes: bool,
     places: bool,
@@ -157,4 +156,6 @@ def suggest(
     noun = "suggestion" if len(found) == 1 else "suggestions"
     click.echo(f"{len(found)} {noun}")
     if found:
-        click.echo(f"accept with: workbench suggest {project} --accept ID ...")
+        from workbench.project.target import display_name
+
+        click.echo(f"accept with: workbench suggest {display_name(project)} --accept ID ...")

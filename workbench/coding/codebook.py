@@ -20,7 +20,10 @@ from sqlmodel import Session, col, select
 from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name
 from workbench.errors import InputError
 from workbench.project import settings
+from workbench.project.files import write_atomic
 from workbench.project.models import Code, PlaceKind, PlaceStatus, id_of
+from workbench.text import safeyaml
+from workbench.text.safeyaml import BoundedLoader
 
 DEFAULT_STATUSES = (
     ("existing", "Bestaand", "The place exists and is in use."),
@@ -126,8 +129,9 @@ class CodebookSpec(BaseModel):
 # --- loading with line numbers ---------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping and sequence item."""
+class _LineLoader(BoundedLoader):
+    """A safe, bounded loader (nesting depth, aliases: see :mod:`workbench.text.safeyaml`)
+    that remembers the line of every mapping and sequence item."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -199,7 +203,7 @@ def _code_lines(data: Any) -> dict[int, int]:
 def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
     """Parse and validate codebook YAML; errors name ``source``, the line and the problem."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = safeyaml.load(text, _LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}: " if mark else ""
@@ -236,13 +240,20 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
     return spec
 
 
+#: The largest codebook file read (the shipped one is some 40 KB).
+MAX_CODEBOOK_BYTES = 5_000_000
+
+
 def load_codebook(path: str | Path) -> CodebookSpec:
     """Read and validate a codebook YAML file."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CODEBOOK_BYTES + 1)
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_CODEBOOK_BYTES:
+        raise InputError(path, f"larger than the limit of {MAX_CODEBOOK_BYTES:,} bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -413,8 +424,5 @@ def export_codebook(session: Session, path: str | Path) -> CodebookSpec:
     spec = project_codebook(session)
     text = dump_codebook(spec)
     parse_codebook(text, str(path))
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+    write_atomic(Path(path), text)
     return spec

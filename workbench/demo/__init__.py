@@ -11,6 +11,7 @@ by searching the stored document text for literal phrases: no offset is written 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from sqlmodel import Session
 
@@ -25,6 +26,9 @@ from workbench.services import importing as import_service
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
+#: A project target (:data:`workbench.project.target.ProjectTarget`), given back as it came.
+T = TypeVar("T", str, Path)
+
 __all__ = ["TRANSCRIPTS", "build_demo", "transcript_files"]
 
 
@@ -36,22 +40,22 @@ def transcript_files() -> list[Path]:
     return files
 
 
-def build_demo(path: Path) -> Path:
-    """Create the demo project at ``path`` and return the path.
+def build_demo(target: T) -> T:
+    """Create the demo project at ``target`` (a file, or an empty database on a server) and
+    return ``target``.
 
-    Refuses (:class:`~workbench.errors.ProjectError`) when something exists at ``path``.
-    If building fails half-way, the half-built project file is removed again.
+    Refuses (:class:`~workbench.errors.ProjectError`) when something exists there. If building
+    fails half-way, the half-built project is removed again.
     """
-    path = Path(path)
-    project = db.create_project(path)  # raises ProjectError when the file exists
+    project = db.create_project(target)  # raises ProjectError when the file exists
     try:
         _build(project)
     except BaseException:
         project.dispose()
-        db.remove_project_files(path)
+        db.discard_project(target)
         raise
     project.dispose()
-    return path
+    return target
 
 
 def _build(project: db.Project) -> None:

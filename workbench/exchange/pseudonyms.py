@@ -607,12 +607,16 @@ def _rows_from_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
 def _rows_from_yaml(text: str) -> list[tuple[str, dict[str, Any]]]:
     import yaml
 
+    from workbench.text import safeyaml
+
     try:
-        data = yaml.safe_load(text)
+        data = safeyaml.load(text)  # bounded: nesting depth, alias expansion
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InvalidValue(f"invalid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        reason = f" ({problem})" if problem and "limit" in problem else ""
+        raise InvalidValue(f"invalid YAML{where}{reason}") from None
     if isinstance(data, dict) and "pseudonyms" in data:
         data = data["pseudonyms"]
     if isinstance(data, dict):  # real: pseudonym

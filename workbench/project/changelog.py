@@ -7,10 +7,18 @@ was before and as it is after. At commit the recorder writes one ``change`` row 
 ``change_row`` images. Because the rows are captured where the ORM writes them, no core
 function can forget to log a change.
 
-Undo sets every row of the newest ``done`` change back to its before-image and marks the
-change ``undone``; redo sets them to their after-images again. A new change drops the redo
-stack (the dropped changes stay in the log, marked ``dropped``). Undo and redo write with
-SQL expressions, not the ORM, so they are not themselves recorded as changes.
+Undo sets every row of a coder's newest ``done`` change back to its before-image and marks
+the change ``undone``; redo sets them to their after-images again. Each coder has an undo and
+a redo stack of their own: a coder's new change drops only that coder's redo stack (the
+dropped changes stay in the log, marked ``dropped``). Undo and redo write with SQL
+expressions, not the ORM, so they are not themselves recorded as changes.
+
+A coder's undo (or redo) is refused, in one line naming the change in the way, when another
+coder's work depends on it (:func:`obstacle`): a row it would set back was written since by
+someone else, a row it would delete is referred to by someone else's row (a coding on the
+segment it made), a row it needs was removed, or a row it would put back has had its place
+taken (the same span, the same name). Nothing of someone else's work is ever taken back or
+overwritten.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import SQLModel
 
-from workbench.errors import NothingToDo, WorkbenchError
+from workbench.errors import Conflict, NothingToDo, WorkbenchError
 from workbench.project import models
 
 TRACKED: dict[str, sa.Table] = {
@@ -102,14 +110,11 @@ class Recorder:
             return None
         connection = session.connection()
         change_table = models.table_of(models.Change)
-        coder_id = None
-        if self.coder:
-            coder_table = models.table_of(models.Coder)
-            coder_id = connection.execute(
-                sa.select(coder_table.c.id).where(coder_table.c.name == self.coder)
-            ).scalar()
+        coder_id = coder_id_of(connection, self.coder, create=True) if self.coder else None
         connection.execute(
-            change_table.update().where(change_table.c.state == "undone").values(state="dropped")
+            change_table.update()
+            .where(change_table.c.state == "undone", _owned_by(change_table, coder_id))
+            .values(state="dropped")
         )
         inserted = connection.execute(
             change_table.insert().values(
@@ -138,6 +143,30 @@ class Recorder:
             ],
         )
         return int(change_id)
+
+
+def coder_id_of(connection: sa.Connection, name: str, *, create: bool = False) -> int | None:
+    """The id of the coder called ``name``; with ``create`` the coder is added when new (every
+    change names its coder, also one whose action did not write a coder's row itself)."""
+    coder_table = models.table_of(models.Coder)
+    found = connection.execute(
+        sa.select(coder_table.c.id).where(coder_table.c.name == name)
+    ).scalar()
+    if found is None and create:
+        inserted = connection.execute(
+            coder_table.insert().values(
+                name=name, guid=models.new_guid(), created_at=models.utcnow()
+            )
+        ).inserted_primary_key
+        assert inserted is not None  # a single-row INSERT always reports its key
+        found = inserted[0]
+    return None if found is None else int(found)
+
+
+def _owned_by(change_table: sa.Table, coder_id: int | None) -> sa.ColumnElement[bool]:
+    """The changes on ``coder_id``'s own stacks: theirs, and those recorded without a coder
+    (before every change named one), which belong to everyone."""
+    return sa.or_(change_table.c.coder_id == coder_id, change_table.c.coder_id.is_(None))
 
 
 def describe(session: OrmSession, summary: str) -> None:
@@ -248,19 +277,182 @@ def _apply(
         connection.execute(table.delete().where(table.c.id == row_id))
 
 
-def _step(session: OrmSession, *, undo: bool) -> ChangeInfo:
+Images = dict[tuple[str, int], tuple[dict[str, Any] | None, dict[str, Any] | None]]
+"""Per row a step touches, (table, id): its image now (as the log has it) and as wanted."""
+
+
+def _references() -> dict[str, list[tuple[str, str]]]:
+    """Per tracked table: its columns that refer to a row of a tracked table, with that table
+    (a coding's ``segment_id`` refers to ``segment``)."""
+    return {
+        name: [
+            (fk.parent.key, fk.column.table.name)
+            for fk in table.foreign_keys
+            if fk.column.table.name in TRACKED
+        ]
+        for name, table in TRACKED.items()
+    }
+
+
+def _coder_name(connection: sa.Connection, coder_id: int | None) -> str | None:
+    if coder_id is None:
+        return None
+    coder_table = models.table_of(models.Coder)
+    name = connection.execute(
+        sa.select(coder_table.c.name).where(coder_table.c.id == coder_id)
+    ).scalar()
+    return None if name is None else str(name)
+
+
+def _info(connection: sa.Connection, change: sa.Row[Any], state: str | None = None) -> ChangeInfo:
+    return ChangeInfo(
+        id=change.id,
+        action=change.action,
+        summary=change.summary,
+        state=state or change.state,
+        created_at=change.created_at,
+        coder=_coder_name(connection, change.coder_id),
+    )
+
+
+def _named(info: ChangeInfo) -> str:
+    """A change for a one-line message: its number, coder and summary."""
+    who = f" by {info.coder}" if info.coder else ""
+    return f"change {info.id}{who} ({info.summary or info.action})"
+
+
+def _last_writer(
+    connection: sa.Connection, table: str, row_id: int, states: tuple[str, ...] = ("done",)
+) -> ChangeInfo | None:
+    """The newest change in one of ``states`` that wrote a row, or None (a row written
+    outside the change log, by an import or by hand)."""
+    change_table = models.table_of(models.Change)
+    rows_table = models.table_of(models.ChangeRow)
+    change = connection.execute(
+        sa.select(change_table)
+        .select_from(change_table.join(rows_table, rows_table.c.change_id == change_table.c.id))
+        .where(
+            rows_table.c.table_name == table,
+            rows_table.c.row_id == row_id,
+            change_table.c.state.in_(states),
+        )
+        .order_by(change_table.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if change is None else _info(connection, change)
+
+
+class _Obstacle(Exception):
+    """Why a step cannot be applied (one clause); raised inside :func:`obstacle`."""
+
+
+def obstacle(
+    connection: sa.Connection, change_id: int, targets: Images, *, undo: bool
+) -> str | None:
+    """Why undoing (``undo``) or redoing change ``change_id`` would take back or overwrite
+    someone else's work, in one clause naming the change that did that work; None when the
+    step can be applied.
+
+    The project as it is now is compared with what the step needs: every row it writes is
+    still as the change left it (undo) or found it (redo); no other row refers to a row it
+    deletes (a coding on the segment it would remove); every row its rows refer to exists (the
+    code a redone coding needs); no other row holds the id or a unique key (a span, a name)
+    of a row it puts back. The change that wrote the row in the way is named: "change 15 by
+    bram (code P07 10-20 with stigma) depends on it".
+    """
+    references = _references()
+    referred_by: dict[str, list[tuple[str, str]]] = {}
+    for source, columns in references.items():
+        for column, target in columns:
+            referred_by.setdefault(target, []).append((source, column))
+
+    def now(table_name: str, row_id: int) -> dict[str, Any] | None:
+        table = TRACKED[table_name]
+        row = connection.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
+        return None if row is None else {key: _encode(value) for key, value in row.items()}
+
+    def in_the_way(table_name: str, row_id: int) -> _Obstacle:
+        writer = _last_writer(connection, table_name, row_id)
+        if writer is None or writer.id == change_id:
+            return _Obstacle(f"{table_name} {row_id} was changed outside the change log")
+        if undo:
+            return _Obstacle(f"{_named(writer)} depends on it")
+        return _Obstacle(f"{_named(writer)} changed the same data since")
+
+    try:
+        for (table_name, row_id), (current, wanted) in targets.items():
+            if current is None and wanted is None:
+                continue
+            table = TRACKED[table_name]
+            actual = now(table_name, row_id)
+            if actual != current:
+                raise in_the_way(table_name, row_id)
+            if wanted is None:
+                for source, column in referred_by.get(table_name, ()):
+                    source_table = TRACKED[source]
+                    for (found,) in connection.execute(
+                        sa.select(source_table.c.id).where(source_table.c[column] == row_id)
+                    ):
+                        then = targets.get((source, found))
+                        if then is None or (then[1] is not None and then[1].get(column) == row_id):
+                            raise in_the_way(source, found)
+                continue
+            for column, referred in references[table_name]:
+                value = wanted.get(column)
+                if value is None or (current is not None and current.get(column) == value):
+                    continue
+                if (referred, value) in targets:
+                    continue  # the step puts it back itself
+                if now(referred, value) is None:
+                    gone = _last_writer(connection, referred, value, ("done", "undone"))
+                    if gone is not None and gone.state == "undone":
+                        raise _Obstacle(f"it builds on {_named(gone)}, which is undone")
+                    if gone is not None and gone.id != change_id:
+                        raise _Obstacle(f"{_named(gone)} removed the {referred} it needs")
+                    raise _Obstacle(f"the {referred} {value} it needs is gone")
+            uniques = [
+                tuple(c.columns.keys())
+                for c in table.constraints
+                if isinstance(c, sa.UniqueConstraint)
+            ]
+            for key in uniques:
+                if current is not None and all(current.get(c) == wanted.get(c) for c in key):
+                    continue
+                values = [_decode(table.c[c], wanted.get(c)) for c in key]
+                if any(value is None for value in values):
+                    continue  # NULLs never collide
+                condition = [table.c[c] == value for c, value in zip(key, values, strict=True)]
+                for (found,) in connection.execute(sa.select(table.c.id).where(*condition)):
+                    then = targets.get((table_name, found))
+                    if found != row_id and (
+                        then is None
+                        or (
+                            then[1] is not None
+                            and all(then[1].get(c) == wanted.get(c) for c in key)
+                        )
+                    ):
+                        raise in_the_way(table_name, found)
+    except _Obstacle as reason:
+        return str(reason)
+    return None
+
+
+def _step(session: OrmSession, *, undo: bool, coder: str | None) -> ChangeInfo:
     change_table = models.table_of(models.Change)
     rows_table = models.table_of(models.ChangeRow)
     connection = session.connection()
+    verb = "undo" if undo else "redo"
     if undo:
         query = sa.select(change_table).where(change_table.c.state == "done")
         query = query.order_by(change_table.c.id.desc())
     else:
         query = sa.select(change_table).where(change_table.c.state == "undone")
         query = query.order_by(change_table.c.id.asc())
+    if coder is not None:
+        query = query.where(_owned_by(change_table, coder_id_of(connection, coder)))
     change = connection.execute(query.limit(1)).first()
     if change is None:
-        raise NothingToDo("nothing to undo" if undo else "nothing to redo")
+        raise NothingToDo(f"nothing to {verb}" + (f" for {coder}" if coder is not None else ""))
     rows = connection.execute(
         sa.select(rows_table).where(rows_table.c.change_id == change.id).order_by(rows_table.c.seq)
     ).all()
@@ -269,46 +461,43 @@ def _step(session: OrmSession, *, undo: bool) -> ChangeInfo:
         targets = {key: (after, before) for key, (before, after) in net.items()}
     else:
         targets = dict(net)
+    this = _named(_info(connection, change))
+    reason = obstacle(connection, change.id, targets, undo=undo)
+    if reason is not None:
+        raise Conflict(f"cannot {verb} {this}: {reason}")
     try:
         _apply(connection, targets)
     except sa.exc.IntegrityError as exc:
-        verb = "undo" if undo else "redo"
         raise WorkbenchError(
-            f"cannot {verb} {change.action!r}: later data depends on it ({exc.orig})"
+            f"cannot {verb} {this}: later data depends on it ({exc.orig})"
         ) from exc
     connection.execute(
         change_table.update()
         .where(change_table.c.id == change.id)
         .values(state="undone" if undo else "done")
     )
-    coder_table = models.table_of(models.Coder)
-    coder = None
-    if change.coder_id is not None:
-        coder = connection.execute(
-            sa.select(coder_table.c.name).where(coder_table.c.id == change.coder_id)
-        ).scalar()
-    return ChangeInfo(
-        id=change.id,
-        action=change.action,
-        summary=change.summary,
-        state="undone" if undo else "done",
-        created_at=change.created_at,
-        coder=coder,
-    )
+    return _info(connection, change, "undone" if undo else "done")
 
 
-def undo(session: OrmSession) -> ChangeInfo:
-    """Undo the newest change that is done. Raises :class:`NothingToDo` when there is none."""
-    return _step(session, undo=True)
+def undo(session: OrmSession, *, coder: str | None = None) -> ChangeInfo:
+    """Undo ``coder``'s newest change that is done (with ``coder`` None: anyone's newest, the
+    whole project's stack). Raises :class:`NothingToDo` when there is none, and
+    :class:`Conflict` when another coder's change depends on it (:func:`obstacle`)."""
+    return _step(session, undo=True, coder=coder)
 
 
-def redo(session: OrmSession) -> ChangeInfo:
-    """Redo the oldest undone change. Raises :class:`NothingToDo` when there is none."""
-    return _step(session, undo=False)
+def redo(session: OrmSession, *, coder: str | None = None) -> ChangeInfo:
+    """Redo ``coder``'s oldest undone change (with ``coder`` None: anyone's). Raises
+    :class:`NothingToDo` when there is none, and :class:`Conflict` when another coder's change
+    is in its way."""
+    return _step(session, undo=False, coder=coder)
 
 
-def history(session: OrmSession, limit: int = 50) -> list[ChangeInfo]:
-    """The newest changes, newest first."""
+def history(
+    session: OrmSession, limit: int | None = 50, *, coder: str | None = None
+) -> list[ChangeInfo]:
+    """The newest changes, newest first: everyone's, or with ``coder`` only that coder's (and
+    those recorded without a coder, which are on everyone's stack)."""
     change_table = models.table_of(models.Change)
     coder_table = models.table_of(models.Coder)
     query = (
@@ -318,6 +507,34 @@ def history(session: OrmSession, limit: int = 50) -> list[ChangeInfo]:
         )
         .order_by(change_table.c.id.desc())
         .limit(limit)
+    )
+    connection = session.connection()
+    if coder is not None:
+        query = query.where(_owned_by(change_table, coder_id_of(connection, coder)))
+    return [
+        ChangeInfo(
+            id=row.id,
+            action=row.action,
+            summary=row.summary,
+            state=row.state,
+            created_at=row.created_at,
+            coder=row.coder_name,
+        )
+        for row in connection.execute(query)
+    ]
+
+
+def changes_since(session: OrmSession, after: int) -> list[ChangeInfo]:
+    """The changes recorded after change ``after``, oldest first (what others did since)."""
+    change_table = models.table_of(models.Change)
+    coder_table = models.table_of(models.Coder)
+    query = (
+        sa.select(change_table, coder_table.c.name.label("coder_name"))
+        .select_from(
+            change_table.outerjoin(coder_table, change_table.c.coder_id == coder_table.c.id)
+        )
+        .where(change_table.c.id > after)
+        .order_by(change_table.c.id)
     )
     return [
         ChangeInfo(
@@ -330,3 +547,36 @@ def history(session: OrmSession, limit: int = 50) -> list[ChangeInfo]:
         )
         for row in session.connection().execute(query)
     ]
+
+
+def changes(session: OrmSession, ids: Sequence[int]) -> list[ChangeInfo]:
+    """The changes with these ids, oldest first."""
+    if not ids:
+        return []
+    change_table = models.table_of(models.Change)
+    connection = session.connection()
+    rows = connection.execute(
+        sa.select(change_table).where(change_table.c.id.in_(ids)).order_by(change_table.c.id)
+    ).all()
+    return [_info(connection, row) for row in rows]
+
+
+def net_images(session: OrmSession, ids: Sequence[int]) -> dict[int, Images]:
+    """Per change of ``ids``: every row it touched, (table, id), with its image before the
+    change and after it (None where the row did not exist)."""
+    if not ids:
+        return {}
+    rows_table = models.table_of(models.ChangeRow)
+    rows = (
+        session.connection()
+        .execute(
+            sa.select(rows_table)
+            .where(rows_table.c.change_id.in_(ids))
+            .order_by(rows_table.c.change_id, rows_table.c.seq)
+        )
+        .all()
+    )
+    by_change: dict[int, list[sa.Row[Any]]] = {}
+    for row in rows:
+        by_change.setdefault(row.change_id, []).append(row)
+    return {change_id: _net_images(found) for change_id, found in by_change.items()}

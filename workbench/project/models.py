@@ -316,14 +316,25 @@ class SegmentPlace(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+#: At most one target per memo. Counted with CASE, which every database accepts (adding the
+#: booleans of ``IS NOT NULL``, as this check first did, works only in SQLite); it means the
+#: same, so projects made with the older text need no migration.
+ONE_TARGET_CHECK = (
+    " + ".join(
+        f"CASE WHEN {column} IS NULL THEN 0 ELSE 1 END"
+        for column in ("document_id", "code_id", "segment_id", "case_id", "place_id")
+    )
+    + " <= 1"
+)
+
+
 class Memo(SQLModel, table=True):
     """Free text on the project (no target) or on one document, code, segment, case or place."""
 
     __tablename__ = "memo"
     __table_args__ = (
         sa.CheckConstraint(
-            "(document_id IS NOT NULL) + (code_id IS NOT NULL) + (segment_id IS NOT NULL)"
-            " + (case_id IS NOT NULL) + (place_id IS NOT NULL) <= 1",
+            ONE_TARGET_CHECK,
             name="one_target",
         ),
     )

@@ -58,7 +58,9 @@ def code_span(
             coder_id=coder_id(session, coder),
             create_codes=create,
         )
-        changelog.describe(session, f"code {document} {start}-{end} with {', '.join(view.codes)}")
+        # The codes this change gives (not all the segment has: in a team, others' are there).
+        given = ", ".join(dict.fromkeys(codes)) or ", ".join(view.codes)
+        changelog.describe(session, f"code {document} {start}-{end} with {given}")
     return view
 
 

@@ -8,13 +8,33 @@ from the command line and from the TUI alike; a file appears only when it is com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import update_wrapper
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from workbench.errors import InputError, InvalidValue, WorkbenchError
 from workbench.project import settings
 from workbench.project.db import Project
+from workbench.project.files import permissions_like
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _written_like_project(
+    export: Callable[Concatenate[Project, _P], _R],
+) -> Callable[Concatenate[Project, _P], _R]:
+    """Every file the export writes (and its temporary) gets the project file's permission
+    bits, never wider (see :mod:`workbench.project.files`)."""
+
+    def wrapper(project: Project, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with permissions_like(project.path):
+            return export(project, *args, **kwargs)
+
+    update_wrapper(wrapper, export)
+    return wrapper
 
 #: The formats of :func:`export_project`, and the suffixes that name them.
 PROJECT_FORMATS = ("qdpx", "qdc", "codebook", "geojson")
@@ -53,6 +73,7 @@ class Exported:
     warnings: tuple[str, ...] = ()
 
 
+@_written_like_project
 def export_project(project: Project, output: Path, *, fmt: str) -> Exported:
     """Export the project as a REFI-QDA project (``qdpx``) or codebook (``qdc``), our YAML
     ``codebook``, or the places map (``geojson``)."""
@@ -65,8 +86,7 @@ def export_project(project: Project, output: Path, *, fmt: str) -> Exported:
         if fmt == "qdpx":
             from workbench.exchange.refi.writer import export_qdpx
 
-            name = project.path.stem if project.path is not None else "workbench project"
-            report = export_qdpx(session, output, name=name)
+            report = export_qdpx(session, output, name=project.name)
             return Exported(
                 f"wrote {output}: {report.documents} documents, {report.selections} coded "
                 f"passages, {report.codings} codings, {report.codes} codes, "
@@ -105,6 +125,7 @@ def _write_codebook(session: Any, output: Path) -> int:
     return sum(1 for _ in spec.all_codes())
 
 
+@_written_like_project
 def export_codebook(project: Project, output: Path) -> int:
     """Write the project's codebook to a YAML file; returns the number of codes."""
     _refuse_project_file(project, output)
@@ -147,6 +168,7 @@ class FragmentsExported:
 EMPTY_TABLE = "the project's pseudonym table is empty; add names with `workbench pseudonym add`"
 
 
+@_written_like_project
 def export_fragments(
     project: Project,
     output: Path | None,
@@ -237,6 +259,7 @@ class FigureOptions:
     title: str | None = None
 
 
+@_written_like_project
 def export_figure(
     project: Project,
     output: Path,

@@ -101,7 +101,7 @@ class QdpxImported:
 
 def import_qdpx_file(
     file: Path,
-    target: str | Path,
+    target: db.ProjectTarget,
     *,
     coder: str | None = None,
     rename: bool = False,
@@ -113,8 +113,7 @@ def import_qdpx_file(
     """Import a REFI-QDA file into the project at ``target``, creating it (as ``init`` does,
     with ``language`` or nl) when nothing is there. The whole file is read and checked before
     the project is created, so a bad file leaves nothing behind."""
-    exists = "://" in str(target) or Path(target).exists()
-    if exists:
+    if db.project_exists(target):
         project = db.open_project(target)
         try:
             report = import_qdpx(
@@ -134,24 +133,25 @@ def import_qdpx_file(
     refi = read_refi(
         file, limits=limits, offsets=offsets, language=lang, paragraph_mode=paragraph_mode
     )
-    created = db.create_project(target)
-    try:
+    reports: list[ImportReport] = []
+
+    def fill(created: Project) -> None:
         with created.transaction("init", coder=coder, record=False) as session:
             settings.put(session, "language", lang)
             codebook.ensure_default_statuses(session)
         with created.transaction("import-qdpx", coder=coder) as session:
             coder_id(session, coder)
-            report = store_refi(
-                session,
-                refi,
-                coder=coder,
-                rename=rename,
-                language=lang,
-                paragraph_mode=paragraph_mode,
+            reports.append(
+                store_refi(
+                    session,
+                    refi,
+                    coder=coder,
+                    rename=rename,
+                    language=lang,
+                    paragraph_mode=paragraph_mode,
+                )
             )
-    except BaseException:
-        created.dispose()
-        db.remove_project_files(target)
-        raise
-    created.dispose()
-    return QdpxImported(report, created=True)
+
+    # The project appears only when the import is complete; nothing is left when it fails.
+    db.create_project(target, setup=fill).dispose()
+    return QdpxImported(reports[0], created=True)

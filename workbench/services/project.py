@@ -17,7 +17,7 @@ from workbench.services._tx import coder_id
 __all__ = ["InitDone", "Project", "check", "init_project", "open_project"]
 
 
-def open_project(target: str | Path) -> Project:
+def open_project(target: db.ProjectTarget) -> Project:
     """Open an existing project, migrating it (after a backup) when its schema is older; the
     caller disposes of it. ``project.backup`` names the backup when one was written."""
     return db.open_project(target)
@@ -43,7 +43,7 @@ class InitDone:
 
 
 def init_project(
-    target: str | Path,
+    target: db.ProjectTarget,
     *,
     language: str = "nl",
     codebook_path: str | Path | None = None,
@@ -56,23 +56,22 @@ def init_project(
     spec = (
         codebook.load_codebook(codebook.resolve_codebook(codebook_path)) if codebook_path else None
     )
-    created = db.create_project(target)
-    try:
+    added = 0
+
+    def fill(created: Project) -> None:
+        nonlocal added
         with created.transaction("init", coder=coder, record=False) as session:
             settings.put(session, "language", language)
-            added = 0
             cid = coder_id(session, coder)
             if spec is not None:
                 added = codebook.apply_codebook(session, spec, coder_id=cid)
             else:
                 codebook.ensure_default_statuses(session)
-    except BaseException:
-        created.dispose()
-        if "://" not in db.database_url(target):
-            db.remove_project_files(target)
-        raise
+
+    # The project appears only when filled; when filling fails, nothing is left behind.
+    created = db.create_project(target, setup=fill)
     created.dispose()
-    return InitDone(str(target), language, added, spec.name if spec else None)
+    return InitDone(created.label, language, added, spec.name if spec else None)
 
 
 def check(project: Project) -> list[str]:

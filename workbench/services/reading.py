@@ -722,31 +722,7 @@ def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
     )
 
 
-# --- the command line's listings and analyses ------------------------------------------------
-
-
-def documents(project: Project) -> list[listings.DocumentListing]:
-    """Documents with their cases, size, turns, speakers and number of segments (``docs``)."""
-    with project.session() as session:
-        return listings.list_documents(session)
-
-
-def code_tree(project: Project) -> list[listings.CodeListing]:
-    """The code tree with counts (``codes``)."""
-    with project.session() as session:
-        return listings.code_tree(session)
-
-
-def places(project: Project) -> list[listings.PlaceListing]:
-    """Places with kind, status, area, aliases and linked segments (``places``)."""
-    with project.session() as session:
-        return listings.list_places(session)
-
-
-def case_list(project: Project) -> list[cases.CaseView]:
-    """Cases with their documents and attributes (``cases``)."""
-    with project.session() as session:
-        return cases.list_cases(session)
+# --- the command line's searches and analyses ----------------------------------------------
 
 
 def search(
@@ -819,11 +795,3 @@ def agreement(
             rollup=rollup,
             max_disagreements=max_disagreements,
         )
-
-
-def language(project: Project) -> str:
-    """The project's usual language (``nl`` or ``en``)."""
-    from workbench.project import settings
-
-    with project.session() as session:
-        return str(settings.get(session, "language", "en"))

@@ -55,7 +55,7 @@ def _build(lang: str, lemmas: bool) -> Language:
     if lemmas:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
-    nlp.max_length = 20_000_000
+    nlp.max_length = 20_000_000  # above any document (MAX_TEXT_CHARS); pieces are far shorter
     return nlp
 
 
@@ -84,7 +84,7 @@ def sentence_spans(
     parsing the text twice (the lemma index does).
     """
     nlp = pipeline(lang)
-    items = list(pieces)
+    items = [part for offset, text in pieces for part in split_long(offset, text)]
     docs = nlp.pipe((text for _, text in items), batch_size=batch_size)
     for (offset, _text), doc in zip(items, docs, strict=True):
         if on_doc is not None:
@@ -97,6 +97,28 @@ def sentence_spans(
             lead = len(span) - len(span.lstrip())
             start = offset + sent.start_char + lead
             yield start, start + len(stripped)
+
+
+#: The longest piece of text given to spaCy at once. A longer paragraph (a transcript saved
+#: as one line) is cut at white space into pieces of about this size: spaCy refuses a text
+#: over ``max_length`` (its error E088) and holds a whole doc in memory at once.
+MAX_PIECE_CHARS = 100_000
+
+
+def split_long(offset: int, text: str, limit: int | None = None) -> Iterator[tuple[int, str]]:
+    """``(offset, text)`` cut into pieces of at most ``limit`` characters (default
+    :data:`MAX_PIECE_CHARS`), at the last white space before the limit when there is one (a
+    sentence is then cut in two only in a paragraph far longer than any real one)."""
+    limit = limit or MAX_PIECE_CHARS
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = max(text.rfind(" ", start + limit // 2, end), text.rfind("\n", start, end))
+        if cut <= start:
+            cut = end
+        yield offset + start, text[start:cut]
+        start = cut
+    yield offset + start, text[start:]
 
 
 def lemmatise(lang: str, texts: Iterable[str]) -> Iterator[Any]:

@@ -6,27 +6,39 @@ for subtitle formats the speaker turns taken from the cues themselves.
 
 Formats: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or Windows-1252 as a
 reported fallback), ``.docx`` (python-docx), ``.odt`` (odfpy), ``.vtt`` (webvtt-py) and
-``.srt`` (pysrt). Every failure is an :class:`~workbench.errors.InputError` naming the file.
+``.srt`` (pysrt). Every failure is an :class:`~workbench.errors.InputError` naming the file,
+and the line where there is one, never the text (a transcript is personal data).
+
+Nothing is dropped silently: a VTT or SRT cue that the library cannot read refuses the file
+naming its line; a Word or OpenDocument file whose words are partly in places a transcript
+does not use (text boxes, frames, comments) is imported with a note that counts the words
+left out. Word and OpenDocument files are zip packages read through the one safe archive
+reader (:mod:`workbench.text.archive`): sizes, ratios and DOCTYPEs are checked before a
+library decompresses or parses anything.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InputError
+from workbench.text.archive import DOCUMENT_LIMITS, SafeArchive
 
 if TYPE_CHECKING:  # python-docx is imported when a Word file is read (start-up time)
     from docx.table import Table
 
 #: Files above this size are refused (a transcript is rarely over a few MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+#: The longest text of one document, in characters (some 5,000 pages): a document's text is
+#: split into sentences, tokens and lemmas, which costs many times its size in memory.
+MAX_TEXT_CHARS = 10_000_000
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".odt", ".vtt", ".srt"}
@@ -67,10 +79,21 @@ def normalise(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+def check_length(path: Path | str, text: str, where: str = "") -> None:
+    """Refuse a text longer than :data:`MAX_TEXT_CHARS` (``where``: a member, a source)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            path,
+            f"{where}the text is {len(text):,} characters long, more than the limit of "
+            f"{MAX_TEXT_CHARS:,} for one document; split it into smaller files",
+        )
+
+
 def _check_text(path: Path, text: str) -> str:
     text = normalise(text)
     if not text.strip():
         raise InputError(path, "the file is empty (no text to import)")
+    check_length(path, text)
     controls = len(_CONTROL.findall(text))
     if "\x00" in text or controls > max(8, len(text) // 1000):
         raise InputError(path, "looks like a binary file, not text")
@@ -113,17 +136,46 @@ def read_plain(path: Path, data: bytes) -> SourceText:
     return decode_bytes(path, data)
 
 
-def _open_zip(path: Path, data: bytes, kind: str) -> zipfile.ZipFile:
+def _open_zip(path: Path, data: bytes, kind: str) -> SafeArchive:
+    """The package checked by the safe archive reader before any library reads it: member
+    paths, sizes, ratios and counts (zip bombs), every member decompressed once, streamed
+    and counted, and no XML part with a DOCTYPE."""
     if not data.startswith(b"PK"):
         raise InputError(path, f"not a {kind} file (it is not a zip package)")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        bad = archive.testzip()
-    except Exception as exc:  # BadZipFile, EOFError, zlib.error from a corrupt member...
-        raise InputError(path, f"damaged or truncated {kind} file ({exc})") from exc
-    if bad is not None:
-        raise InputError(path, f"damaged or truncated {kind} file (member {bad} is corrupt)")
+        archive = SafeArchive(path, DOCUMENT_LIMITS, data=data, kind=f"a {kind} file")
+    except InputError as error:
+        if error.reason.startswith("damaged zip archive"):
+            detail = error.reason.removeprefix("damaged zip archive").strip()
+            raise InputError(path, f"damaged or truncated {kind} file {detail}".strip()) from None
+        raise
+    try:
+        archive.verify()
+        archive.refuse_doctypes()
+    except BaseException:
+        archive.close()
+        raise
     return archive
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _missing_words(source: Iterable[str], text: str) -> int:
+    """How many words of the source's text (its pieces in document order) are not in the
+    text read from it: words the reader left out."""
+    wanted = Counter(word for piece in source for word in _WORD.findall(piece))
+    missing = wanted - Counter(_WORD.findall(text))
+    return sum(missing.values())
+
+
+def _left_out_note(path: Path, missing: int, where: str) -> list[str]:
+    if not missing:
+        return []
+    return [
+        f"{path.name}: {missing} word(s) {where} were not imported (only paragraphs and "
+        "tables are); copy them into the text if they belong to the transcript"
+    ]
 
 
 def _docx_table_lines(table: Table) -> list[str]:
@@ -131,7 +183,7 @@ def _docx_table_lines(table: Table) -> list[str]:
     for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:
-            value = " ".join(p.text for p in cell.paragraphs).strip()
+            value = " ".join(_docx_text(p._p) for p in cell.paragraphs).strip()
             if not cells or value != cells[-1]:  # merged cells repeat their text
                 cells.append(value)
         if len(cells) == 2 and cells[0] and len(cells[0]) <= 30 and "\n" not in cells[0]:
@@ -147,61 +199,176 @@ def read_docx(path: Path, data: bytes) -> SourceText:
 
     A two-column table (speaker | text) becomes ``speaker: text`` lines.
     """
-    _open_zip(path, data, "Word (.docx)")
+    _open_zip(path, data, "Word (.docx)").close()
     try:
         import docx
         from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
-        for block in document.element.body.iterchildren():
+        for block in _docx_blocks(document.element.body):
             tag = block.tag.rsplit("}", 1)[-1]
             if tag == "p":
-                lines.append(Paragraph(block, document).text)
+                lines.append(_docx_text(block))
             elif tag == "tbl":
                 lines.extend(_docx_table_lines(Table(block, document)))
+        source = _docx_source_pieces(document.element.body)
     except InputError:
         raise
     except Exception as exc:
         raise InputError(path, f"cannot read this Word file ({type(exc).__name__}: {exc})") from exc
-    return SourceText(text=_check_text(path, "\n".join(lines)), encoding="docx")
+    text = _check_text(path, "\n".join(lines))
+    notes = _left_out_note(path, _missing_words(source, text), "in text boxes or fields")
+    return SourceText(text=text, encoding="docx", notes=notes)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_blocks(body: Any) -> Iterator[Any]:
+    """The body's paragraphs and tables in order, also inside content controls (``w:sdt``,
+    which Word templates put around whole passages)."""
+    stack = [iter(body.iterchildren())]
+    while stack:
+        block = next(stack[-1], None)
+        if block is None:
+            stack.pop()
+        elif block.tag == f"{_W}sdt":
+            content = block.find(f"{_W}sdtContent")
+            if content is not None:
+                stack.append(iter(content.iterchildren()))
+        else:
+            yield block
+
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_DELETED = {f"{_W}del", f"{_W}moveFrom"}
+
+
+def _shown_in(element: Any, paragraph: Any) -> bool:
+    """Whether ``element`` (a run, a text) is text of ``paragraph`` itself as Word shows it:
+    not in a paragraph nested inside it (a text box) and not deleted (a tracked change)."""
+    node = element.getparent()
+    while node is not None and node is not paragraph:
+        if node.tag == f"{_W}p" or node.tag in _DELETED:
+            return False
+        node = node.getparent()
+    return node is paragraph
+
+
+def _docx_text(paragraph: Any) -> str:
+    """A paragraph's text as Word shows it: its runs, also inside hyperlinks, tracked
+    insertions, fields, smart tags and content controls (python-docx's ``Paragraph.text``
+    takes only direct runs and hyperlinks, and so lost inserted words)."""
+    return "".join(
+        run.text for run in paragraph.iter(f"{_W}r") if _shown_in(run, paragraph)
+    )
+
+
+def _docx_source_pieces(body: Any) -> Iterator[str]:
+    """The text of the body as Word holds it, one piece per paragraph (for counting what
+    was read): also the paragraphs of text boxes, which the reader leaves out."""
+    for paragraph in body.iter(f"{_W}p"):
+        ancestor = paragraph.getparent()
+        while ancestor is not None and ancestor.tag != _MC_FALLBACK:
+            ancestor = ancestor.getparent()
+        if ancestor is not None:  # the fallback copy of a text box: counted once
+            continue
+        yield "".join(
+            text.text or "" for text in paragraph.iter(f"{_W}t") if _shown_in(text, paragraph)
+        )
 
 
 def read_odt(path: Path, data: bytes) -> SourceText:
     """An OpenDocument text file: one line per paragraph or heading."""
     archive = _open_zip(path, data, "OpenDocument (.odt)")
-    if "content.xml" not in archive.namelist():
-        raise InputError(path, "not an OpenDocument text file (no content.xml)")
     try:
-        from odf import teletype
+        if "content.xml" not in archive.names():
+            raise InputError(path, "not an OpenDocument text file (no content.xml)")
+    finally:
+        archive.close()
+    try:
         from odf.opendocument import load
 
         document = load(io.BytesIO(data))
-        lines: list[str] = []
-        for element in document.text.childNodes:
-            lines.extend(_odt_lines(element, teletype))
+        lines = _odt_lines(document.text)
+        source = _odt_source_pieces(document.text)
     except InputError:
         raise
     except Exception as exc:
         raise InputError(
             path, f"cannot read this OpenDocument file ({type(exc).__name__}: {exc})"
         ) from exc
-    return SourceText(text=_check_text(path, "\n".join(lines)), encoding="odt")
+    text = _check_text(path, "\n".join(lines))
+    notes = _left_out_note(path, _missing_words(source, text), "outside paragraphs")
+    return SourceText(text=text, encoding="odt", notes=notes)
 
 
 _ODF_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_PARAGRAPHS = {(_ODF_TEXT_NS, "p"), (_ODF_TEXT_NS, "h")}
 
 
-def _odt_lines(element: object, teletype: ModuleType) -> list[str]:
-    """Paragraphs and headings in document order, also inside lists, sections and tables."""
-    if getattr(element, "qname", None) in _ODF_PARAGRAPHS:
-        return [teletype.extractText(element)]
+def _odt_lines(root: object) -> list[str]:
+    """Paragraphs and headings in document order, also inside lists, sections and tables
+    (walked with a stack: a file nested thousands deep is read like any other)."""
     lines: list[str] = []
-    for child in getattr(element, "childNodes", []):
-        lines.extend(_odt_lines(child, teletype))
+    stack = [iter(getattr(root, "childNodes", []))]
+    while stack:
+        element = next(stack[-1], None)
+        if element is None:
+            stack.pop()
+        elif getattr(element, "qname", None) in _ODF_PARAGRAPHS:
+            lines.append(_odt_text(element))
+        else:
+            stack.append(iter(getattr(element, "childNodes", [])))
     return lines
+
+
+_ODF_SPACE = (_ODF_TEXT_NS, "s")
+_ODF_TAB = (_ODF_TEXT_NS, "tab")
+_ODF_BREAK = (_ODF_TEXT_NS, "line-break")
+#: More spaces than this in one ``text:s`` are taken as this many (a crafted count would
+#: otherwise make a string of any size).
+_ODF_MAX_SPACES = 1_000
+
+
+def _odt_text(paragraph: object) -> str:
+    """The text of a paragraph as odfpy's ``teletype.extractText`` gives it (spaces, tabs
+    and line breaks as characters), without its recursion."""
+    parts: list[str] = []
+    stack = [iter(getattr(paragraph, "childNodes", []))]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        if getattr(node, "nodeType", None) == 3:  # a text node
+            parts.append(str(getattr(node, "data", "")))
+            continue
+        qname = getattr(node, "qname", None)
+        if qname == _ODF_SPACE:
+            count = node.getAttribute("c") if hasattr(node, "getAttribute") else None
+            parts.append(" " * min(int(count or 1), _ODF_MAX_SPACES))
+        elif qname == _ODF_TAB:
+            parts.append("\t")
+        elif qname == _ODF_BREAK:
+            parts.append("\n")
+        else:
+            stack.append(iter(getattr(node, "childNodes", [])))
+    return "".join(parts)
+
+
+def _odt_source_pieces(root: object) -> Iterator[str]:
+    """Every text node of the document body (for counting what was read)."""
+    stack = [iter(getattr(root, "childNodes", []))]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif getattr(node, "nodeType", None) == 3:
+            yield str(getattr(node, "data", ""))
+        else:
+            stack.append(iter(getattr(node, "childNodes", [])))
 
 
 _SRT_LABEL = re.compile(r"^\s*(?:-\s*)?([A-Z][\w .'\-]{0,30}?)\s*:\s+(.*)$", re.S)
@@ -230,14 +397,72 @@ def _cues_to_text(cues: list[tuple[str | None, str]]) -> SourceText:
     return SourceText(text="\n\n".join(parts), encoding="utf-8", turns=turns)
 
 
+_VTT_TIMING = re.compile(
+    r"\s*(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}\s*-->\s*(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}"
+)
+_VTT_OTHER_BLOCKS = ("NOTE", "STYLE", "REGION")
+
+
+def _vtt_blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """Blocks of a WebVTT file as webvtt-py splits them, with the 1-based line of each: a
+    blank line ends a block, and a line with ``-->`` that cannot be the timing line of the
+    current block starts a new one."""
+    block: list[str] = []
+    first = 0
+    in_header = True
+    for number, line in enumerate(lines, 1):
+        arrow_starts = bool(
+            block and "-->" in line and (in_header or len(block) > 1 or "-->" in block[0])
+        )
+        if not line or arrow_starts:
+            if block:
+                yield first, block
+                block = []
+                in_header = False
+        if line:
+            if not block:
+                first = number
+            block.append(line)
+    if block:
+        yield first, block
+
+
+def _vtt_cue_blocks(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    """The cue blocks of a WebVTT file (line number, payload lines). Any other block with
+    text (but the header, NOTE, STYLE and REGION blocks) refuses the file naming its line:
+    its text would otherwise be lost without a word."""
+    cues: list[tuple[int, list[str]]] = []
+    blocks = list(_vtt_blocks(text.split("\n")))
+    for first, block in blocks[1:]:  # the first block is the header
+        if _VTT_TIMING.match(block[0]):
+            cues.append((first, block[1:]))
+        elif len(block) > 1 and "-->" not in block[0] and _VTT_TIMING.match(block[1]):
+            cues.append((first + 1, block[2:]))
+        elif block[0].split(maxsplit=1)[0] in _VTT_OTHER_BLOCKS:
+            continue
+        else:
+            at = first + 1 if len(block) > 1 and "-->" in block[1] else first
+            raise InputError(
+                path,
+                f"line {at}: a cue without a valid timing line (such as 00:01.000 --> "
+                "00:02.500); correct it so that no text is lost",
+            )
+    return cues
+
+
 def read_vtt(path: Path, data: bytes) -> SourceText:
-    """A WebVTT file: cue voices (``<v Name>``) give the speakers."""
+    """A WebVTT file: cue voices (``<v Name>``) give the speakers. Every cue is accounted
+    for: one the library does not read refuses the file, naming its line."""
     decoded = decode_bytes(path, data)
+    if not decoded.text.startswith("WEBVTT"):
+        raise InputError(path, "not a valid WebVTT file (line 1 must start with WEBVTT)")
+    blocks = _vtt_cue_blocks(path, decoded.text)
     try:
         import webvtt
 
         captions = webvtt.from_buffer(io.StringIO(decoded.text))
         cues: list[tuple[str | None, str]] = []
+        read: list[list[str]] = []
         for caption in captions.captions:
             voice = getattr(caption, "voice", None)
             raw = caption.raw_text if hasattr(caption, "raw_text") else caption.text
@@ -245,10 +470,19 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
                 match = re.match(r"\s*<v(?:\.[\w.]+)?\s+([^>]+)>", raw)
                 voice = match.group(1).strip() if match else None
             cues.append((voice, caption.text))
+            read.append(list(caption.lines))
     except Exception as exc:
-        raise InputError(path, f"not a valid WebVTT file ({type(exc).__name__}: {exc})") from exc
+        raise InputError(path, f"not a valid WebVTT file ({type(exc).__name__})") from exc
     if not cues:
         raise InputError(path, "the WebVTT file has no cues")
+    position = 0
+    for first, payload in blocks:  # the library skips a cue it cannot read: find it
+        if position < len(read) and read[position] == payload:
+            position += 1
+        else:
+            raise InputError(
+                path, f"line {first}: a cue the WebVTT reader cannot read (check its timing line)"
+            )
     result = _cues_to_text(cues)
     result.encoding, result.notes = decoded.encoding, decoded.notes
     return result
@@ -262,7 +496,13 @@ def read_srt(path: Path, data: bytes) -> SourceText:
 
         items = pysrt.from_string(decoded.text, error_handling=pysrt.ERROR_RAISE)
     except Exception as exc:
-        raise InputError(path, f"not a valid SubRip file ({type(exc).__name__}: {exc})") from exc
+        # pysrt's error holds the cue's text: only its line is named (a transcript is
+        # personal data, and an error line ends up in logs and bug reports).
+        raise InputError(
+            path,
+            f"not a valid SubRip file ({_srt_where(exc)}a cue must be a number, a timing "
+            "line such as 00:00:01,000 --> 00:00:02,500, then its text)",
+        ) from None
     if not len(items):
         raise InputError(path, "the SubRip file has no cues")
     cues: list[tuple[str | None, str]] = []
@@ -276,6 +516,16 @@ def read_srt(path: Path, data: bytes) -> SourceText:
     result = _cues_to_text(cues)
     result.encoding, result.notes = decoded.encoding, decoded.notes
     return result
+
+
+def _srt_where(error: Exception) -> str:
+    """``line N: `` for a pysrt error (its arguments: the 0-based index of the blank line
+    after the block, ..., the block's text), or "" when they are not so."""
+    args = error.args
+    if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[-1], str):
+        lines = args[-1].count("\n") or 1
+        return f"line {max(1, args[0] - lines + 1)}: "
+    return ""
 
 
 READERS: dict[str, Callable[[Path, bytes], SourceText]] = {

@@ -4,6 +4,12 @@ State flows one way: workers read or write through :mod:`workbench.services` and
 past-tense messages (:mod:`workbench.tui.messages`); handlers update the widgets. Writes go
 through one queue, one at a time and in the order the user asked for them, each in its own
 transaction (so ``c`` then ``ctrl+z`` typed quickly undo the coding just made).
+
+Changes made elsewhere (another process, another coder) show within about a second: a timer
+polls the project (:class:`workbench.services.activity.Watch`) from a thread worker every
+:attr:`WorkbenchApp.LIVE_INTERVAL` seconds, and when something moved that the app's own
+writes do not explain, every screen reads what it shows again and a notification says who did
+what.
 """
 
 from __future__ import annotations
@@ -23,18 +29,23 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import InputError, NothingToDo, WorkbenchError
-from workbench.services import history
+from workbench.project.target import ProjectTarget, display_name, parse_target
+from workbench.services import history, merge
+from workbench.services.activity import Watch
 from workbench.services.project import Project, open_project
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.dialogs.common import ErrorScreen, HelpScreen
 from workbench.tui.keys import keys_file, load_keymap
 from workbench.tui.messages import (
     ChangeWritten,
+    CopyMerged,
     ProjectChanged,
+    ProjectChangedElsewhere,
     ProjectOpened,
     SpanCoded,
     StepApplied,
     StepDone,
+    WatchPaused,
 )
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.coding import CodingScreen
@@ -54,6 +65,9 @@ GC_THRESHOLD = 20_000
 CHANGE_DELAY = 0.12
 """Seconds between a change and telling the screens to read the project again: the screen in
 front paints the change first, and several quick changes cost one reading."""
+
+LIVE_INTERVAL = 1.0
+"""Seconds between two looks at the project for changes made elsewhere."""
 
 
 def _step(project: Project, *, undo: bool) -> StepDone:
@@ -85,6 +99,8 @@ class WorkbenchApp(App[None]):
     TITLE = "workbench"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
+    LIVE_INTERVAL = LIVE_INTERVAL
+    """Seconds between two looks at the project for changes made elsewhere."""
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
 
     BINDINGS = [
@@ -94,7 +110,7 @@ class WorkbenchApp(App[None]):
             "Undo",
             priority=True,
             id="app.undo",
-            tooltip="Undo the last change (also one made earlier or in the CLI)",
+            tooltip="Undo your last change (also one made earlier or in the CLI)",
         ),
         Binding(
             "ctrl+y",
@@ -102,7 +118,7 @@ class WorkbenchApp(App[None]):
             "Redo",
             priority=True,
             id="app.redo",
-            tooltip="Redo the last undone change",
+            tooltip="Redo your last undone change",
         ),
         Binding(
             "question_mark",
@@ -114,6 +130,14 @@ class WorkbenchApp(App[None]):
         ),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit the workbench"),
         Binding(
+            "ctrl+o",
+            "merge",
+            "Merge",
+            show=False,
+            id="app.merge",
+            tooltip="Merge another copy of the project (coded elsewhere) into this one",
+        ),
+        Binding(
             "ctrl+e",
             "export",
             "Export",
@@ -123,17 +147,20 @@ class WorkbenchApp(App[None]):
         ),
     ]
 
-    def __init__(self, project_path: Path) -> None:
+    def __init__(self, target: ProjectTarget) -> None:
         super().__init__()
-        self.project_path = Path(project_path)
-        """The project file (or database URL) to open."""
+        self.target = target
+        """The project to open: a file, a database URL or a named connection."""
         self.project: Project | None = None
         """The open project; None until the opening worker is done."""
         self._writes: deque[tuple[WriteJob, AfterWrite | None]] = deque()
         self._writing = False
         self._change_timer: Timer | None = None
         self._gc_threshold = gc.get_threshold()
-        self.sub_title = self.project_path.name
+        self.watcher: Watch | None = None
+        """Watches the project for changes made elsewhere; None until it is open."""
+        self._watch_failing = False
+        self.sub_title = target.name if isinstance(target, Path) else display_name(target)
 
     def on_load(self) -> None:
         # The garbage collector: Textual makes many short-lived objects while it draws, and
@@ -183,14 +210,18 @@ class WorkbenchApp(App[None]):
 
     def load_project(self) -> None:
         """Open (and if needed migrate) the project in a worker; posts ``ProjectOpened``."""
-        self._open_project(self.project_path)
+        self._open_project(self.target)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open_project(self, path: Path) -> None:
-        self.post_message(ProjectOpened(open_project(path)))
+    def _open_project(self, target: ProjectTarget) -> None:
+        project = open_project(target)
+        # The mark to watch from is read before any screen reads the project.
+        self.post_message(ProjectOpened(project, Watch(project)))
 
     def on_project_opened(self, message: ProjectOpened) -> None:
         self.project = message.project
+        self.watcher = message.watch
+        self.set_interval(self.LIVE_INTERVAL, self._poll, name="live updates")
         if message.project.backup is not None:
             self.notify(
                 f"The project was upgraded; the old file is kept as {message.project.backup}.",
@@ -205,12 +236,44 @@ class WorkbenchApp(App[None]):
         if self._change_timer is None:
             self._change_timer = self.set_timer(CHANGE_DELAY, self._broadcast)
 
-    def _broadcast(self) -> None:
+    def _broadcast(self, *, elsewhere: bool = False) -> None:
         if self._change_timer is not None:
             self._change_timer.stop()
             self._change_timer = None
         for screen in self.screen_stack:
-            screen.post_message(ProjectChanged())
+            screen.post_message(ProjectChanged(elsewhere=elsewhere))
+
+    # --- live updates --------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        watch = self.watcher
+        if watch is None or any(
+            worker.group == "watch" and worker.is_running for worker in self.workers
+        ):
+            return
+        self._watch_project(watch)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _watch_project(self, watch: Watch) -> None:
+        try:
+            activity = watch.poll()
+        except Exception as error:  # a server gone for a moment: the next poll tries again
+            self.post_message(WatchPaused(str(error).splitlines()[0] if str(error) else ""))
+            return
+        if activity is not None:
+            self.post_message(ProjectChangedElsewhere(activity))
+
+    def on_watch_paused(self, message: WatchPaused) -> None:
+        if not self._watch_failing:  # said once (again only once changes came through)
+            self._watch_failing = True
+            self.notify(f"Live updates paused: {message.reason}", severity="warning", timeout=5)
+
+    def on_project_changed_elsewhere(self, message: ProjectChangedElsewhere) -> None:
+        self._watch_failing = False
+        self._broadcast(elsewhere=True)
+        lines = message.activity.lines
+        if lines:
+            self.notify("\n".join(lines), title="Changed elsewhere", timeout=5)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -241,11 +304,16 @@ class WorkbenchApp(App[None]):
         if self._writing or not self._writes or self.project is None:
             return
         self._writing = True
-        self._write(self.project, *self._writes.popleft())
+        job, after = self._writes.popleft()
+        self._write(self.project, job, after, self.watcher)
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _write(self, project: Project, job: WriteJob, after: AfterWrite | None) -> None:
+    def _write(
+        self, project: Project, job: WriteJob, after: AfterWrite | None, watch: Watch | None
+    ) -> None:
         message = job(project)
+        if watch is not None:
+            watch.wrote()  # what this write moved is not news from elsewhere
         if after is not None:
             after(project, message)
         self.post_message(message)
@@ -344,6 +412,40 @@ class WorkbenchApp(App[None]):
         with that span selected and scrolled into view."""
         self.push_screen(CodingScreen(name, select=select))
 
+    def action_merge(self) -> None:
+        """Ask for another copy of the project and merge it in (one change, undoable)."""
+        from workbench.tui.dialogs.forms import TextPrompt
+
+        if self.project is None or isinstance(self.screen, ModalScreen):
+            return
+
+        def chosen(theirs: str | None) -> None:
+            if theirs:
+                target = parse_target(theirs)
+                self.submit_write(lambda project: CopyMerged(merge.merge(project, target)))
+
+        self.push_screen(
+            TextPrompt(
+                "Merge another copy of this project into it",
+                placeholder="its file (theirs.db) or database URL",
+            ),
+            chosen,
+        )
+
+    def on_copy_merged(self, message: CopyMerged) -> None:
+        report = message.report
+        self._report(report.summary())
+        if report.conflicts:
+            from workbench.tui.dialogs.forms import MessageDialog
+
+            count = len(report.conflicts)
+            self.push_screen(
+                MessageDialog(
+                    f"Merged, with {count} conflict{'' if count == 1 else 's'} (ours kept)",
+                    "\n".join(report.conflicts),
+                )
+            )
+
     def action_export(self) -> None:
         """Open the export dialog."""
         from workbench.tui.dialogs.export import AnalysisSettings, ExportDialog
@@ -357,4 +459,4 @@ class WorkbenchApp(App[None]):
                 settings = AnalysisSettings(
                     scope=pane.scope, value=pane.measure, cols=pane.cols, rollup=pane.rollup
                 )
-        self.push_screen(ExportDialog(self.project, self.project_path, settings))
+        self.push_screen(ExportDialog(self.project, settings))

@@ -9,12 +9,16 @@ file named by ``WORKBENCH_KEYS``) remaps them::
     "app.undo" = "ctrl+z,u"      # several keys, separated by commas
 
 Textual applies it with ``App.set_keymap``. A file that cannot be read gives one line naming
-the file and the reason; the default keys then stay.
+the file and the reason; the default keys then stay. So does a file that is larger than
+:data:`MAX_BYTES`, nested deeper than :data:`MAX_NESTING` (the TOML reader would recurse) or
+that gives a key string Textual cannot mean (``ctrl+`` alone, control characters, an unknown
+modifier: such a string would silently disable the key).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -22,6 +26,60 @@ from workbench.errors import InputError
 
 ENVIRONMENT = "WORKBENCH_KEYS"
 """The environment variable naming another keys file."""
+
+MAX_BYTES = 64 * 1024
+"""The largest keys file read."""
+
+MAX_NESTING = 8
+"""The deepest nesting of arrays and inline tables in a keys file."""
+
+MODIFIERS = frozenset({"ctrl", "alt", "shift", "meta", "super", "hyper"})
+"""The modifiers a key string may name before its key (``ctrl+shift+k``)."""
+
+_KEY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def check_key(key: str) -> str | None:
+    """Why ``key`` (one key of a comma-separated key string) is not a key, or None: modifiers
+    from :data:`MODIFIERS` joined by ``+``, then one printable character or a key name
+    (``f1``, ``escape``, ``question_mark``)."""
+    parts = key.split("+")
+    *modifiers, last = parts
+    for modifier in modifiers:
+        if modifier.lower() not in MODIFIERS:
+            return f"{modifier!r} is not a modifier ({', '.join(sorted(MODIFIERS))})"
+    if not last:
+        return "a key is missing" + (" after the last '+'" if modifiers else "")
+    if len(last) == 1:
+        return None if last.isprintable() and not last.isspace() else "not a printable key"
+    if not _KEY_NAME.fullmatch(last.lower()):
+        return f"{last!r} is not a key name (a letter, f1, escape, question_mark...)"
+    return None
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` in TOML text, strings and comments skipped."""
+    deepest = depth = 0
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "#":
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+        elif char in "\"'":
+            quote = text[index : index + 3] if text[index : index + 3] in ('"""', "'''") else char
+            index += len(quote)
+            while index < length and not text.startswith(quote, index):
+                index += 2 if text[index] == "\\" and quote[0] == '"' else 1
+            index += len(quote)
+            continue
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        index += 1
+    return deepest
 
 
 def keys_file() -> Path:
@@ -41,9 +99,19 @@ def load_keymap(path: Path, known: set[str]) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise InputError(path, f"larger than the limit of {MAX_BYTES:,} bytes for a keys file")
+        text = raw.decode("utf-8")
+        if _nesting(text) > MAX_NESTING:
+            raise InputError(path, f"nested deeper than the limit of {MAX_NESTING} levels")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(path, f"not a TOML keys file ({error})") from None
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(path, f"not a TOML keys file ({reason})") from None
+    except (RecursionError, MemoryError):
+        raise InputError(path, "not a TOML keys file (nested too deeply or too large)") from None
     table = data.get("keys", {})
     if not isinstance(table, dict):
         raise InputError(path, '[keys] must be a table of binding id = "key"')
@@ -51,6 +119,10 @@ def load_keymap(path: Path, known: set[str]) -> dict[str, str]:
     for binding_id, key in table.items():
         if not isinstance(key, str) or not key.strip():
             raise InputError(path, f"the key for {binding_id!r} must be a non-empty string")
+        for one in key.split(","):
+            problem = check_key(one.strip())
+            if problem:
+                raise InputError(path, f"the key for {binding_id!r} is not a key string: {problem}")
         if binding_id not in known:
             raise InputError(
                 path, f"no key has the id {binding_id!r} (press ? in the workbench for the ids)"

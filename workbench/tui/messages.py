@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from workbench.services.activity import Activity, Watch
 from workbench.services.coding import SegmentView
+from workbench.services.merge import MergeReport
 from workbench.services.project import Project
 from workbench.services.reading import (
     DocumentText,
@@ -43,14 +45,31 @@ class StepDone:
 class ProjectOpened(Message):
     """The project file is open (and migrated, if it was older)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, watch: Watch | None = None) -> None:
         super().__init__()
         self.project = project
         """The open project."""
+        self.watch = watch
+        """What watches it for changes made elsewhere (from the moment it was opened)."""
 
 
 class ProjectChanged(Message):
     """Something was written to the project: screens read what they show again."""
+
+    def __init__(self, *, elsewhere: bool = False) -> None:
+        super().__init__()
+        self.elsewhere = elsewhere
+        """True when it was written elsewhere (another process or coder): nothing the screen
+        read with a write of its own is up to date."""
+
+
+class ProjectChangedElsewhere(Message):
+    """Another process or coder changed the project (seen by the app's live-update poll)."""
+
+    def __init__(self, activity: Activity) -> None:
+        super().__init__()
+        self.activity = activity
+        """What moved, and who did what."""
 
 
 class OverviewLoaded(Message):
@@ -121,6 +140,24 @@ class ChangeWritten(Message):
         super().__init__()
         self.done = done
         """What was done, and the segment it touched."""
+
+
+class WatchPaused(Message):
+    """A look for changes made elsewhere failed (the next one, a second later, tries again)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+        """Why, in one line."""
+
+
+class CopyMerged(Message):
+    """Another copy of the project was merged in (one change in the change log)."""
+
+    def __init__(self, report: MergeReport) -> None:
+        super().__init__()
+        self.report = report
+        """What the merge did, with its conflicts."""
 
 
 class PlaceKindsLoaded(Message):

@@ -56,7 +56,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -97,7 +97,7 @@ from workbench.project.models import (
     utcnow,
 )
 from workbench.text import nlp
-from workbench.text.readers import SourceText, normalise
+from workbench.text.readers import SourceText, check_length, normalise
 from workbench.text.turns import parse_turns
 from workbench.text.units import paragraph_spans, sentence_pieces
 
@@ -534,10 +534,16 @@ class _Texts:
         found = self.index.get(name.casefold())
         if found is None:
             return None
+        # A source's text is bounded more tightly than other members: it is parsed and
+        # indexed, which costs many times its size (refused before it is decompressed).
+        text_limits = replace(
+            self.limits,
+            max_member_bytes=min(self.limits.max_member_bytes, self.limits.max_text_bytes),
+        )
         if self.archive is not None:
-            return self.archive.read(found), f"member {found}"
+            return self.archive.read(found, limit=text_limits.max_member_bytes), f"member {found}"
         assert self.folder is not None
-        return read_file_bounded(self.folder / found, self.limits), str(self.folder / found)
+        return read_file_bounded(self.folder / found, text_limits), str(self.folder / found)
 
 
 def _decode(path: Path, label: str, data: bytes, warnings: list[str]) -> tuple[str, str]:
@@ -569,7 +575,9 @@ def _text_of(
     """The text of a TextSource-like element (inline or a file), its encoding and a label."""
     inline = _kid(element, "PlainTextContent")
     if inline is not None:
-        return "".join(inline.itertext()), "utf-8", "inline text"
+        text = "".join(inline.itertext())
+        check_length(path, text, "inline text: ")
+        return text, "utf-8", "inline text"
     reference = (element.get("plainTextPath") or "").strip()
     if not reference:
         return None, "", "no plainTextPath"
@@ -578,6 +586,7 @@ def _text_of(
         return None, "", reference
     data, label = found
     text, encoding = _decode(path, label, data, warnings)
+    check_length(path, text, f"{label}: ")
     return text, encoding, label
 
 

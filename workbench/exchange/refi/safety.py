@@ -1,12 +1,11 @@
 """Guards for reading REFI-QDA files that come from elsewhere: the archive and its XML.
 
-Nothing in a ``.qdpx`` is trusted. Before a byte is decompressed every member of the zip
-is checked: its path (absolute, drive letters, ``..``, backslashes, NUL), its type (no
-symlinks, no encrypted members, no duplicates), the number of members, each member's size,
-the total size and the compression ratio (zip bombs). Members are read into memory with a
-bounded read, never extracted to disk. XML is parsed by lxml with entities, DTDs and network
-access turned off, and a document that has a DOCTYPE at all is refused: that rules out
-external entities (XXE) and entity expansion (billion laughs) before the parser sees them.
+Nothing in a ``.qdpx`` is trusted: every member of the zip is checked before a byte is
+decompressed (paths, symbolic links, encryption, duplicates, the number of members, sizes,
+compression ratios), members are read with a bounded, streamed read, and XML with a DOCTYPE
+is refused. The guards are those of :mod:`workbench.text.archive`, the one safe reader of zip
+packages and XML that Word and OpenDocument transcripts go through too; this module names
+them for the REFI-QDA reader, with the limits of a REFI-QDA import (:data:`DEFAULT_LIMITS`).
 
 Every refusal is an :class:`~workbench.errors.InputError` naming the file, and the member
 when there is one: ``study.qdpx: member project.qde: XML with a DOCTYPE is refused``.
@@ -14,304 +13,26 @@ when there is one: ``study.qdpx: member project.qde: XML with a DOCTYPE is refus
 
 from __future__ import annotations
 
-import io
-import re
-import stat
-import struct
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path
-from types import TracebackType
+from workbench.text.archive import (
+    DEFAULT_LIMITS,
+    MB,
+    Limits,
+    SafeArchive,
+    check_member_name,
+    has_doctype,
+    parse_xml,
+    read_file_bounded,
+    safe_parser,
+)
 
-from lxml import etree
-
-from workbench.errors import InputError
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The bounds an import enforces. Tests pass small ones to keep crafted files small."""
-
-    max_members: int = 10_000
-    """Most members a ``.qdpx`` may have."""
-    max_member_bytes: int = 200 * MB
-    """Largest uncompressed member (and largest bare ``.qde``/``.qdc`` file)."""
-    max_total_bytes: int = 2048 * MB
-    """Largest sum of uncompressed member sizes."""
-    max_ratio: int = 250
-    """Highest compression ratio of a member larger than :attr:`ratio_floor`."""
-    ratio_floor: int = 1 * MB
-    """Members smaller than this are not checked for their ratio."""
-
-
-DEFAULT_LIMITS = Limits()
-
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_CHUNK = 1 << 16
-
-
-def check_member_name(name: str) -> str | None:
-    """Why a member path is refused, or None when it is a safe relative path."""
-    if "\x00" in name:
-        return "has a NUL character in its path"
-    if "\\" in name:
-        return "has a backslash in its path"
-    if name.startswith("/") or _DRIVE.match(name):
-        return "has an absolute path"
-    if any(part == ".." for part in name.split("/")):
-        return "has a path that escapes the archive folder (..)"
-    if not name.strip("/"):
-        return "has an empty path"
-    return None
-
-
-def _declared_entries(path: Path) -> int | None:
-    """The member count in the zip's end record, read before zipfile parses the directory.
-
-    A directory of millions of entries would cost memory and time to parse; the end record
-    says how many there are in a few bytes. None when no end record is found (zipfile will
-    then report the damage itself).
-    """
-    with path.open("rb") as handle:
-        handle.seek(0, 2)
-        size = handle.tell()
-        tail_size = min(size, 22 + 65_535)
-        handle.seek(size - tail_size)
-        tail = handle.read(tail_size)
-        index = tail.rfind(b"PK\x05\x06")
-        if index < 0 or len(tail) - index < 22:
-            return None
-        entries: int = struct.unpack("<H", tail[index + 10 : index + 12])[0]
-        if entries != 0xFFFF:
-            return entries
-        # ZIP64: a locator 20 bytes before the end record points at the zip64 end record.
-        locator = tail[index - 20 : index] if index >= 20 else b""
-        if not locator.startswith(b"PK\x06\x07"):
-            return None
-        offset = struct.unpack("<Q", locator[8:16])[0]
-        if offset >= size:
-            return None
-        handle.seek(offset)
-        record = handle.read(56)
-        if not record.startswith(b"PK\x06\x06") or len(record) < 40:
-            return None
-        return int(struct.unpack("<Q", record[32:40])[0])
-
-
-class SafeArchive:
-    """A ``.qdpx`` zip whose members have all been checked; read members with :meth:`read`."""
-
-    def __init__(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> None:
-        self.path = Path(path)
-        self.limits = limits
-        self._zip = self._open()
-        try:
-            self.members: dict[str, zipfile.ZipInfo] = self._check_members()
-        except BaseException:
-            self._zip.close()
-            raise
-
-    def _fail(self, reason: str) -> InputError:
-        return InputError(self.path, reason)
-
-    def _open(self) -> zipfile.ZipFile:
-        path = self.path
-        if not path.is_file():
-            raise self._fail("no such file" if not path.exists() else "is not a file")
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-        if not magic.startswith(b"PK"):
-            raise self._fail("not a zip archive (a .qdpx file is a zip)")
-        declared = _declared_entries(path)
-        if declared is not None and declared > self.limits.max_members:
-            raise self._fail(
-                f"the archive has {declared} members, more than the limit of "
-                f"{self.limits.max_members}"
-            )
-        try:
-            return zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-            raise self._fail(f"damaged zip archive ({exc})") from None
-
-    def _check_members(self) -> dict[str, zipfile.ZipInfo]:
-        infos = self._zip.infolist()
-        limits = self.limits
-        if len(infos) > limits.max_members:
-            raise self._fail(
-                f"the archive has {len(infos)} members, more than the limit of {limits.max_members}"
-            )
-        members: dict[str, zipfile.ZipInfo] = {}
-        total = 0
-        for info in infos:
-            name = info.filename
-            shown = name.replace("\x00", "?")
-            problem = check_member_name(name)
-            if problem:
-                raise self._fail(f"member {shown!r} {problem}")
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise self._fail(f"member {shown!r} is a symbolic link")
-            if info.flag_bits & 0x1:
-                raise self._fail(f"member {shown!r} is encrypted")
-            if name in members:
-                raise self._fail(f"member {shown!r} appears twice in the archive")
-            if info.file_size > limits.max_member_bytes:
-                raise self._fail(
-                    f"member {shown!r} is {info.file_size} bytes uncompressed, more than the "
-                    f"limit of {limits.max_member_bytes}"
-                )
-            total += info.file_size
-            if total > limits.max_total_bytes:
-                raise self._fail(
-                    f"the members add up to more than {limits.max_total_bytes} bytes uncompressed"
-                )
-            if info.file_size > limits.ratio_floor:
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > limits.max_ratio:
-                    raise self._fail(
-                        f"member {shown!r} is compressed {ratio:.0f} to 1, more than the limit "
-                        f"of {limits.max_ratio} to 1 (a zip bomb?)"
-                    )
-            members[name] = info
-        return members
-
-    def names(self) -> list[str]:
-        """The member paths (folders included), in archive order."""
-        return list(self.members)
-
-    def read(self, name: str) -> bytes:
-        """A member's bytes, reading no more than its declared size and the member limit."""
-        info = self.members[name]
-        bound = min(info.file_size, self.limits.max_member_bytes)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            with self._zip.open(info) as handle:
-                while True:
-                    chunk = handle.read(min(_CHUNK, bound + 1 - size))
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > bound:
-                        raise self._fail(f"member {name!r} is larger than it declares")
-                    chunks.append(chunk)
-        except InputError:
-            raise
-        except Exception as exc:  # BadZipFile (CRC), zlib.error, EOFError, NotImplementedError
-            raise self._fail(f"member {name!r} is damaged ({exc})") from None
-        return b"".join(chunks)
-
-    def close(self) -> None:
-        """Close the zip file."""
-        self._zip.close()
-
-    def __enter__(self) -> SafeArchive:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-def read_file_bounded(
-    path: str | Path, limits: Limits = DEFAULT_LIMITS, *, follow_symlink: bool = False
-) -> bytes:
-    """A bare file's bytes (a ``.qde`` or ``.qdc``, a source beside it), refusing large ones
-    and, unless ``follow_symlink`` (the file the user named), symbolic links."""
-    path = Path(path)
-    if path.is_symlink() and not follow_symlink:
-        raise InputError(path, "is a symbolic link; give the file itself")
-    if not path.is_file():
-        raise InputError(path, "no such file" if not path.exists() else "is not a file")
-    size = path.stat().st_size
-    if size > limits.max_member_bytes:
-        raise InputError(path, f"is {size} bytes, more than the limit of {limits.max_member_bytes}")
-    with path.open("rb") as handle:
-        data = handle.read(limits.max_member_bytes + 1)
-    if len(data) > limits.max_member_bytes:
-        raise InputError(path, f"is more than the limit of {limits.max_member_bytes} bytes")
-    return data
-
-
-_PROLOG_BYTES = 1 << 20
-
-
-def _prolog_text(data: bytes) -> str:
-    """The start of an XML document as text, enough to find a DOCTYPE in its prolog."""
-    head = data[:_PROLOG_BYTES]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", errors="replace")
-    if head.startswith(b"<\x00"):
-        return head.decode("utf-16-le", errors="replace")
-    if head.startswith(b"\x00<"):
-        return head.decode("utf-16-be", errors="replace")
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    # Every ASCII-compatible encoding spells markup in ASCII: Latin-1 keeps it byte for byte.
-    return head.decode("latin-1")
-
-
-def has_doctype(data: bytes) -> bool:
-    """Whether the XML's prolog (before the root element) holds a ``<!DOCTYPE``.
-
-    Skips white space, the XML declaration, processing instructions and comments the way
-    the XML grammar allows them; anything else (the root element, a DOCTYPE, garbage) ends
-    the prolog. A prolog that does not end within the first megabyte counts as a DOCTYPE.
-    """
-    text = _prolog_text(data)
-    truncated = len(data) > _PROLOG_BYTES
-    position = 0
-    length = len(text)
-    while position < length:
-        if text[position] in " \t\r\n":
-            position += 1
-            continue
-        for opening, closing in (("<?", "?>"), ("<!--", "-->")):
-            if text.startswith(opening, position):
-                end = text.find(closing, position + len(opening))
-                if end < 0:
-                    return truncated
-                position = end + len(closing)
-                break
-        else:
-            return text[position : position + 9].upper() == "<!DOCTYPE"
-    return truncated
-
-
-def safe_parser() -> etree.XMLParser:
-    """An lxml parser that resolves no entities, loads no DTD and touches no network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
-def parse_xml(data: bytes, path: str | Path, member: str | None = None) -> etree._ElementTree:
-    """Parse untrusted XML; refuse a DOCTYPE (XXE, entity bombs) and malformed XML."""
-    where = f"member {member}: " if member else ""
-    if has_doctype(data):
-        raise InputError(path, f"{where}XML with a DOCTYPE is refused")
-    try:
-        tree = etree.parse(io.BytesIO(data), safe_parser())
-    except etree.XMLSyntaxError as exc:
-        message = str(exc).splitlines()[0] if str(exc) else "syntax error"
-        raise InputError(path, f"{where}not well-formed XML ({message})") from None
-    except ValueError as exc:  # e.g. a str with an encoding declaration
-        raise InputError(path, f"{where}cannot be parsed as XML ({exc})") from None
-    docinfo = tree.docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise InputError(path, f"{where}XML with a DOCTYPE is refused")
-    for _ in tree.getroot().iter(etree.Entity):
-        raise InputError(path, f"{where}XML with entity references is refused")
-    return tree
+__all__ = [
+    "DEFAULT_LIMITS",
+    "MB",
+    "Limits",
+    "SafeArchive",
+    "check_member_name",
+    "has_doctype",
+    "parse_xml",
+    "read_file_bounded",
+    "safe_parser",
+]

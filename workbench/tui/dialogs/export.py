@@ -107,14 +107,15 @@ class ExportDialog(Dialog[None]):
         Binding("ctrl+s", "export", "Export", id="export.start", tooltip="Write the file"),
     ]
 
-    def __init__(
-        self, project: Project, project_path: Path, settings: AnalysisSettings | None = None
-    ) -> None:
+    def __init__(self, project: Project, settings: AnalysisSettings | None = None) -> None:
         super().__init__()
         self.project = project
         """The open project, to export from."""
-        self.project_path = Path(project_path)
-        """The project file (the default files go beside it)."""
+        self.folder = project.path.parent if project.path is not None else Path.cwd()
+        """Where files go by default: beside the project file, or (for a project on a
+        database server) in the current folder."""
+        self.stem = project.name
+        """The start of default file names: the project file's stem or the database's name."""
         self.settings = settings or AnalysisSettings()
         """The Analysis tab's settings, for the figures."""
         self._path_edited = False
@@ -174,14 +175,14 @@ class ExportDialog(Dialog[None]):
 
     def _default_path(self, key: str) -> str:
         kind = self._kind(key)
-        stem = self.project_path.stem
+        stem = self.stem
         name = {
             "fragments": f"{stem}-fragments{kind.suffix}",
             "figure": f"{stem}-{key.removeprefix('figure-')}{kind.suffix}",
         }.get(kind.kind, f"{stem}{kind.suffix}")
         if key == "codebook":
             name = f"{stem}-codebook.yaml"
-        return str(self.project_path.parent / name)
+        return str(self.folder / name)
 
     def _show_fields(self, key: str) -> None:
         kind = self._kind(key)
@@ -232,7 +233,7 @@ class ExportDialog(Dialog[None]):
             return
         path = Path(text).expanduser()
         if not path.is_absolute():
-            path = self.project_path.parent / path
+            path = self.folder / path
         query = self.query_one("#export-query", Input).value.strip() or None
         group = str(self.query_one("#export-group", Select).value)
         memos = self.query_one("#export-memos", Checkbox).value

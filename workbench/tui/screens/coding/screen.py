@@ -190,15 +190,16 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
         here.border_subtitle = "✓ " + summary
         return True
 
-    def on_project_changed(self, _message: ProjectChanged) -> None:
+    def on_project_changed(self, message: ProjectChanged) -> None:
         project = self.project
         if project is None:
             return
         if self.document is None:
             self.load_document(project, self.document_name)
-        elif self._segments_fresh:
+        elif self._segments_fresh and not message.elsewhere:
             self._segments_fresh = False  # read with the write itself
-        else:
+        else:  # (a change made elsewhere is read, whatever the last write read)
+            self._segments_fresh = False
             self.load_segments(project, self.document.id)
         self.load_overview(project)
         self.load_kinds(project)
