@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import CORPUS, needs_corpus
+from tests.conftest import CORPUS, Targets, needs_corpus
 from tests.test_readers import with_tracked_insertions
 from workbench.project import db
 from workbench.project.models import Document, Paragraph, Sentence, Turn
@@ -46,12 +46,12 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module", params=[".txt", ".docx"])
-def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def imported(request: pytest.FixtureRequest, module_targets: Targets):  # type: ignore[no-untyped-def]
     suffix = request.param
     folder = CORPUS / "original_docx" if suffix == ".docx" else CORPUS
     files = sorted(folder.glob(f"*{suffix}"))
     assert len(files) == 17
-    project = db.create_project(tmp_path_factory.mktemp("corpus") / "corpus.db")
+    project = db.create_project(module_targets.new(f"corpus{suffix}"))
     results = import_files(project, files, language="en")
     yield suffix, project, results
     project.dispose()

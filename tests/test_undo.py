@@ -11,7 +11,6 @@ redo stack.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from tests.conftest import dump
+from tests.backends import Backend, Template
+from tests.conftest import Targets, dump, sql_rows
 from workbench.coding import cases
 from workbench.coding import codes as code_ops
 from workbench.coding import memos as memo_ops
@@ -28,6 +28,7 @@ from workbench.coding import segments as segment_ops
 from workbench.errors import NothingToDo, WorkbenchError
 from workbench.project import changelog, coders, db
 from workbench.project.models import Code, Place, Segment
+from workbench.project.target import ProjectTarget
 from workbench.services.importing import import_files
 
 TEXT = (
@@ -39,21 +40,24 @@ TEXT = (
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Template:
     folder = tmp_path_factory.mktemp("template")
     source = folder / "talk.txt"
     source.write_text(TEXT, encoding="utf-8")
-    path = folder / "template.db"
+    return backend.template("undo", folder, lambda path: _build(path, source))
+
+
+def _build(path: ProjectTarget, source: Path) -> None:
     project = db.create_project(path)
     with project.transaction("init", record=False) as session:
         for name in ("welcome", "stigma", "lost place", "second home"):
             code_ops.add_code(session, name)
         place_ops.add_place(session, "Central Library", kind="library")
     import_files(project, [source], language="en")
-    with project.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if project.is_sqlite:  # everything into the file, which is copied
+        with project.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     project.dispose()
-    return path
 
 
 SKIP = ("coder",)
@@ -157,9 +161,8 @@ def _apply(session, op: str, a: int, b: int, c: int, step: int) -> None:  # type
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=OPS)
-def test_undo_and_redo_walk_the_history_exactly(template: Path, tmp_path: Path, ops) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / f"run-{abs(hash(tuple(ops)))}.db"
-    shutil.copyfile(template, path)
+def test_undo_and_redo_walk_the_history_exactly(template: Template, targets: Targets, ops) -> None:  # type: ignore[no-untyped-def]
+    path = targets.copy(template, f"run-{abs(hash(tuple(ops)))}")
     project = db.open_project(path)
     try:
         states = [dump(project, skip=SKIP)]
@@ -187,9 +190,8 @@ def test_undo_and_redo_walk_the_history_exactly(template: Path, tmp_path: Path, 
         project.dispose()
 
 
-def test_a_new_change_drops_the_redo_stack(template: Path, tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
-    shutil.copyfile(template, path)
+def test_a_new_change_drops_the_redo_stack(template: Template, targets: Targets) -> None:
+    path = targets.copy(template, "p")
     project = db.open_project(path)
     with project.transaction("code", coder="ann") as session:
         segment_ops.code_span(
@@ -209,9 +211,10 @@ def test_a_new_change_drops_the_redo_stack(template: Path, tmp_path: Path) -> No
     project.dispose()
 
 
-def test_undo_refuses_when_a_row_changed_outside_the_log(template: Path, tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
-    shutil.copyfile(template, path)
+def test_undo_refuses_when_a_row_changed_outside_the_log(
+    template: Template, targets: Targets
+) -> None:
+    path = targets.copy(template, "p")
     project = db.open_project(path)
     with project.transaction("rename", coder="ann") as session:
         code_ops.rename_code(session, "welcome", "feeling welcome")
@@ -229,24 +232,17 @@ def test_undo_refuses_when_a_row_changed_outside_the_log(template: Path, tmp_pat
     project.dispose()
 
 
-def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    """Rows read with plain sqlite3, independent of the ORM."""
-    import sqlite3
-
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
+def _rows(path: ProjectTarget, sql: str) -> list[tuple[object, ...]]:
+    """Rows read with plain SQL, independent of the ORM."""
+    return sql_rows(path, sql)
 
 
 def test_unlink_deletes_a_segment_left_empty_and_undo_brings_it_back(
-    template: Path, tmp_path: Path
+    template: Template, targets: Targets
 ) -> None:
     """A code-free segment linked to one place goes with its last link, in the same change;
     undo restores segment and link; a segment that still has a code (or a memo) stays."""
-    path = tmp_path / "p.db"
-    shutil.copyfile(template, path)
+    path = targets.copy(template, "p")
     project = db.open_project(path)
     try:
         with project.transaction("code", coder="ann") as session:
@@ -271,7 +267,7 @@ def test_unlink_deletes_a_segment_left_empty_and_undo_brings_it_back(
         with project.transaction("undo", record=False) as session:
             changelog.undo(session)
         assert dump(project, skip=SKIP) == before
-        assert _rows(path, f"SELECT id, start, end FROM segment WHERE id = {bare}") == [
+        assert _rows(path, f'SELECT id, start, "end" FROM segment WHERE id = {bare}') == [
             (bare, 0, 11)
         ]
         assert len(_rows(path, f"SELECT id FROM segment_place WHERE segment_id = {bare}")) == 1
@@ -287,10 +283,9 @@ def test_unlink_deletes_a_segment_left_empty_and_undo_brings_it_back(
         project.dispose()
 
 
-def test_cli_unlink_of_the_last_link_then_undo(template: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_unlink_of_the_last_link_then_undo(template: Template, targets: Targets, cli) -> None:  # type: ignore[no-untyped-def]
     """The ``unlink`` command drops the emptied segment; ``undo`` puts it back."""
-    path = tmp_path / "p.db"
-    shutil.copyfile(template, path)
+    path = targets.copy(template, "p")
     project = db.open_project(path)
     with project.transaction("code", coder="ann") as session:
         cid = coders.ensure(session, "ann").id

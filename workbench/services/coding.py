@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.analysis import suggest
 from workbench.coding import lookups, memos, places, segments
 from workbench.coding.segments import SegmentView
 from workbench.errors import InvalidValue
@@ -209,6 +208,7 @@ def accept_suggestions(
     """Apply the suggestions with these ids (as :func:`workbench.analysis.suggest.suggest`
     lists them) as one change: codes applied and places linked like any coding, so ``undo``
     reverts them whole. An id is accepted only while it still stands."""
+    from workbench.analysis import suggest  # spaCy's tables and numpy: only when accepting
     from workbench.text import lemmas
 
     lemmas.index_project(project)  # documents not yet indexed: once (derived data)
