@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+
+# The suite on PostgreSQL: on the server $$WORKBENCH_TEST_DATABASE names (a role that may
+# create databases), else on a throwaway server that .ci/pg-server starts and stops.
+test-postgres: $(STAMP)
+	@if [ -n "$$WORKBENCH_TEST_DATABASE" ]; then \
+		$(BIN)/python -m pytest -q -n auto; \
+	else \
+		.ci/pg-server run $(BIN)/python -m pytest -q -n auto; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks migrations

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ class PostgresBackend(Backend):
     prefix: str = field(default_factory=lambda: f"wbt_{uuid.uuid4().hex[:8]}")
     _admin: sa.Engine | None = None
     _templates: list[str] = field(default_factory=list)
+    _left: list[str] = field(default_factory=list)
 
     name = "postgresql"
 
@@ -145,12 +147,22 @@ class PostgresBackend(Backend):
         if not isinstance(target, str):
             return
         database = sa.engine.make_url(target).database
-        if database and database.startswith(self.prefix):
-            with self.admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        if not database or not database.startswith(self.prefix):
+            return
+        statement = f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'
+        for attempt in range(5):
+            try:
+                with self.admin.connect() as connection:
+                    connection.exec_driver_sql(statement)
+                return
+            except sa.exc.DBAPIError:
+                # A session the role may not end (without pg_signal_backend: an autovacuum
+                # worker in the database), gone in a moment.
+                time.sleep(0.2 * (attempt + 1))
+        self._left.append(database)  # tried again when the session ends
 
     def close(self) -> None:
-        for database in self._templates:
+        for database in [*self._left, *self._templates]:
             self.drop(self.url(database))
         if self._admin is not None:
             self._admin.dispose()

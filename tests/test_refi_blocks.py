@@ -39,7 +39,7 @@ from workbench.project.target import ProjectTarget
 from workbench.services.importing import import_qdpx
 
 #: Any character, but NUL on PostgreSQL: its text cannot hold it (a write is refused there).
-CHARACTERS = st.characters(exclude_characters="\x00" if on_postgresql() else "")
+CHARACTERS = st.characters(codec="utf-8", exclude_characters="\x00" if on_postgresql() else "")
 TEXT = st.text(CHARACTERS, max_size=40)
 #: Text made of the pieces that break naive formats: separators, escapes, line breaks,
 #: characters XML cannot carry, and the markers themselves.

@@ -32,8 +32,9 @@ def test_what_a_user_types_becomes_a_path_a_url_or_a_name() -> None:
     assert parse_target("./postgresql://x") == Path("postgresql:/x")
     assert parse_target("my @team.db") == Path("my @team.db")
     assert parse_target("~/study.db") == Path.home() / "study.db"
-    assert database_url(Path("postgresql://x")) == "sqlite:///postgresql:/x"
-    assert database_url("study.db") == "sqlite:///study.db"
+    for path, file in ((Path("postgresql://x"), "postgresql:/x"), ("study.db", "study.db")):
+        url = sa.engine.make_url(database_url(path))
+        assert (url.get_backend_name(), url.database) == ("sqlite", file)
     assert is_server(SERVER) and is_server("@team")
     assert not is_server(Path("x.db")) and not is_server("sqlite:///x.db")
 
@@ -118,3 +119,25 @@ def test_a_named_connection_from_the_user_config(
     config.unlink()
     with pytest.raises(ProjectError, match="no connections file"):
         database_url("@team")
+
+
+def test_a_nul_character_is_one_line_on_postgresql(cli, targets: Targets, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """SQLite stores a NUL character in a text; PostgreSQL's text cannot hold one: the write
+    is refused in one line and changes nothing."""
+    from tests.conftest import dump_file
+
+    target = targets.new()
+    cli("init", target, "--language", "en")
+    book = tmp_path / "book.yaml"
+    book.write_text('name: t\ncodes:\n  - name: welcome\n    description: "a\\0b"\n')
+    before = dump_file(target)
+    result = cli("codebook", "load", target, book, ok=targets.sqlite)
+    if targets.sqlite:
+        assert as_json(cli("codes", target, "--json"))[0]["description"] == "a\x00b"
+        return
+    [line] = result.stderr.strip().splitlines()
+    assert line == (
+        "workbench: error: refused by the database: "
+        "PostgreSQL text fields cannot contain NUL (0x00) bytes"
+    )
+    assert dump_file(target) == before

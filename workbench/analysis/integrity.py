@@ -43,7 +43,7 @@ def check_project(project: Project) -> list[str]:
         for doc_id, name, text, digest in connection.execute(
             sa.select(
                 id_col(Document.id), col(Document.name), col(Document.text), col(Document.sha256)
-            )
+            ).order_by(col(Document.id))
         ):
             lengths[doc_id] = len(text)
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
@@ -51,7 +51,9 @@ def check_project(project: Project) -> list[str]:
         for model in (Segment, Turn, Sentence, Paragraph):
             table = table_of(model)
             rows = connection.execute(
-                sa.select(table.c.id, table.c.document_id, table.c.start, table.c.end)
+                sa.select(table.c.id, table.c.document_id, table.c.start, table.c.end).order_by(
+                    table.c.id
+                )
             )
             for row_id, doc_id, start, end in rows:
                 if not 0 <= start <= end <= lengths.get(doc_id, -1):
@@ -231,6 +233,8 @@ def _texts(connection: sa.Connection, document_ids: list[int]) -> Iterator[tuple
     for start in range(0, len(document_ids), 100):
         batch = document_ids[start : start + 100]
         rows = connection.execute(
-            sa.select(id_col(Document.id), col(Document.text)).where(col(Document.id).in_(batch))
+            sa.select(id_col(Document.id), col(Document.text))
+            .where(col(Document.id).in_(batch))
+            .order_by(col(Document.id))
         )
         yield from ((int(doc_id), text) for doc_id, text in rows)

@@ -119,7 +119,7 @@ def _patterns(session: Session, *, codes: bool, places: bool) -> list[_Pattern]:
     patterns: list[_Pattern] = []
     if codes:
         for code_id, name, keywords in session.exec(
-            select(id_col(Code.id), Code.name, Code.keywords)
+            select(id_col(Code.id), Code.name, Code.keywords).order_by(id_col(Code.id))
         ):
             try:
                 words = json.loads(keywords or "[]")
@@ -129,10 +129,14 @@ def _patterns(session: Session, *, codes: bool, places: bool) -> list[_Pattern]:
                 if isinstance(keyword, str) and keyword.strip():
                     patterns.append(_Pattern("code", int(code_id), name, "keyword", keyword))
     if places:
-        names = dict(session.exec(select(id_col(Place.id), Place.name)).all())
+        names = dict(
+            session.exec(select(id_col(Place.id), Place.name).order_by(id_col(Place.id))).all()
+        )
         for place_id, name in names.items():
             patterns.append(_Pattern("place", int(place_id), name, "name", name))
-        for place_id, alias in session.exec(select(PlaceAlias.place_id, PlaceAlias.alias)):
+        for place_id, alias in session.exec(
+            select(PlaceAlias.place_id, PlaceAlias.alias).order_by(id_col(PlaceAlias.id))
+        ):
             if alias.strip():
                 patterns.append(_Pattern("place", int(place_id), names[place_id], "alias", alias))
     return patterns

@@ -172,5 +172,6 @@ class LazyGroup(click.Group):
 def main() -> None:
     """The workbench: code interview transcripts, link passages to places, query and export.
 
-    Every command takes the project file first (a SQLite file, e.g. study.db).
+    Every command takes the project first: a SQLite file (study.db), a PostgreSQL database
+    (postgresql+psycopg://host/study) or a named connection from connections.toml (@team).
     """

@@ -98,10 +98,13 @@ def list_documents(session: Session) -> list[DocumentListing]:
         ).all()
     )
     turns: dict[int, dict[str, int]] = {}
+    # Speakers in the order they first speak (as ``import`` lists them), the same on every
+    # database: positions are numbers, so no collation decides.
+    first = sa.func.min(col(Turn.position))
     for doc_id, speaker, count in session.exec(
-        select(Turn.document_id, Turn.speaker, sa.func.count(col(Turn.id))).group_by(
-            col(Turn.document_id), col(Turn.speaker)
-        )
+        select(Turn.document_id, Turn.speaker, sa.func.count(col(Turn.id)))
+        .group_by(col(Turn.document_id), col(Turn.speaker))
+        .order_by(col(Turn.document_id), first)
     ):
         turns.setdefault(doc_id, {})[speaker or "?"] = count
     cases: dict[int, list[str]] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench.coding import names
 from workbench.coding.lookups import find_place
@@ -40,7 +40,11 @@ def _check_kind(session: Session, kind: str) -> str:
 
 
 def _check_status(session: Session, status: str) -> str:
-    statuses = list(session.exec(select(PlaceStatus.name))) or list(names.PLACE_STATUS_NAMES)
+    statuses = list(
+        session.exec(
+            select(PlaceStatus.name).order_by(col(PlaceStatus.position), col(PlaceStatus.id))
+        )
+    ) or list(names.PLACE_STATUS_NAMES)
     if status not in statuses:
         raise InvalidValue(f"unknown place status {status!r}; use one of {', '.join(statuses)}")
     return status

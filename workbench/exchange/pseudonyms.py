@@ -551,11 +551,11 @@ def load(session: Session, new: Sequence[Entry], *, replace_table: bool = False)
     All or nothing: a conflict with the table or within the file changes nothing (the
     caller's transaction rolls back). Returns the number of entries added or changed.
     """
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from workbench.project.models import Pseudonym
 
-    rows = list(session.exec(select(Pseudonym)).all())
+    rows = list(session.exec(select(Pseudonym).order_by(col(Pseudonym.id))).all())
     incoming = {_key(e.real) for e in new}
     kept = [] if replace_table else [_entry_of(r) for r in rows if _key(r.real) not in incoming]
     check_entries([*kept, *new])
