@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import update_wrapper
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from workbench.errors import InputError, InvalidValue, WorkbenchError
 from workbench.project import settings
 from workbench.project.db import Project
 from workbench.project.files import permissions_like
+
+if TYPE_CHECKING:
+    from workbench.exchange.pseudonyms import PseudonymTable
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -35,6 +38,7 @@ def _written_like_project(
 
     update_wrapper(wrapper, export)
     return wrapper
+
 
 #: The formats of :func:`export_project`, and the suffixes that name them.
 PROJECT_FORMATS = ("qdpx", "qdc", "codebook", "geojson")
@@ -168,6 +172,23 @@ class FragmentsExported:
 EMPTY_TABLE = "the project's pseudonym table is empty; add names with `workbench pseudonym add`"
 
 
+def _pseudonym_table(
+    session: Any, project_table: bool, file: Path | None, warnings: list[str]
+) -> PseudonymTable | None:
+    """The names to replace: a table file, else the project's table (warning when it is
+    empty), else none."""
+    from workbench.exchange import pseudonyms
+
+    if file is not None:
+        return pseudonyms.PseudonymTable(pseudonyms.read_file(file))
+    if not project_table:
+        return None
+    table = pseudonyms.table(session)
+    if not table:
+        warnings.append(EMPTY_TABLE)
+    return table
+
+
 @_written_like_project
 def export_fragments(
     project: Project,
@@ -194,7 +215,6 @@ def export_fragments(
     (:class:`NamesLeft`). ``group_by`` applies to md, html and docx only.
     """
     from workbench.analysis.fragments import find_fragments
-    from workbench.exchange import pseudonyms as pseudonym_table
     from workbench.exchange import publish
 
     if output is not None:
@@ -203,13 +223,7 @@ def export_fragments(
         raise InvalidValue("DOCX needs a file: give -o FILE.docx")
     warnings: list[str] = []
     with project.session() as session:
-        names = None
-        if pseudonym_file is not None:
-            names = pseudonym_table.PseudonymTable(pseudonym_table.read_file(pseudonym_file))
-        elif pseudonyms:
-            names = pseudonym_table.table(session)
-            if not names:
-                warnings.append(EMPTY_TABLE)
+        names = _pseudonym_table(session, pseudonyms, pseudonym_file, warnings)
         found = find_fragments(session, query, coder=coder, rollup=rollup)
         lang = language or str(settings.get(session, "language", "en"))
     leftovers: list[Any] = []
@@ -275,7 +289,6 @@ def export_figure(
     ``pseudonyms`` or ``pseudonym_file`` names are shown as their pseudonyms."""
     from workbench.analysis import cooccurrence
     from workbench.exchange import figures
-    from workbench.exchange import pseudonyms as pseudonym_table
 
     options = options or FigureOptions()
     figures.figure_format(output)
@@ -292,13 +305,7 @@ def export_figure(
             )
         else:
             raise InvalidValue(f"unknown figure {figure!r}; use cooccur or matrix")
-        names = None
-        if pseudonym_file is not None:
-            names = pseudonym_table.PseudonymTable(pseudonym_table.read_file(pseudonym_file))
-        elif pseudonyms:
-            names = pseudonym_table.table(session)
-            if not names:
-                warnings.append(EMPTY_TABLE)
+        names = _pseudonym_table(session, pseudonyms, pseudonym_file, warnings)
     rename = names.apply if names else None
     if figure == "cooccur":
         drawing = figures.cooccurrence_figure(
