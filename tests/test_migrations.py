@@ -177,7 +177,7 @@ def test_migration_0004_makes_the_unit_indexes_covering(targets: Targets) -> Non
 
     project = db.open_project(path)
     assert (project.backup is not None and project.backup.exists()) is targets.sqlite
-    assert db.current_revision(project.engine) == "0004" == db.HEAD_REVISION
+    assert db.current_revision(project.engine) == db.HEAD_REVISION == "0005"
     fresh = db.create_project(targets.new("fresh"))
     with project.engine.connect() as migrated, fresh.engine.connect() as new:
         context = MigrationContext.configure(migrated, opts={"compare_type": True})
@@ -215,4 +215,42 @@ def test_migration_0004_downgrades_to_the_old_indexes(targets: Targets) -> None:
             names = _indexes(connection, table)
             assert names[f"ix_{table}_doc_start"] == ["document_id", "start"]
             assert f"ix_{table}_doc_start_end" not in names
+    project.dispose()
+
+
+def test_migration_0005_keeps_old_codes_codable_and_documents_unlabelled(
+    targets: Targets,
+) -> None:
+    path = targets.new("old")
+    engine = db.make_engine(db.database_url(path))
+    db.upgrade(engine, "0004")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO document (id, name, text, source_name, sha256, language, encoding,"
+            " paragraph_mode, char_count, word_count, guid, imported_at)"
+            " VALUES (1, 'd', 'One.', '', 'h', 'en', 'utf-8', 'lines', 4, 1, 'g',"
+            " '2026-01-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO code (id, name, label, position, description, inclusion, exclusion,"
+            " example, color, keywords, guid, created_at)"
+            " VALUES (1, 'welcome', '', 0, '', '', '', '', '#ff0000', '[]', 'g1',"
+            " '2026-01-01 00:00:00')"
+        )
+    engine.dispose()
+    project = db.open_project(path)
+    assert db.current_revision(project.engine) == "0005"
+    with project.engine.connect() as connection:
+        code = connection.exec_driver_sql(
+            "SELECT codable, anchor_segment_id, color FROM code"
+        ).one()
+        assert (bool(code[0]), code[1], code[2]) == (True, None, "#ff0000")
+        label = connection.exec_driver_sql("SELECT label FROM document").scalar_one()
+        assert label == ""
+        command.downgrade(db.alembic_config(connection), "0004")
+        connection.commit()
+    with project.engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("code")}
+        assert "codable" not in columns and "anchor_segment_id" not in columns
+        assert "label" not in {c["name"] for c in sa.inspect(connection).get_columns("document")}
     project.dispose()

@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # Alembic is imported only when a project is migrated (start-
     from alembic.config import Config
 
 #: Revisions of the project schema, oldest first. A test checks this against migrations/.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 HEAD_REVISION = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000

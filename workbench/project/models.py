@@ -105,6 +105,11 @@ class Document(SQLModel, table=True):
     language: str = "en"
     encoding: str = "utf-8"
     paragraph_mode: str = "lines"
+    # The citation label the researcher set (0005): cited instead of the file name when
+    # pseudonyms are on and the document has no case.
+    label: str = Field(
+        default="", sa_column=sa.Column(sa.String, nullable=False, server_default="")
+    )
     char_count: int = 0
     word_count: int = 0
     guid: str = Field(default_factory=new_guid, sa_column=sa.Column(sa.String, nullable=False))
@@ -213,6 +218,12 @@ class Code(SQLModel, table=True):
     exclusion: str = ""
     example: str = ""
     color: str = "#888888"
+    # REFI-QDA's isCodable (0005): False for a code that only groups others.
+    codable: bool = Field(
+        default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+    )
+    # The anchor quote for the codebook report (0005); not a foreign key, see the migration.
+    anchor_segment_id: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
     keywords: str = "[]"  # JSON list of strings
     guid: str = Field(default_factory=new_guid, sa_column=sa.Column(sa.String, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
