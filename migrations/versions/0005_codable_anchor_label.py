@@ -31,23 +31,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ADD COLUMN and DROP COLUMN (SQLite 3.35+ has both): a batch copy of ``document``
+# would drop a table that every other table refers to. The defaults are literal strings so
+# that SQLite adds the columns in place.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("code", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("codable", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-        batch_op.add_column(sa.Column("anchor_segment_id", sa.Integer(), nullable=True))
-    with op.batch_alter_table("document", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "label", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
-            )
-        )
+    op.add_column("code", sa.Column("codable", sa.Boolean(), nullable=False, server_default="1"))
+    op.add_column("code", sa.Column("anchor_segment_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "document",
+        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("document", schema=None) as batch_op:
-        batch_op.drop_column("label")
-    with op.batch_alter_table("code", schema=None) as batch_op:
-        batch_op.drop_column("anchor_segment_id")
-        batch_op.drop_column("codable")
+    op.drop_column("document", "label")
+    op.drop_column("code", "anchor_segment_id")
+    op.drop_column("code", "codable")

@@ -220,7 +220,7 @@ class Code(SQLModel, table=True):
     color: str = "#888888"
     # REFI-QDA's isCodable (0005): False for a code that only groups others.
     codable: bool = Field(
-        default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+        default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default="1")
     )
     # The anchor quote for the codebook report (0005); not a foreign key, see the migration.
     anchor_segment_id: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
