@@ -366,6 +366,9 @@ def main() -> None:
         sys.exit(f"benchmarks/tui.py: the corpus folder {args.corpus} is missing")
     transcript = longest_transcript(args.corpus)
     with tempfile.TemporaryDirectory() as folder:
+        # Where each transcript was left is kept in a state folder of this run, not in the
+        # user's own.
+        os.environ["WORKBENCH_STATE"] = str(Path(folder) / "state")
         path, document, words = build_project(Path(folder), transcript)
         runs = args.runs
         opens = [asyncio.run(measure_open(path, document)) for _ in range(runs)]

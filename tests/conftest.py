@@ -260,6 +260,17 @@ def _no_user_files(
     monkeypatch.setenv("WORKBENCH_KEYS", str(missing))
     # Nor do the user's named connections (``connections.toml``).
     monkeypatch.setenv("WORKBENCH_CONNECTIONS", str(missing.with_name("no-connections.toml")))
+    # The theme of the screens in the tests; the environment's choice is never remembered
+    # in the user's config folder.
+    monkeypatch.setenv("WORKBENCH_THEME", "workbench-dark")
+    # Nor the user's state folder: where each transcript was left is kept per test.
+    monkeypatch.setenv("WORKBENCH_STATE", str(tmp_path_factory.mktemp("state")))
+    # The interface in English, whatever the project's language or the user's locale (the
+    # tests of the Dutch interface set WORKBENCH_LANGUAGE=nl themselves).
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "en")
+    from workbench import i18n
+
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="session")

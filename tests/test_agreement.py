@@ -200,7 +200,7 @@ def test_rollup_counts_subcodes_for_their_parents(worked: db.Project) -> None:
 
 def test_unknown_or_same_coder(worked: db.Project) -> None:
     with worked.session() as session:
-        with pytest.raises(NotFound, match="did you mean 'ann'"):
+        with pytest.raises(NotFound, match='did you mean "ann"'):
             agreement(session, "anne", "ben")
         with pytest.raises(InvalidValue, match="twice"):
             agreement(session, "ann", "ANN")
@@ -502,7 +502,7 @@ def test_cli_on_the_demo(demo: ProjectTarget, cli) -> None:  # type: ignore[no-u
 def test_cli_errors(demo: ProjectTarget, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("agreement", demo, "--coders", "anouk,bran", ok=False)
     assert result.exit_code != 0
-    assert "no coder called 'bran'; did you mean 'bram'?" in result.stderr
+    assert 'no coder called "bran"; did you mean "bram"?' in result.stderr
     assert result.stdout == ""
     result = cli("agreement", demo, "--coders", "anouk", ok=False)
     assert result.exit_code != 0 and "two names" in result.stderr

@@ -152,7 +152,8 @@ def test_codebook_with_duplicate_code_name(cli, tmp_path: Path, targets: Targets
     result = cli("init", target, "--codebook", book, ok=False)
     assert result.exit_code != 0
     assert result.stderr.strip() == (
-        f"workbench: error: {book}: line 8: duplicate code name 'Welcome' (first used on line 3)"
+        f'workbench: error: {book}: line 8: duplicate code name "Welcome" (as "welcome" on '
+        "line 3: names are unique in any letter case and spacing)"
     )
     assert not db.project_exists(target)
 
@@ -189,13 +190,13 @@ def test_code_that_does_not_exist(cli, study: ProjectTarget) -> None:  # type: i
         11,
         "welcome",
         "welcom3",
-        expect="no code called 'welcom3'",
+        expect='no code called "welcom3"',
     )
-    assert "did you mean 'welcome'" in line
+    assert 'did you mean "welcome"' in line
 
 
 def test_unknown_document_place_segment_and_kind(cli, study: ProjectTarget) -> None:  # type: ignore[no-untyped-def]
-    _refused(cli, study, "code", study, "nope", 0, 5, "welcome", expect="no document called 'nope'")
+    _refused(cli, study, "code", study, "nope", 0, 5, "welcome", expect='no document called "nope"')
     _refused(cli, study, "link", study, 999, "Library", expect="no segment 999")
     _refused(
         cli,
@@ -206,7 +207,7 @@ def test_unknown_document_place_segment_and_kind(cli, study: ProjectTarget) -> N
         "Somewhere",
         "--kind",
         "spaceport",
-        expect="unknown place kind 'spaceport'",
+        expect='unknown place kind "spaceport"',
     )
     _refused(
         cli,

@@ -44,18 +44,18 @@ def test_shipped_codebook_is_valid_and_complete() -> None:
             "codes:\n  - name: a\n    children:\n      - name: b\n        color: blue\n",
             "line 5: codes.0.children.0.color: colour 'blue' is not of the form #RRGGBB",
         ),
-        ("codes:\n  - name: a\n  - name: 'x & y'\n", "line 3: codes.1.name:"),
+        ('codes:\n  - name: a\n  - name: "x\\ty"\n', "line 3: codes.1.name:"),
         ("codes:\n  - name: a\n    label: [unclosed\n", "line 4: invalid YAML"),
         ("codes:\n  - name: a\n    name: b\n", "line 3: invalid YAML (duplicate key 'name')"),
         ("- just\n- a list\n", "line 1: a codebook must be a mapping"),
         (
             "place_statuses:\n  - name: demolished\n",
-            "line 2: place_statuses.0.name: unknown place status 'demolished'",
+            'line 2: place_statuses.0.name: unknown place status "demolished"',
         ),
-        ("place_kinds:\n  - name: park\n  - name: park\n", "duplicate place kind 'park'"),
+        ("place_kinds:\n  - name: park\n  - name: Park\n", 'duplicate place kind "Park"'),
         (
             "codes:\n  - name: a\n    children:\n      - name: A\n",
-            "line 4: duplicate code name 'A'",
+            'line 4: duplicate code name "A" (as "a" on line 2',
         ),
     ],
 )

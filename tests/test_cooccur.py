@@ -769,12 +769,12 @@ def test_cli_matrix_json_and_csv(study, cli) -> None:  # type: ignore[no-untyped
     [
         (("cooccur", "--scope", "line"), "unknown scope 'line'"),
         (("cooccur", "--attr", "age"), "must look like KEY=VALUE"),
-        (("cooccur", "--attr", "shoe=42"), "no case attribute called 'shoe'"),
+        (("cooccur", "--attr", "shoe=42"), 'no case attribute called "shoe"'),
         (("cooccur", "--attr", "age=old"), "not a valid integer"),
-        (("cooccur", "--coder", "nobody"), "no coder called 'nobody'"),
+        (("cooccur", "--coder", "nobody"), 'no coder called "nobody"'),
         (("cooccur", "--json", "--csv"), "not both"),
         (("matrix", "--cols", "codes"), "'place' or 'attr:KEY'"),
-        (("matrix", "--cols", "attr:shoe"), "no case attribute called 'shoe'"),
+        (("matrix", "--cols", "attr:shoe"), 'no case attribute called "shoe"'),
     ],
 )
 def test_cli_bad_options_give_one_line(study, cli, args, message) -> None:  # type: ignore[no-untyped-def]

@@ -170,6 +170,9 @@ async def test_changes_made_elsewhere_appear_in_an_open_transcript_and_the_code_
             # The project screen under the transcript followed as well.
             coding.code_span(other, DOC, 200, 260, ["safety"], coder="bram")
             await settle(app, pilot, 0.8)
+            await pilot.press("escape")  # the first Escape clears the selection
+            await settle(app, pilot)
+            assert app.screen is not main and transcript.selection.is_empty
             await pilot.press("escape")
             await settle(app, pilot)
             assert app.screen is main

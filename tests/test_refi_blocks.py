@@ -21,9 +21,11 @@ from sqlmodel import Session
 from tests.backends import on_postgresql
 from tests.conftest import Targets, sql_rows
 from workbench.coding import codes, places
-from workbench.coding.names import PLACE_STATUS_NAMES
+from workbench.coding.names import PLACE_STATUS_NAMES, check_name, name_key
 from workbench.exchange.refi import (
     CODE_MARKER,
+    LEGACY_CODE_MARKER,
+    LEGACY_PLACE_MARKER,
     PLACE_MARKER,
     code_block,
     escape_value,
@@ -40,6 +42,17 @@ from workbench.services.importing import import_qdpx
 
 #: Any character, but NUL on PostgreSQL: its text cannot hold it (a write is refused there).
 CHARACTERS = st.characters(codec="utf-8", exclude_characters="\x00" if on_postgresql() else "")
+
+
+def is_name(value: str) -> bool:
+    """A place kind the name rule accepts (the rule itself is tested in test_free_names)."""
+    try:
+        check_name(value)
+    except ValueError:
+        return False
+    return True
+
+
 TEXT = st.text(CHARACTERS, max_size=40)
 #: Text made of the pieces that break naive formats: separators, escapes, line breaks,
 #: characters XML cannot carry, and the markers themselves.
@@ -49,6 +62,7 @@ HARD = st.lists(
         + ([] if on_postgresql() else ["\x00"])  # see CHARACTERS
         + ["\x0b", "\x85", "\u2028", "\ufffe", "é", "😀", "key: v"]
         + ["[workbench place]", "\n[workbench place]\n", "\n[workbench code]\n"]
+        + [f"\n{PLACE_MARKER}\n", f"\n{CODE_MARKER}\n", "Include: x"]
     ),
     max_size=12,
 ).map("".join)
@@ -126,18 +140,37 @@ def test_code_block_round_trips_any_text(
     plain = description == description.strip() and all(
         c == "\n" or c.isprintable() for c in description
     )
-    if not any(scalars.values()) and not keywords and plain and CODE_MARKER not in description:
+    markers = (CODE_MARKER, PLACE_MARKER, LEGACY_CODE_MARKER, LEGACY_PLACE_MARKER)
+    if (
+        not any(scalars.values())
+        and not keywords
+        and plain
+        and not any(marker in description for marker in markers)
+    ):
         assert text == description  # nothing to add: other tools see the description alone
 
 
 def test_a_block_is_readable_for_other_tools() -> None:
     text = place_block("Het buurthuis.", {"kind": "buurthuis", "address": "Weg 1\nachterom"})
     assert text == (
-        "Het buurthuis.\n\n[workbench place]\nformat: 2\nkind: buurthuis\naddress: Weg 1\\nachterom"
+        "Het buurthuis.\n\nPlace details (workbench):\nKind: buurthuis\nAddress: Weg 1\\nachterom"
     )
-    assert code_block("Gezellig.", {"label": "Sfeer", "keywords": ["a;b", "c"]}) == (
-        "Gezellig.\n\n[workbench code]\nlabel: Sfeer\nkeywords: a\\;b; c"
+    # A semicolon is escaped only inside a list item; a single value keeps it readable.
+    fields = {"label": "Sfeer", "inclusion": "host; staff", "keywords": ["a;b", "c"]}
+    assert code_block("Gezellig.", fields) == (
+        "Gezellig.\n\nCoding rules (workbench):\nLabel: Sfeer\nInclude: host; staff\n"
+        "Keywords: a\\;b; c"
     )
+    assert parse_code_block(code_block("Gezellig.", fields)) == ("Gezellig.", fields)
+
+
+def test_legacy_blocks_of_older_exports_still_read() -> None:
+    assert parse_code_block("Gezellig.\n\n[workbench code]\nlabel: Sfeer\nkeywords: a\\;b; c") == (
+        "Gezellig.",
+        {"label": "Sfeer", "keywords": ["a;b", "c"]},
+    )
+    legacy = "Bieb.\n\n[workbench place]\nformat: 2\nkind: library\naddress: Weg 1\\nachter"
+    assert parse_place_block(legacy) == ("Bieb.", {"kind": "library", "address": "Weg 1\nachter"})
 
 
 def test_old_place_blocks_read_as_they_were_written() -> None:
@@ -156,7 +189,7 @@ def test_old_place_blocks_read_as_they_were_written() -> None:
             "aliases": ["de bieb", "bibliotheek"],
         },
     )
-    assert parse_place_block(f"{PLACE_MARKER}\nstatus: lost") == ("", {"status": "lost"})
+    assert parse_place_block(f"{LEGACY_PLACE_MARKER}\nstatus: lost") == ("", {"status": "lost"})
 
 
 def test_a_description_without_a_block_is_unchanged() -> None:
@@ -208,12 +241,12 @@ FILE_SETTINGS = settings(
 
 @FILE_SETTINGS
 @given(
-    kind=ANY.map(str.strip).filter(bool),
+    kind=ANY.map(str.strip).filter(is_name),
     status=st.sampled_from(PLACE_STATUS_NAMES),
     texts=st.fixed_dictionaries(
         dict.fromkeys(("neighbourhood", "municipality", "address", "description"), ANY)
     ),
-    aliases=ITEMS,
+    aliases=st.lists(ANY.map(str.strip).filter(is_name), max_size=4, unique_by=name_key),
     point=st.one_of(
         st.none(),
         st.tuples(st.floats(-90, 90), st.floats(-180, 180)),

@@ -190,7 +190,7 @@ def test_limit_documents_and_bad_queries(project: db.Project, tmp_path: Path) ->
         assert search(session, "library", lemma=True, limit=3) == everything[:3]
         assert search(session, "library", lemma=True, documents=["b"]) == everything[2:]
         assert search(session, "no such words here", lemma=True) == []
-        with pytest.raises(NotFound, match="no document called 'c'"):
+        with pytest.raises(NotFound, match='no document called "c"'):
             search(session, "library", documents=["c"])
         with pytest.raises(InvalidValue):
             search(session, "   ")
@@ -329,7 +329,7 @@ def test_search_command_indexes_on_first_lemma_search(
     limited = cli("search", path, "the", "--limit", "1").stdout.splitlines()
     assert limited[-1] == "1 hit in 1 document (limit 1 reached)"
     failed = cli("search", path, "x", "--doc", "nope", ok=False)
-    assert failed.exit_code != 0 and "no document called 'nope'" in failed.stderr
+    assert failed.exit_code != 0 and 'no document called "nope"' in failed.stderr
 
 
 def test_migration_0003_leaves_documents_unindexed_until_the_first_search(

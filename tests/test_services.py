@@ -31,12 +31,20 @@ ACTION_MODULES = (
     "pseudonyms",
     "project",
     "merge",
+    "speakers",
+    "documents",
+    "purge",
+    "positions",
 )
 
 #: Service functions that only one shell calls, and why. Everything else must be called by both.
 SHELL_SPECIFIC: dict[str, tuple[str, str]] = {
     "project.init_project": ("cli", "the TUI opens existing projects; `workbench init` makes them"),
     "project.check": ("cli", "`workbench check`; the TUI has no integrity view"),
+    "project.interface_language": (
+        "tui",
+        "the TUI chooses its language when the project opens; the command line speaks English",
+    ),
     "codebook.load_codebook": ("cli", "`codebook load`; the TUI edits codes one at a time"),
     "exports.export_codebook": (
         "cli",
@@ -61,6 +69,12 @@ SHELL_SPECIFIC: dict[str, tuple[str, str]] = {
     "pseudonyms.remove": ("cli", "`pseudonym remove`"),
     "pseudonyms.load": ("cli", "`pseudonym load`"),
     "pseudonyms.entries": ("cli", "`pseudonym list`"),
+    "positions.remembered": ("tui", "where the reader left a transcript, to open it there"),
+    "positions.remember": ("tui", "kept as a transcript closes (the user's file, not the project)"),
+    "speakers.turns": (
+        "cli",
+        "`turns DOC`; the TUI shows the turns in the transcript's speaker margin",
+    ),
 }
 
 

@@ -89,7 +89,7 @@ def test_place_suggestions_are_sentences_around_each_mention(
     _import(project, tmp_path)
     _add_places(project, {"Library": ["libraries"], "Youth club": ["club"]})
     with project.session() as session:
-        found = suggest(session, codes=False)
+        found = suggest(session, codes=False, every=True)  # every match, weak ones too
         sentences = list(session.exec(select(Sentence.start, Sentence.end)))
     assert {s.kind for s in found} == {"place"}
     by_target: dict[str, list[str]] = {}
@@ -105,7 +105,7 @@ def test_place_suggestions_are_sentences_around_each_mention(
         "Youth club": ["youth club", "club", "club"],
     }
     reasons = {TEXT[s.matches[0][0] : s.matches[0][1]]: s.reason for s in found}
-    assert reasons["libraries"] == "name 'Library' (lemma of 'libraries')"
+    assert reasons["libraries"] == "name 'Library' (as 'libraries')"
     assert reasons["Library"] == "name 'Library'"
 
 
@@ -120,7 +120,7 @@ def test_code_suggestions_from_keywords_by_lemma(project: db.Project, tmp_path: 
         "Now I feel lonely at home.",
     ]
     assert [s.reason for s in found] == [
-        "keyword 'lonely' (lemma of 'lonelier')",
+        "keyword 'lonely' (as 'lonelier')",
         "keyword 'lonely'",
     ]
 
@@ -205,6 +205,7 @@ def test_accept_through_the_command_line_and_undo(project: db.Project, tmp_path:
         "reason",
         "unit",
         "matches",
+        "score",
     }
     terminal = cli("suggest", path, "--no-codes").stdout
     assert listed[0]["id"] in terminal and "3 suggestions" in terminal
@@ -250,7 +251,7 @@ def test_place_suggestions_find_every_mention_in_the_corpus(project: db.Project)
     _add_places(project, PLACES)
     with project.session() as session:
         texts = {d.name: d.text for d in session.exec(select(Document))}
-        found = suggest(session, codes=False)
+        found = suggest(session, codes=False, every=True)  # every match, weak ones too
         sentences = {
             (name, start, end)
             for name, start, end in session.exec(

@@ -326,13 +326,14 @@ async def test_keyboard_selection_shows_and_a_cancelled_or_refused_code_writes_n
         # What was painted ahead of the refused write is gone from the screen again.
         assert {(s.start, s.end) for s in transcript.segments} == {SPAN_A, SPAN_B}
 
-        # A read that fails (a document that is not there) is reported too.
-        await pilot.press("escape")
+        # A read that fails (a document that is not there) is reported too. (Escape clears
+        # the selection first, then goes back to the documents.)
+        await pilot.press("escape", "escape")
         await settle(app, pilot)
         app.open_document("no such document")
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
-        assert "no document called 'no such document'" in notes[-1].message
+        assert 'no document called "no such document"' in notes[-1].message
 
 
 async def test_usable_at_80_by_24_with_help(project_path: ProjectTarget) -> None:

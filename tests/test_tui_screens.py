@@ -233,7 +233,9 @@ async def test_codebook_add_rename_recolour_edit_and_move(demo: ProjectTarget) -
         )
         assert json.loads(code[5]) == ["koffie", "coffee"]
         detail = str(pane.query_one("#code-detail").render())
-        assert "Koffietijd" in detail and "Use when: a shared cup" in detail
+        # Saved, but not shown: the demo's codebook is Dutch and the interface English (its
+        # labels show in a Dutch interface, see tests/test_i18n.py).
+        assert "Koffietijd" not in detail and "Use when: a shared cup" in detail
 
         # M: move it under "contact" (picked by typing).
         await pilot.press("M")
@@ -786,7 +788,9 @@ async def test_every_tab_is_usable_at_small_and_large_sizes(
             assert focused.region.width >= 30 and focused.region.height >= 5, tab
         for view in app.screen.query(FragmentsView):
             if view.display and view.region.width:
-                assert view.region.width >= 38 and view.region.height >= 5
+                # An empty list (Analysis, before a cell is chosen) keeps to its one line.
+                least = 3 if view.has_class("-empty") else 5
+                assert view.region.width >= 38 and view.region.height >= least
 
 
 async def test_the_hidden_analysis_tab_counts_only_when_it_comes_into_view(

@@ -1,9 +1,11 @@
-"""Snapshots of the main screens at a fixed size (100 × 30), on the demo project.
+"""Snapshots of every tab and the coding screen at 80×24 and at 200×50, in the dark theme,
+the light theme and with ``NO_COLOR``, on the demo project.
 
-Each snapshot is stored twice under ``tests/snapshots/``: the screen's text (compared first,
-so a failure shows a readable diff) and the SVG screenshot (colours included: the heatmap,
-the code colours). The demo is built fresh with fixed content; nothing on these screens
-depends on the time. Regenerate after an intended change with::
+Each screen is stored as its text (``NAME-SIZE.txt``, the same in every look; compared
+first, so a failure shows a readable diff) and as an SVG screenshot per look
+(``NAME-SIZE-LOOK.svg``: colours included, the heatmap, the code colours). The demo is built
+fresh with fixed content; nothing on these screens depends on the time. Regenerate after an
+intended change with::
 
     WORKBENCH_UPDATE_SNAPSHOTS=1 .venv/bin/pytest -q tests/test_tui_snapshots.py
 
@@ -30,16 +32,22 @@ from workbench.tui import WorkbenchApp
 from workbench.tui.panes.analysis import AnalysisPane, HeatTable
 from workbench.tui.widgets.panels import CodeTree
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="what a screen looks like does not depend on where the project is stored (the"
+    " Pilot tests of every screen run on both backends)"
+)
+
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-SIZE = (100, 30)
+SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
+LOOKS = ("dark", "light", "nocolor")
 UPDATE = os.environ.get("WORKBENCH_UPDATE_SNAPSHOTS") == "1"
 
 
 def screen_text(app: WorkbenchApp) -> str:
     """The characters on the screen, line by line, without trailing spaces."""
     console = Console(
-        width=SIZE[0],
-        height=SIZE[1],
+        width=app.size.width,
+        height=app.size.height,
         file=io.StringIO(),
         record=True,
         force_terminal=True,
@@ -52,11 +60,11 @@ def screen_text(app: WorkbenchApp) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-def check(name: str, app: WorkbenchApp) -> None:
+def check(name: str, look: str, app: WorkbenchApp) -> None:
     """Compare the screen with the stored snapshot (or store it with the update flag)."""
     text, svg = screen_text(app), app.export_screenshot(title="workbench")
-    text_file, svg_file = SNAPSHOTS / f"{name}.txt", SNAPSHOTS / f"{name}.svg"
-    if UPDATE or not text_file.exists():
+    text_file, svg_file = SNAPSHOTS / f"{name}.txt", SNAPSHOTS / f"{name}-{look}.svg"
+    if UPDATE or not svg_file.exists():
         SNAPSHOTS.mkdir(exist_ok=True)
         text_file.write_text(text, encoding="utf-8")
         svg_file.write_text(svg, encoding="utf-8")
@@ -64,7 +72,7 @@ def check(name: str, app: WorkbenchApp) -> None:
             pytest.fail(f"no snapshot {name} yet: written, look at {svg_file} and run again")
         return
     assert text == text_file.read_text(encoding="utf-8"), f"the {name} screen changed"
-    assert svg == svg_file.read_text(encoding="utf-8"), f"the colours of {name} changed"
+    assert svg == svg_file.read_text(encoding="utf-8"), f"the colours of {name}-{look} changed"
 
 
 async def steady(app: WorkbenchApp, pilot: Pilot[None]) -> None:
@@ -90,6 +98,16 @@ async def areas(app: WorkbenchApp, pilot: Pilot[None]) -> None:
     await pilot.press("3")
     await settle(app, pilot)
     await pilot.press("s", "down")
+
+
+async def coding(app: WorkbenchApp, pilot: Pilot[None]) -> None:
+    """The first transcript, a sentence just coded: the confirmation in the Here panel."""
+    await pilot.press("enter")
+    await settle(app, pilot)
+    await pilot.press("down", "down", "down", "period", "c")
+    await settle(app, pilot)
+    await type_text(pilot, "welcome")
+    await pilot.press("enter")
 
 
 async def cooccurrence(app: WorkbenchApp, pilot: Pilot[None]) -> None:
@@ -118,15 +136,24 @@ SCREENS: dict[str, Callable[[WorkbenchApp, Pilot[None]], Awaitable[None]]] = {
     "places-areas": areas,
     "analysis-cooccurrence": cooccurrence,
     "analysis-bad-query": bad_query,
+    "coding": coding,
 }
 
 
+@pytest.mark.parametrize("look", LOOKS)
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("name", list(SCREENS))
-async def test_snapshot(demo: ProjectTarget, name: str) -> None:
+async def test_snapshot(
+    demo: ProjectTarget, monkeypatch: pytest.MonkeyPatch, name: str, size: str, look: str
+) -> None:
+    if look == "nocolor":
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.setenv("WORKBENCH_THEME", f"workbench-{look}")
     app = WorkbenchApp(demo)
     app.sub_title = "study.db"  # the title names the project: a file, or a database URL
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZES[size]) as pilot:
         await settle(app, pilot)
         await SCREENS[name](app, pilot)
         await steady(app, pilot)
-        check(name, app)
+        check(f"{name}-{size}", look, app)

@@ -8,18 +8,19 @@ text_start), where the offsets are found with ``str.index`` on the literal text:
   no turns; a label alone on its line with the speech on the next lines;
 - ``Part 2`` / ``Part 2 - Participant 16 - ...`` headings end a turn and belong to none;
 - only the interviewer labelled (answers become "R", consecutive lines one turn); no labels at
-  all (title skipped, "Speaker 1"/"Speaker 2" alternate, restarting after ``PART 2``);
+  all (title skipped, the one asking is "Speaker 1", ``PART 2`` in no turn; more in
+  test_turns_unlabelled.py);
 - a no-break space before a label; timestamps around names (``[00:01:02] Anna:``,
   ``Anna (00:01):``); ``Note:`` / ``Part 1:`` lines and rarely used names are not speakers.
 
 Then the dev corpus (``../shared/corpus``, skipped when absent): hand-counted turns per speaker
-for eleven files, and for every file that turns are ordered, do not overlap, have
-``start <= text_start <= end``, and that an inline-labelled turn never spans a blank line.
+for eleven files, the speaker of each paragraph of the unlabelled file marked by hand, and
+for every file that turns are ordered, do not overlap, have ``start <= text_start <= end``,
+and that an inline-labelled turn never spans a blank line.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -430,19 +431,44 @@ def test_corpus_turn_counts(name: str) -> None:
     assert dict(counts) == HAND_COUNTS[name]
 
 
+def p42_marked_by_hand(lines: list[str]) -> list[str]:
+    """The speaker of each paragraph of P42 (no labels), marked by hand by reading it.
+
+    The interviewer ("Speaker 1") and the interviewee alternate paragraph by paragraph, from
+    the interviewer after the title and again after "PART 2", except that the answer about
+    box 4 runs over two paragraphs (the 80th and 81st, from 0, "Box 4 was a drawing..."), so
+    the next seventeen paragraphs, to "PART 2", are one step out of the alternation.
+    """
+    marked: list[str] = []
+    number = 0
+    for line in lines:
+        if line == "PART 2":
+            number = 0
+            continue
+        flipped = 80 <= len(marked) <= 96
+        marked.append(f"Speaker {(number + flipped) % 2 + 1}")
+        number += 1
+    return marked
+
+
 @corpus_only
 @pytest.mark.corpus
-def test_corpus_no_labels_alternates() -> None:
+def test_corpus_no_labels_guessed_against_hand_marks() -> None:
     text = corpus_text("P42_male_24_BarkingDagenham")
-    lines = [line for line in text.split("\n") if line.strip()][1:]  # without the title
-    split = lines.index("PART 2")
-    n1, n2 = split, len(lines) - split - 1
-    assert n1 > 0 and n2 > 0
-    counts = Counter(turn.speaker for turn in parse_turns(text))
-    assert dict(counts) == {
-        "Speaker 1": math.ceil(n1 / 2) + math.ceil(n2 / 2),
-        "Speaker 2": n1 // 2 + n2 // 2,
-    }
+    title, *lines = [line.strip() for line in text.split("\n") if line.strip()]
+    marked = p42_marked_by_hand(lines)
+    assert len(marked) == 124
+    turns = parse_turns(text)
+    spoken = [line for line in lines if line != "PART 2"]
+    found = []
+    for line in spoken:
+        start = text.index(line)
+        found.append(next((t.speaker for t in turns if t.start <= start < t.end), None))
+    right = sum(a == b for a, b in zip(found, marked, strict=True))
+    # the old strict alternation had 107 of 124 (86 %); the guess reads the cues
+    assert right >= 112, f"{right} of 124 paragraphs right"
+    assert not covered(text, "PART 2")
+    assert not covered(text, title)
 
 
 @pytest.mark.parametrize("name", CORPUS_FILES)

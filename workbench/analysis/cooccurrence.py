@@ -88,7 +88,7 @@ from sqlmodel import Session, col, select
 
 from workbench.coding import cases as cases_module
 from workbench.coding.lookups import find_code, find_document, find_place
-from workbench.errors import InvalidValue, NotFound
+from workbench.errors import InvalidValue, NotFound, quoted
 from workbench.errors import did_you_mean as _did_you_mean
 from workbench.project.coders import find_coder
 from workbench.project.models import (
@@ -162,7 +162,7 @@ def _find_variable(session: Session, key: str) -> Variable:
     variable = session.exec(select(Variable).where(Variable.name == key)).first()
     if variable is None:
         known = list(session.exec(select(Variable.name)))
-        raise NotFound(f"no case attribute called {key!r}{_did_you_mean(key, known)}")
+        raise NotFound(f"no case attribute called {quoted(key)}{_did_you_mean(key, known)}")
     return variable
 
 

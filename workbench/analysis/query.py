@@ -55,7 +55,8 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from workbench.errors import InvalidValue
+from workbench.coding.names import name_key
+from workbench.errors import InvalidValue, quoted
 from workbench.project.models import (
     Case,
     CaseValue,
@@ -114,10 +115,26 @@ class QueryError(InvalidValue):
 # --- the tree --------------------------------------------------------------------------------
 
 
-def _quote(text: str) -> str:
-    if text and all(ch.isalnum() or ch in "_-" for ch in text) and text.lower() != "overlaps":
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def quote_term(name: str) -> str:
+    """``name`` as a query writes it: as it is when it is a bare word (letters, digits, ``_``,
+    ``-``; not ``overlaps``), else in double quotes with ``\\"`` and ``\\\\`` for a quote and a
+    backslash. :func:`parse` reads it back as exactly ``name``, whatever it holds
+    (``Theme: stigma``, ``a & b | !c``, ``"Home" feeling``)."""
+    if name and all(ch.isalnum() or ch in "_-" for ch in name) and name.lower() != "overlaps":
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def code_term(name: str) -> str:
+    """The query selecting the segments of the code called ``name``."""
+    return quote_term(name)
+
+
+def field_term(field: str, value: str) -> str:
+    """The query term ``field:value`` (``place:"De Klup"``), the value quoted as needed."""
+    if field not in FIELDS:
+        raise ValueError(f"unknown query field {field!r}")
+    return f"{field}:{quote_term(value)}"
 
 
 @dataclass(frozen=True)
@@ -128,7 +145,7 @@ class CodeTerm:
     column: int
 
     def __str__(self) -> str:
-        return _quote(self.name)
+        return quote_term(self.name)
 
 
 @dataclass(frozen=True)
@@ -143,8 +160,8 @@ class FieldTerm:
 
     def __str__(self) -> str:
         if self.key is not None:
-            return f"{self.field}:{_quote(self.key)}={_quote(self.value)}"
-        return f"{self.field}:{_quote(self.value)}"
+            return f"{self.field}:{quote_term(self.key)}={quote_term(self.value)}"
+        return f"{self.field}:{quote_term(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -518,21 +535,25 @@ class _Compiler:
 
     def unknown(self, column: int, what: str, name: str, names: list[str]) -> QueryError:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        return self.fail(column, f"no {what} called {name!r}{hint}")
+        hint = f" (did you mean {', '.join(quoted(c) for c in close)}?)" if close else ""
+        return self.fail(column, f"no {what} called {quoted(name)}{hint}")
 
     def lookup(
         self, model: type[_Stored], column: int, what: str, name: str, attribute: str = "name"
     ) -> int:
-        """The id of the row whose ``attribute`` is ``name`` (exact, else any letter case)."""
+        """The id of the row whose ``attribute`` is ``name`` (exact, else in any letter case
+        and spacing: :func:`workbench.coding.names.name_key`, compared in Python because
+        SQLite's ``lower`` knows only ASCII letters)."""
         field = getattr(model, attribute)
         found = self.session.exec(select(id_col(model.id)).where(field == name)).all()
         if not found:
-            found = self.session.exec(
-                select(id_col(model.id)).where(sa.func.lower(field) == name.lower())
+            key = name_key(name)
+            rows = self.session.exec(
+                select(id_col(model.id), field).order_by(id_col(model.id))
             ).all()
+            found = [row_id for row_id, row_name in rows if name_key(row_name) == key]
         if len(found) != 1:
-            names = list(self.session.exec(select(field)))
+            names = list(self.session.exec(select(field).order_by(field)))
             raise self.unknown(column, what, name, names)
         return int(found[0])
 
@@ -620,10 +641,8 @@ class _Compiler:
         if node.field in ("kind", "status"):
             model = PlaceKind if node.field == "kind" else PlaceStatus
             what = "place kind" if node.field == "kind" else "place status"
-            self.lookup(model, column, what, value)
-            name = self.session.exec(
-                select(model.name).where(sa.func.lower(model.name) == value.lower())
-            ).first()
+            found_id = self.lookup(model, column, what, value)
+            name = self.session.exec(select(model.name).where(model.id == found_id)).one()
             target = place.c.kind if node.field == "kind" else place.c.status
             return seg.c.id.in_(self.links(target == name))
         if node.field == "doc":

@@ -6,11 +6,11 @@ and reports errors as one line on stderr with a non-zero exit status, leaving th
 unchanged.
 
 One module per group of commands (``project``, ``documents``, ``codebook``, ``coding``,
-``places``, ``cases``, ``history``, ``search``, ``analysis``, ``publish``, ``exchange``,
-``merge``). The group loads a command's module only when that command runs (as Harlequin
-loads its ``hsql`` modes), and ``workbench --help`` lists them from :data:`COMMANDS` without
-loading any, so start-up pays only for the command used. The modules import nothing of this
-package but :mod:`workbench.cli.common`: no cycle.
+``speakers``, ``places``, ``cases``, ``history``, ``search``, ``analysis``, ``publish``,
+``exchange``, ``merge``). The group loads a command's module only when that command runs (as
+Harlequin loads its ``hsql`` modes), and ``workbench --help`` lists them from
+:data:`COMMANDS` without loading any, so start-up pays only for the command used. The
+modules import nothing of this package but :mod:`workbench.cli.common`: no cycle.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Import transcripts (.txt .md .docx .odt .vtt .srt), all or none.",
     ),
     "docs": ("documents", "docs", "List the documents."),
+    "doc": (
+        "documents",
+        "doc",
+        "Document settings: the citation label that pseudonymised exports cite.",
+    ),
     "codes": (
         "codebook",
         "codes",
@@ -54,6 +59,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Code the span START..END (code points, end exclusive) of DOCUMENT with CODEs.",
     ),
     "uncode": ("coding", "uncode", "Remove codes (all when none are named) from a segment."),
+    "turns": (
+        "speakers",
+        "turns",
+        "List the speaker turns of DOCUMENT: number, line, speaker, offsets, words.",
+    ),
+    "speaker": (
+        "speakers",
+        "speaker",
+        "Fix the speakers: rename a speaker, set a turn's speaker, split or join turns.",
+    ),
     "link": ("coding", "link", "Link a segment to a place."),
     "unlink": ("coding", "unlink", "Remove a segment's link to a place."),
     "places": (
@@ -125,6 +140,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "merge",
         "merge",
         "Bring THEIRS, another copy of the project coded elsewhere, into PROJECT.",
+    ),
+    "purge": (
+        "purge",
+        "purge",
+        "Make erasures permanent: remove erased text from the change log and compact the file.",
     ),
     "import-qdpx": (
         "exchange",

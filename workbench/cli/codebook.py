@@ -15,6 +15,7 @@ from workbench.cli.common import (
     handle_errors,
     opened,
     table,
+    warn,
 )
 
 
@@ -174,17 +175,44 @@ def codebook_edit(
     click.echo(f"changed {name}")
 
 
+@codebook.command("anchor")
+@PROJECT
+@click.argument("name")
+@click.argument("segment", type=int, required=False)
+@click.option("--clear", is_flag=True, help="Remove the code's anchor quote.")
+@CODER
+@handle_errors
+def codebook_anchor(
+    project: ProjectTarget, name: str, segment: int | None, clear: bool, coder: str | None
+) -> None:
+    """Choose the anchor quote of a code for the codebook report: a segment coded with it.
+
+    The report (`workbench export study.db -o codebook.docx`) quotes it, cited and, with
+    --pseudonyms, pseudonymised. --clear removes it; undo takes either back.
+    """
+    from workbench.services import codebook as service
+
+    if clear == (segment is not None):
+        raise click.UsageError("give SEGMENT_ID, or --clear (not both)")
+    with opened(project) as proj:
+        summary = service.set_anchor(proj, name, None if clear else segment, coder=coder)
+    click.echo(summary)
+
+
 @codebook.command("export")
 @PROJECT
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @handle_errors
 def codebook_export(project: ProjectTarget, output: Path) -> None:
-    """Write the project's codebook to a YAML file."""
+    """Write the project's codebook: our YAML (.yaml), or Taguette's CSV codebook (.csv:
+    tag,description; the tree flattened)."""
     from workbench.services import exports
 
     with opened(project) as proj:
-        count = exports.export_codebook(proj, output)
-    click.echo(f"wrote {count} codes to {output}")
+        done = exports.export_codebook(proj, output)
+    for message in done.warnings:
+        warn(message)
+    click.echo(f"wrote {done.data['codes']} codes to {output}")
 
 
 @codebook.command("load")
@@ -193,9 +221,13 @@ def codebook_export(project: ProjectTarget, output: Path) -> None:
 @CODER
 @handle_errors
 def codebook_load(project: ProjectTarget, file: Path, coder: str | None) -> None:
-    """Add the codes, place kinds and statuses of a codebook YAML file."""
+    """Add the codes, place kinds and statuses of a codebook YAML file, or the tags of
+    Taguette's CSV codebook (.csv: tag and description; codes that exist keep their codings)."""
     from workbench.services import codebook as service
 
     with opened(project) as proj:
         loaded = service.load_codebook(proj, file, coder=coder)
-    click.echo(f"loaded {loaded.name!r}: {loaded.added} new codes")
+    for message in loaded.warnings:
+        warn(message)
+    updated = f", {loaded.updated} descriptions updated" if loaded.updated else ""
+    click.echo(f"loaded {loaded.name!r}: {loaded.added} new codes{updated}")

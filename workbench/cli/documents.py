@@ -1,4 +1,4 @@
-"""Commands: import (transcripts) and docs."""
+"""Commands: import (transcripts), docs, and doc label (the citation label)."""
 
 from __future__ import annotations
 
@@ -96,6 +96,7 @@ def import_(
             f"imported {result.name}: {result.words} words, {result.turns} turns ({speakers}), "
             f"{result.sentences} sentences, {result.paragraphs} paragraphs"
         )
+        click.echo(f"  {result.how_turns_were_found()}")
 
 
 @click.command()
@@ -118,3 +119,36 @@ def docs(project: ProjectTarget, as_json: bool) -> None:
         ],
         ["document", "cases", "words", "turns", "segments", "lang"],
     )
+
+
+@click.group()
+def doc() -> None:
+    """Document settings: the citation label that pseudonymised exports cite."""
+
+
+@doc.command("label")
+@PROJECT
+@click.argument("document")
+@click.argument("label")
+@CODER
+@JSON
+@handle_errors
+def doc_label(
+    project: ProjectTarget, document: str, label: str, coder: str | None, as_json: bool
+) -> None:
+    """Set the citation label of DOCUMENT ("" clears it).
+
+    With pseudonyms on, exports never show a document's file name: a quote is cited by its
+    case, else by this label, else as "Doc N" (N the document's id). The label is
+    pseudonymised too.
+    """
+    from workbench.services import documents
+
+    with opened(project) as proj:
+        done = documents.set_label(proj, document, label, coder=coder)
+    if as_json:
+        emit_json(done.to_dict())
+    elif done.label:
+        click.echo(f"{done.document}: cited as {done.label}")
+    else:
+        click.echo(f"{done.document}: label cleared")

@@ -1,5 +1,5 @@
-"""Commands: export (REFI-QDA project or codebook, YAML codebook, GeoJSON places map) and
-import-qdpx (REFI-QDA projects and codebooks from other QDA tools)."""
+"""Commands: export (REFI-QDA project or codebook, YAML codebook, GeoJSON places map, the
+codebook report) and import-qdpx (REFI-QDA projects and codebooks from other QDA tools)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,12 @@ from workbench.cli.common import (
 
 #: The formats of ``workbench export`` (:data:`workbench.services.exports.PROJECT_FORMATS`,
 #: written out so that ``--help`` imports no core module; a test checks they agree).
-FORMATS = ("qdpx", "qdc", "codebook", "geojson")
+FORMATS = ("qdpx", "qdc", "codebook", "taguette", "geojson", "report", "archive")
+#: The peers ``export --for`` shapes a .qdpx for
+#: (:data:`workbench.exchange.refi.writer.PROFILES`, kept here so that --help loads no lxml).
+EXPORT_PROFILES = ("refi", "qualcoder", "nvivo", "atlasti", "maxqda", "qc")
+#: The ``--pseudonyms`` value that means "the project's own table".
+_PROJECT_TABLE = "\0project"
 
 
 def format_for(output: Path, given: str | None) -> str:
@@ -47,28 +52,113 @@ def format_for(output: Path, given: str | None) -> str:
     type=click.Choice(FORMATS),
     default=None,
     help="qdpx: REFI-QDA project; qdc: REFI-QDA codebook; codebook: our YAML codebook; "
-    "geojson: the places map. Default: from the suffix of -o.",
+    "taguette: Taguette's CSV codebook; geojson: the places map; "
+    "report: the codebook report (.docx, .md, .html); archive: a folder for a data archive "
+    "(pseudonymised transcripts, codebook, segments, cases). Default: from the suffix of -o.",
 )
 @click.option(
     "-o",
     "--output",
     required=True,
+    type=click.Path(path_type=Path),
+    help="The file to write (replaced only when the export is complete and valid); for an "
+    "archive a new or empty folder.",
+)
+@click.option(
+    "--for",
+    "for_tool",
+    type=click.Choice(EXPORT_PROFILES),
+    default=None,
+    help="qdpx: shape the file for one tool's quirks (qualcoder: cases as QualCoder reads "
+    "them; nvivo: UTF-16 offsets over CRLF text; qc: one selection per line named line:N; "
+    "atlasti, maxqda: the standard). Default: the REFI-QDA standard. See docs/refi-qda.md.",
+)
+@click.option(
+    "--pseudonyms",
+    "pseudonyms",
+    is_flag=False,
+    flag_value=_PROJECT_TABLE,
+    default=None,
+    metavar="[FILE]",
+    help="The codebook report (and the archive): replace real names by pseudonyms, from the "
+    "project's table (no value) or a CSV/YAML table file.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="The codebook report: write nothing when a listed name is still present.",
+)
+@click.option(
+    "--no-strict",
+    "lenient",
+    is_flag=True,
+    help="The archive (strict by default): write it even when a listed name is still "
+    "present, or the pseudonym table is empty (warnings say where).",
+)
+@click.option(
+    "--with-key",
+    "key_file",
+    default=None,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write (replaced only when the export is complete and valid).",
+    metavar="FILE.csv",
+    help="The archive: also write the pseudonym table (the key) to this CSV file, outside "
+    "the archive folder.",
 )
 @JSON
 @handle_errors
-def export(project: ProjectTarget, fmt: str | None, output: Path, as_json: bool) -> None:
+def export(
+    project: ProjectTarget,
+    fmt: str | None,
+    output: Path,
+    pseudonyms: str | None,
+    strict: bool,
+    lenient: bool,
+    key_file: Path | None,
+    as_json: bool,
+    for_tool: str | None = None,
+) -> None:
     """Export the project: REFI-QDA (.qdpx, .qdc), the YAML codebook, or a GeoJSON places map.
 
     Exports only read the project. REFI-QDA files are validated against the QDA-XML schema
     before they are written; places travel there as codes under a top-level "Places" code.
+    The codebook report (.docx, .md, .html) is the code tree for a methods appendix: each
+    code's definition, criteria, example, counts and anchor quote (`codebook anchor`).
+    An archive (--format archive -o FOLDER) holds every transcript pseudonymised (.txt and
+    .docx), the codebook, the coded segments, the cases and a README, never the pseudonym
+    key (--with-key writes it to a separate file); it is checked for every listed name and
+    written whole, or not at all when one is found (unless --no-strict).
     """
     from workbench.services import exports
 
     fmt = format_for(output, fmt)
+    if fmt != "archive" and (lenient or key_file is not None):
+        raise click.UsageError("--no-strict and --with-key are for --format archive")
     with opened(project) as proj:
-        done = exports.export_project(proj, output, fmt=fmt)
+        if fmt == "archive":
+            written = exports.export_archive(
+                proj,
+                output,
+                pseudonym_file=(
+                    Path(pseudonyms) if pseudonyms not in (None, _PROJECT_TABLE) else None
+                ),
+                strict=not lenient,
+                key_file=key_file,
+            )
+            done = exports.Exported(written.summary, written.to_dict(), written.warnings)
+        elif fmt == "report":
+            done = exports.export_codebook_report(
+                proj,
+                output,
+                pseudonyms=pseudonyms == _PROJECT_TABLE,
+                pseudonym_file=(
+                    Path(pseudonyms) if pseudonyms not in (None, _PROJECT_TABLE) else None
+                ),
+                strict=strict,
+            )
+        elif pseudonyms is not None or strict:
+            raise click.UsageError("--pseudonyms and --strict are for the codebook report")
+        else:
+            done = exports.export_project(proj, output, fmt=fmt, for_tool=for_tool)
     for warning in done.warnings:
         warn(warning)
     if as_json:

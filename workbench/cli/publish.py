@@ -102,7 +102,12 @@ def _report_warnings(warnings: Sequence[object]) -> None:
     default=None,
     help="Language of labels and line abbreviations (default: the project's).",
 )
-@click.option("--strict", is_flag=True, help="Write nothing when a listed name is still present.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="With --pseudonyms: read the output back (DOCX included, file name too) and write "
+    "nothing when a listed name or variant is still present in any spelling.",
+)
 @handle_errors
 def fragments(
     project: ProjectTarget,
@@ -123,7 +128,8 @@ def fragments(
     Each quote is cited as (CASE or DOCUMENT, SPEAKER; PLACES; LINES), e.g.
     "(R03, Bewoner; De Klup; r. 12–14)". Fragments are ordered by document and start.
     --pseudonyms replaces real names everywhere (text, citations, headings, memos) and
-    warns about any listed name still present.
+    warns about any listed name still present. It never shows a document's file name: a
+    quote is cited by its case, else by the document's label (`doc label`), else "Doc N".
     """
     from workbench.exchange.publish import format_for
     from workbench.services import exports
@@ -304,6 +310,12 @@ def _figure_options(func: F) -> F:
                 help="Show pseudonyms for place and code names: the project's table (no "
                 "value) or a CSV/YAML table file.",
             ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="With --pseudonyms: write nothing when a label drawn still holds a "
+                "listed name.",
+            ),
         ]
     ):
         func = option(func)
@@ -347,13 +359,14 @@ def figure_cooccur(
     cmap: str,
     title: str | None,
     pseudonyms: str | None,
+    strict: bool,
 ) -> None:
     """The co-occurrence heatmap of the codes."""
     _draw(
         project,
         output,
         "cooccur",
-        FigureSettings(scope, value, "place", rollup, top, dpi, cmap, title),
+        FigureSettings(scope, value, "place", rollup, top, dpi, cmap, title, strict),
         filters_from(coder, documents, cases, attrs),
         pseudonyms,
     )
@@ -384,13 +397,14 @@ def figure_matrix(
     cmap: str,
     title: str | None,
     pseudonyms: str | None,
+    strict: bool,
 ) -> None:
     """The code × place (or code × attribute value) matrix of segment counts."""
     _draw(
         project,
         output,
         "matrix",
-        FigureSettings("overlap", "c", cols, rollup, top, dpi, cmap, title),
+        FigureSettings("overlap", "c", cols, rollup, top, dpi, cmap, title, strict),
         filters_from(coder, documents, cases, attrs),
         pseudonyms,
     )
@@ -408,6 +422,7 @@ class FigureSettings:
     dpi: int
     cmap: str
     title: str | None
+    strict: bool = False
 
 
 def _draw(
@@ -439,6 +454,7 @@ def _draw(
             filters=filters,
             pseudonyms=use_table,
             pseudonym_file=table_file,
+            strict=settings.strict,
         )
     _report_warnings(done.warnings)
     click.echo(done.summary)

@@ -102,6 +102,12 @@ def search(
     help="What to propose: the sentence with the match, the speaker's turn, or the match.",
 )
 @click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="List every match, not only the best few per page (weak ones too).",
+)
+@click.option(
     "--accept",
     "accepting",
     is_flag=True,
@@ -117,6 +123,7 @@ def suggest(
     codes: bool,
     places: bool,
     unit: str,
+    every: bool,
     accepting: bool,
     accept_ids: tuple[str, ...],
     coder: str | None,
@@ -124,8 +131,10 @@ def suggest(
 ) -> None:
     """Suggest codes (from codebook keywords) and places (names, aliases) for passages.
 
-    Lists suggestions with an id, what matched and why; nothing is applied. Apply chosen
-    ones with --accept ID ... (one change in the log: `workbench undo` reverts it).
+    Lists the best suggestions first, with an id, a score (0-1), what matched and why: only
+    strong ones, at most a few per page of a transcript (--all lists every match). Nothing
+    is applied: apply chosen ones with --accept ID ... (one change in the log: `workbench
+    undo` reverts it).
     """
     from workbench.errors import InvalidValue
     from workbench.services import coding, reading
@@ -144,13 +153,16 @@ def suggest(
                 click.echo(segment_line(view))
         return
     with opened(project) as proj:
-        found = reading.suggest(proj, document=document, codes=codes, places=places, unit=unit)
+        found = reading.suggest(
+            proj, document=document, codes=codes, places=places, unit=unit, every=every
+        )
     if as_json:
         emit_json([item.to_dict() for item in found])
         return
     for item in found:
         click.echo(
-            f"{item.id}  {item.kind:<5}  {item.target}  {item.document}:{item.line}  {item.reason}"
+            f"{item.id}  {item.score:.2f}  {item.kind:<5}  {item.target}  "
+            f"{item.document}:{item.line}  {item.reason}"
         )
         click.echo(f"    {_shorten(item.text, 100)}")
     noun = "suggestion" if len(found) == 1 else "suggestions"

@@ -8,7 +8,6 @@ An invalid file gets one error naming the file, the line and the problem.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,8 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, col, select
 
-from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name
-from workbench.errors import InputError
+from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name, name_key
+from workbench.errors import InputError, quoted
 from workbench.project import settings
 from workbench.project.files import write_atomic
 from workbench.project.models import Code, PlaceKind, PlaceStatus, id_of
@@ -51,11 +50,13 @@ class CodeSpec(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return check_name(value)
+        return check_name(value, "a code name")
 
     @field_validator("color")
     @classmethod
     def _color(cls, value: str) -> str:
+        if value == "":  # no colour
+            return ""
         if not COLOR_PATTERN.match(value):
             raise ValueError(f"colour {value!r} is not of the form #RRGGBB")
         return value.lower()
@@ -85,10 +86,7 @@ class KindSpec(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = value.strip()
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", value):
-            raise ValueError(f"{value!r}: use lower case letters, digits, _ and -")
-        return value
+        return check_name(value, "a place kind")
 
 
 class StatusSpec(KindSpec):
@@ -99,7 +97,7 @@ class StatusSpec(KindSpec):
     def _known(cls, value: str) -> str:
         if value not in PLACE_STATUS_NAMES:
             known = ", ".join(PLACE_STATUS_NAMES)
-            raise ValueError(f"unknown place status {value!r}; statuses are {known}")
+            raise ValueError(f"unknown place status {quoted(value)}; statuses are {known}")
         return value
 
 
@@ -222,21 +220,28 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
         message = error["msg"].removeprefix("Value error, ")
         prefix = f"line {line}: " if line else ""
         raise InputError(source, f"{prefix}{where}: {message}") from None
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[str, int]] = {}
     code_lines = _code_lines(data)
     for position, (code, _parent) in enumerate(spec.all_codes()):
-        key = code.name.casefold()
+        key = name_key(code.name)
         line = code_lines.get(position)
         if key in seen:
-            raise InputError(
-                source,
-                f"line {line}: duplicate code name {code.name!r} (first used on line {seen[key]})",
+            first, first_line = seen[key]
+            where = (
+                f"first used on line {first_line}"
+                if first == code.name
+                else f"as {quoted(first)} on line {first_line}: names are unique in any letter "
+                "case and spacing"
             )
-        seen[key] = line or 0
-    kinds = [kind.name for kind in spec.place_kinds]
-    for kind in kinds:
-        if kinds.count(kind) > 1:
-            raise InputError(source, f"duplicate place kind {kind!r}")
+            raise InputError(
+                source, f"line {line}: duplicate code name {quoted(code.name)} ({where})"
+            )
+        seen[key] = (code.name, line or 0)
+    kinds: set[str] = set()
+    for kind in spec.place_kinds:
+        if name_key(kind.name) in kinds:
+            raise InputError(source, f"duplicate place kind {quoted(kind.name)}")
+        kinds.add(name_key(kind.name))
     return spec
 
 
@@ -293,12 +298,12 @@ def apply_codebook(session: Session, spec: CodebookSpec, *, coder_id: int | None
     keeping their codings; new codes are added under their parents. Returns the number of
     codes added.
     """
-    by_name = {code.name.casefold(): code for code in session.exec(select(Code))}
+    by_name = {name_key(code.name): code for code in session.exec(select(Code))}
     added = 0
     ids: dict[str, int] = {}
     for position, (code_spec, parent) in enumerate(spec.all_codes()):
         parent_id = ids[parent.name] if parent is not None else None
-        existing = by_name.get(code_spec.name.casefold())
+        existing = by_name.get(name_key(code_spec.name))
         fields: dict[str, Any] = {
             "label": code_spec.label,
             "description": code_spec.description,
@@ -386,9 +391,7 @@ def project_codebook(session: Session) -> CodebookSpec:
             children=[build(child) for child in children.get(code.id, [])],
         )
 
-    kinds = session.exec(
-        select(PlaceKind).order_by(col(PlaceKind.position), col(PlaceKind.name))
-    )
+    kinds = session.exec(select(PlaceKind).order_by(col(PlaceKind.position), col(PlaceKind.name)))
     statuses = session.exec(select(PlaceStatus).order_by(col(PlaceStatus.position)))
     return CodebookSpec(
         name=meta.get("name", "Codebook"),

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from workbench.coding import names
 from workbench.coding.lookups import find_code
 from workbench.coding.prune import drop_empty_segments
-from workbench.errors import Conflict, InvalidValue
+from workbench.errors import Conflict, InvalidValue, quoted
 from workbench.project.models import (
     Code,
     Coding,
@@ -27,16 +27,22 @@ from workbench.project.models import (
 
 def _valid_name(name: str) -> str:
     try:
-        return names.check_name(name)
+        return names.check_name(name, "a code name")
     except ValueError as exc:
         raise InvalidValue(str(exc)) from None
 
 
 def _valid_color(color: str) -> str:
+    if color == "":  # no colour (drawn in DEFAULT_COLOR)
+        return ""
     if not names.COLOR_PATTERN.match(color):
         raise InvalidValue(f"colour {color!r} is not of the form #RRGGBB")
     return color.lower()
 
+
+DEFAULT_COLOR = "#888888"
+"""The colour a code without one (``color`` "", as codes from other tools may come) is
+drawn in; it is never stored or exported."""
 
 _PALETTE = ("#e6a23c", "#5dade2", "#58d68d", "#ec7063", "#af7ac5", "#f4d03f", "#48c9b0", "#eb984e")
 
@@ -125,12 +131,12 @@ def move_code(session: Session, name: str, parent: str | None) -> Code:
         new_parent = find_code(session, parent)
         if code.id in _ancestors(session, new_parent):
             raise Conflict(
-                f"cannot move {code.name!r} under itself or its descendant {new_parent.name!r}"
+                f"cannot move {quoted(code.name)} under itself or its descendant "
+                f"{quoted(new_parent.name)}"
             )
         code.parent_id = new_parent.id
     session.flush()
     return code
-
 
 
 def merge_codes(session: Session, source: str, target: str) -> Code:
@@ -140,7 +146,9 @@ def merge_codes(session: Session, source: str, target: str) -> Code:
     if from_code.id == into.id:
         raise Conflict("cannot merge a code into itself")
     if from_code.id in _ancestors(session, into):
-        raise Conflict(f"cannot merge {from_code.name!r} into its own descendant {into.name!r}")
+        raise Conflict(
+            f"cannot merge {quoted(from_code.name)} into its own descendant {quoted(into.name)}"
+        )
     existing = {
         (row.segment_id, row.coder_id)
         for row in session.exec(select(Coding).where(Coding.code_id == into.id))
@@ -167,7 +175,7 @@ def delete_code(session: Session, name: str, *, recursive: bool = False) -> list
     children = session.exec(select(Code).where(Code.parent_id == code.id)).all()
     if children and not recursive:
         raise Conflict(
-            f"{code.name!r} has {len(children)} child code(s); "
+            f"{quoted(code.name)} has {len(children)} child code(s); "
             "move them first or delete recursively"
         )
     deleted: list[str] = []
@@ -184,5 +192,3 @@ def delete_code(session: Session, name: str, *, recursive: bool = False) -> list
     session.flush()
     drop_empty_segments(session, touched)
     return [*deleted, code.name]
-
-

@@ -8,6 +8,7 @@ changes afterwards (its sha256 is kept so ``check`` can prove it).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from workbench.errors import Conflict, InvalidValue
 from workbench.project.models import Document, Paragraph, Sentence, Turn, utcnow
 from workbench.text import lemmas, nlp
 from workbench.text.readers import SourceText, read_file
-from workbench.text.turns import ParsedTurn, parse_turns
+from workbench.text.turns import FoundTurns, ParsedTurn, find_turns
 from workbench.text.units import paragraph_spans, sentence_pieces
 
 #: ``progress(done, total, what)``: steps done of all steps, and what is being done now.
@@ -42,6 +43,28 @@ class ImportedDocument:
     sentences: int
     paragraphs: int
     notes: list[str] = field(default_factory=list)
+    turns_found: str = "labels"
+    """How the turns were found: ``labels`` (the transcript's speaker labels), ``cues``
+    (the speakers of subtitle cues), ``guessed`` (no labels: from questions and answers) or
+    ``none``."""
+    turns_sure: int | None = None
+    """For guessed turns: how sure the guess is, in percent (the expected share of
+    paragraphs given the right speaker)."""
+    turns_unsure: int = 0
+    """For guessed turns: paragraphs whose speaker is less than 80 % likely."""
+
+    def how_turns_were_found(self) -> str:
+        """The way the turns were found, for the import's report."""
+        if self.turns_found == "guessed":
+            unsure = f", {self.turns_unsure} paragraphs unsure" if self.turns_unsure else ""
+            return (
+                f"no speaker labels: turns guessed from questions and answers, "
+                f"{self.turns_sure} % sure{unsure} (Speaker 1 asks)"
+            )
+        return {
+            "labels": "turns from the speaker labels",
+            "cues": "turns from the subtitle cues",
+        }.get(self.turns_found, "no turns found")
 
 
 @dataclass
@@ -57,10 +80,8 @@ class PreparedDocument:
     sha256: str
     tokens: lemmas.DocumentTokens | None = None
     """Words for the lemma index (None: the document is indexed later, on first search)."""
-
-
-
-
+    found: FoundTurns | None = None
+    """How the turns were found (None: from the subtitle cues)."""
 
 
 def prepare(
@@ -69,10 +90,11 @@ def prepare(
     """Read and analyse one file (no database access)."""
     source = read_file(path)
     text = source.text
+    found = None if source.turns is not None else find_turns(text, paragraph_mode)
     turns = (
-        [ParsedTurn(t.start, t.end, t.text_start, t.speaker) for t in source.turns]
-        if source.turns is not None
-        else parse_turns(text)
+        found.turns
+        if found is not None
+        else [ParsedTurn(t.start, t.end, t.text_start, t.speaker) for t in source.turns or []]
     )
     paragraphs = paragraph_spans(text, paragraph_mode)
     collector = lemmas.TokenCollector()  # the lemma index reuses the spaCy docs
@@ -87,6 +109,7 @@ def prepare(
         sentences=sentences,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         tokens=collector.finish(),
+        found=found,
     )
 
 
@@ -149,6 +172,8 @@ def store(
     for turn in prepared.turns:
         label = turn.speaker or "?"
         speakers[label] = speakers.get(label, 0) + 1
+    found = prepared.found
+    sure = found.sure if found is not None else None
     return ImportedDocument(
         id=doc_id,
         name=prepared.name,
@@ -161,6 +186,9 @@ def store(
         sentences=len(prepared.sentences),
         paragraphs=len(prepared.paragraphs),
         notes=list(prepared.source_text.notes),
+        turns_found="cues" if found is None else found.method,
+        turns_sure=None if sure is None else math.floor(100 * sure),
+        turns_unsure=found.uncertain if found is not None else 0,
     )
 
 
@@ -244,6 +272,20 @@ def store_files(
     return results
 
 
+class NameTaken(Conflict):
+    """A file cannot be imported under the name it would get (the name, or the text, is in
+    the project already); importing it under another name is the way out. ``str()`` is the
+    command line's text (with ``--name``); ``path`` and ``problem`` let another shell say
+    how to give the name there."""
+
+    def __init__(self, path: Path, problem: str, remedy: str) -> None:
+        self.path = str(path)
+        """The file refused."""
+        self.problem = problem
+        """What is wrong, without the remedy."""
+        super().__init__(f"{path}: {problem}; {remedy}")
+
+
 def _check_unique(
     session: Session,
     prepared: PreparedDocument,
@@ -253,20 +295,23 @@ def _check_unique(
     renamed: bool,
 ) -> None:
     if prepared.name in names_seen:
-        raise Conflict(
-            f"{path}: two files would be called {prepared.name!r} "
-            f"(also {names_seen[prepared.name]}); import one with --name"
+        raise NameTaken(
+            path,
+            f"two files would be called {prepared.name!r} (also {names_seen[prepared.name]})",
+            "import one with --name",
         )
     existing = session.exec(select(Document.id).where(Document.name == prepared.name)).first()
     if existing is not None:
-        raise Conflict(
-            f"{path}: a document called {prepared.name!r} is already in the project; "
-            "import it under another name with --name"
+        raise NameTaken(
+            path,
+            f"a document called {prepared.name!r} is already in the project",
+            "import it under another name with --name",
         )
     if not renamed:
         same = session.exec(select(Document.name).where(Document.sha256 == prepared.sha256)).first()
         if same is not None:
-            raise Conflict(
-                f"{path}: the same text is already in the project as {same!r}; "
-                "import it again only under another name with --name"
+            raise NameTaken(
+                path,
+                f"the same text is already in the project as {same!r}",
+                "import it again only under another name with --name",
             )

@@ -37,6 +37,8 @@ class DocumentListing(TypedDict):
     speakers: dict[str, int]
     segments: int
     imported_at: str
+    label: str
+    """The citation label the researcher set ("" when none: cited by case, else "Doc N")."""
 
 
 class CodeListing(TypedDict):
@@ -78,7 +80,7 @@ def list_documents(session: Session) -> list[DocumentListing]:
     """Documents with their cases, size, turns, speakers and number of segments."""
     from workbench.project.models import DocumentCase, Turn
 
-    # sqlmodel's select() is typed for up to four columns: seven go through sa.select().
+    # sqlmodel's select() is typed for up to four columns: eight go through sa.select().
     docs = session.execute(
         sa.select(
             col(Document.id),
@@ -88,6 +90,7 @@ def list_documents(session: Session) -> list[DocumentListing]:
             col(Document.char_count),
             col(Document.word_count),
             col(Document.imported_at),
+            col(Document.label),
         ).order_by(col(Document.name))
     ).all()
     segments = dict(
@@ -127,8 +130,9 @@ def list_documents(session: Session) -> list[DocumentListing]:
             "speakers": turns.get(doc_id, {}),
             "segments": segments.get(doc_id, 0),
             "imported_at": imported.isoformat(timespec="seconds"),
+            "label": label,
         }
-        for doc_id, name, source, language, chars, words, imported in docs
+        for doc_id, name, source, language, chars, words, imported, label in docs
     ]
 
 

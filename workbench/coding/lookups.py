@@ -8,7 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from workbench.errors import NotFound, did_you_mean
+from workbench.coding.names import name_key
+from workbench.errors import NotFound, did_you_mean, quoted
 from workbench.project.models import (
     Code,
     Coder,
@@ -22,15 +23,23 @@ from workbench.project.models import (
 # --- finding things by name ------------------------------------------------------------------
 
 
+def _by_key(rows: list[tuple[int | None, str]], name: str) -> int | None:
+    """The id of the one row whose name is ``name`` in another letter case or spacing."""
+    key = name_key(name)
+    found = {row_id for row_id, row_name in rows if name_key(row_name) == key}
+    return found.pop() if len(found) == 1 else None
+
 
 def find_code(session: Session, name: str) -> Code:
-    """The code called ``name`` (exact, else case-insensitive)."""
+    """The code called ``name`` (exact, else in another letter case or spacing)."""
     code = session.exec(select(Code).where(Code.name == name)).first()
     if code is None:
-        code = session.exec(select(Code).where(sa.func.lower(Code.name) == name.lower())).first()
-    if code is None:
-        names = list(session.exec(select(Code.name)))
-        raise NotFound(f"no code called {name!r}{did_you_mean(name, names)}")
+        rows = list(session.exec(select(Code.id, Code.name).order_by(col(Code.id))))
+        found = _by_key(rows, name)
+        code = session.get(Code, found) if found is not None else None
+        if code is None:
+            names = [row_name for _, row_name in rows]
+            raise NotFound(f"no code called {quoted(name)}{did_you_mean(name, names)}")
     return code
 
 
@@ -39,15 +48,18 @@ def find_document(session: Session, name: str) -> Document:
     document = session.exec(select(Document).where(Document.name == name)).first()
     if document is None:
         names = list(session.exec(select(Document.name)))
-        raise NotFound(f"no document called {name!r}{did_you_mean(name, names)}")
+        raise NotFound(f"no document called {quoted(name)}{did_you_mean(name, names)}")
     return document
 
 
 def find_place(session: Session, name: str) -> Place:
-    """The place called ``name``, or the one place with that alias."""
+    """The place called ``name`` (exact, else in another letter case or spacing), or the one
+    place with that alias."""
     place = session.exec(select(Place).where(Place.name == name)).first()
     if place is None:
-        place = session.exec(select(Place).where(sa.func.lower(Place.name) == name.lower())).first()
+        rows = list(session.exec(select(Place.id, Place.name).order_by(col(Place.id))))
+        found = _by_key(rows, name)
+        place = session.get(Place, found) if found is not None else None
     if place is None:
         by_alias = list(
             session.exec(
@@ -59,7 +71,7 @@ def find_place(session: Session, name: str) -> Place:
         if len({p.id for p in by_alias}) == 1:
             return by_alias[0]
         names = list(session.exec(select(Place.name)))
-        raise NotFound(f"no place called {name!r}{did_you_mean(name, names)}")
+        raise NotFound(f"no place called {quoted(name)}{did_you_mean(name, names)}")
     return place
 
 
@@ -69,7 +81,6 @@ def find_segment(session: Session, segment_id: int) -> Segment:
     if segment is None:
         raise NotFound(f"no segment {segment_id}")
     return segment
-
 
 
 def find_memo(session: Session, memo_id: int) -> Memo:

@@ -1,5 +1,13 @@
 """Rules for names and colours shared by the codebook files and the coding core.
 
+A code, place or place-kind name is any text that is not empty and holds no control
+characters: ``Theme: stigma``, ``Welcome (host)``, ``"Home" feeling``, ``a & b | !c`` are all
+names, as in every other QDA tool. The query language writes such a name in double quotes
+(:func:`workbench.analysis.query.quote_term`). A name is trimmed at both ends and otherwise
+kept exactly as typed or imported. Two names are the same name when they differ only in
+letter case or in the white space inside them (``Lost place`` and ``lost  place``): a second
+one is refused, so that a name typed by hand never silently finds another code.
+
 Kept apart from :mod:`workbench.coding.codebook` (YAML and pydantic) so that commands which only
 code or list start fast.
 """
@@ -7,32 +15,84 @@ code or list start fast.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from workbench.errors import Conflict
+from workbench.errors import Conflict, quoted
 from workbench.project.models import Code
 
-NAME_PATTERN = re.compile(r"^[^\s\"'()&|!:][^\"()&|!:]*$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: The place statuses the workbench knows (DESIGN.md); codebooks give them labels.
 PLACE_STATUS_NAMES = ("existing", "lost", "missed", "wished")
 
+#: Characters that are not text a name can hold besides the control characters (Unicode
+#: category Cc) and lone surrogates (Cs): line and paragraph separators, and the two
+#: noncharacters XML cannot carry.
+_NOT_TEXT = frozenset("\u2028\u2029\ufffe\uffff")
+#: Control characters an imported name may hold as white space (a tab, a line break).
+_SPACE_LIKE = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]")
 
-def check_name(value: str) -> str:
-    """A code name with its white space collapsed; ValueError when it cannot be used."""
-    value = " ".join(value.split())
-    if not value:
-        raise ValueError("a name cannot be empty")
-    if not NAME_PATTERN.match(value):
-        raise ValueError(f"{value!r} has characters a name cannot have (quotes ( ) & | ! :)")
-    return value
+
+def _bad(ch: str) -> bool:
+    return ch in _NOT_TEXT or unicodedata.category(ch) in ("Cc", "Cs")
+
+
+def _describe(ch: str) -> str:
+    point = ord(ch)
+    if unicodedata.category(ch) == "Cs":
+        return f"a lone surrogate (U+{point:04X}, not valid Unicode text)"
+    if ch in "\u2028\u2029":
+        return f"a line separator (U+{point:04X})"
+    if ch in "\ufffe\uffff":
+        return f"a noncharacter (U+{point:04X})"
+    return f"a control character (U+{point:04X})"
+
+
+def check_name(value: str, what: str = "a name") -> str:
+    """``value`` trimmed at both ends; ValueError (one line, the name :func:`quoted`) when it
+    is empty or holds a control character, a line separator or a lone surrogate."""
+    name = value.strip()
+    if not name:
+        raise ValueError(f"{what} cannot be empty")
+    for position, ch in enumerate(name, 1):
+        if _bad(ch):
+            raise ValueError(
+                f"{what} cannot hold {_describe(ch)}: {quoted(name)} has one at character "
+                f"{position}"
+            )
+    return name
+
+
+def name_key(name: str) -> str:
+    """What two names must not share: the name without regard to letter case or to the
+    white space inside it (compared in Python: SQLite's ``lower`` knows only ASCII)."""
+    return " ".join(name.split()).casefold()
+
+
+def fit_name(raw: str) -> str:
+    """A name from a file (another tool's project, a codebook) made usable, as close to
+    ``raw`` as it can be: trimmed; control characters that act as white space (a tab, a line
+    break) become a space, other characters a name cannot hold are dropped. "" when
+    nothing is left; the caller reports any change and names the original."""
+    name = _SPACE_LIKE.sub(" ", raw)
+    return "".join(ch for ch in name if not _bad(ch)).strip()
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... whose :func:`name_key` is not in ``taken``
+    (a set of keys)."""
+    candidate, number = name, 1
+    while name_key(candidate) in taken:
+        number += 1
+        candidate = f"{name} ({number})"
+    return candidate
 
 
 def refuse_duplicate(session: Session, name: str, *, except_id: int | None = None) -> None:
-    """Raise Conflict when a code (other than ``except_id``) already has ``name`` (any case)."""
-    query = select(Code.id, Code.name).where(sa.func.lower(Code.name) == name.lower())
-    for code_id, code_name in session.exec(query):
-        if code_id != except_id:
-            raise Conflict(f"a code called {code_name!r} already exists")
+    """Raise Conflict when a code (other than ``except_id``) already has ``name``, in any
+    letter case or spacing (:func:`name_key`)."""
+    key = name_key(name)
+    for code_id, code_name in session.exec(select(Code.id, Code.name).order_by(col(Code.id))):
+        if code_id != except_id and name_key(code_name) == key:
+            raise Conflict(f"a code called {quoted(code_name)} already exists")

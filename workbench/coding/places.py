@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workbench.coding import names
 from workbench.coding.lookups import find_place
-from workbench.errors import Conflict, InvalidValue, NotFound, did_you_mean
+from workbench.errors import Conflict, InvalidValue, NotFound, did_you_mean, quoted
 from workbench.project.models import (
     Place,
     PlaceAlias,
@@ -24,16 +23,31 @@ from workbench.project.models import (
 # --- places ----------------------------------------------------------------------------------
 
 
+def _valid(value: str, what: str) -> str:
+    try:
+        return names.check_name(value, what)
+    except ValueError as exc:
+        raise InvalidValue(str(exc)) from None
+
+
+def _refuse_duplicate_place(session: Session, name: str, except_id: int | None = None) -> None:
+    """Conflict when another place has ``name`` in any letter case or spacing."""
+    key = names.name_key(name)
+    for place_id, place_name in session.exec(select(Place.id, Place.name).order_by(col(Place.id))):
+        if place_id != except_id and names.name_key(place_name) == key:
+            raise Conflict(f"a place called {quoted(place_name)} already exists")
+
+
 def _check_kind(session: Session, kind: str) -> str:
-    kind = kind.strip()
-    kinds = list(session.exec(select(PlaceKind.name)))
+    kind = _valid(kind, "a place kind")
+    kinds = list(session.exec(select(PlaceKind.name).order_by(col(PlaceKind.name))))
     if not kinds:  # a project without a codebook learns kinds as they are used
         session.add(PlaceKind(name=kind, label=kind))
         session.flush()
         return kind
     if kind not in kinds:
         raise InvalidValue(
-            f"unknown place kind {kind!r}{did_you_mean(kind, kinds)} "
+            f"unknown place kind {quoted(kind)}{did_you_mean(kind, kinds)} "
             f"(kinds: {', '.join(sorted(kinds))})"
         )
     return kind
@@ -75,11 +89,8 @@ def add_place(
     coder_id: int | None = None,
 ) -> Place:
     """Create a place."""
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidValue("a place needs a name")
-    if session.exec(select(Place.id).where(sa.func.lower(Place.name) == name.lower())).first():
-        raise Conflict(f"a place called {name!r} already exists")
+    name = _valid(name, "a place name")
+    _refuse_duplicate_place(session, name)
     _check_coordinates(latitude, longitude)
     place = Place(
         name=name,
@@ -102,9 +113,7 @@ def add_place(
 
 def add_alias(session: Session, place: Place, alias: str) -> None:
     """Give a place another name (used by search and suggestions)."""
-    alias = " ".join(alias.split())
-    if not alias:
-        raise InvalidValue("an alias cannot be empty")
+    alias = _valid(alias, "an alias")
     exists = session.exec(
         select(PlaceAlias.id).where(PlaceAlias.place_id == place.id, PlaceAlias.alias == alias)
     ).first()
@@ -119,7 +128,7 @@ def remove_alias(session: Session, place: Place, alias: str) -> None:
         select(PlaceAlias).where(PlaceAlias.place_id == place.id, PlaceAlias.alias == alias)
     ).first()
     if row is None:
-        raise NotFound(f"place {place.name!r} has no alias {alias!r}")
+        raise NotFound(f"place {quoted(place.name)} has no alias {quoted(alias)}")
     session.delete(row)
     session.flush()
 
@@ -145,12 +154,8 @@ def edit_place(session: Session, name: str, /, **fields: object) -> Place:
         if value is None:
             continue
         if key == "name":
-            value = " ".join(str(value).split())
-            clash = session.exec(
-                select(Place.id).where(sa.func.lower(Place.name) == str(value).lower())
-            ).first()
-            if clash is not None and clash != place.id:
-                raise Conflict(f"a place called {value!r} already exists")
+            value = _valid(str(value), "a place name")
+            _refuse_duplicate_place(session, value, except_id=place.id)
         if key == "kind":
             value = _check_kind(session, str(value))
         if key == "status":
@@ -159,5 +164,3 @@ def edit_place(session: Session, name: str, /, **fields: object) -> Place:
     _check_coordinates(place.latitude, place.longitude)
     session.flush()
     return place
-
-

@@ -6,6 +6,12 @@ file follows), so that the project room's backups use them too; exports import t
 
 from __future__ import annotations
 
-from workbench.project.files import permissions_like, temporary_beside, write_atomic
+from workbench.project.files import (
+    folder_beside,
+    permissions_like,
+    temporary_beside,
+    write_atomic,
+    write_new,
+)
 
-__all__ = ["permissions_like", "temporary_beside", "write_atomic"]
+__all__ = ["folder_beside", "permissions_like", "temporary_beside", "write_atomic", "write_new"]

@@ -5,8 +5,9 @@ A project keeps a table of real names and their pseudonyms
 ``place``, other spellings as ``variants``). A :class:`PseudonymTable` built from it (or from
 a CSV/YAML file, :func:`read_file`) replaces names in text:
 
-- whole words only: ``Els`` changes in "Els zei" and "ELS" but not in "Elsa" or "kelsey"
-  (Unicode word boundaries, so accented letters count as letters);
+- whole words only: ``Els`` changes in "Els zei", "ELS" and "Els_notes" but not in "Elsa"
+  or "kelsey" (Unicode word boundaries, so accented letters count as letters; an underscore
+  separates words);
 - case-preserving: ``ELS`` becomes the pseudonym in capitals, ``els`` in lower case, ``Els``
   as the table gives it (with the first letter's case following the text);
 - possessives keep their suffix: "Els's", "Els'", "Els z'n" become "Anna's", "Anna'",
@@ -20,15 +21,27 @@ there, with a looser match than the replacement (accents, case, curly apostrophe
 line breaks between the parts of a name are ignored), plus the Dutch genitive without an
 apostrophe ("Jans fiets"), which is flagged as a possible leftover. That catches spellings
 that are not in the table and text that an exporter forgot to pass through :meth:`apply`.
+
+The strict check of an export (:class:`NameScanner`, :meth:`PseudonymTable.scanner`) reads
+what is about to be written, every byte of it: text files, and DOCX files part by part (the
+document, headers, footers, the document properties, the names of the parts) and the output's
+file names. It compares words in a normal form (:func:`scan_tokens`: no accents, casefolded,
+camelCase and underscores split, so ``FTF17_Willis_StMarys`` reads ``ftf 17 willis st
+marys``), whole words only, and also finds a name of several words written together
+(``JanDeVries``, ``jandevries``). A name glued to other letters in the same case
+(``INTERVIEWWILLIS``) is not found: no word boundary says where it starts.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
+import html
 import io
 import json
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,7 +77,9 @@ def _key(name: str) -> str:
     return _collapse(name).translate(_FOLD_TRANSLATION).casefold()
 
 
-_WORD = re.compile(r"\w+")
+# A word: letters and digits. An underscore separates words as a space does, so that a name
+# inside a file-name-like string ("Willis_notes") is replaced too.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
@@ -267,8 +282,8 @@ def _index(
     for (word, offset), members in groups.items():
         members.sort(key=lambda n: (-len(_collapse(n)), n))
         body = "|".join(f"(?P<n{i}>{to_pattern(n)})" for i, n in enumerate(members))
-        tail = r"(?P<gen>s)?(?!\w)" if genitive else r"(?!\w)"
-        pattern = re.compile(r"(?<!\w)(?:" + body + ")" + tail, flags)
+        tail = r"(?P<gen>s)?(?![^\W_])" if genitive else r"(?![^\W_])"
+        pattern = re.compile(r"(?<![^\W_])(?:" + body + ")" + tail, flags)
         index.setdefault(word, []).append(_Candidate(offset, pattern, members))
     for candidates in index.values():
         candidates.sort(key=lambda c: -c.offset)
@@ -363,6 +378,26 @@ class PseudonymTable:
             return text
         pieces.append(text[last:])
         return "".join(pieces)
+
+    def apply_mapped(self, text: str) -> tuple[str, OffsetMap]:
+        """:meth:`apply`, with the map from offsets in ``text`` to offsets in the result (so
+        that segments keep pointing at their passage in a pseudonymised transcript)."""
+        if not self._exact or not text:
+            return text, OffsetMap(())
+        if self._exact_words.isdisjoint(_WORD.findall(text.lower())):
+            return text, OffsetMap(())
+        pieces: list[str] = []
+        spans: list[tuple[int, int, int]] = []
+        last = 0
+        for found, _candidate in _scan(text, self._exact):
+            pieces.append(text[last : found.start()])
+            name = found.group(0)
+            new = match_case(name, self._entry_for(name).pseudonym)
+            spans.append((found.start(), found.end(), len(new)))
+            pieces.append(new)
+            last = found.end()
+        pieces.append(text[last:])
+        return "".join(pieces), OffsetMap(tuple(spans))
 
     def apply_optional(self, text: str | None) -> str | None:
         """:meth:`apply` that passes None through."""
@@ -461,6 +496,177 @@ class PseudonymTable:
                     seen.add((name, value))
                     found.extend(self.leftovers(value, f"{where} {name}"))
         return found
+
+    def scanner(self) -> NameScanner:
+        """The strict check of written output for this table's names (built once)."""
+        built: NameScanner | None = getattr(self, "_scanner", None)
+        if built is None:
+            built = self._scanner = NameScanner(self.entries)
+        return built
+
+
+# --- offsets in a pseudonymised text ---------------------------------------------------------
+
+
+class OffsetMap:
+    """Offsets in a text to offsets in the text :meth:`PseudonymTable.apply_mapped` made of it."""
+
+    def __init__(self, spans: Sequence[tuple[int, int, int]]) -> None:
+        self.spans = tuple(spans)
+        """The replaced names: (start, end) in the original text, and the pseudonym's length."""
+        self._stops = [stop for _start, stop, _length in self.spans]
+        shifts = [0]
+        for start, stop, length in self.spans:
+            shifts.append(shifts[-1] + length - (stop - start))
+        self._shifts = shifts
+
+    def __call__(self, offset: int, *, end: bool = False) -> int:
+        """Where ``offset`` is after the replacements. An offset inside a replaced name moves to
+        the start of its pseudonym (with ``end``: to its end, so a span keeps the name)."""
+        index = bisect.bisect_right(self._stops, offset)  # spans ending at or before offset
+        shift = self._shifts[index]
+        if index < len(self.spans):
+            start, _stop, length = self.spans[index]
+            if start < offset:  # inside the name
+                return start + shift + (length if end else 0)
+        return offset + shift
+
+
+# --- the strict check of written output ------------------------------------------------------
+
+# camelCase, an acronym before a word, and letters against digits: "FTF17_Willis_StMarys"
+# reads "FTF 17 Willis St Marys", "interview-JanDeVries" "interview Jan De Vries".
+_CAMEL = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])"
+)
+_TOKEN = re.compile(r"[^\W_]+")
+_TAG = re.compile(r"<[^<>]*>")
+#: Parts of an output that are shown by name in a leak report.
+_PROPERTIES = ("docProps/",)
+
+
+def scan_tokens(text: str) -> list[str]:
+    """The words of ``text`` as the strict check compares them: accents stripped, camelCase
+    and letters-against-digits split, casefolded, and everything that is not a letter or a
+    digit (underscores, hyphens, dots, apostrophes, markup) a separator."""
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _TOKEN.findall(_CAMEL.sub(" ", text).casefold())
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A listed real name found in written output."""
+
+    name: str
+    """The listed real name (or variant) found."""
+    found: str
+    """How it was found, in the check's normal form (``willis``)."""
+    part: str
+    """The output file, and inside a DOCX the part (``quotes.docx: word/document.xml``)."""
+    where: str
+    """What holds it: ``the text``, ``a file name``, ``the document properties``."""
+
+    def __str__(self) -> str:
+        return f"the real name {self.name!r} is in {self.part} ({self.where})"
+
+
+class NameScanner:
+    """Finds every listed real name and variant in any text, whole words in the normal form
+    of :func:`scan_tokens` (so also inside ``File_Names``, ``camelCase`` and other
+    spellings of case and accents), and written together (``JANDEVRIES``). Where a
+    pseudonym stands the check skips over it, so a pseudonym that contains a listed name
+    ("Jan-Willem" for "Jan") is not a leak."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        index: dict[str, list[tuple[tuple[str, ...], str | None]]] = {}
+
+        def add(text: str, name: str | None) -> None:
+            tokens = tuple(scan_tokens(text))
+            if not tokens:
+                return
+            forms = {tokens}
+            if len(tokens) > 1:
+                forms.add(("".join(tokens),))
+            for form in forms:
+                index.setdefault(form[0], []).append((form, name))
+
+        for entry in entries:
+            for name in entry.names:
+                add(name, name)
+            add(entry.pseudonym, None)
+        for candidates in index.values():  # longest first; a real name before a pseudonym
+            candidates.sort(key=lambda c: (-len(c[0]), c[1] is None, c[1] or ""))
+        self._index = index
+
+    def __bool__(self) -> bool:
+        return any(name is not None for c in self._index.values() for _f, name in c)
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """The listed names in ``text``: (the listed name, the words found)."""
+        tokens = scan_tokens(text)
+        if self._index.keys().isdisjoint(tokens):
+            return []
+        found: list[tuple[str, str]] = []
+        index, count = 0, len(tokens)
+        while index < count:
+            for form, name in self._index.get(tokens[index], ()):
+                width = len(form)
+                if tuple(tokens[index : index + width]) == form:
+                    if name is not None:
+                        found.append((name, " ".join(form)))
+                    index += width
+                    break
+            else:
+                index += 1
+        return found
+
+    def _texts(self, data: bytes, markup: bool) -> list[str]:
+        text = data.decode("utf-8", errors="replace")
+        if not markup:
+            return [text]
+        # the markup as it is (attribute values), the text between tags, and the text of runs
+        # a writer split inside a word ("Wil</w:t></w:r><w:r><w:t>lis")
+        return [text, html.unescape(_TAG.sub(" ", text)), html.unescape(_TAG.sub("", text))]
+
+    def scan(self, label: str, data: bytes) -> list[Leak]:
+        """The leaks in one written file called ``label`` (a path as the user gave it, or a
+        path inside an output folder): its name, and its content; a DOCX (any zip) member by
+        member, the names of its parts and its properties included."""
+        leaks: dict[tuple[str, str, str], Leak] = {}
+
+        def note(text: str, part: str, where: str) -> None:
+            for name, found in self.find(text):
+                leaks.setdefault((name, part, where), Leak(name, found, part, where))
+
+        note(label, label, "a file name")
+        if data[:4] == b"PK\x03\x04":
+            try:
+                archive = zipfile.ZipFile(io.BytesIO(data))
+            except zipfile.BadZipFile:
+                archive = None
+            if archive is not None:
+                with archive:
+                    for info in archive.infolist():
+                        part = f"{label}: {info.filename}"
+                        note(info.filename, part, "a part name")
+                        where = (
+                            "the document properties"
+                            if info.filename.startswith(_PROPERTIES)
+                            else "the text"
+                        )
+                        markup = info.filename.endswith((".xml", ".rels", ".html", ".svg"))
+                        for text in self._texts(archive.read(info), markup):
+                            note(text, part, where)
+                return list(leaks.values())
+        markup = label.lower().endswith((".html", ".htm", ".svg", ".xml", ".md"))
+        for text in self._texts(data, markup):
+            note(text, label, "the text")
+        return list(leaks.values())
+
+    def scan_all(self, parts: Iterable[tuple[str, bytes]]) -> list[Leak]:
+        """:meth:`scan` over every written file."""
+        return [leak for label, data in parts for leak in self.scan(label, data)]
 
 
 # --- the project's table ---------------------------------------------------------------------
@@ -566,9 +772,7 @@ def load(session: Session, new: Sequence[Entry], *, replace_table: bool = False)
                 session.delete(row)
         session.flush()
     for entry in new:
-        row = by_key.get(_key(entry.real)) or Pseudonym(
-            real=entry.real, pseudonym=entry.pseudonym
-        )
+        row = by_key.get(_key(entry.real)) or Pseudonym(real=entry.real, pseudonym=entry.pseudonym)
         row.real = entry.real
         row.pseudonym = entry.pseudonym
         row.kind = entry.kind

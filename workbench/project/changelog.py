@@ -40,6 +40,23 @@ from workbench.project import models
 TRACKED: dict[str, sa.Table] = {
     table.name: table for table in map(models.table_of, models.TRACKED_TABLES)
 }
+#: Tables tracked for some columns only, and only where a row changes (never its insert or
+#: delete): a document's text is fixed at import, which undo does not take back, but its
+#: citation label is the researcher's to set and to undo.
+PARTIAL: dict[str, tuple[str, ...]] = {"document": ("id", "label")}
+TRACKED.update({name: models.table_of(models.Document) for name in PARTIAL})
+
+
+def _columns(table: sa.Table) -> list[sa.Column[Any]]:
+    """The columns of ``table`` the change log keeps."""
+    kept = PARTIAL.get(table.name)
+    return [c for c in table.columns if kept is None or c.key in kept]
+
+
+def _kept(table_name: str, row: Any) -> dict[str, Any]:
+    """A row read from the database as the change log keeps it."""
+    kept = PARTIAL.get(table_name)
+    return {k: _encode(v) for k, v in row.items() if kept is None or k in kept}
 
 
 def _encode(value: Any) -> Any:
@@ -64,7 +81,7 @@ def _image(obj: SQLModel, *, before: bool) -> dict[str, Any]:
     state = sa.inspect(obj)
     table = models.table_of(type(obj))
     image: dict[str, Any] = {}
-    for column in table.columns:
+    for column in _columns(table):
         attr = state.attrs[column.key]
         value = attr.value
         if before:
@@ -90,7 +107,7 @@ class Recorder:
         """Record what the flush in progress writes (called from ``after_flush``)."""
         for obj in session.new:
             table = getattr(obj, "__tablename__", None)
-            if table in TRACKED:
+            if table in TRACKED and table not in PARTIAL:
                 self.rows.append((table, obj.id, None, _image(obj, before=False)))
         for obj in session.dirty:
             table = getattr(obj, "__tablename__", None)
@@ -101,7 +118,7 @@ class Recorder:
                     self.rows.append((table, obj.id, before, after))
         for obj in session.deleted:
             table = getattr(obj, "__tablename__", None)
-            if table in TRACKED:
+            if table in TRACKED and table not in PARTIAL:
                 self.rows.append((table, obj.id, _image(obj, before=True), None))
 
     def write(self, session: OrmSession) -> int | None:
@@ -258,7 +275,7 @@ def _apply(
 
     def check_current(table: sa.Table, row_id: int, image: dict[str, Any]) -> None:
         row = connection.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
-        if row is None or {k: _encode(v) for k, v in row.items()} != image:
+        if row is None or _kept(table.name, row) != image:
             raise WorkbenchError(
                 f"cannot undo or redo: {table.name} {row_id} was changed outside the change log"
             )
@@ -369,7 +386,7 @@ def obstacle(
     def now(table_name: str, row_id: int) -> dict[str, Any] | None:
         table = TRACKED[table_name]
         row = connection.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
-        return None if row is None else {key: _encode(value) for key, value in row.items()}
+        return None if row is None else _kept(table_name, row)
 
     def in_the_way(table_name: str, row_id: int) -> _Obstacle:
         writer = _last_writer(connection, table_name, row_id)
@@ -443,7 +460,8 @@ def _step(session: OrmSession, *, undo: bool, coder: str | None) -> ChangeInfo:
     connection = session.connection()
     verb = "undo" if undo else "redo"
     if undo:
-        query = sa.select(change_table).where(change_table.c.state == "done")
+        # A purge is on every stack (its state is never "done"): undo stops there.
+        query = sa.select(change_table).where(change_table.c.state.in_(("done", PURGED)))
         query = query.order_by(change_table.c.id.desc())
     else:
         query = sa.select(change_table).where(change_table.c.state == "undone")
@@ -453,6 +471,11 @@ def _step(session: OrmSession, *, undo: bool, coder: str | None) -> ChangeInfo:
     change = connection.execute(query.limit(1)).first()
     if change is None:
         raise NothingToDo(f"nothing to {verb}" + (f" for {coder}" if coder is not None else ""))
+    if change.state == PURGED:
+        when = change.created_at.strftime("%Y-%m-%d %H:%M")  # as `history` shows it
+        raise NothingToDo(
+            f"undo cannot reach past the purge on {when}: what was done before it is permanent"
+        )
     rows = connection.execute(
         sa.select(rows_table).where(rows_table.c.change_id == change.id).order_by(rows_table.c.seq)
     ).all()
@@ -580,3 +603,203 @@ def net_images(session: OrmSession, ids: Sequence[int]) -> dict[int, Images]:
     for row in rows:
         by_change.setdefault(row.change_id, []).append(row)
     return {change_id: _net_images(found) for change_id, found in by_change.items()}
+
+
+# --- purge: forgetting what the researcher erased ----------------------------------------------
+
+PURGE_ACTION = "purge"
+"""The action of the change a purge leaves in the log: the point undo cannot reach past."""
+PURGED = "purged"
+"""The state of that change (never ``done``, so nothing ever undoes it)."""
+_NOT_TEXT = frozenset({"guid", "color", "kind", "status", "type"})
+"""String columns that hold no words of the researcher's (summaries are not searched for
+their old values)."""
+_MIN_SCRUBBED = 3
+"""Old values shorter than this are not searched for in change summaries."""
+
+
+def _text_columns(table: sa.Table) -> list[str]:
+    return [
+        column.key
+        for column in table.columns
+        if column.key != "guid" and isinstance(column.type, sa.String)  # sa.Text is a String
+    ]
+
+
+def _old_values(image: dict[str, Any], columns: list[str], now: dict[str, Any] | None) -> set[str]:
+    """The words of ``image`` that are no longer in the project: every text value of a row
+    that is gone, or the text values that differ from the row as it is now."""
+    found: set[str] = set()
+    for column in columns:
+        if column in _NOT_TEXT:
+            continue
+        value = image.get(column)
+        if not isinstance(value, str) or (now is not None and now.get(column) == value):
+            continue
+        found.add(value)
+        if value.startswith("["):  # a JSON list of names (pseudonym variants, keywords)
+            try:
+                items = json.loads(value)
+            except ValueError:
+                items = []
+            if isinstance(items, list):
+                found.update(item for item in items if isinstance(item, str))
+    return found
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What the change log holds of data that is no longer in the project."""
+
+    rows: tuple[int, ...]
+    """Ids of the ``change_row`` rows whose before or after image holds it."""
+    tables: dict[str, int]
+    """How many of those rows per table."""
+    changes: tuple[int, ...]
+    """The changes those rows belong to."""
+    values: frozenset[str] = frozenset()
+    """The old text values (searched for in the summaries of the changes that stay)."""
+
+
+def erased(connection: sa.Connection) -> Erased:
+    """The images in the change log of rows that no longer exist (a deleted memo, pseudonym,
+    segment, document's turns...) or of text that has since been replaced (a memo rewritten,
+    a code renamed): the rows a purge removes from the log."""
+    rows_table = models.table_of(models.ChangeRow)
+    found: list[int] = []
+    tables: dict[str, int] = {}
+    changes: set[int] = set()
+    values: set[str] = set()
+    names = connection.execute(
+        sa.select(rows_table.c.table_name).distinct().order_by(rows_table.c.table_name)
+    ).scalars()
+    for name in list(names):
+        table = TRACKED.get(name)
+        if table is None:
+            continue
+        kept = PARTIAL.get(name)
+        columns = [c for c in _text_columns(table) if kept is None or c in kept]
+        ids = sorted(
+            int(row_id)
+            for row_id in connection.execute(
+                sa.select(rows_table.c.row_id).where(rows_table.c.table_name == name).distinct()
+            ).scalars()
+        )
+        current: dict[int, dict[str, Any]] = {}
+        selected = [table.c.id, *(table.c[c] for c in columns)]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in connection.execute(sa.select(*selected).where(table.c.id.in_(chunk))):
+                mapping = row._mapping
+                current[int(mapping["id"])] = {c: mapping[c] for c in columns}
+        for log in connection.execute(
+            sa.select(
+                rows_table.c.id,
+                rows_table.c.change_id,
+                rows_table.c.row_id,
+                rows_table.c.before,
+                rows_table.c.after,
+            )
+            .where(rows_table.c.table_name == name)
+            .order_by(rows_table.c.id)
+        ):
+            now = current.get(int(log.row_id))
+            old: set[str] = set()
+            gone = False
+            for text in (log.before, log.after):
+                if text is None:
+                    continue
+                image = json.loads(text)
+                if now is None:
+                    gone = True
+                    old |= _old_values(image, columns, None)
+                elif any(c in image and image[c] != now[c] for c in columns):
+                    gone = True
+                    old |= _old_values(image, columns, now)
+            if gone:
+                found.append(int(log.id))
+                changes.add(int(log.change_id))
+                tables[name] = tables.get(name, 0) + 1
+                values |= old
+    return Erased(tuple(found), tables, tuple(sorted(changes)), frozenset(values))
+
+
+@dataclass(frozen=True)
+class LogPurged:
+    """What a purge took out of the change log."""
+
+    rows: int
+    """``change_row`` images removed."""
+    tables: dict[str, int]
+    """Of those, per table."""
+    changes_removed: int
+    """Changes that held nothing else, removed."""
+    changes_scrubbed: int
+    """Changes kept (for the audit trail) whose summary was replaced, as it named old text."""
+    redo_dropped: int
+    """Undone changes dropped: every redo stack is emptied."""
+
+
+def purge_log(connection: sa.Connection, *, coder: str | None = None) -> LogPurged:
+    """Remove from the change log every image of erased data (:func:`erased`), in the
+    caller's write transaction.
+
+    Changes left with no rows are removed; the others keep their remaining rows, and their
+    summary when it does not name old text (else it becomes "ACTION (purged)"). Every redo
+    stack is emptied (undone changes are marked ``dropped``). A change with the action
+    ``purge`` is recorded, belonging to every coder's stack: undo stops there
+    ("undo cannot reach past the purge on DATE"), for everyone, since the changes before it
+    may have lost rows they need.
+    """
+    change_table = models.table_of(models.Change)
+    rows_table = models.table_of(models.ChangeRow)
+    found = erased(connection)
+    for start in range(0, len(found.rows), 500):
+        rows = found.rows[start : start + 500]
+        connection.execute(rows_table.delete().where(rows_table.c.id.in_(rows)))
+    removed = 0
+    for start in range(0, len(found.changes), 500):
+        chunk = list(found.changes[start : start + 500])
+        kept = set(
+            connection.execute(
+                sa.select(rows_table.c.change_id)
+                .where(rows_table.c.change_id.in_(chunk))
+                .distinct()
+            ).scalars()
+        )
+        empty = [change for change in chunk if change not in kept]
+        if empty:
+            connection.execute(change_table.delete().where(change_table.c.id.in_(empty)))
+            removed += len(empty)
+    scrubbed = 0
+    values = [value for value in found.values if len(value) >= _MIN_SCRUBBED]
+    touched = set(found.changes)
+    for change_id, action, summary in connection.execute(
+        sa.select(change_table.c.id, change_table.c.action, change_table.c.summary).order_by(
+            change_table.c.id
+        )
+    ).all():
+        if not summary or action == PURGE_ACTION:
+            continue
+        folded = summary.casefold()
+        if change_id in touched or any(value.casefold() in folded for value in values):
+            connection.execute(
+                change_table.update()
+                .where(change_table.c.id == change_id)
+                .values(summary=f"{action} (purged)")
+            )
+            scrubbed += 1
+    dropped = connection.execute(
+        change_table.update().where(change_table.c.state == "undone").values(state="dropped")
+    ).rowcount
+    who = f" by {coder}" if coder else ""
+    connection.execute(
+        change_table.insert().values(
+            created_at=models.utcnow(),
+            coder_id=None,  # on every coder's stack: nobody's undo reaches past it
+            action=PURGE_ACTION,
+            summary=f"purge{who}: {len(found.rows)} log rows of erased data removed",
+            state=PURGED,
+        )
+    )
+    return LogPurged(len(found.rows), dict(found.tables), removed, scrubbed, int(dropped or 0))

@@ -49,7 +49,8 @@ def find_coder(session: Session, name: str) -> Coder:
         coder = session.exec(select(Coder).where(sa.func.lower(Coder.name) == name.lower())).first()
     if coder is None:
         from workbench.errors import did_you_mean as _did_you_mean
+        from workbench.errors import quoted
 
         names = list(session.exec(select(Coder.name)))
-        raise NotFound(f"no coder called {name!r}{_did_you_mean(name, names)}")
+        raise NotFound(f"no coder called {quoted(name)}{_did_you_mean(name, names)}")
     return coder

@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import socket
 import stat
 import time
@@ -136,7 +137,10 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
             continue
         if (ours and not _alive(pid)) or age > STALE_AFTER_SECONDS:
             with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):  # a folder export (an archive)
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return removed
 
@@ -192,3 +196,50 @@ def write_atomic(path: Path, data: str | bytes, *, like: Path | None = None) -> 
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with temporary_beside(path, like=like) as temporary:
         temporary.write_bytes(payload)
+
+
+def new_folder_mode(like: Path | None = None) -> int:
+    """The mode to create a folder with: :func:`new_file_mode` with the search bit wherever
+    it allows reading (a ``0600`` project gives ``0700`` folders)."""
+    mode = new_file_mode(like)
+    return mode | ((mode & 0o444) >> 2)
+
+
+@contextmanager
+def folder_beside(path: Path, *, like: Path | None = None) -> Iterator[Path]:
+    """A new, empty temporary folder next to ``path``, moved onto ``path`` when the block
+    succeeds and removed with all it holds when it fails: a folder export appears whole or
+    not at all. ``path`` must not exist, or be an empty folder (InputError otherwise: an
+    export never mixes its files with others)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(path, f"cannot be written (the folder {folder} does not exist)")
+    if path.exists() and not path.is_dir():
+        raise InputError(path, "is a file; give a new or empty folder")
+    if path.is_dir() and any(path.iterdir()):
+        raise InputError(path, "is a folder that is not empty; give a new or empty folder")
+    remove_stale_temporaries(folder)
+    temporary = temporary_path(path)
+    try:
+        os.mkdir(temporary, new_folder_mode(like))
+    except OSError as exc:
+        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+    try:
+        yield temporary
+        os.replace(temporary, path)  # onto nothing or an empty folder; refused otherwise
+    except OSError as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def write_new(path: Path, data: str | bytes, *, like: Path | None = None) -> None:
+    """Write a new file (inside a :func:`folder_beside` folder) with :func:`new_file_mode`;
+    fails if it exists."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, new_file_mode(like))
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(payload)

@@ -217,7 +217,7 @@ class Code(SQLModel, table=True):
     inclusion: str = ""
     exclusion: str = ""
     example: str = ""
-    color: str = "#888888"
+    color: str = ""  # "" is no colour: drawn in coding.codes.DEFAULT_COLOR, exported without
     # REFI-QDA's isCodable (0005): False for a code that only groups others.
     codable: bool = Field(
         default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default="1")
@@ -416,6 +416,9 @@ TRACKED_TABLES: tuple[type[SQLModel], ...] = (
     Variable,
     CaseValue,
     PlaceKind,
+    # Speaker turns as the researcher fixes them (workbench.coding.speakers); the import
+    # writes its turns with Core inserts, which the log does not record.
+    Turn,
 )
 
 

@@ -128,6 +128,24 @@ def edit_code(
     return summary
 
 
+def set_anchor(
+    project: Project, name: str, segment: int | None, *, coder: str | None = None
+) -> str:
+    """Make a segment coded with the code its anchor quote (for the codebook report), or clear
+    it with None, as one change; returns the change log's text."""
+    from workbench.coding import anchors
+
+    with project.transaction("code anchor", coder=coder) as session:
+        coder_id(session, coder)
+        code = anchors.set_anchor(session, name, segment)
+        if segment is None:
+            summary = f"clear the anchor quote of {code.name}"
+        else:
+            summary = f"anchor quote of {code.name}: segment {segment}"
+        changelog.describe(session, summary)
+    return summary
+
+
 @dataclass(frozen=True)
 class CodebookLoaded:
     """A codebook file applied to the project."""
@@ -135,16 +153,35 @@ class CodebookLoaded:
     name: str
     added: int
     summary: str
+    updated: int = 0
+    """Codes that existed and took a description from the file (a Taguette codebook)."""
+    warnings: tuple[str, ...] = ()
+    """Names loaded under another name, columns ignored (a Taguette codebook)."""
 
 
 def load_codebook(
     project: Project, file: str | Path, *, coder: str | None = None
 ) -> CodebookLoaded:
     """Add the codes, place kinds and statuses of a codebook file (or a shipped codebook's
-    name) as one change. The file is read whole before the transaction starts."""
+    name) as one change: our YAML, or Taguette's CSV codebook (a ``.csv`` file, see
+    :mod:`workbench.exchange.taguette`). The file is read whole before the transaction
+    starts."""
+    if Path(file).suffix.lower() == ".csv":
+        return _load_taguette(project, Path(file), coder=coder)
     spec = codebook.load_codebook(codebook.resolve_codebook(file))
     with project.transaction("codebook load", coder=coder) as session:
         added = codebook.apply_codebook(session, spec, coder_id=coder_id(session, coder))
         summary = f"load codebook {spec.name}"
         changelog.describe(session, summary)
     return CodebookLoaded(spec.name, added, summary)
+
+
+def _load_taguette(project: Project, file: Path, *, coder: str | None) -> CodebookLoaded:
+    from workbench.exchange import taguette
+
+    book = taguette.load_taguette(file)
+    with project.transaction("codebook load", coder=coder) as session:
+        applied = taguette.apply_taguette(session, book, coder_id=coder_id(session, coder))
+        summary = f"load Taguette codebook {file.name}"
+        changelog.describe(session, summary)
+    return CodebookLoaded(file.name, applied.added, summary, applied.updated, tuple(book.warnings))

@@ -10,17 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench import i18n
 from workbench.project import db, settings
 from workbench.project.db import Project
 from workbench.services._tx import coder_id
 
-__all__ = ["InitDone", "Project", "check", "init_project", "open_project"]
+__all__ = ["InitDone", "Project", "check", "init_project", "interface_language", "open_project"]
 
 
 def open_project(target: db.ProjectTarget) -> Project:
     """Open an existing project, migrating it (after a backup) when its schema is older; the
     caller disposes of it. ``project.backup`` names the backup when one was written."""
     return db.open_project(target)
+
+
+def interface_language(project: Project) -> str:
+    """The language to show the interface in for this project (``en`` or ``nl``): the
+    ``WORKBENCH_LANGUAGE`` setting, else the project's language (``init --language``), else
+    the user's locale, else English (see :func:`workbench.i18n.choose_language`)."""
+    with project.session() as session:
+        stored = settings.get(session, "language")
+    return i18n.choose_language(str(stored) if stored else None)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from sqlmodel import Session, col, select
 from workbench.analysis import fragments, query
 from workbench.analysis.fragments import Fragment
 from workbench.coding import cases, listings, lookups, names
-from workbench.project import coders
+from workbench.coding.codes import DEFAULT_COLOR
+from workbench.i18n import _
+from workbench.project import coders, settings
 from workbench.project.db import Project
 from workbench.project.models import (
     Code,
@@ -54,6 +56,8 @@ class DocumentRow:
     language: str
     attributes: tuple[tuple[str, str], ...] = ()
     """The attributes of its cases as (key, value), by key."""
+    label: str = ""
+    """The citation label the researcher set, or "" (see :mod:`workbench.coding.labels`)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,9 @@ class Overview:
     documents: tuple[DocumentRow, ...]
     codes: tuple[CodeRow, ...]
     places: tuple[PlaceRow, ...]
+    labels_language: str | None = None
+    """The language of the codebook's labels (codes, place kinds), as its file says; None
+    when the project has no codebook file's language (codes made in the workbench)."""
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -193,6 +200,7 @@ def _documents(session: Session) -> tuple[DocumentRow, ...]:
             characters=int(row["characters"]),
             language=str(row["language"]),
             attributes=tuple(sorted(attributes.get(str(row["name"]), {}).items())),
+            label=str(row["label"]),
         )
         for row in listings.list_documents(session)
     )
@@ -205,7 +213,7 @@ def _codes(session: Session) -> tuple[CodeRow, ...]:
             name=str(row["name"]),
             parent=None if row["parent"] is None else str(row["parent"]),
             depth=int(row["depth"]),
-            color=str(row["color"]),
+            color=str(row["color"] or DEFAULT_COLOR),
             description=str(row["description"] or ""),
             segments=int(row["segments"]),
             segments_total=int(row["segments_total"]),
@@ -239,7 +247,14 @@ def _places(session: Session) -> tuple[PlaceRow, ...]:
 def overview(project: Project) -> Overview:
     """Documents, codes and places, read in one session."""
     with project.session() as session:
-        return Overview(_documents(session), _codes(session), _places(session))
+        codebook_meta = settings.get(session, "codebook") or {}
+        language = codebook_meta.get("language") if isinstance(codebook_meta, dict) else None
+        return Overview(
+            _documents(session),
+            _codes(session),
+            _places(session),
+            str(language) if language else None,
+        )
 
 
 def segments_of(
@@ -290,7 +305,7 @@ def segments_of(
             spans[segment_id] = (start, end)
             codes[segment_id] = {}
         if code_name is not None:
-            codes[segment_id].setdefault(code_name, color)
+            codes[segment_id].setdefault(code_name, color or DEFAULT_COLOR)
     return tuple(
         SegmentInfo(
             id=segment_id,
@@ -328,6 +343,17 @@ def document_text(project: Project, name: str) -> DocumentText:
             segments=segments_of(session, document.id),
             sentences=tuple((start, end) for start, end in sentences),
         )
+
+
+def document_turns(project: Project, document_id: int) -> tuple[TurnSpan, ...]:
+    """The speaker turns of one document, read again after a change (in text order)."""
+    with project.session() as session:
+        turns = session.exec(
+            select(Turn.start, Turn.text_start, Turn.end, Turn.speaker)
+            .where(col(Turn.document_id) == document_id)
+            .order_by(col(Turn.start))
+        ).all()
+    return tuple(TurnSpan(*turn) for turn in turns)
 
 
 def document_segments(project: Project, document_id: int) -> tuple[SegmentInfo, ...]:
@@ -378,6 +404,8 @@ class CodeDetail:
     exclusion: str
     example: str
     keywords: tuple[str, ...]
+    anchor: int | None = None
+    """The segment chosen as the code's anchor quote (for the codebook report), or None."""
 
 
 @dataclass(frozen=True)
@@ -419,16 +447,17 @@ def code_view(
             name=code.name,
             label=code.label,
             parent=parent.name if parent is not None else None,
-            color=code.color,
+            color=code.color or DEFAULT_COLOR,
             description=code.description,
             inclusion=code.inclusion,
             exclusion=code.exclusion,
             example=code.example,
             keywords=tuple(json.loads(code.keywords or "[]")),
+            anchor=code.anchor_segment_id,
         )
         text = str(query.CodeTerm(code.name, 1))
         found = fragments.find_fragments(session, text, limit=limit)
-    return detail, FragmentList(f"coded {code.name}", text, tuple(found))
+    return detail, FragmentList(_("coded {code}").format(code=code.name), text, tuple(found))
 
 
 def place_view(project: Project, name: str, *, limit: int | None = None) -> FragmentList:
@@ -437,7 +466,7 @@ def place_view(project: Project, name: str, *, limit: int | None = None) -> Frag
         place = lookups.find_place(session, name)
         text = str(query.FieldTerm("place", place.name, 1, 1))
         found = fragments.find_fragments(session, text, limit=limit)
-    return FragmentList(f"at {place.name}", text, tuple(found))
+    return FragmentList(_("at {place}").format(place=place.name), text, tuple(found))
 
 
 def places_view(
@@ -475,7 +504,7 @@ def query_fragments(
             if full != text and 2 <= error.column <= len(text) + 1:
                 raise query.QueryError(text, error.column - 1, error.reason) from None
             raise
-    return FragmentList("matching the query", full, tuple(found))
+    return FragmentList(_("matching the query"), full, tuple(found))
 
 
 def cooccurrence(
@@ -507,7 +536,11 @@ def cooccurrence_fragments(
         ids = cooc.cooccur_segments(session, a, b, scope=scope, rollup=rollup, filters=filters)
         ids = ids[:limit] if limit is not None else ids
         found = fragments.find_fragments(session, coder=coder, segment_ids=ids) if ids else []
-    title = f"coded {a}" if a == b else f"coded {a} × {b} (by {scope})"
+    title = (
+        _("coded {code}").format(code=a)
+        if a == b
+        else _("coded {a} × {b} (by {scope})").format(a=a, b=b, scope=scope)
+    )
     return FragmentList(title, "", tuple(found))
 
 
@@ -669,6 +702,9 @@ class SuggestionInfo:
     line: int
     text: str
     reason: str
+    """Which keywords, name or alias matched, and as which words."""
+    score: float = 0.0
+    """How strong the evidence is, 0 to 1."""
 
 
 def place_kinds(project: Project) -> tuple[PlaceKindRow, ...]:
@@ -697,7 +733,8 @@ def search_document(project: Project, document: str, text: str) -> tuple[tuple[i
 
 def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
     """The code and place suggestions for one document
-    (:func:`workbench.analysis.suggest.suggest`)."""
+    (:func:`workbench.analysis.suggest.suggest`: the best few per page), in the order of the
+    text, for going through the document."""
     from workbench.analysis import suggest
     from workbench.text import lemmas
 
@@ -717,8 +754,9 @@ def suggestions(project: Project, document: str) -> tuple[SuggestionInfo, ...]:
             line=int(item.line),
             text=str(item.text),
             reason=str(item.reason),
+            score=float(item.score),
         )
-        for item in found
+        for item in sorted(found, key=lambda s: (s.start, s.end, s.kind, s.target))
     )
 
 
@@ -759,16 +797,18 @@ def suggest(
     codes: bool = True,
     places: bool = True,
     unit: str = "sentence",
+    every: bool = False,
 ) -> list[Any]:
-    """Code and place suggestions, each with an id to accept it by
-    (:func:`workbench.analysis.suggest.suggest`); nothing is applied."""
+    """Code and place suggestions, best first, each with an id to accept it by
+    (:func:`workbench.analysis.suggest.suggest`; ``every``: every match, not only the best
+    few per page); nothing is applied."""
     from workbench.analysis import suggest as suggestions
     from workbench.text import lemmas
 
     lemmas.index_project(project)  # documents not yet indexed: once (derived data)
     with project.session() as session:
         return suggestions.suggest(
-            session, document=document, codes=codes, places=places, unit=unit
+            session, document=document, codes=codes, places=places, unit=unit, every=every
         )
 
 

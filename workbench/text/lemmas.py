@@ -263,11 +263,52 @@ def lemma_of(language: str, form: str) -> str:
     return lemma
 
 
+_stop_words: dict[str, frozenset[str]] = {}
+_probabilities: dict[str, Any] = {}
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words of the language (function words: "to", "my", "used", "de"), lower-cased;
+    empty for a language spaCy has no list for."""
+    with _lock:
+        if language not in _stop_words:
+            from importlib import import_module
+
+            try:
+                module = import_module(f"spacy.lang.{language}.stop_words")
+                words = frozenset(word.lower() for word in module.STOP_WORDS)
+            except ImportError:
+                words = frozenset()
+            _stop_words[language] = words
+        return _stop_words[language]
+
+
+def word_logprob(language: str, form: str) -> float | None:
+    """How common a lower-cased word is in the language at large: its log probability from the
+    ``lexeme_prob`` table of ``spacy-lookups-data`` (English has one, Dutch has none), or
+    ``None`` when there is no table. A word the table lacks is rare: -20."""
+    with _lock:
+        if language not in _probabilities:
+            from spacy.lookups import load_lookups
+
+            lookups = load_lookups(language, ["lexeme_prob"], strict=False)
+            _probabilities[language] = (
+                lookups.get_table("lexeme_prob") if lookups.has_table("lexeme_prob") else None
+            )
+        table = _probabilities[language]
+    if table is None:
+        return None
+    value = table.get(form.translate(_APOSTROPHES))
+    return float(value) if value is not None else -20.0
+
+
 # --- collecting the tokens of a document -----------------------------------------------------
 
 _SKIP = ("", 0)  # cached for tokens that are not indexed (punctuation, white space)
 _form_cache: dict[int, tuple[str, int]] = {}
 _BROKEN_OFF = "-\u2010\u2011"  # a word broken off ("I feel- I felt"): trailing hyphens
+#: Characters cut off the end of a word broken off ("friend-"), as the index does.
+BROKEN_OFF = _BROKEN_OFF
 
 
 def _form(vocab: Any, key: int) -> tuple[str, int]:
@@ -746,9 +787,66 @@ def find_phrases(
             forms_of.setdefault(lemma, []).append(int(form_id))
     if not forms_of:
         return results
+    words = [[forms_of.get(lemma, []) for lemma in phrase] for phrase in phrases]
+    return _find_words(session, language, words, document_ids=document_ids, texts=texts)
+
+
+def forms_with_lemmas(
+    session: Session, language: str, lemmas: Collection[str]
+) -> dict[str, list[str]]:
+    """The indexed forms of each lemma: ``{lemma: [form, ...]}`` (forms sorted)."""
+    found: dict[str, list[str]] = {}
+    for chunk in batches(sorted(set(lemmas))):
+        for form, lemma in session.exec(
+            select(IndexForm.form, IndexForm.lemma)
+            .where(IndexForm.language == language, col(IndexForm.lemma).in_(chunk))
+            .order_by(col(IndexForm.form))
+        ):
+            assert lemma is not None  # the query asks for these lemmas
+            found.setdefault(lemma, []).append(form)
+    return found
+
+
+def find_form_phrases(
+    session: Session,
+    language: str,
+    phrases: Sequence[Sequence[Collection[str]]],
+    *,
+    document_ids: Collection[int] | None = None,
+    texts: Texts | None = None,
+) -> list[dict[int, list[Span]]]:
+    """Like :func:`find_phrases`, but each word of a phrase is a set of accepted lower-cased
+    forms instead of a lemma (so the caller decides which forms of a word count)."""
+    wanted = sorted({form for phrase in phrases for word in phrase for form in word})
+    ids: dict[str, int] = {}
+    for chunk in batches(wanted):
+        for form_id, form in session.exec(
+            select(id_col(IndexForm.id), IndexForm.form).where(
+                IndexForm.language == language, col(IndexForm.form).in_(chunk)
+            )
+        ):
+            ids[form] = int(form_id)
+    words = [
+        [sorted(ids[form] for form in word if form in ids) for word in phrase] for phrase in phrases
+    ]
+    return _find_words(session, language, words, document_ids=document_ids, texts=texts)
+
+
+def _find_words(
+    session: Session,
+    language: str,
+    phrases: Sequence[Sequence[Sequence[int]]],
+    *,
+    document_ids: Collection[int] | None,
+    texts: Texts | None,
+) -> list[dict[int, list[Span]]]:
+    """Where each phrase occurs, each word of a phrase given as the ids of its accepted forms."""
+    results: list[dict[int, list[Span]]] = [{} for _ in phrases]
+    form_ids = sorted({form_id for phrase in phrases for word in phrase for form_id in word})
+    if not form_ids:
+        return results
     current = _current_chunks(session, language, document_ids)
     occurrences: dict[int, _Occurrences] = {}  # form id -> occurrences in current chunks
-    form_ids = sorted({form_id for ids in forms_of.values() for form_id in ids})
     for chunk in batches(form_ids):
         # sqlmodel's select() is typed for up to four columns: five go through sa.select().
         for form_id, chunk_no, n_docs, count, data in session.execute(
@@ -776,17 +874,16 @@ def find_phrases(
                 )
             occurrences[int(form_id)] = found
     texts = texts if texts is not None else Texts(session)
-    by_lemma: dict[str, dict[int, tuple[np.ndarray, np.ndarray]]] = {}
+    by_word: dict[tuple[int, ...], dict[int, tuple[np.ndarray, np.ndarray]]] = {}
     for index, phrase in enumerate(phrases):
-        if not phrase or any(lemma not in forms_of for lemma in phrase):
+        if not phrase or any(not word for word in phrase):
             continue
         positions = []
-        for lemma in phrase:
-            if lemma not in by_lemma:
-                by_lemma[lemma] = _per_document(
-                    [occurrences[f] for f in forms_of[lemma] if f in occurrences]
-                )
-            positions.append(by_lemma[lemma])
+        for word in phrase:
+            key = tuple(sorted(set(word)))
+            if key not in by_word:
+                by_word[key] = _per_document([occurrences[f] for f in key if f in occurrences])
+            positions.append(by_word[key])
         candidates = set(positions[0])
         for per_doc in positions[1:]:
             candidates &= set(per_doc)

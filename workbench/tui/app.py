@@ -29,10 +29,12 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from workbench.errors import InputError, NothingToDo, WorkbenchError
+from workbench.i18n import N_, _, choose_language, ngettext, set_language
+from workbench.i18n import language as shown_language
 from workbench.project.target import ProjectTarget, display_name, parse_target
 from workbench.services import history, merge
 from workbench.services.activity import Watch
-from workbench.services.project import Project, open_project
+from workbench.services.project import Project, interface_language, open_project
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.dialogs.common import ErrorScreen, HelpScreen
 from workbench.tui.keys import keys_file, load_keymap
@@ -50,6 +52,7 @@ from workbench.tui.messages import (
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.main import MainScreen
+from workbench.tui.themes import THEMES, chosen_theme, remember_theme
 
 WriteJob = Callable[[Project], Message]
 """A write: runs in a worker thread with the project and returns the message to post."""
@@ -107,43 +110,43 @@ class WorkbenchApp(App[None]):
         Binding(
             "ctrl+z",
             "undo",
-            "Undo",
+            N_("Undo"),
             priority=True,
             id="app.undo",
-            tooltip="Undo your last change (also one made earlier or in the CLI)",
+            tooltip=N_("Undo your last change (also one made earlier or in the CLI)"),
         ),
         Binding(
             "ctrl+y",
             "redo",
-            "Redo",
+            N_("Redo"),
             priority=True,
             id="app.redo",
-            tooltip="Redo your last undone change",
+            tooltip=N_("Redo your last undone change"),
         ),
         Binding(
             "question_mark",
             "help",
-            "Help",
+            N_("Help"),
             key_display="?",
             id="app.help",
-            tooltip="The keys of this screen",
+            tooltip=N_("The keys of this screen"),
         ),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit the workbench"),
+        Binding("q", "quit", N_("Quit"), id="app.quit", tooltip=N_("Quit the workbench")),
         Binding(
             "ctrl+o",
             "merge",
-            "Merge",
+            N_("Merge"),
             show=False,
             id="app.merge",
-            tooltip="Merge another copy of the project (coded elsewhere) into this one",
+            tooltip=N_("Merge another copy of the project (coded elsewhere) into this one"),
         ),
         Binding(
             "ctrl+e",
             "export",
-            "Export",
+            N_("Export"),
             show=False,
             id="app.export",
-            tooltip="Export fragments, the project (REFI-QDA), the codebook or the places",
+            tooltip=N_("Export fragments, the project (REFI-QDA), the codebook or the places"),
         ),
     ]
 
@@ -161,6 +164,9 @@ class WorkbenchApp(App[None]):
         """Watches the project for changes made elsewhere; None until it is open."""
         self._watch_failing = False
         self.sub_title = target.name if isinstance(target, Path) else display_name(target)
+        # The language the setting or the locale choose, before any screen is built; the
+        # project's own language (when no setting overrides it) is known once it is open.
+        set_language(choose_language())
 
     def on_load(self) -> None:
         # The garbage collector: Textual makes many short-lived objects while it draws, and
@@ -171,6 +177,10 @@ class WorkbenchApp(App[None]):
         gc.set_threshold(GC_THRESHOLD, *self._gc_threshold[1:])
 
     def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = chosen_theme(set(self.available_themes))
+        self.theme_changed_signal.subscribe(self, lambda theme: remember_theme(theme.name))
         self.push_screen(MainScreen())
         self.load_project()
         self.load_keys()
@@ -181,7 +191,7 @@ class WorkbenchApp(App[None]):
         try:
             keymap = load_keymap(path, binding_ids())
         except InputError as error:
-            self.notify(str(error), title="Keys file not used", severity="error", timeout=10)
+            self.notify(str(error), title=_("Keys file not used"), severity="error", timeout=10)
             return
         if keymap:
             self.set_keymap(keymap)
@@ -216,15 +226,24 @@ class WorkbenchApp(App[None]):
     def _open_project(self, target: ProjectTarget) -> None:
         project = open_project(target)
         # The mark to watch from is read before any screen reads the project.
-        self.post_message(ProjectOpened(project, Watch(project)))
+        watch = Watch(project)
+        self.post_message(ProjectOpened(project, watch, interface_language(project)))
 
-    def on_project_opened(self, message: ProjectOpened) -> None:
+    async def on_project_opened(self, message: ProjectOpened) -> None:
+        if message.language is not None and message.language != shown_language():
+            # The screens were built before the project told its language: built again.
+            set_language(message.language)
+            for screen in self.screen_stack:
+                if isinstance(screen, WorkbenchScreen):
+                    await screen.retranslate()
         self.project = message.project
         self.watcher = message.watch
         self.set_interval(self.LIVE_INTERVAL, self._poll, name="live updates")
         if message.project.backup is not None:
             self.notify(
-                f"The project was upgraded; the old file is kept as {message.project.backup}.",
+                _("The project was upgraded; the old file is kept as {backup}.").format(
+                    backup=message.project.backup
+                ),
                 timeout=10,
             )
         self._broadcast()
@@ -266,14 +285,18 @@ class WorkbenchApp(App[None]):
     def on_watch_paused(self, message: WatchPaused) -> None:
         if not self._watch_failing:  # said once (again only once changes came through)
             self._watch_failing = True
-            self.notify(f"Live updates paused: {message.reason}", severity="warning", timeout=5)
+            self.notify(
+                _("Live updates paused: {reason}").format(reason=message.reason),
+                severity="warning",
+                timeout=5,
+            )
 
     def on_project_changed_elsewhere(self, message: ProjectChangedElsewhere) -> None:
         self._watch_failing = False
         self._broadcast(elsewhere=True)
         lines = message.activity.lines
         if lines:
-            self.notify("\n".join(lines), title="Changed elsewhere", timeout=5)
+            self.notify("\n".join(lines), title=_("Changed elsewhere"), timeout=5)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -320,7 +343,11 @@ class WorkbenchApp(App[None]):
 
     def on_span_coded(self, message: SpanCoded) -> None:
         view = message.view
-        self._report(f"coded {view.start}–{view.end} with {', '.join(view.codes)}")
+        self._report(
+            _("coded {start}–{end} with {codes}").format(
+                start=view.start, end=view.end, codes=", ".join(view.codes)
+            )
+        )
 
     def on_change_written(self, message: ChangeWritten) -> None:
         self._report(message.done.summary)
@@ -335,8 +362,8 @@ class WorkbenchApp(App[None]):
 
     def on_step_applied(self, message: StepApplied) -> None:
         step = message.step
-        verb = "Undone" if step.undo else "Redone"
-        self.notify(f"{verb}: {step.summary or step.action}", timeout=3)
+        done = _("Undone: {change}") if step.undo else _("Redone: {change}")
+        self.notify(done.format(change=step.summary or step.action), timeout=3)
         self.changed()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -363,9 +390,13 @@ class WorkbenchApp(App[None]):
         if isinstance(error, NothingToDo):
             self.notify(str(error).capitalize() + ".", severity="warning", timeout=3)
         elif isinstance(error, WorkbenchError):
-            self.notify(str(error), title="Not done", severity="error", timeout=8)
+            self.notify(str(error), title=_("Not done"), severity="error", timeout=8)
         else:
-            self.push_screen(ErrorScreen(f"Unexpected error ({type(error).__name__})", str(error)))
+            self.push_screen(
+                ErrorScreen(
+                    _("Unexpected error ({kind})").format(kind=type(error).__name__), str(error)
+                )
+            )
 
     # --- actions -------------------------------------------------------------------------
 
@@ -404,6 +435,7 @@ class WorkbenchApp(App[None]):
                 continue
             seen.add(binding.id)
             shown = binding.key_display or self.get_key_display(binding)
+            # The screen's active keys are translated already (WorkbenchScreen).
             keys.append((shown, binding.tooltip or binding.description, binding.description))
         self.push_screen(HelpScreen(keys))
 
@@ -426,8 +458,8 @@ class WorkbenchApp(App[None]):
 
         self.push_screen(
             TextPrompt(
-                "Merge another copy of this project into it",
-                placeholder="its file (theirs.db) or database URL",
+                _("Merge another copy of this project into it"),
+                placeholder=_("its file (theirs.db) or database URL"),
             ),
             chosen,
         )
@@ -441,7 +473,11 @@ class WorkbenchApp(App[None]):
             count = len(report.conflicts)
             self.push_screen(
                 MessageDialog(
-                    f"Merged, with {count} conflict{'' if count == 1 else 's'} (ours kept)",
+                    ngettext(
+                        "Merged, with {count} conflict (ours kept)",
+                        "Merged, with {count} conflicts (ours kept)",
+                        count,
+                    ).format(count=count),
                     "\n".join(report.conflicts),
                 )
             )

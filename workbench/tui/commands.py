@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from workbench.i18n import _
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
@@ -39,7 +41,7 @@ class PaletteCommand:
 
 def _key_help(binding: Binding) -> str:
     key = binding.key_display or binding.key.split(",")[0]
-    return f"key {key}"
+    return _("key {key}").format(key=key)
 
 
 def main_screen(app: App[object]) -> MainScreen:
@@ -82,16 +84,18 @@ def palette_commands(app: App[object]) -> Iterator[PaletteCommand]:
             if binding.action in SKIPPED_ACTIONS or binding.action.startswith("app."):
                 continue
             if _available(screen, binding.action):
-                text = binding.tooltip or binding.description
+                text = _(binding.tooltip or binding.description)
                 yield PaletteCommand(
-                    f"Transcript: {text}",
+                    _("Transcript: {command}").format(command=text),
                     _key_help(binding),
                     partial(screen.run_action, binding.action),
                 )
     main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
     for tab, (key, title, pane) in TABS.items():
         yield PaletteCommand(
-            f"{title}: show the tab", f"key {key}", partial(_run_tab, app, tab, None)
+            _("{tab}: show the tab").format(tab=_(title)),
+            _("key {key}").format(key=key),
+            partial(_run_tab, app, tab, None),
         )
         shown = main.pane(tab) if main is not None and main.is_mounted else None
         for binding in pane.BINDINGS:
@@ -99,15 +103,30 @@ def palette_commands(app: App[object]) -> Iterator[PaletteCommand]:
                 continue
             if shown is not None and not _available(shown, binding.action):
                 continue
-            text = binding.tooltip or binding.description
+            text = _(binding.tooltip or binding.description)
             yield PaletteCommand(
-                f"{title}: {text}", _key_help(binding), partial(_run_tab, app, tab, binding.action)
+                f"{_(title)}: {text}",
+                _key_help(binding),
+                partial(_run_tab, app, tab, binding.action),
             )
     for binding in app.BINDINGS:
         if not isinstance(binding, Binding) or binding.id is None:
             continue
-        text = binding.tooltip or binding.description
+        text = _(binding.tooltip or binding.description)
         yield PaletteCommand(text, _key_help(binding), partial(app.run_action, binding.action))
+    yield from _without_keys(app)
+
+
+def _without_keys(app: App[object]) -> Iterator[PaletteCommand]:
+    """Commands that are only here, with no key (rare and weighty: a purge)."""
+    if getattr(app, "project", None) is not None:  # the project is open
+        from workbench.tui.dialogs.purge import start_purge
+
+        yield PaletteCommand(
+            _("Purge erased data for good"),
+            _("remove deleted memos, pseudonyms and replaced text from the change log and file"),
+            partial(start_purge, app),
+        )
 
 
 class WorkbenchCommands(Provider):

@@ -13,6 +13,7 @@ from textual.message import Message
 from workbench.services.activity import Activity, Watch
 from workbench.services.coding import SegmentView
 from workbench.services.merge import MergeReport
+from workbench.services.positions import Position
 from workbench.services.project import Project
 from workbench.services.reading import (
     DocumentText,
@@ -20,6 +21,7 @@ from workbench.services.reading import (
     PlaceKindRow,
     SegmentInfo,
     SuggestionInfo,
+    TurnSpan,
 )
 
 
@@ -45,12 +47,16 @@ class StepDone:
 class ProjectOpened(Message):
     """The project file is open (and migrated, if it was older)."""
 
-    def __init__(self, project: Project, watch: Watch | None = None) -> None:
+    def __init__(
+        self, project: Project, watch: Watch | None = None, language: str | None = None
+    ) -> None:
         super().__init__()
         self.project = project
         """The open project."""
         self.watch = watch
         """What watches it for changes made elsewhere (from the moment it was opened)."""
+        self.language = language
+        """The interface language chosen for it (None: keep the one shown)."""
 
 
 class ProjectChanged(Message):
@@ -84,10 +90,12 @@ class OverviewLoaded(Message):
 class DocumentLoaded(Message):
     """A document's text, turns and segments were read for the coding view."""
 
-    def __init__(self, document: DocumentText) -> None:
+    def __init__(self, document: DocumentText, position: Position | None = None) -> None:
         super().__init__()
         self.document = document
         """The document read."""
+        self.position = position
+        """Where the reader left it last time (None: never opened, or opened at a span)."""
 
 
 class SegmentsLoaded(Message):
@@ -112,6 +120,18 @@ class SegmentsLoaded(Message):
         its earlier reading (and of a segment painted over its span while it was written)."""
         self.after_write = after_write
         """True when read right after a write: the change it makes known needs no reading."""
+
+
+class TurnsLoaded(Message):
+    """The speaker turns of the open document were read again (after a change to them, an
+    undo or redo, or a change made elsewhere)."""
+
+    def __init__(self, document_id: int, turns: tuple[TurnSpan, ...]) -> None:
+        super().__init__()
+        self.document_id = document_id
+        """The document they belong to."""
+        self.turns = turns
+        """The turns, in text order."""
 
 
 class SpanCoded(Message):

@@ -65,7 +65,8 @@ from sqlmodel import Session, select
 
 from workbench.coding import cases
 from workbench.coding.importing import PreparedDocument, store
-from workbench.errors import Conflict, InputError, InvalidValue
+from workbench.coding.names import fit_name, name_key
+from workbench.errors import Conflict, InputError, InvalidValue, quoted
 from workbench.exchange.refi import (
     CASE_NOTE_PREFIX,
     PLACES_CODE,
@@ -98,7 +99,7 @@ from workbench.project.models import (
 )
 from workbench.text import nlp
 from workbench.text.readers import SourceText, check_length, normalise
-from workbench.text.turns import parse_turns
+from workbench.text.turns import find_turns
 from workbench.text.units import paragraph_spans, sentence_pieces
 
 OFFSET_CONVENTIONS: dict[str, str] = {
@@ -124,9 +125,6 @@ SUFFIXES = (".qdpx", ".qde", ".qdc")
 
 _DISCRIMINATING_MINIMUM = 3
 _OVERRIDE_MARGIN = 0.1
-_BAD_NAME_CHARS = str.maketrans(
-    {'"': "'", "(": "[", ")": "]", "&": "+", "|": "/", "!": ".", ":": "-"}
-)
 _COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -144,6 +142,8 @@ class RefiCode:
     color: str | None
     note_refs: list[str] = field(default_factory=list)
     children: list[RefiCode] = field(default_factory=list)
+    codable: bool = True
+    """REFI-QDA ``isCodable`` (a code that only groups others is not)."""
     fields: dict[str, object] = field(default_factory=dict)
     """Label, criteria, example, keywords from a ``[workbench code]`` block."""
 
@@ -254,6 +254,7 @@ class RefiFile:
     notes: dict[str, RefiNote] = field(default_factory=dict)
     note_targets: list[tuple[str, str, str]] = field(default_factory=list)
     description: str = ""
+    creating_user: str | None = None
     offsets: str | None = None
     prepared: dict[str, PreparedDocument] = field(default_factory=dict)
     renamed_codes: list[str] = field(default_factory=list)
@@ -351,10 +352,10 @@ def _color(value: str | None) -> str | None:
 
 
 def code_name(raw: str) -> str:
-    """A name from another tool made fit for a code: characters the query language uses
-    (quotes, parentheses, ``& | ! :``) replaced, white space collapsed."""
-    name = " ".join(raw.translate(_BAD_NAME_CHARS).split())
-    return name.lstrip("' ").rstrip()
+    """A name from another tool as the workbench keeps it: exactly as written but trimmed,
+    and without the control characters a name cannot hold (a tab or line break becomes a
+    space: :func:`workbench.coding.names.fit_name`); "" when nothing is left."""
+    return fit_name(raw)
 
 
 def _int(value: str | None) -> int | None:
@@ -609,8 +610,8 @@ def _read_codes(parent: etree._Element, refi: RefiFile, top: bool) -> list[RefiC
         guid = norm_guid(element.get("guid"))
         raw = element.get("name") or ""
         name = code_name(raw) or f"Code {guid[:8]}".strip()
-        if name != " ".join(raw.split()):
-            refi.renamed_codes.append(f"{raw!r} as {name!r}")
+        if name != raw.strip():
+            refi.renamed_codes.append(f"{quoted(raw)} as {quoted(name)}")
         description, extra = parse_code_block(_text(_kid(element, "Description")))
         code = RefiCode(
             guid=guid,
@@ -619,6 +620,7 @@ def _read_codes(parent: etree._Element, refi: RefiFile, top: bool) -> list[RefiC
             color=_color(element.get("color")),
             note_refs=_refs(element),
             fields=extra,
+            codable=(element.get("isCodable") or "true").strip().casefold() not in ("false", "0"),
         )
         if top and name.casefold() == PLACES_CODE.casefold() and _read_places(element, code, refi):
             if code.children:  # children without a place block stay codes under Places
@@ -639,10 +641,13 @@ def _read_places(element: etree._Element, code: RefiCode, refi: RefiFile) -> boo
             others.append(child)
             continue
         description, fields = parsed
-        name = " ".join((child.get("name") or "").split())
+        raw = child.get("name") or ""
+        name = fit_name(raw)
         if not name:
             refi.warnings.append("a place without a name was left out")
             continue
+        if name != raw.strip():
+            refi.warnings.append(f"place {quoted(raw)} imported as {quoted(name)}")
         places.append(
             RefiPlace(norm_guid(child.get("guid")), name, description, fields, _refs(child))
         )
@@ -849,17 +854,57 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
             )
         )
     refi.description = _text(_kid(root, "Description"))
+    refi.creating_user = norm_guid(root.get("creatingUserGUID")) or None
     for guid in _refs(root):
         refi.note_targets.append((guid, "project", ""))
     _links_and_case_codings(root, refi)
+    _report_sets(root, refi)
     ignored = [
         _local(e)
         for e in root
-        if _local(e) in ("Sets", "Links", "Graphs")
-        and any(isinstance(i.tag, str) and not _our_places_set(i, refi) for i in e)
+        if _local(e) in ("Links", "Graphs") and any(isinstance(i.tag, str) for i in e)
     ]
     if ignored:
         refi.warnings.append(f"{', '.join(ignored)} left out (not part of a workbench project)")
+
+
+def _report_sets(root: etree._Element, refi: RefiFile) -> None:
+    """Sets (ATLAS.ti code groups, MAXQDA document sets) have no table of their own here: a
+    warning names how many were left out, and which codes and documents they held, so that
+    they can be made again (as parent codes, or as cases). Our own Places set is no loss."""
+    holder = _kid(root, "Sets")
+    if holder is None:
+        return
+    code_names: dict[str, str] = {}
+
+    def walk(codes: list[RefiCode]) -> None:
+        for code in codes:
+            code_names[code.guid] = code.name
+            walk(code.children)
+
+    walk(refi.codes)
+    source_names = {source.guid: source.name for source in refi.sources}
+    described: list[str] = []
+    for element in _kids(holder, "Set"):
+        if _our_places_set(element, refi):
+            continue
+        name = " ".join((element.get("name") or "").split()) or "?"
+        members = [
+            code_names.get(norm_guid(m.get("targetGUID") or m.get("guid")), "?")
+            for m in _kids(element, "MemberCode")
+        ] + [
+            source_names.get(norm_guid(m.get("targetGUID") or m.get("guid")), "?")
+            for m in _kids(element, "MemberSource")
+        ]
+        shown = ", ".join(members[:6]) + (
+            f" and {len(members) - 6} more" if len(members) > 6 else ""
+        )
+        described.append(f"{name!r} ({shown or 'empty'})")
+    if described:
+        refi.warnings.append(
+            f"{len(described)} set(s) left out (a workbench project has no groups of codes or "
+            f"documents): {'; '.join(described)}"
+        )
 
 
 def _our_places_set(element: etree._Element, refi: RefiFile) -> bool:
@@ -905,6 +950,16 @@ def _links_and_case_codings(root: etree._Element, refi: RefiFile) -> None:
     case_guids = {case.guid for case in refi.cases}
     if not case_guids:
         return
+
+    def drop_case_codes(items: list[RefiCode]) -> list[RefiCode]:
+        # QualCoder (and our export for it) writes a code with a case's GUID whose codings
+        # are the case's documents: a case, not a code.
+        kept = [code for code in items if code.guid not in case_guids]
+        for code in kept:
+            code.children = drop_case_codes(code.children)
+        return kept
+
+    refi.codes = drop_case_codes(refi.codes)
     for source in refi.sources:
         holders: list[RefiSource | RefiSelection] = [source, *source.selections]
         for holder in holders:
@@ -1010,6 +1065,7 @@ def read_refi(
             codes = _kid(root, "Codes")
             if codes is not None:
                 refi.codes = _read_codes(codes, refi, True)
+            _report_sets(root, refi)
         if not refi.codes and not refi.places and not refi.sources and kind == "CodeBook":
             refi.warnings.append("the codebook holds no codes")
     finally:
@@ -1019,8 +1075,8 @@ def read_refi(
         refi.warnings.insert(
             0,
             _summarise(
-                f"{len(refi.renamed_codes)} code name(s) changed: a code name cannot hold "
-                "quotes, parentheses, & | ! or : (imported",
+                f"{len(refi.renamed_codes)} code name(s) changed: a name cannot be empty or "
+                "hold control characters (imported",
                 refi.renamed_codes,
             )
             + ")",
@@ -1062,7 +1118,8 @@ def _prepare_documents(refi: RefiFile, language: str, paragraph_mode: str) -> No
 
     for source in refi.sources:
         text = source.text
-        turns = parse_turns(text)
+        found = find_turns(text, paragraph_mode)
+        turns = found.turns
         paragraphs = paragraph_spans(text, paragraph_mode)
         collector = TokenCollector()  # the lemma index reuses the spaCy docs, as import does
         pieces = sentence_pieces(paragraphs, turns, text)
@@ -1076,6 +1133,7 @@ def _prepare_documents(refi: RefiFile, language: str, paragraph_mode: str) -> No
             sentences=sentences,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             tokens=collector.finish(),  # stored with the document, in the import's transaction
+            found=found,
         )
 
 
@@ -1122,21 +1180,24 @@ class _Store:
     def codes(self) -> None:
         existing = list(self.session.exec(select(Code)))
         by_guid = {norm_guid(c.guid): c for c in existing}
-        by_name = {c.name.casefold(): c for c in existing}
+        by_name = {name_key(c.name): c for c in existing}
         position = max((c.position for c in existing), default=0)
         taken: set[str] = set()
 
         def unique(code: RefiCode, parent: RefiCode | None) -> str:
             name = code.name
-            if name.casefold() in taken and parent is not None:
+            if name_key(name) in taken and parent is not None:
                 name = f"{code.name} [{parent.name}]"
             base, number = name, 1
-            while name.casefold() in taken:
+            while name_key(name) in taken:
                 number += 1
                 name = f"{base} {number}"
             if name != code.name:
-                self.refi.warnings.append(f"a second code {code.name!r} imported as {name!r}")
-            taken.add(name.casefold())
+                self.refi.warnings.append(
+                    f"a second code {quoted(code.name)} imported as {quoted(name)} (names are "
+                    "unique in any letter case and spacing)"
+                )
+            taken.add(name_key(name))
             return name
 
         def walk(codes: list[RefiCode], parent: RefiCode | None, parent_id: int | None) -> None:
@@ -1144,13 +1205,11 @@ class _Store:
             for code in codes:
                 name = unique(code, parent)
                 match = by_guid.get(code.guid) if code.guid else None
-                match = match or by_name.get(name.casefold())
+                match = match or by_name.get(name_key(name))
                 if match is not None:
                     self.report.codes_reused += 1
                 else:
                     position += 1
-                    parent_code = self.session.get(Code, parent_id) if parent_id else None
-                    parent_color = parent_code.color if parent_code else None
                     extra = code.fields
                     keywords = extra.get("keywords")
                     match = Code(
@@ -1163,7 +1222,8 @@ class _Store:
                         keywords=json.dumps(
                             keywords if isinstance(keywords, list) else [], ensure_ascii=False
                         ),
-                        color=code.color or parent_color or "#888888",
+                        color=code.color or "",  # none given: none invented
+                        codable=code.codable,
                         parent_id=parent_id,
                         position=position,
                         coder_id=self.importer.id,
@@ -1172,7 +1232,7 @@ class _Store:
                         match.guid = code.guid
                     self.session.add(match)
                     self.session.flush()
-                    by_name[name.casefold()] = match
+                    by_name[name_key(name)] = match
                     self.report.codes_added += 1
                 if code.guid:
                     self.code_ids[code.guid] = id_of(match)
@@ -1187,11 +1247,11 @@ class _Store:
             return
         existing = list(self.session.exec(select(Place)))
         by_guid = {norm_guid(p.guid): p for p in existing}
-        by_name = {p.name.casefold(): p for p in existing}
+        by_name = {name_key(p.name): p for p in existing}
         kinds = set(self.session.exec(select(PlaceKind.name)))
         statuses = set(self.session.exec(select(PlaceStatus.name)))
         for item in self.refi.places:
-            place = by_guid.get(item.guid) or by_name.get(item.name.casefold())
+            place = by_guid.get(item.guid) or by_name.get(name_key(item.name))
             if place is not None:
                 self.report.places_reused += 1
             else:
@@ -1238,7 +1298,7 @@ class _Store:
                 kinds.add(kind)  # a project without kinds learnt this one
                 if item.guid:
                     place.guid = item.guid
-                by_name[item.name.casefold()] = place
+                by_name[name_key(item.name)] = place
                 self.report.places_added += 1
             if item.guid:
                 self.place_ids[item.guid] = id_of(place)
@@ -1293,18 +1353,29 @@ class _Store:
             if source.codings:
                 items.append(((0, len(source.text)), None, source.codings))
             dangling = 0
+            # Spans with something on them: an empty selection (our export writes the
+            # segment's creator's selection even when only others coded the passage) still
+            # gives the segment its GUID and creator, but alone it is no segment.
+            alive: set[tuple[int, int]] = set()
             for span, selection, selection_codings in items:
-                has_memo = selection is not None and (
-                    selection.description
+                if (
+                    selection is None
+                    or selection.description
+                    or any(
+                        c.code_guid in self.code_ids or c.code_guid in self.place_ids
+                        for c in selection_codings
+                    )
                     or any(self._note_text(g) for g in self._selection_notes(selection))
-                )
+                ):
+                    alive.add(span)
+            for span, selection, selection_codings in items:
                 resolved = [
                     c
                     for c in selection_codings
                     if c.code_guid in self.code_ids or c.code_guid in self.place_ids
                 ]
                 dangling += len(selection_codings) - len(resolved)
-                if not resolved and not has_memo:
+                if span not in alive:
                     self.report.selections_skipped += 1
                     continue
                 segment = by_span.get(span)
@@ -1540,7 +1611,7 @@ class _Store:
                     document_id=self.document_ids[source.guid],
                 )
         if refi.description:
-            self._memo(refi.description, coder_id=id_of(self.importer))
+            self._memo(refi.description, coder_id=self.coder_of(refi.creating_user))
         self.session.flush()
 
     @staticmethod

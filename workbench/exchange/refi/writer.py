@@ -34,6 +34,7 @@ An export that does not validate is a bug of the workbench and raises :class:`In
 
 from __future__ import annotations
 
+import bisect
 import os
 import queue
 import re
@@ -131,6 +132,31 @@ _VARIABLE_TYPES = {
 }
 
 
+@dataclass(frozen=True)
+class Profile:
+    """How an export is shaped for one peer tool (see ``docs/refi-qda.md``)."""
+
+    name: str
+    tool: str
+    utf16: bool = False
+    """Offsets in UTF-16 code units over CRLF text, texts written with CRLF and a BOM."""
+    lines: bool = False
+    """One selection per coded line, named ``line:N`` (0-based), as qc writes and reads."""
+    case_codes: bool = False
+    """Each case also as a code with the case's GUID, coding its documents whole."""
+
+
+PROFILES: dict[str, Profile] = {
+    "refi": Profile("refi", "REFI-QDA 1.5 (any tool)"),
+    "qualcoder": Profile("qualcoder", "QualCoder", case_codes=True),
+    "nvivo": Profile("nvivo", "NVivo", utf16=True),
+    "atlasti": Profile("atlasti", "ATLAS.ti"),
+    "maxqda": Profile("maxqda", "MAXQDA"),
+    "qc": Profile("qc", "qc", lines=True),
+}
+"""The export profiles by name: ``refi`` is the standard; the others add a peer's quirks."""
+
+
 class InvalidExport(WorkbenchError):
     """The file we generated does not validate against the REFI-QDA schema: a workbench bug."""
 
@@ -141,6 +167,7 @@ class ExportReport:
 
     path: str
     format: str
+    profile: str = "refi"
     users: int = 0
     codes: int = 0
     places: int = 0
@@ -466,7 +493,8 @@ class _Catalogue:
     GUIDs in the ``*_guid`` maps are already in the form the schema wants (:func:`_guid`).
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, profile: str = "refi") -> None:
+        self.profile = profile
         self.coders = list(session.exec(select(Coder).order_by(col(Coder.id))))
         self.coder_guid = {c.id: _guid(c.guid) for c in self.coders}
         codes = list(session.exec(select(Code).order_by(col(Code.position), col(Code.name))))
@@ -490,12 +518,42 @@ class _Catalogue:
             self.aliases.setdefault(place_id, []).append(alias)
         self.variables = list(session.exec(select(Variable).order_by(Variable.name)))
         self.cases = list(session.exec(select(Case).order_by(Case.name)))
+        # QualCoder: a case's documents as codings of a code that has the case's GUID.
+        self.case_codes: dict[int, list[str]] = {}
+        if PROFILES[profile].case_codes:
+            for document_id, guid in session.execute(
+                sa.select(col(DocumentCase.document_id), col(Case.guid))
+                .join(Case, col(Case.id) == DocumentCase.case_id)
+                .order_by(col(Case.name))
+            ):
+                self.case_codes.setdefault(document_id, []).append(_guid(guid))
         self.memo_count: int = session.execute(select(sa.func.count(col(Memo.id)))).scalar_one()
+        # Where each memo travels (see _write_notes): the first memo of a coder on a passage
+        # in the Description of that coder's selection, the first memo on a document (by the
+        # document's coder) in the TextSource's, the first project memo (by the project's
+        # first coder) in the Project's; every other memo is a Note with a plainTextPath file.
+        self.described: set[int] = set(
+            session.execute(
+                sa.select(sa.func.min(col(Memo.id)))
+                .where(col(Memo.segment_id).is_not(None))
+                .group_by(col(Memo.segment_id), col(Memo.coder_id))
+            ).scalars()
+        )
+        self.descriptions: dict[tuple[str, int | None], str] = {}
+        document_coder: dict[int, int | None] = {}
+        for document_id, coder_id in session.execute(
+            sa.select(col(Document.id), col(Document.coder_id))
+        ):
+            document_coder[document_id] = coder_id
+        first_coder = self.coders[0].id if self.coders else None
         # Memos on segments can be many: they are merged in with the segments as a stream.
         self.memos_by: dict[tuple[str, int | None], list[str]] = {}
         for row in session.execute(
             sa.select(
+                col(Memo.id),
                 col(Memo.guid),
+                col(Memo.text),
+                col(Memo.coder_id),
                 col(Memo.document_id),
                 col(Memo.code_id),
                 col(Memo.case_id),
@@ -505,7 +563,18 @@ class _Catalogue:
             .order_by(col(Memo.id))
         ):
             target, target_id = _memo_target(row)
-            self.memos_by.setdefault((target, target_id), []).append(_guid(row.guid))
+            key = (target, target_id)
+            owner = document_coder.get(row.document_id) if target == "doc" else first_coder
+            if (
+                target in ("doc", "project")
+                and key not in self.descriptions
+                and row.coder_id == owner
+                and row.text == row.text.strip()
+            ):
+                self.descriptions[key] = row.text
+                self.described.add(row.id)
+                continue
+            self.memos_by.setdefault(key, []).append(_guid(row.guid))
         _check_unique(
             [("coder", g) for g in self.coder_guid.values()]
             + [("code", g) for g in self.code_guid.values()]
@@ -563,8 +632,12 @@ def _code_description(code: Code) -> str:
 
 
 def _code_element(code: Code, cat: _Catalogue, ns: str, *, note_refs: bool) -> etree._Element:
-    attrs = {"guid": cat.code_guid[code.id], "name": _x(code.name), "isCodable": "true"}
-    if code.color and _RGB.fullmatch(code.color):
+    attrs = {
+        "guid": cat.code_guid[code.id],
+        "name": _x(code.name),
+        "isCodable": "true" if code.codable else "false",
+    }
+    if code.color and _RGB.fullmatch(code.color):  # no colour: no attribute (none invented)
         attrs["color"] = code.color
     element = etree.Element(_q("Code", ns), attrs)
     description = _code_description(code)
@@ -583,6 +656,17 @@ def _codes_element(cat: _Catalogue, ns: str, *, note_refs: bool) -> etree._Eleme
     codes = etree.Element(_q("Codes", ns), nsmap={None: ns})
     for code in cat.children.get(None, []):
         codes.append(_code_element(code, cat, ns, note_refs=note_refs))
+    if cat.case_codes:
+        linked = {guid for guids in cat.case_codes.values() for guid in guids}
+        for case in cat.cases:
+            if _guid(case.guid) in linked:
+                etree.SubElement(
+                    codes,
+                    _q("Code", ns),
+                    guid=_guid(case.guid),
+                    name=_x(f"Case: {case.name}"),
+                    isCodable="true",
+                )
     if cat.places:
         top = etree.SubElement(
             codes, _q("Code", ns), guid=PLACES_CODE_GUID, name=PLACES_CODE, isCodable="false"
@@ -675,9 +759,16 @@ def _write_sources(
     """The ``Sources`` element: a ``TextSource`` per document, written one at a time.
 
     Three streams in segment order feed it: the segments with their codings, the place
-    links, and the segment memos. The markup of a document is formatted here (the hot loop
-    of the export); only GUIDs (checked by :func:`_guid`), numbers and timestamps go into it,
-    besides the document name, which :func:`_attr` escapes.
+    links, and the segment memos. A segment becomes one ``PlainTextSelection`` per coder
+    (that coder its ``creatingUser``), as QualCoder reads owners and as NVivo writes: the
+    segment's creator first, under the segment's GUID, then every other coder of a coding, a
+    place link or a memo of the passage under a GUID derived from both. The first memo of a
+    coder on the passage is that selection's ``Description``; the others are ``NoteRef``. The
+    ``qc`` profile writes one selection per coded line instead (:func:`_qc_lines`).
+
+    The markup of a document is formatted here (the hot loop of the export); only GUIDs
+    (checked by :func:`_guid`), numbers and timestamps go into it, besides the document name
+    and memo texts, which :func:`_attr` and :func:`_text_node` escape.
     """
     documents = list(
         _stream(
@@ -726,40 +817,113 @@ def _write_sources(
     notes = _Follower(
         _stream(
             session,
-            sa.select(*_segment_key_columns(), col(Memo.guid))
+            sa.select(
+                *_segment_key_columns(),
+                col(Memo.id),
+                col(Memo.guid),
+                col(Memo.coder_id),
+                col(Memo.text),
+            )
             .join(Segment, col(Segment.id) == Memo.segment_id)
             .order_by(*_segment_key_columns(), col(Memo.id)),
         )
     )
     code_guid, place_guid, coder_guid = cat.code_guid, cat.place_guid, cat.coder_guid
+    profile = PROFILES[cat.profile]
     parts: list[str] = []
     append = parts.append
-    selections = codings = 0
+    counts = {"selections": 0, "codings": 0}
+    text: str | None = None
+    to_units: _Units | None = None
+    qc_lines: dict[int, dict[str, str]] = {}
 
     def open_source(document: Any) -> None:
+        nonlocal text, to_units
         guid = _guid(document[2])
         parts.clear()
+        qc_lines.clear()
         append(
             f'<TextSource guid="{guid}" name="{_attr(document[1])}" '
             f'plainTextPath="internal://{_member_stem(guid)}.txt"'
             f"{_who(coder_guid, document[3], document[4])}>\n"
         )
+        described = cat.descriptions.get(("doc", document[0]))
+        if described is not None:
+            append(f"<Description>{_text_node(described)}</Description>\n")
+        if profile.utf16 or profile.lines or cat.case_codes.get(document[0]):
+            text = session.execute(
+                select(Document.text).where(col(Document.id) == document[0])
+            ).scalar_one()
+            to_units = _Units(text) if profile.utf16 else None
 
-    def close_selection(key: tuple[int, int, int]) -> None:
-        nonlocal codings
+    def position(offset: int) -> int:
+        return to_units.convert(offset) if to_units is not None else offset
+
+    def close_selection(key: tuple[int, int, int], head: Any, codings: list[Any]) -> None:
+        # Everything one coder did on the passage: (GUID, coder, time, code GUID) codings.
+        by_coder: dict[int | None, list[tuple[str, Any, str]]] = {head[4]: []}
+        for row in codings:
+            by_coder.setdefault(row[8], []).append((_guid(row[6]), row[9], code_guid[row[7]]))
         for link in links.take(key):
             place = place_guid[link[4]]
-            guid = uuid.uuid5(_GUID_NS, f"link:{link[3]}:{place}")  # the same every export
-            append(
-                f'<Coding guid="{guid}"{_who(coder_guid, link[5], link[6])}>'
-                f'<CodeRef targetGUID="{place}"/></Coding>\n'
-            )
-            codings += 1
+            guid = str(uuid.uuid5(_GUID_NS, f"link:{link[3]}:{place}"))  # the same every export
+            by_coder.setdefault(link[5], []).append((guid, link[6], place))
+        memos: dict[int | None, list[Any]] = {}
         for note in notes.take(key):
-            append(f'<NoteRef targetGUID="{_guid(note[3])}"/>\n')
-        append("</PlainTextSelection>\n")
+            memos.setdefault(note[5], []).append(note)
+            by_coder.setdefault(note[5], [])
+        if profile.lines:
+            _qc_lines(text or "", key[1], key[2], by_coder, coder_guid, qc_lines)
+            return
+        start, end = position(key[1]), position(key[2])
+        for coder, items in by_coder.items():
+            if coder == head[4]:
+                guid, at = _guid(head[3]), head[5]
+            else:
+                guid = str(uuid.uuid5(_GUID_NS, f"selection:{head[3]}:{coder_guid.get(coder)}"))
+                at = min((item[1] for item in items if item[1] is not None), default=head[5])
+            append(
+                f'<PlainTextSelection guid="{guid}" startPosition="{start}" '
+                f'endPosition="{end}"{_who(coder_guid, coder, at)}>\n'
+            )
+            counts["selections"] += 1
+            refs = []
+            for note in memos.get(coder, []):
+                if note[3] in cat.described:
+                    append(f"<Description>{_text_node(note[6])}</Description>\n")
+                else:
+                    refs.append(_guid(note[4]))
+            for coding_guid, when, target in items:
+                append(
+                    f'<Coding guid="{coding_guid}"{_who(coder_guid, coder, when)}>'
+                    f'<CodeRef targetGUID="{target}"/></Coding>\n'
+                )
+                counts["codings"] += 1
+            for ref in refs:
+                append(f'<NoteRef targetGUID="{ref}"/>\n')
+            append("</PlainTextSelection>\n")
 
     def close_source(document: Any) -> None:
+        for index in sorted(qc_lines):
+            line_start, line_end = _line_span(text or "", index)
+            append(
+                f'<PlainTextSelection guid="{uuid.uuid5(_GUID_NS, f"line:{document[2]}:{index}")}"'
+                f' name="line:{index}" startPosition="{line_start}" endPosition="{line_end}">\n'
+            )
+            counts["selections"] += 1
+            for coding in qc_lines[index].values():
+                append(coding)
+                counts["codings"] += 1
+            append("</PlainTextSelection>\n")
+        for guid in cat.case_codes.get(document[0], []):
+            # QualCoder reads a case's documents from codings of a code with the case's GUID.
+            end = position(len(text or ""))
+            append(
+                f'<PlainTextSelection guid="{uuid.uuid5(_GUID_NS, f"case:{guid}:{document[2]}")}"'
+                f' startPosition="0" endPosition="{end}">\n'
+                f'<Coding guid="{uuid.uuid5(_GUID_NS, f"case-coding:{guid}:{document[2]}")}">'
+                f'<CodeRef targetGUID="{guid}"/></Coding>\n</PlainTextSelection>\n'
+            )
         for guid in cat.memo_refs("doc", document[0]):
             append(f'<NoteRef targetGUID="{guid}"/>\n')
         append("</TextSource>\n")
@@ -770,12 +934,14 @@ def _write_sources(
     pending = iter(documents)
     document: Any = None
     key: tuple[int, int, int] | None = None
+    head: Any = None
+    codings: list[Any] = []
     with xf.element(_q("Sources")):
         xf.write("\n")
         for row in segments:
             if document is None or row[0] != document[0]:
                 if key is not None:
-                    close_selection(key)
+                    close_selection(key, head, codings)
                     key = None
                 if document is not None:
                     close_source(document)
@@ -786,28 +952,72 @@ def _write_sources(
                     close_source(document)
             if key is None or row[1] != key[1] or row[2] != key[2]:
                 if key is not None:
-                    close_selection(key)
-                key = (row[0], row[1], row[2])
-                append(
-                    f'<PlainTextSelection guid="{_guid(row[3])}" startPosition="{row[1]}" '
-                    f'endPosition="{row[2]}"{_who(coder_guid, row[4], row[5])}>\n'
-                )
-                selections += 1
+                    close_selection(key, head, codings)
+                key, head, codings = (row[0], row[1], row[2]), row, []
             if row[6] is not None:
-                append(
-                    f'<Coding guid="{_guid(row[6])}"{_who(coder_guid, row[8], row[9])}>'
-                    f'<CodeRef targetGUID="{code_guid[row[7]]}"/></Coding>\n'
-                )
-                codings += 1
+                codings.append(row)
         if key is not None:
-            close_selection(key)
+            close_selection(key, head, codings)
         if document is not None:
             close_source(document)
         for document in pending:
             open_source(document)
             close_source(document)
-    report.selections += selections
-    report.codings += codings
+    report.selections += counts["selections"]
+    report.codings += counts["codings"]
+
+
+def _text_node(text: str) -> str:
+    """Text escaped for element content we format ourselves."""
+    return _x(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _line_span(text: str, index: int) -> tuple[int, int]:
+    """The code-point span of the 0-based line ``index`` of ``text``, its line end included
+    (as qc counts a line)."""
+    start = 0
+    for _ in range(index):
+        start = text.index("\n", start) + 1
+    end = text.find("\n", start)
+    return start, (len(text) if end < 0 else end + 1)
+
+
+def _qc_lines(
+    text: str,
+    start: int,
+    end: int,
+    by_coder: dict[int | None, list[tuple[str, Any, str]]],
+    coder_guid: dict[int | None, str],
+    lines: dict[int, dict[str, str]],
+) -> None:
+    """qc codes lines, not spans: every line the passage touches gets its codings (once per
+    code and coder), keyed by 0-based line number."""
+    first = text.count("\n", 0, start)
+    last = text.count("\n", 0, max(start, end - 1))
+    for coder, items in by_coder.items():
+        user = coder_guid.get(coder)
+        if user is None:
+            continue  # qc needs Coding@creatingUser
+        for _guid_of, _when, target in items:
+            for line in range(first, last + 1):
+                guid = uuid.uuid5(_GUID_NS, f"qc:{start}:{line}:{user}:{target}")
+                lines.setdefault(line, {}).setdefault(
+                    f"{user}:{target}",
+                    f'<Coding guid="{guid}" creatingUser="{user}">'
+                    f'<CodeRef targetGUID="{target}"/></Coding>\n',
+                )
+
+
+class _Units:
+    """Code-point offsets of a ``\\n`` text to UTF-16 code units over the same text with
+    CRLF line ends (what NVivo writes and reads; the BOM is not counted)."""
+
+    def __init__(self, text: str) -> None:
+        self.extra = [i for i, char in enumerate(text) if char == "\n" or ord(char) > 0xFFFF]
+
+    def convert(self, offset: int) -> int:
+        """The UTF-16 offset over CRLF text of code-point ``offset``."""
+        return offset + bisect.bisect_left(self.extra, offset)
 
 
 def _member_stem(guid: str) -> str:
@@ -840,12 +1050,11 @@ def _memo_name(row: Any) -> str:
     return "Project memo"
 
 
-def _write_notes(xf: Any, session: Session, cat: _Catalogue, report: ExportReport) -> None:
-    if not cat.memo_count:
-        return
+def _notes_statement() -> sa.Select[Any]:
     segment_document = aliased(Document)
-    statement = (
+    return (
         sa.select(
+            col(Memo.id),
             col(Memo.guid),
             col(Memo.text),
             col(Memo.coder_id),
@@ -867,21 +1076,32 @@ def _write_notes(xf: Any, session: Session, cat: _Catalogue, report: ExportRepor
         .outerjoin(Place, col(Place.id) == Memo.place_id)
         .order_by(col(Memo.id))
     )
+
+
+def _write_notes(xf: Any, session: Session, cat: _Catalogue, report: ExportReport) -> None:
+    """``Notes``: every memo that does not travel in a Description, as a Note whose text is a
+    ``sources/<guid>.txt`` file (``plainTextPath``): QualCoder reads notes only so, as
+    journals, and so do the other tools."""
+    if cat.memo_count <= len(cat.described):
+        return
     with xf.element(_q("Notes")):
         xf.write("\n")
-        for row in _stream(session, statement):
+        for row in _stream(session, _notes_statement()):
+            if row.id in cat.described:
+                continue
+            guid = _guid(row.guid)
             note = etree.Element(
                 _q("Note"),
                 _attrs(
-                    guid=_guid(row.guid),
+                    guid=guid,
                     name=_x(_memo_name(row)),
+                    plainTextPath=f"internal://{_member_stem(guid)}.txt",
                     creatingUser=cat.coder_guid.get(row.coder_id),
                     creationDateTime=_stamp(row.created_at),
                     modifiedDateTime=_stamp(row.updated_at),
                 ),
                 nsmap={None: PROJECT_NS},
             )
-            etree.SubElement(note, _q("PlainTextContent")).text = _x(row.text)
             xf.write(note, pretty_print=True)
             report.notes += 1
 
@@ -941,9 +1161,11 @@ def _write_project(
     stream: _Sink, session: Session, cat: _Catalogue, name: str, report: ExportReport
 ) -> None:
     first = cat.coders[0] if cat.coders else None
+    profile = PROFILES[cat.profile]
     attrs = _attrs(
         name=_x(name),
-        origin=ORIGIN,
+        # Our import reads the offsets of an NVivo-shaped export as NVivo's (UTF-16).
+        origin=f"{ORIGIN} (for NVivo)" if profile.utf16 else ORIGIN,
         creatingUserGUID=cat.coder_guid[first.id] if first else None,
         creationDateTime=_stamp(first.created_at) if first else None,
         modifiedDateTime=_stamp(datetime.now(UTC)),
@@ -974,6 +1196,11 @@ def _write_project(
             sets = _places_set(cat, PROJECT_NS, "targetGUID")
             if sets is not None:
                 xf.write(sets, pretty_print=True)
+            described = cat.descriptions.get(("project", None))
+            if described is not None:
+                description = etree.Element(_q("Description"), nsmap={None: PROJECT_NS})
+                description.text = _x(described)
+                xf.write(description, pretty_print=True)
             for guid in cat.memo_refs("project", None):
                 ref = etree.Element(_q("NoteRef"), targetGUID=guid, nsmap={None: PROJECT_NS})
                 xf.write(ref, pretty_print=True)
@@ -986,6 +1213,7 @@ def export_qdpx(
     path: str | Path,
     *,
     name: str = "workbench project",
+    profile: str = "refi",
     compresslevel: int = 1,
     parallel: bool | None = None,
 ) -> ExportReport:
@@ -996,11 +1224,16 @@ def export_qdpx(
     and nothing is written). The session is only read. ``compresslevel`` is zlib's (1 is the
     fastest; text compresses to about a third either way). ``parallel`` validates in a
     second process (True), in this one (False), or decides by size (None, see
-    :data:`PARALLEL_FROM_SEGMENTS`).
+    :data:`PARALLEL_FROM_SEGMENTS`). ``profile`` (one of :data:`PROFILES`) shapes the file
+    for one peer tool's quirks.
     """
+    if profile not in PROFILES:
+        known = ", ".join(PROFILES)
+        raise InvalidValue(f"unknown export profile {profile!r}; use one of {known}")
     path = Path(path)
-    report = ExportReport(path=str(path), format="qdpx")
-    cat = _Catalogue(session)
+    report = ExportReport(path=str(path), format="qdpx", profile=profile)
+    cat = _Catalogue(session, profile)
+    utf16 = PROFILES[profile].utf16
     segments = session.execute(select(sa.func.count(col(Segment.id)))).scalar_one()
     with temporary_beside(path) as temporary:
         validator = _validator(f"{path} (project.qde)", segments, parallel)
@@ -1015,7 +1248,19 @@ def export_qdpx(
                 )
                 for guid, text in texts:
                     member_name = f"{SOURCES_FOLDER}/{_member_stem(_guid(guid))}.txt"
-                    archive.writestr(_member_info(member_name, compresslevel), text.encode("utf-8"))
+                    if utf16:  # as NVivo writes its texts: UTF-8 with a BOM, CRLF line ends
+                        data = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+                    else:
+                        data = text.encode("utf-8")
+                    archive.writestr(_member_info(member_name, compresslevel), data)
+                if cat.memo_count > len(cat.described):
+                    for row in _stream(session, _notes_statement()):
+                        if row.id in cat.described:
+                            continue
+                        member_name = f"{SOURCES_FOLDER}/{_member_stem(_guid(row.guid))}.txt"
+                        archive.writestr(
+                            _member_info(member_name, compresslevel), row.text.encode("utf-8")
+                        )
         except BaseException:
             validator.abort()
             raise

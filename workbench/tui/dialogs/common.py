@@ -10,6 +10,7 @@ hand them what they show).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,15 +24,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from workbench.coding.names import name_key
+from workbench.i18n import N_, _
 from workbench.services.reading import CodeRow, PlaceKindRow, PlaceRow
+from workbench.tui.themes import current_background, legible
 
 CREATE = "\x00create"
 """The option id of "Create …" in a picker (no name can contain a NUL)."""
 
 
 def swatch(color: str) -> Content:
-    """A small block in a code's colour."""
-    return Content.styled("■ ", color)
+    """A small block in a code's colour, made to stand out from the running app's background
+    (see :func:`workbench.tui.themes.legible`)."""
+    return Content.styled("■ ", legible(color, current_background()))
 
 
 def excerpt_of(text: str, width: int = 40) -> str:
@@ -60,6 +65,131 @@ class Choice:
     """A code's colour, shown as a swatch."""
     depth: int = 0
     """Indentation in the unfiltered list (the code tree)."""
+    search: tuple[str, ...] = ()
+    """Other text that matches it, after every name (a code's or a kind's label, a kind's
+    description: "green" finds the kind park by "Parks, green spaces")."""
+
+
+@dataclass(frozen=True)
+class PickerTexts:
+    """What a picker says about what it picks (marked with ``N_``; translated when shown)."""
+
+    filter: str
+    """The placeholder of its input."""
+    filter_new: str = ""
+    """The placeholder when a new name can be typed."""
+    create: str = ""
+    """The option that creates what is typed: "Create code “{name}”"."""
+    creates: str = ""
+    """The help line under that option."""
+    exists: str = ""
+    """The warning when the typed name exists already."""
+
+
+PICKER_TEXTS: dict[str, PickerTexts] = {
+    "code": PickerTexts(
+        N_("type to filter codes"),
+        N_("type to filter codes or a new code's name"),
+        N_("Create code “{name}”"),
+        N_("Enter creates the new code “{name}”."),
+        N_("A code called “{name}” exists already."),
+    ),
+    "place": PickerTexts(
+        N_("type to filter places"),
+        N_("type to filter places or a new place's name"),
+        N_("Create place “{name}”"),
+        N_("Enter creates the new place “{name}”."),
+        N_("A place called “{name}” exists already."),
+    ),
+    "speaker": PickerTexts(
+        N_("type to filter speakers"),
+        N_("type to filter speakers or a new speaker's name"),
+        N_("Create speaker “{name}”"),
+        N_("Enter creates the new speaker “{name}”."),
+        N_("A speaker called “{name}” exists already."),
+    ),
+    "kind": PickerTexts(N_("type to filter kinds")),
+    "segment": PickerTexts(N_("type to filter segments")),
+    "memo": PickerTexts(N_("type to filter memos")),
+}
+"""A picker's texts by what it picks (its ``noun``)."""
+
+PICKER_VERBS: dict[str, str] = {
+    "choose": N_("choose"),
+    "code": N_("code"),
+    "link": N_("link"),
+    "create": N_("create"),
+    "move": N_("move"),
+    "merge": N_("merge"),
+    "set": N_("set"),
+    "edit": N_("edit"),
+    "remove": N_("remove"),
+}
+"""What Enter does in a picker, by its ``verb``, for its hint line."""
+
+EXACT, PREFIX, WORD_PREFIX, SUBSTRING, FUZZY = range(5)
+"""How well a typed text matches a name, best first (see :func:`rank`)."""
+
+OTHER_TEXT = 10
+"""Added to the rank of a match in a choice's other text (:attr:`Choice.search`)."""
+
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]")
+"""The first character of every word (letters and digits)."""
+
+
+def rank(
+    query: str, candidate: str, matcher: Matcher | None = None, *, fuzzy: bool = True
+) -> tuple[int, float] | None:
+    """How well ``query`` matches ``candidate``: (tier, -fuzzy score), lower is better; None
+    when it does not match. The tiers: the whole name (case ignored), its start, the start
+    of one of its words, anywhere in it, then (unless ``fuzzy`` is False) a fuzzy match
+    (the letters in order; ``matcher`` is a :class:`Matcher` of ``query`` to reuse).
+
+    So "welc" puts "welcome" before "being welcome", and "being welcome" before "feeling
+    unwelcome".
+    """
+    wanted = " ".join(query.split()).casefold()
+    name = " ".join(candidate.split()).casefold()
+    if not wanted:
+        return None
+    if name == wanted:
+        return EXACT, 0.0
+    if name.startswith(wanted):
+        return PREFIX, 0.0
+    found = name.find(wanted)
+    if found >= 0:
+        starts = {match.start() for match in _WORD_START.finditer(name)}
+        while found >= 0:
+            if found in starts:
+                return WORD_PREFIX, 0.0
+            found = name.find(wanted, found + 1)
+        return SUBSTRING, 0.0
+    if not fuzzy:
+        return None
+    score = (matcher or Matcher(query)).match(candidate)
+    return (FUZZY, -score) if score > 0 else None
+
+
+def ranked(query: str, choices: Sequence[Choice]) -> list[tuple[Choice, int]]:
+    """The choices that match ``query``, best first (ties in their own order), each with
+    what matched: 0 its name, 1.. an alias, -1 its other text (:attr:`Choice.search`)."""
+    matcher = Matcher(query)
+    found: list[tuple[tuple[int, float], int, Choice, int]] = []
+    for position, choice in enumerate(choices):
+        best: tuple[tuple[int, float], int] | None = None
+        for which, candidate in enumerate((choice.name, *choice.aliases)):
+            score = rank(query, candidate, matcher)
+            if score is not None and (best is None or score < best[0]):
+                best = (score, which)
+        if best is None:
+            for text in choice.search:  # no fuzzy match: a description has most letters
+                score = rank(query, text, fuzzy=False)
+                if score is not None and (best is None or score[0] + OTHER_TEXT < best[0][0]):
+                    best = ((score[0] + OTHER_TEXT, 0.0), -1)
+        if best is not None:
+            found.append((best[0], position, choice, best[1]))
+    found.sort(key=lambda item: item[:2])
+    return [(choice, which) for _score, _position, choice, which in found]
 
 
 @dataclass(frozen=True)
@@ -88,22 +218,22 @@ class FuzzyPicker(Vertical):
         Binding(
             "escape",
             "cancel",
-            "Cancel",
+            N_("Cancel"),
             show=False,
             id="picker.cancel",
-            tooltip="Close without choosing",
+            tooltip=N_("Close without choosing"),
         ),
-        Binding("down", "move(1)", "Next", show=False, id="picker.down"),
-        Binding("up", "move(-1)", "Previous", show=False, id="picker.up"),
-        Binding("pagedown", "move(8)", "Page down", show=False, id="picker.page_down"),
-        Binding("pageup", "move(-8)", "Page up", show=False, id="picker.page_up"),
+        Binding("down", "move(1)", N_("Next"), show=False, id="picker.down"),
+        Binding("up", "move(-1)", N_("Previous"), show=False, id="picker.up"),
+        Binding("pagedown", "move(8)", N_("Page down"), show=False, id="picker.page_down"),
+        Binding("pageup", "move(-8)", N_("Page up"), show=False, id="picker.page_up"),
         Binding(
             "ctrl+n",
             "create",
-            "New",
+            N_("New"),
             show=False,
             id="picker.create",
-            tooltip="Create what is typed, even when it matches something",
+            tooltip=N_("Create what is typed, even when it matches something"),
         ),
     ]
 
@@ -123,13 +253,15 @@ class FuzzyPicker(Vertical):
         self.title_content = Content(title) if isinstance(title, str) else title
         """The dialog's first line."""
         self.noun = noun
-        """What is picked ("code", "place"), for the prompts."""
+        """What is picked ("code", "place"), for the prompts (see ``PICKER_TEXTS``)."""
+        self.texts = PICKER_TEXTS.get(noun) or PickerTexts(N_("type to filter"))
+        """What the picker says about what it picks."""
         self.create = create
         """Whether a new name can be typed."""
         self.initial = initial
         """The key highlighted at first (None: the first choice)."""
         self.verb = verb
-        """What Enter does, for the hint line."""
+        """What Enter does, for the hint line (see ``PICKER_VERBS``)."""
         self.on_done: Callable[[Picked | None], None] | None = None
         """Called once with the result (set by whoever shows the picker)."""
         self.take_focus = True
@@ -159,15 +291,15 @@ class FuzzyPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.title_content, id="picker-title")
-        placeholder = f"type to filter {self.noun}s" + (
-            f" or a new {self.noun}'s name" if self.create else ""
-        )
+        texts = self.texts
+        placeholder = _(texts.filter_new if self.create and texts.filter_new else texts.filter)
         yield Input(placeholder=placeholder, id="picker-input")
         yield OptionList(id="picker-options")
         yield Static("", id="picker-help")
-        hint = f"[b]Enter[/] {self.verb}  [b]↑↓[/] move  [b]Esc[/] cancel"
+        verb = _(PICKER_VERBS.get(self.verb, self.verb))
+        hint = _("[b]Enter[/] {verb}  [b]↑↓[/] move  [b]Esc[/] cancel").format(verb=verb)
         if self.create:
-            hint += "  [b]^n[/] new"
+            hint += _("  [b]^n[/] new")
         yield Label(Content.from_markup(hint), id="picker-hint")
 
     def on_mount(self) -> None:
@@ -214,9 +346,9 @@ class FuzzyPicker(Vertical):
         return " ".join(self.query_one(Input).value.split())
 
     def _exists(self, name: str) -> bool:
-        wanted = name.casefold()
+        wanted = name_key(name)  # the core's sameness: any letter case and spacing
         return any(
-            wanted == candidate.casefold()
+            wanted == name_key(candidate)
             for choice in self.choices
             for candidate in (choice.name, *choice.aliases)
         )
@@ -236,20 +368,10 @@ class FuzzyPicker(Vertical):
                 options.append(Option(Content.assemble(*parts), id=choice.key))
         else:
             matcher = Matcher(query)
-            scored = []
-            for position, choice in enumerate(self.choices):
-                candidates = (choice.name, *choice.aliases)
-                scores = [matcher.match(candidate) for candidate in candidates]
-                best = max(range(len(candidates)), key=lambda i: scores[i])
-                score = scores[best]
-                if candidates[best].casefold() == query.casefold():
-                    score += 10.0  # an exact name first
-                if score > 0:
-                    scored.append((-score, position, choice, best))
-            for _, _, choice, best in sorted(scored, key=lambda item: item[:2]):
+            for choice, best in ranked(query, self.choices):
                 parts = [swatch(choice.color)] if choice.color else []
-                if best == 0:
-                    parts.append(matcher.highlight(choice.name))
+                if best <= 0:
+                    parts.append(matcher.highlight(choice.name) if best == 0 else choice.name)
                 else:
                     parts += [
                         choice.name,
@@ -261,9 +383,8 @@ class FuzzyPicker(Vertical):
                     parts.append((f"  {detail}", "dim"))
                 options.append(Option(Content.assemble(*parts), id=choice.key))
             if self.create and not self._exists(query):
-                prompt = Content.assemble(
-                    ("+ ", "bold $success"), f"Create {self.noun} ", (f"“{query}”", "bold")
-                )
+                before, _name, after = _(self.texts.create or "{name}").partition("{name}")
+                prompt = Content.assemble(("+ ", "bold $success"), before, (query, "bold"), after)
                 options.append(Option(prompt, id=CREATE))
         option_list = self.query_one(OptionList)
         option_list.set_options(options)
@@ -283,7 +404,7 @@ class FuzzyPicker(Vertical):
         if option_list.highlighted is not None:
             key = option_list.get_option_at_index(option_list.highlighted).id
             if key == CREATE:
-                text = f"Enter creates the new {self.noun} “{self.typed}”."
+                text = _(self.texts.creates).format(name=self.typed)
             elif key in self._by_key:
                 text = self._by_key[key].help
         help_line = self.query_one("#picker-help", Static)
@@ -333,7 +454,7 @@ class FuzzyPicker(Vertical):
         if not self.create or not self.typed:
             self.app.bell()
         elif self._exists(self.typed):
-            self.notify(f"A {self.noun} called “{self.typed}” exists already.", severity="warning")
+            self.notify(_(self.texts.exists).format(name=self.typed), severity="warning")
         else:
             self.finish(Picked(self.typed, new=True))
 
@@ -373,15 +494,16 @@ class CodePicker(FuzzyPicker):
                 key=code.name,
                 name=code.name,
                 detail=code.label,
-                context=f"in {code.parent}" if code.parent else "",
+                context=_("in {parent}").format(parent=code.parent) if code.parent else "",
                 help=code.description,
                 color=code.color,
                 depth=code.depth,
+                search=(code.label,) if code.label else (),
             )
             for code in codes
         ]
         super().__init__(
-            choices, title=_title("Code", excerpt), noun="code", create=create, verb="code"
+            choices, title=_title(_("Code"), excerpt), noun="code", create=create, verb="code"
         )
 
 
@@ -392,7 +514,11 @@ class PlacePicker(FuzzyPicker):
         choices = []
         for place in places:
             area = ", ".join(p for p in (place.neighbourhood, place.municipality) if p)
-            aliases = f"also: {', '.join(place.aliases)}" if place.aliases else ""
+            aliases = (
+                _("also: {aliases}").format(aliases=", ".join(place.aliases))
+                if place.aliases
+                else ""
+            )
             choices.append(
                 Choice(
                     key=place.name,
@@ -403,19 +529,36 @@ class PlacePicker(FuzzyPicker):
                 )
             )
         super().__init__(
-            choices, title=_title("Link", excerpt), noun="place", create=True, verb="link"
+            choices, title=_title(_("Link"), excerpt), noun="place", create=True, verb="link"
         )
 
 
 class KindPicker(FuzzyPicker):
     """Choose the kind of a new place from the codebook's place kinds."""
 
-    def __init__(self, place: str, kinds: Sequence[PlaceKindRow], *, default: str = "other"):
+    def __init__(
+        self,
+        place: str,
+        kinds: Sequence[PlaceKindRow],
+        *,
+        default: str = "other",
+        labels: bool = True,
+    ):
+        """With ``labels`` the kinds' labels are shown (the codebook is in the interface's
+        language); they are matched either way."""
         choices = [
-            Choice(key=kind.name, name=kind.name, detail=kind.label, help=kind.description)
+            Choice(
+                key=kind.name,
+                name=kind.name,
+                detail=kind.label if labels else "",
+                help=kind.description,
+                search=tuple(text for text in (kind.label, kind.description) if text),
+            )
             for kind in kinds
         ]
-        title = Content.assemble(("New place ", "bold"), (f"“{place}”", "italic"), ": its kind")
+        title = Content.assemble(
+            (_("New place") + " ", "bold"), (f"“{place}”", "italic"), _(": its kind")
+        )
         super().__init__(choices, title=title, noun="kind", initial=default, verb="create")
 
 
@@ -424,8 +567,10 @@ class MemoDialog(ModalScreen[str | None]):
     when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="memo.save", tooltip="Save the memo"),
-        Binding("escape", "cancel", "Cancel", id="memo.cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", N_("Save"), id="memo.save", tooltip=N_("Save the memo")),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="memo.cancel", tooltip=N_("Close without saving")
+        ),
     ]
 
     def __init__(self, title: Content | str, text: str = "", *, existing: bool = False) -> None:
@@ -441,13 +586,13 @@ class MemoDialog(ModalScreen[str | None]):
         with Vertical(id="memo"):
             yield Label(self.title_content, id="memo-title")
             yield TextArea(self.text, soft_wrap=True, id="memo-text")
-            hint = "[b]^s[/] save  [b]Esc[/] cancel"
+            hint = _("[b]^s[/] save  [b]Esc[/] cancel")
             if self.existing:
-                hint += "  [dim](empty the text to delete the memo)[/]"
+                hint += _("  [dim](empty the text to delete the memo)[/]")
             yield Label(Content.from_markup(hint), id="memo-hint")
             with Horizontal(id="memo-buttons"):
-                yield Button("Save", variant="primary", id="memo-save")
-                yield Button("Cancel", id="memo-cancel")
+                yield Button(_("Save"), variant="primary", id="memo-save")
+                yield Button(_("Cancel"), id="memo-cancel")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -461,7 +606,7 @@ class MemoDialog(ModalScreen[str | None]):
         if text.strip() == self.text.strip():
             self.dismiss(None)
         elif not text.strip() and not self.existing:
-            self.notify("The memo is empty: nothing to save.", severity="warning")
+            self.notify(_("The memo is empty: nothing to save."), severity="warning")
         else:
             self.dismiss(text)
 
@@ -475,8 +620,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question: ``y`` or Enter says yes, ``n`` or Escape says no."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y,enter", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
 
     def __init__(self, question: Content | str) -> None:
@@ -488,8 +633,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="confirm"):
             yield Label(self.question, id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Yes (y)", variant="warning", id="confirm-yes")
-                yield Button("No (n)", id="confirm-no")
+                yield Button(_("Yes (y)"), variant="warning", id="confirm-yes")
+                yield Button(_("No (n)"), id="confirm-no")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -504,16 +649,18 @@ class HelpScreen(ModalScreen[None]):
     """The keys of the screen below, with what they do, and how to select text."""
 
     BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding("escape,question_mark,q", "close", N_("Close"), id="help.close"),
     ]
 
     SELECTING = (
-        ("shift+arrows", "select text in the transcript"),
-        ("mouse drag", "select text in the transcript"),
-        ("mouse click", "show the codes of a segment"),
-        ("ctrl+left/right", "move by word"),
-        ("pageup/pagedown", "scroll"),
+        ("shift+arrows", N_("select text in the transcript")),
+        ("ctrl+shift+left/right", N_("extend the selection by a word")),
+        (N_("mouse drag"), N_("select whole words in the transcript")),
+        (N_("mouse click"), N_("show the codes of a segment")),
+        ("ctrl+left/right", N_("move by word")),
+        ("pageup/pagedown", N_("scroll")),
     )
+    """How to select text (keys of the text area, not bindings): translated when shown."""
 
     def __init__(self, keys: Sequence[tuple[str, str, str]]) -> None:
         super().__init__()
@@ -522,13 +669,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
-            yield Label(Content.styled("Keys", "bold"), id="help-title")
+            yield Label(Content.styled(_("Keys"), "bold"), id="help-title")
             with VerticalScroll(id="help-body"), Grid(id="help-keys"):
-                rows = [(key, text) for key, text, _ in self.keys] + list(self.SELECTING)
+                rows = [(key, text) for key, text, _tooltip in self.keys] + [
+                    (_(key), _(text)) for key, text in self.SELECTING
+                ]
                 for key, text in rows:
                     yield Label(key, classes="help-key")
                     yield Label(text, classes="help-text")
-            yield Label(Content.from_markup("[dim]Esc to close[/]"), id="help-hint")
+            yield Label(Content.from_markup(_("[dim]Esc to close[/]")), id="help-hint")
 
     def action_close(self) -> None:
         """Close the help."""
@@ -538,7 +687,7 @@ class HelpScreen(ModalScreen[None]):
 class ErrorScreen(ModalScreen[None]):
     """An unexpected error, shown in full so it can be reported."""
 
-    BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+    BINDINGS = [Binding("escape,enter", "close", N_("Close"), id="error.close")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -552,7 +701,7 @@ class ErrorScreen(ModalScreen[None]):
             yield Label(Content.styled(self.title_text, "bold"), id="error-title")
             with VerticalScroll(id="error-body"):
                 yield Static(Content(self.message))
-            yield Button("OK", variant="error", id="error-ok")
+            yield Button(_("OK"), variant="error", id="error-ok")
 
     @on(Button.Pressed)
     def _pressed(self) -> None:

@@ -2,7 +2,9 @@
 
 Fragments (Markdown, HTML, Word, CSV, JSON: cited, optionally pseudonymised, for a query or
 all), the project and the codebook for other QDA tools (REFI-QDA ``.qdpx`` and ``.qdc``), the
-YAML codebook, the places map (GeoJSON) and the two figures for print. Exports only read the
+YAML codebook, the places map (GeoJSON), the two figures for print, and an archive folder for a
+data archive (every transcript pseudonymised, the codebook, segments and cases; strict: not
+written when a listed name is left anywhere). Exports only read the
 project; a file appears only when it is complete. The result or the one-line error shows in the
 dialog, which stays open until closed.
 """
@@ -22,6 +24,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
+from workbench.i18n import N_, _
 from workbench.services import exports
 from workbench.services.exports import Exported
 from workbench.services.project import Project
@@ -35,27 +38,40 @@ class ExportKind:
     key: str
     """The format (``md``) or the figure (``figure-cooccur``)."""
     label: str
-    """Shown in the list."""
+    """Shown in the list (marked with ``N_``: translated when shown)."""
     suffix: str
     """The default file suffix."""
     kind: str
-    """``fragments``, ``project`` or ``figure``."""
+    """``fragments``, ``project``, ``figure`` or ``archive``."""
 
 
 EXPORTS = (
-    ExportKind("md", "Fragments as Markdown", ".md", "fragments"),
-    ExportKind("docx", "Fragments as Word (.docx)", ".docx", "fragments"),
-    ExportKind("html", "Fragments as HTML", ".html", "fragments"),
-    ExportKind("csv", "Fragments as CSV", ".csv", "fragments"),
-    ExportKind("json", "Fragments as JSON", ".json", "fragments"),
-    ExportKind("qdpx", "Project for other QDA tools (REFI-QDA .qdpx)", ".qdpx", "project"),
-    ExportKind("qdc", "Codebook for other QDA tools (REFI-QDA .qdc)", ".qdc", "project"),
-    ExportKind("codebook", "Codebook as YAML", ".yaml", "project"),
-    ExportKind("geojson", "Places map (GeoJSON)", ".geojson", "project"),
-    ExportKind("figure-cooccur", "Co-occurrence heatmap (SVG, PNG or PDF)", ".svg", "figure"),
-    ExportKind("figure-matrix", "Code × place matrix (SVG, PNG or PDF)", ".svg", "figure"),
+    ExportKind("md", N_("Fragments as Markdown"), ".md", "fragments"),
+    ExportKind("docx", N_("Fragments as Word (.docx)"), ".docx", "fragments"),
+    ExportKind("html", N_("Fragments as HTML"), ".html", "fragments"),
+    ExportKind("csv", N_("Fragments as CSV"), ".csv", "fragments"),
+    ExportKind("json", N_("Fragments as JSON"), ".json", "fragments"),
+    ExportKind("qdpx", N_("Project for other QDA tools (REFI-QDA .qdpx)"), ".qdpx", "project"),
+    ExportKind("qdc", N_("Codebook for other QDA tools (REFI-QDA .qdc)"), ".qdc", "project"),
+    ExportKind("codebook", N_("Codebook as YAML"), ".yaml", "project"),
+    ExportKind("taguette", N_("Codebook for Taguette (CSV)"), ".csv", "project"),
+    ExportKind("geojson", N_("Places map (GeoJSON)"), ".geojson", "project"),
+    ExportKind("report", N_("Codebook report (.docx, .md or .html)"), ".docx", "report"),
+    ExportKind("figure-cooccur", N_("Co-occurrence heatmap (SVG, PNG or PDF)"), ".svg", "figure"),
+    ExportKind("figure-matrix", N_("Code × place matrix (SVG, PNG or PDF)"), ".svg", "figure"),
+    ExportKind("archive", N_("Archive for a data archive (pseudonymised folder)"), "", "archive"),
 )
 """Everything the dialog offers."""
+
+REFI_PEERS = (
+    ("refi", N_("any tool (the REFI-QDA standard)")),
+    ("qualcoder", "QualCoder"),
+    ("nvivo", N_("NVivo (UTF-16 offsets, CRLF texts)")),
+    ("atlasti", "ATLAS.ti"),
+    ("maxqda", "MAXQDA"),
+    ("qc", N_("qc (one selection per line)")),
+)
+"""The tools a ``.qdpx`` can be shaped for (``workbench export --for``), with their labels."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,8 @@ class ExportRequest:
     """Names replaced by the project's pseudonyms."""
     settings: AnalysisSettings = AnalysisSettings()
     """The Analysis tab's settings, for the figures."""
+    for_tool: str = "refi"
+    """The tool a ``.qdpx`` is shaped for (``export --for``; ``refi``: the standard)."""
 
 
 class ExportFinished(Message):
@@ -104,7 +122,7 @@ class ExportDialog(Dialog[None]):
 
     BINDINGS = [
         CANCEL,
-        Binding("ctrl+s", "export", "Export", id="export.start", tooltip="Write the file"),
+        Binding("ctrl+s", "export", N_("Export"), id="export.start", tooltip=N_("Write the file")),
     ]
 
     def __init__(self, project: Project, settings: AnalysisSettings | None = None) -> None:
@@ -122,49 +140,58 @@ class ExportDialog(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form", id="export-dialog"):
-            yield Label(Content.styled("Export", "bold"), classes="dialog-title")
+            yield Label(Content.styled(_("Export"), "bold"), classes="dialog-title")
             with Grid(classes="form-grid"):
-                yield field_label("What")
+                yield field_label(_("What"))
                 yield Select(
-                    [(kind.label, kind.key) for kind in EXPORTS],
+                    [(_(kind.label), kind.key) for kind in EXPORTS],
                     value="md",
                     allow_blank=False,
                     compact=True,
                     id="export-kind",
                 )
-                yield field_label("File")
+                yield field_label(_("File"))
                 yield Input(self._default_path("md"), id="export-path", compact=True)
-                yield field_label("Query", classes="form-label -fragments")
+                yield field_label(_("Query"), classes="form-label -fragments")
                 yield Input(
-                    placeholder="all fragments, or a query: welcome & place:Hatert",
+                    placeholder=_("all fragments, or a query: welcome & place:Hatert"),
                     id="export-query",
                     compact=True,
                     classes="-fragments",
                 )
-                yield field_label("Headings", classes="form-label -grouped")
+                yield field_label(_("Headings"), classes="form-label -grouped")
                 yield Select(
-                    [("none", "none"), ("per code", "code"), ("per place", "place")]
-                    + [("per document", "document")],
+                    [(_("none"), "none"), (_("per code"), "code"), (_("per place"), "place")]
+                    + [(_("per document"), "document")],
                     value="none",
                     allow_blank=False,
                     compact=True,
                     id="export-group",
                     classes="-grouped",
                 )
+                yield field_label(_("For"), classes="form-label -refi")
+                yield Select(
+                    [(_(label), key) for key, label in REFI_PEERS],
+                    value="refi",
+                    allow_blank=False,
+                    compact=True,
+                    id="export-for",
+                    classes="-refi",
+                )
                 yield field_label("", classes="form-label -fragments")
                 yield Checkbox(
-                    "with segment memos", id="export-memos", classes="-fragments", compact=True
+                    _("with segment memos"), id="export-memos", classes="-fragments", compact=True
                 )
                 yield field_label("", classes="form-label -names")
                 yield Checkbox(
-                    "pseudonymise (the project's pseudonym table)",
+                    _("pseudonymise (the project's pseudonym table)"),
                     id="export-pseudonyms",
                     classes="-names",
                     compact=True,
                 )
             yield Static("", id="export-note")
             yield Static("", id="export-result")
-            yield hint("[b]ctrl+s[/] export  [b]Tab[/] next field  [b]Esc[/] close")
+            yield hint(_("[b]ctrl+s[/] export  [b]Tab[/] next field  [b]Esc[/] close"))
 
     def on_mount(self) -> None:
         self._show_fields("md")
@@ -182,6 +209,12 @@ class ExportDialog(Dialog[None]):
         }.get(kind.kind, f"{stem}{kind.suffix}")
         if key == "codebook":
             name = f"{stem}-codebook.yaml"
+        elif key == "report":
+            name = f"{stem}-codebook.docx"
+        elif key == "archive":
+            name = f"{stem}-archive"
+        if key == "taguette":
+            name = f"{stem}-taguette.csv"
         return str(self.folder / name)
 
     def _show_fields(self, key: str) -> None:
@@ -191,19 +224,32 @@ class ExportDialog(Dialog[None]):
         for widget in self.query(".-grouped"):
             widget.display = key in ("md", "html", "docx")
         for widget in self.query(".-names"):
-            widget.display = kind.kind in ("fragments", "figure")
+            widget.display = kind.kind in ("fragments", "figure", "report")
+        for widget in self.query(".-refi"):
+            widget.display = key == "qdpx"
         note = ""
         if key == "figure-cooccur":
             s = self.settings
-            note = (
-                f"As in the Analysis tab: scope {s.scope}, cells show {s.value}, "
-                f"rollup {'on' if s.rollup else 'off'}."
-            )
+            note = _(
+                "As in the Analysis tab: scope {scope}, cells show {value}, rollup {rollup}."
+            ).format(scope=s.scope, value=s.value, rollup=_("on") if s.rollup else _("off"))
         elif key == "figure-matrix":
-            rollup = "on" if self.settings.rollup else "off"
-            note = f"As in the Analysis tab: columns {self.settings.cols}, rollup {rollup}."
+            rollup = _("on") if self.settings.rollup else _("off")
+            note = _("As in the Analysis tab: columns {cols}, rollup {rollup}.").format(
+                cols=self.settings.cols, rollup=rollup
+            )
         elif key == "qdpx":
-            note = "Validated against the REFI-QDA schema; places travel as codes under “Places”."
+            note = _(
+                "Validated against the REFI-QDA schema; places travel as codes under “Places”."
+            )
+        elif key == "archive":
+            note = _(
+                "A new or empty folder: every transcript pseudonymised with the project's "
+                "table (.txt, .docx), codebook, segments, cases, README; never the key. "
+                "Nothing is written when a listed name is left anywhere."
+            )
+        elif key == "taguette":
+            note = _("Taguette's codebook import: tag and description; the tree is flattened.")
         self.query_one("#export-note", Static).update(Content.styled(note, "dim"))
 
     @on(Select.Changed, "#export-kind")
@@ -229,7 +275,7 @@ class ExportDialog(Dialog[None]):
         key = str(self.query_one("#export-kind", Select).value)
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
-            self._show_result(Content.styled("Give the file to write.", "bold $error"))
+            self._show_result(Content.styled(_("Give the file to write."), "bold $error"))
             return
         path = Path(text).expanduser()
         if not path.is_absolute():
@@ -238,9 +284,16 @@ class ExportDialog(Dialog[None]):
         group = str(self.query_one("#export-group", Select).value)
         memos = self.query_one("#export-memos", Checkbox).value
         pseudonymise = self.query_one("#export-pseudonyms", Checkbox).value
-        self._show_result(Content.styled(f"Writing {path.name}…", "italic"))
+        self._show_result(Content.styled(_("Writing {file}…").format(file=path.name), "italic"))
         request = ExportRequest(
-            self._kind(key), path, query, group, memos, pseudonymise, self.settings
+            self._kind(key),
+            path,
+            query,
+            group,
+            memos,
+            pseudonymise,
+            self.settings,
+            str(self.query_one("#export-for", Select).value),
         )
         self.run_export(self.project, request)
 
@@ -274,8 +327,17 @@ class ExportDialog(Dialog[None]):
                     ),
                     pseudonyms=request.pseudonymise,
                 )
+            elif kind.kind == "report":
+                done = exports.export_codebook_report(
+                    project, path, pseudonyms=request.pseudonymise
+                )
+            elif kind.kind == "archive":
+                archived = exports.export_archive(project, path)
+                done = Exported(archived.summary, archived.to_dict(), archived.warnings)
             else:
-                done = exports.export_project(project, path, fmt=key)
+                done = exports.export_project(
+                    project, path, fmt=key, for_tool=request.for_tool if key == "qdpx" else None
+                )
         except WorkbenchError as error:
             self.post_message(ExportFinished(None, str(error)))
             return
@@ -285,14 +347,18 @@ class ExportDialog(Dialog[None]):
     def on_export_finished(self, message: ExportFinished) -> None:
         message.stop()
         if message.done is None:
-            self._show_result(Content.styled(message.error or "failed", "bold $error"))
+            self._show_result(Content.styled(message.error or _("failed"), "bold $error"))
             return
         done = message.done
         lines = [Content.styled(done.summary[:1].upper() + done.summary[1:] + ".", "bold $success")]
         shown = done.warnings[:5]
-        lines += [Content.styled(f"warning: {warning}", "$warning") for warning in shown]
+        lines += [
+            Content.styled(_("warning: {warning}").format(warning=warning), "$warning")
+            for warning in shown
+        ]
         if len(done.warnings) > len(shown):
-            lines.append(Content.styled(f"… and {len(done.warnings) - len(shown)} more", "dim"))
+            more = len(done.warnings) - len(shown)
+            lines.append(Content.styled(_("… and {count} more").format(count=more), "dim"))
         self._show_result(Content("\n").join(lines))
 
     def _show_result(self, content: Content) -> None:

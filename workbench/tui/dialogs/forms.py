@@ -38,14 +38,18 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from workbench.analysis.cooccurrence import Filters, parse_attr_filter
-from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES
+from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name
 from workbench.errors import InvalidValue, WorkbenchError
+from workbench.i18n import N_, _, counted
 from workbench.services.reading import CodeDetail, FilterChoices, PlaceRow
 from workbench.text.readers import SUPPORTED_SUFFIXES
+from workbench.tui.dialogs.marklist import MarkList
 
 T = TypeVar("T")
 
-CANCEL = Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close, change nothing")
+CANCEL = Binding(
+    "escape", "cancel", N_("Cancel"), id="dialog.cancel", tooltip=N_("Close, change nothing")
+)
 
 
 def hint(text: str) -> Label:
@@ -69,10 +73,14 @@ class Dialog(ModalScreen[T | None], Generic[T]):
 class TextPrompt(Dialog[str]):
     """Ask for one line of text (a new name); dismisses with the stripped text."""
 
-    def __init__(self, title: str, *, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self, title: str, *, value: str = "", placeholder: str = "", allow_empty: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         """The question."""
+        self.allow_empty = allow_empty
+        """Whether an empty answer is one (it clears something) rather than refused."""
         self.value = value
         """The text to start from."""
         self.placeholder = placeholder
@@ -81,13 +89,20 @@ class TextPrompt(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content.styled(self.title_text, "bold"), classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield hint("[b]Enter[/] OK  [b]Esc[/] cancel")
+            # The cursor at the end, nothing selected: the first Backspace takes one letter,
+            # not the whole name (ctrl+u empties the field).
+            yield Input(
+                self.value,
+                placeholder=self.placeholder,
+                select_on_focus=False,
+                id="prompt-input",
+            )
+            yield hint(_("[b]Enter[/] OK  [b]Esc[/] cancel"))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if not text:
+        if not text and not self.allow_empty:
             self.app.bell()
             return
         self.dismiss(text)
@@ -96,7 +111,7 @@ class TextPrompt(Dialog[str]):
 class MessageDialog(Dialog[None]):
     """Tell the user something went wrong, in one line, until they close it."""
 
-    BINDINGS = [Binding("escape,enter", "cancel", "Close", id="dialog.close")]
+    BINDINGS = [Binding("escape,enter", "cancel", N_("Close"), id="dialog.close")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -109,22 +124,22 @@ class MessageDialog(Dialog[None]):
         with Vertical(classes="dialog -error"):
             yield Label(Content.styled(self.title_text, "bold"), classes="dialog-title")
             yield Static(Content(self.message), classes="dialog-message")
-            yield hint("[b]Enter[/]/[b]Esc[/] close")
+            yield hint(_("[b]Enter[/]/[b]Esc[/] close"))
 
 
 PALETTE = (
-    ("amber", "#e6a23c"),
-    ("sky", "#5dade2"),
-    ("green", "#58d68d"),
-    ("coral", "#ec7063"),
-    ("lilac", "#af7ac5"),
-    ("yellow", "#f4d03f"),
-    ("teal", "#48c9b0"),
-    ("orange", "#eb984e"),
-    ("rose", "#f1948a"),
-    ("blue", "#2e86c1"),
-    ("olive", "#a9b94b"),
-    ("grey", "#aab7b8"),
+    (N_("amber"), "#e6a23c"),
+    (N_("sky"), "#5dade2"),
+    (N_("green"), "#58d68d"),
+    (N_("coral"), "#ec7063"),
+    (N_("lilac"), "#af7ac5"),
+    (N_("yellow"), "#f4d03f"),
+    (N_("teal"), "#48c9b0"),
+    (N_("orange"), "#eb984e"),
+    (N_("rose"), "#f1948a"),
+    (N_("blue"), "#2e86c1"),
+    (N_("olive"), "#a9b94b"),
+    (N_("grey"), "#aab7b8"),
 )
 """Colours offered for codes (any #RRGGBB can be typed)."""
 
@@ -134,8 +149,8 @@ class ColourDialog(Dialog[str]):
 
     BINDINGS = [
         CANCEL,
-        Binding("down", "move(1)", "Next", show=False, id="colour.down"),
-        Binding("up", "move(-1)", "Previous", show=False, id="colour.up"),
+        Binding("down", "move(1)", N_("Next"), show=False, id="colour.down"),
+        Binding("up", "move(-1)", N_("Previous"), show=False, id="colour.up"),
     ]
 
     def __init__(self, code: str, current: str) -> None:
@@ -148,21 +163,24 @@ class ColourDialog(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(
-                Content.assemble(("Colour of ", "bold"), (self.code, "bold"), " now ")
+                Content.assemble(
+                    (_("Colour of") + " ", "bold"), (self.code, "bold"), " " + _("now") + " "
+                )
                 + Content.styled("■■", self.current),
                 classes="dialog-title",
             )
-            yield Input(placeholder="#RRGGBB, or choose below", id="colour-input")
+            yield Input(placeholder=_("#RRGGBB, or choose below"), id="colour-input")
             yield OptionList(
                 *(
                     Option(
-                        Content.assemble(Content.styled("■■■ ", value), name, "  ", value), id=value
+                        Content.assemble(Content.styled("■■■ ", value), _(name), "  ", value),
+                        id=value,
                     )
                     for name, value in PALETTE
                 ),
                 id="colour-options",
             )
-            yield hint("[b]Enter[/] choose  [b]↑↓[/] move  [b]Esc[/] cancel")
+            yield hint(_("[b]Enter[/] choose  [b]↑↓[/] move  [b]Esc[/] cancel"))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -177,7 +195,10 @@ class ColourDialog(Dialog[str]):
             if not typed.startswith("#"):
                 typed = "#" + typed
             if not COLOR_PATTERN.match(typed):
-                self.notify(f"{typed} is not a colour of the form #RRGGBB", severity="error")
+                self.notify(
+                    _("{typed} is not a colour of the form #RRGGBB").format(typed=typed),
+                    severity="error",
+                )
                 return
             self.dismiss(typed.lower())
             return
@@ -207,7 +228,7 @@ class Form(Dialog[T], Generic[T]):
 
     BINDINGS = [
         CANCEL,
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save and close"),
+        Binding("ctrl+s", "save", N_("Save"), id="form.save", tooltip=N_("Save and close")),
     ]
 
     TITLE_TEXT = ""
@@ -222,11 +243,11 @@ class Form(Dialog[T], Generic[T]):
             with VerticalScroll(classes="form-body"), Grid(classes="form-grid"):
                 yield from self.compose_fields()
             yield Label("", classes="form-error")
-            yield hint("[b]Enter[/]/[b]ctrl+s[/] save  [b]Tab[/] next field  [b]Esc[/] cancel")
+            yield hint(_("[b]Enter[/]/[b]ctrl+s[/] save  [b]Tab[/] next field  [b]Esc[/] cancel"))
 
     def form_title(self) -> str:
         """The title shown at the top."""
-        return self.TITLE_TEXT
+        return _(self.TITLE_TEXT)
 
     def on_mount(self) -> None:
         """Start in the first field."""
@@ -279,7 +300,7 @@ class NewCode:
 class NewCodeForm(Form[NewCode]):
     """Name a new code and choose where in the tree it goes."""
 
-    TITLE_TEXT = "New code"
+    TITLE_TEXT = N_("New code")
 
     def __init__(self, codes: Sequence[str], *, under: str | None = None) -> None:
         super().__init__()
@@ -289,11 +310,11 @@ class NewCodeForm(Form[NewCode]):
         """The parent to offer first, or None for the top of the tree."""
 
     def compose_fields(self) -> ComposeResult:
-        yield field_label("Name")
-        yield Input(placeholder="the new code's name", id="code-name", compact=True)
-        yield field_label("Under")
+        yield field_label(_("Name"))
+        yield Input(placeholder=_("the new code's name"), id="code-name", compact=True)
+        yield field_label(_("Under"))
         yield Select(
-            [("(top of the tree)", TOP), *((name, name) for name in self.codes)],
+            [(_("(top of the tree)"), TOP), *((name, name) for name in self.codes)],
             value=self.under if self.under in self.codes else TOP,
             allow_blank=False,
             compact=True,
@@ -303,20 +324,25 @@ class NewCodeForm(Form[NewCode]):
     def result(self) -> NewCode | None:
         name = self.value("code-name")
         if not name:
-            self.fail("Give the code a name.")
+            self.fail(_("Give the code a name."))
+            return None
+        try:  # the core's rule, shown in the form (the service checks it again)
+            check_name(name, "a code name")
+        except ValueError as error:
+            self.fail(str(error))
             return None
         parent = self.value("code-parent")
         return NewCode(name, None if parent == TOP else parent)
 
 
 CODE_FIELDS = (
-    ("label", "Label"),
-    ("description", "Description"),
-    ("inclusion", "Use when"),
-    ("exclusion", "Not when"),
-    ("example", "Example"),
+    ("label", N_("Label")),
+    ("description", N_("Description")),
+    ("inclusion", N_("Use when")),
+    ("exclusion", N_("Not when")),
+    ("example", N_("Example")),
 )
-"""The definition fields of a code and their labels in the form."""
+"""The definition fields of a code and their labels in the form (translated when shown)."""
 
 
 class CodeForm(Form[dict[str, object]]):
@@ -328,11 +354,11 @@ class CodeForm(Form[dict[str, object]]):
         """The code as it is now."""
 
     def form_title(self) -> str:
-        return f"Definition of {self.detail.name}"
+        return _("Definition of {code}").format(code=self.detail.name)
 
     def compose_fields(self) -> ComposeResult:
         for key, label in CODE_FIELDS:
-            yield field_label(label)
+            yield field_label(_(label))
             current = str(getattr(self.detail, key))
             if key != "label":
                 area = TextArea(current, id=f"code-{key}", soft_wrap=True, compact=True)
@@ -340,10 +366,10 @@ class CodeForm(Form[dict[str, object]]):
                 yield area
             else:
                 yield Input(current, id=f"code-{key}", compact=True)
-        yield field_label("Keywords")
+        yield field_label(_("Keywords"))
         yield Input(
             ", ".join(self.detail.keywords),
-            placeholder="comma-separated, for suggestions",
+            placeholder=_("comma-separated, for suggestions"),
             id="code-keywords",
             compact=True,
         )
@@ -387,16 +413,18 @@ class PlaceForm(Form[PlaceEdit]):
         """The place statuses."""
 
     def form_title(self) -> str:
-        return "New place" if self.place is None else f"Place {self.place.name}"
+        if self.place is None:
+            return _("New place")
+        return _("Place {place}").format(place=self.place.name)
 
     def compose_fields(self) -> ComposeResult:
         place = self.place
         kinds = list(self.kinds)
         if place is not None and place.kind not in kinds:
             kinds.append(place.kind)
-        yield field_label("Name")
+        yield field_label(_("Name"))
         yield Input(place.name if place else "", id="place-name", compact=True)
-        yield field_label("Kind")
+        yield field_label(_("Kind"))
         if kinds:
             yield Select(
                 [(kind, kind) for kind in kinds],
@@ -407,7 +435,7 @@ class PlaceForm(Form[PlaceEdit]):
             )
         else:  # a project without a codebook learns kinds as they are used
             yield Input("other", id="place-kind", compact=True)
-        yield field_label("Status")
+        yield field_label(_("Status"))
         yield Select(
             [(status, status) for status in self.statuses],
             value=place.status if place and place.status in self.statuses else self.statuses[0],
@@ -416,37 +444,42 @@ class PlaceForm(Form[PlaceEdit]):
             id="place-status",
         )
         for key, label in (
-            ("neighbourhood", "Neighbourhood"),
-            ("municipality", "Municipality"),
-            ("address", "Address"),
+            ("neighbourhood", N_("Neighbourhood")),
+            ("municipality", N_("Municipality")),
+            ("address", N_("Address")),
         ):
-            yield field_label(label)
+            yield field_label(_(label))
             yield Input(str(getattr(place, key)) if place else "", id=f"place-{key}", compact=True)
-        yield field_label("Aliases")
+        yield field_label(_("Aliases"))
         yield Input(
             ", ".join(place.aliases) if place else "",
-            placeholder="other names, comma-separated",
+            placeholder=_("other names, comma-separated"),
             id="place-aliases",
             compact=True,
         )
-        for key, label in (("latitude", "Latitude"), ("longitude", "Longitude")):
+        for key, label in (("latitude", N_("Latitude")), ("longitude", N_("Longitude"))):
             current = getattr(place, key) if place else None
-            yield field_label(label)
+            yield field_label(_(label))
             yield Input(
                 "" if current is None else str(current),
-                placeholder="optional",
+                placeholder=_("optional"),
                 id=f"place-{key}",
                 compact=True,
             )
-        yield field_label("Description")
+        yield field_label(_("Description"))
         area = TextArea(place.description if place else "", id="place-description", compact=True)
         area.show_line_numbers = False
         yield area
 
     def result(self) -> PlaceEdit | None:
-        name = " ".join(self.value("place-name").split())
+        name = self.value("place-name")
         if not name:
-            self.fail("Give the place a name.")
+            self.fail(_("Give the place a name."))
+            return None
+        try:  # the core's rule, shown in the form (the service checks it again)
+            check_name(name, "a place name")
+        except ValueError as error:
+            self.fail(str(error))
             return None
         fields: dict[str, object] = {"name": name}
         for key in ("kind", "status", "neighbourhood", "municipality", "address", "description"):
@@ -454,15 +487,19 @@ class PlaceForm(Form[PlaceEdit]):
         for key in ("latitude", "longitude"):
             text = self.value(f"place-{key}").replace(",", ".")
             if text and not _NUMBER.match(text):
-                self.fail(f"The {key} must be a number, like 51.8425.")
+                self.fail(
+                    _("The latitude must be a number, like 51.8425.")
+                    if key == "latitude"
+                    else _("The longitude must be a number, like 5.8528.")
+                )
                 return None
             fields[key] = float(text) if text else None
         if (fields["latitude"] is None) != (fields["longitude"] is None):
-            self.fail("Give both the latitude and the longitude, or neither.")
+            self.fail(_("Give both the latitude and the longitude, or neither."))
             return None
         if self.place is not None:
             if fields["latitude"] is None and self.place.latitude is not None:
-                self.fail("Coordinates cannot be removed here, only changed.")
+                self.fail(_("Coordinates cannot be removed here, only changed."))
                 return None
             if name == self.place.name:
                 del fields["name"]
@@ -480,24 +517,57 @@ class ImportRequest:
     paths: tuple[Path, ...]
     case: str | None = None
     language: str | None = None
+    name: str | None = None
+    """The name in the project of the one file imported (None: from its file name)."""
+
+
+@dataclass
+class ImportChoices:
+    """What the import dialog has chosen so far. The Documents tab keeps it between two
+    openings of the dialog, so that a cancel or a refused import loses no marked file; it
+    starts afresh after an import that went through."""
+
+    folder: Path
+    """The folder the tree shows."""
+    marked: dict[Path, None] = field(default_factory=dict)
+    """The files marked for import, in the order they were marked."""
+    case: str = ""
+    """The case typed."""
+    language: str = ""
+    """The language chosen ("": the project's)."""
+    name: str = ""
+    """The name typed for a single file."""
 
 
 class TranscriptTree(DirectoryTree):
-    """Folders and transcript files; Space or Enter marks a file for import."""
+    """Folders and transcript files; Space or Enter marks a file for import, ``a`` every
+    transcript file of a folder."""
 
     BINDINGS = [
         Binding(
             "space",
             "toggle_file",
-            "Mark",
+            N_("Mark"),
             id="import.mark",
-            tooltip="Mark or unmark the file for import",
+            tooltip=N_("Mark or unmark the file for import"),
+        ),
+        Binding(
+            "a",
+            "mark_folder",
+            N_("Mark folder"),
+            id="import.mark_folder",
+            tooltip=N_(
+                "Mark every transcript file of the folder under the cursor (again: unmark "
+                "them); its sub-folders are left out"
+            ),
         ),
     ]
 
-    def __init__(self, path: Path, *, id: str | None = None) -> None:
+    def __init__(
+        self, path: Path, *, marked: dict[Path, None] | None = None, id: str | None = None
+    ) -> None:
         super().__init__(path, id=id)
-        self.marked: dict[Path, None] = {}
+        self.marked: dict[Path, None] = {} if marked is None else marked
         """The files marked for import, in the order they were marked."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
@@ -516,13 +586,24 @@ class TranscriptTree(DirectoryTree):
             return Text("✔ ", style="bold green") + label
         return label
 
+    def _repaint(self, paths: set[Path]) -> None:
+        """Draw the lines of these files again. (``refresh`` alone is not enough: the tree
+        keeps its drawn lines until a node's own refresh, or a cursor move, renews them, so
+        the tick of Space showed only once the cursor moved.)"""
+        pending = [self.root]
+        while pending:
+            node = pending.pop()
+            if node.data is not None and node.data.path in paths:
+                node.refresh()
+            pending.extend(node.children)
+
     def toggle(self, path: Path) -> None:
         """Mark or unmark a file."""
         if path in self.marked:
             del self.marked[path]
         else:
             self.marked[path] = None
-        self.refresh()
+        self._repaint({path})
         self.post_message(TranscriptTree.MarksChanged())
 
     def action_toggle_file(self) -> None:
@@ -535,59 +616,121 @@ class TranscriptTree(DirectoryTree):
         else:
             self.toggle(node.data.path)
 
+    def action_mark_folder(self) -> None:
+        """Mark every transcript file of the folder under the cursor (of the file's folder
+        on a file), in name order; when all are marked already, unmark them."""
+        node = self.cursor_node
+        if node is None or node.data is None:
+            return
+        path = node.data.path
+        folder = path if path.is_dir() else path.parent
+        try:
+            files = sorted(
+                child for child in self.filter_paths(folder.iterdir()) if child.is_file()
+            )
+        except OSError as error:
+            self.notify(f"{folder}: {error.strerror or error}", severity="error")
+            return
+        if not files:
+            self.notify(
+                _("{folder}: no transcript files in it.").format(folder=folder.name),
+                severity="warning",
+            )
+            return
+        if all(file in self.marked for file in files):
+            for file in files:
+                del self.marked[file]
+        else:
+            for file in files:
+                self.marked.setdefault(file, None)
+        self._repaint(set(files))
+        self.post_message(TranscriptTree.MarksChanged())
+
     class MarksChanged(Message):
         """The set of marked files changed."""
 
 
 class ImportDialog(Dialog[ImportRequest]):
-    """Choose transcript files (a folder tree and a path field), a case and a language."""
+    """Choose transcript files (a folder tree and a path field), a case, a language and, for
+    one file, the name it gets in the project.
+
+    What is chosen lives in an :class:`ImportChoices` that the caller may keep: opened again
+    with it, the dialog shows the same folder, marks and fields.
+    """
 
     BINDINGS = [
         CANCEL,
-        Binding("ctrl+s", "start", "Import", id="import.start", tooltip="Import the marked files"),
+        Binding(
+            "ctrl+s",
+            "start",
+            N_("Import"),
+            id="import.start",
+            tooltip=N_("Import the marked files"),
+        ),
     ]
 
-    def __init__(self, folder: Path, *, languages: Sequence[str] = ("nl", "en")) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        languages: Sequence[str] = ("nl", "en"),
+        choices: ImportChoices | None = None,
+    ) -> None:
         super().__init__()
-        self.folder = folder
+        self.choices = choices if choices is not None else ImportChoices(folder)
+        """What is chosen (shared with whoever keeps it)."""
+        self.folder = self.choices.folder
         """The folder the tree starts in."""
         self.languages = tuple(languages)
         """The languages offered (the project's is the default)."""
 
     def compose(self) -> ComposeResult:
+        choices = self.choices
+        languages = [(_("project's"), ""), *((lang, lang) for lang in self.languages)]
         with Vertical(classes="dialog", id="import-dialog"):
-            yield Label(Content.styled("Import transcripts", "bold"), classes="dialog-title")
+            yield Label(Content.styled(_("Import transcripts"), "bold"), classes="dialog-title")
             yield Input(
-                placeholder="a folder or file; Enter goes there or marks it",
+                placeholder=_("a folder or file; Enter goes there or marks it"),
                 id="import-path",
                 compact=True,
             )
-            yield TranscriptTree(self.folder, id="import-tree")
+            yield TranscriptTree(self.folder, marked=choices.marked, id="import-tree")
             yield Label(self._marked_text(), id="import-marked")
             with Horizontal(id="import-options"):
-                yield Label("Case", classes="form-label")
-                yield Input(placeholder="optional", id="import-case", compact=True)
-                yield Label("Language", classes="form-label")
+                yield Label(_("Case"), classes="form-label")
+                yield Input(choices.case, placeholder=_("optional"), id="import-case", compact=True)
+                yield Label(_("Language"), classes="form-label")
                 yield Select(
-                    [("project's", ""), *((lang, lang) for lang in self.languages)],
-                    value="",
+                    languages,
+                    value=choices.language if choices.language in self.languages else "",
                     allow_blank=False,
                     compact=True,
                     id="import-language",
                 )
-            yield hint("[b]Space[/] mark  [b]ctrl+s[/] import  [b]Esc[/] cancel")
+            with Horizontal(id="import-naming"):
+                yield Label(_("Name"), classes="form-label")
+                yield Input(
+                    choices.name,
+                    placeholder=_("one file only: its name in the project (else its file name)"),
+                    id="import-name",
+                    compact=True,
+                )
+            yield hint(
+                _(
+                    "[b]Space[/] mark  [b]a[/] mark the folder  "
+                    "[b]ctrl+s[/] import  [b]Esc[/] cancel"
+                )
+            )
 
     def on_mount(self) -> None:
         self.query_one(TranscriptTree).focus()
 
     def _marked_text(self) -> Content:
-        tree = self.query(TranscriptTree)
-        marked = list(tree.first().marked) if tree else []
+        marked = list(self.choices.marked)
         if not marked:
-            return Content.styled("No file marked yet.", "dim")
+            return Content.styled(_("No file marked yet."), "dim")
         names = ", ".join(path.name for path in marked)
-        noun = "file" if len(marked) == 1 else "files"
-        return Content.assemble((f"{len(marked)} {noun}: ", "bold"), names)
+        return Content.assemble((counted(len(marked), "file", "files") + ": ", "bold"), names)
 
     @on(TranscriptTree.MarksChanged)
     def _marks_changed(self) -> None:
@@ -611,26 +754,58 @@ class ImportDialog(Dialog[ImportRequest]):
         elif path.is_file():
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 known = ", ".join(sorted(SUPPORTED_SUFFIXES))
-                self.notify(f"{path.name}: not a transcript file ({known})", severity="error")
+                self.notify(
+                    _("{file}: not a transcript file ({known})").format(
+                        file=path.name, known=known
+                    ),
+                    severity="error",
+                )
                 return
             tree.toggle(path.resolve())
             event.input.value = ""
         else:
-            self.notify(f"{path}: no such file or folder", severity="error")
+            self.notify(_("{path}: no such file or folder").format(path=path), severity="error")
 
     @on(Input.Submitted, "#import-case")
+    @on(Input.Submitted, "#import-name")
     def _case_typed(self) -> None:
         self.action_start()
 
+    def _keep_choices(self) -> None:
+        """Copy the fields into :attr:`choices` (the marks are kept there already)."""
+        choices = self.choices
+        choices.folder = Path(self.query_one(TranscriptTree).path)
+        choices.case = self.query_one("#import-case", Input).value
+        choices.name = self.query_one("#import-name", Input).value
+        choices.language = str(self.query_one("#import-language", Select).value or "")
+
+    def action_cancel(self) -> None:
+        """Close without importing (what was chosen is kept for the next time)."""
+        self._keep_choices()
+        self.dismiss(None)
+
     def action_start(self) -> None:
         """Import the marked files."""
-        marked = tuple(self.query_one(TranscriptTree).marked)
+        self._keep_choices()
+        choices = self.choices
+        marked = tuple(choices.marked)
         if not marked:
-            self.notify("Mark one or more files first (Space).", severity="warning")
+            self.notify(
+                _("Mark one or more files first (Space, or a for a folder)."), severity="warning"
+            )
             return
-        case = self.query_one("#import-case", Input).value.strip() or None
-        language = self.query_one("#import-language", Select).value
-        self.dismiss(ImportRequest(marked, case, str(language) or None))
+        name = " ".join(choices.name.split()) or None
+        if name is not None and len(marked) != 1:
+            self.notify(
+                _(
+                    "A name is for one file, and {count} are marked: mark only the file to "
+                    "name, or empty the Name field."
+                ).format(count=len(marked)),
+                severity="warning",
+            )
+            return
+        case = choices.case.strip() or None
+        self.dismiss(ImportRequest(marked, case, choices.language or None, name))
 
 
 # --- the Analysis tab's filters --------------------------------------------------------------
@@ -663,10 +838,16 @@ class FilterForm(Form[Filters]):
 
     BINDINGS = [
         CANCEL,
-        Binding("ctrl+s", "save", "Apply", id="filters.apply", tooltip="Count with these filters"),
+        Binding(
+            "ctrl+s",
+            "save",
+            N_("Apply"),
+            id="filters.apply",
+            tooltip=N_("Count with these filters"),
+        ),
     ]
 
-    TITLE_TEXT = "Filter the analysis"
+    TITLE_TEXT = N_("Filter the analysis")
 
     def __init__(
         self,
@@ -690,7 +871,7 @@ class FilterForm(Form[Filters]):
                 yield from self.compose_fields()
             yield Label("", classes="form-error")
             yield hint(
-                "[b]Space[/] mark  [b]ctrl+s[/] apply  [b]Tab[/] next field  [b]Esc[/] cancel"
+                _("[b]Space[/] mark  [b]ctrl+s[/] apply  [b]Tab[/] next field  [b]Esc[/] cancel")
             )
 
     def compose_fields(self) -> ComposeResult:
@@ -698,27 +879,27 @@ class FilterForm(Form[Filters]):
         coders = list(self.choices.coders)
         if current.coder and current.coder not in coders:
             coders.append(current.coder)
-        yield field_label("Coder")
+        yield field_label(_("Coder"))
         yield Select(
-            [("every coder", ALL_CODERS), *((name, name) for name in coders)],
+            [(_("every coder"), ALL_CODERS), *((name, name) for name in coders)],
             value=current.coder or ALL_CODERS,
             allow_blank=False,
             compact=True,
             id="filter-coder",
         )
-        yield field_label("Documents")
+        yield field_label(_("Documents"))
         if self.choices.documents:
-            yield SelectionList[str](
+            yield MarkList(
                 *((name, name, name in current.documents) for name in self.choices.documents),
                 compact=True,
                 id="filter-documents",
                 classes="filter-list",
             )
         else:
-            yield Label(Content.styled("no documents yet", "dim"))
-        yield field_label("Cases")
+            yield Label(Content.styled(_("no documents yet"), "dim"))
+        yield field_label(_("Cases"))
         if self.choices.cases:
-            yield SelectionList[str](
+            yield MarkList(
                 *(
                     (
                         Content.assemble(name, (f"  {', '.join(documents)}", "dim")),
@@ -732,11 +913,11 @@ class FilterForm(Form[Filters]):
                 classes="filter-list",
             )
         else:
-            yield Label(Content.styled("no cases in this project", "dim"))
-        yield field_label("Attributes")
+            yield Label(Content.styled(_("no cases in this project"), "dim"))
+        yield field_label(_("Attributes"))
         yield Input(
             "; ".join(f"{key}={value}" for key, value in current.attrs),
-            placeholder="KEY=VALUE; KEY=VALUE (all must hold)",
+            placeholder=_("KEY=VALUE; KEY=VALUE (all must hold)"),
             id="filter-attrs",
             compact=True,
         )
@@ -745,7 +926,7 @@ class FilterForm(Form[Filters]):
 
     def _attribute_help(self) -> Content:
         if not self.choices.attributes:
-            return Content.styled("no case attributes in this project", "dim")
+            return Content.styled(_("no case attributes in this project"), "dim")
         lines = []
         for key, values in self.choices.attributes:
             shown = ", ".join(values[:4]) + (", …" if len(values) > 4 else "")
@@ -785,7 +966,7 @@ class FilterForm(Form[Filters]):
         if self.check is None or filters.is_empty():
             self.dismiss(filters)
             return
-        self.query_one(".form-error", Label).update(Content.styled("Checking…", "italic"))
+        self.query_one(".form-error", Label).update(Content.styled(_("Checking…"), "italic"))
         self.run_check(self.check, filters)
 
     @work(thread=True, exclusive=True, group="filter-check", exit_on_error=False)
@@ -808,4 +989,6 @@ class FilterForm(Form[Filters]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A check that failed unexpectedly: say so in the form."""
         if event.state == WorkerState.ERROR:
-            self.fail(f"the filters could not be checked: {event.worker.error}")
+            self.fail(
+                _("the filters could not be checked: {error}").format(error=event.worker.error)
+            )

@@ -17,7 +17,7 @@ use.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
@@ -31,23 +31,34 @@ from textual.worker import get_current_worker
 from workbench.analysis.cooccurrence import SCOPES, Cooccurrence, Filters, Matrix
 from workbench.analysis.query import QueryError
 from workbench.errors import WorkbenchError
+from workbench.i18n import N_, _, counted
 from workbench.services import reading
 from workbench.services.project import Project
 from workbench.services.reading import CodeRow, FilterChoices, FragmentList, Overview
 from workbench.tui.dialogs.forms import FilterForm
+from workbench.tui.themes import readable_on
 from workbench.tui.widgets.panels import FragmentsView, Pane
 
 FRAGMENT_LIMIT = 1000
 """The most fragments listed for one cell or query."""
 
 UNITS = {
-    "overlap": "segments",
-    "turn": "turns",
-    "sentence": "sentences",
-    "paragraph": "paragraphs",
-    "document": "documents",
+    "overlap": N_("segments"),
+    "turn": N_("turns"),
+    "sentence": N_("sentences"),
+    "paragraph": N_("paragraphs"),
+    "document": N_("documents"),
 }
-"""What n counts in each scope."""
+"""What n counts in each scope (translated when shown)."""
+
+SCOPE_NAMES = {
+    "overlap": N_("overlap"),
+    "turn": N_("turn"),
+    "sentence": N_("sentence"),
+    "paragraph": N_("paragraph"),
+    "document": N_("document"),
+}
+"""The scopes as the bar shows them (translated when shown)."""
 
 CELL_WIDTH = 5
 """The width of a co-occurrence cell (a c-coefficient as ".33" with a space each side)."""
@@ -66,8 +77,8 @@ def heat(text: str, share: float, *, bold: bool = False) -> Text:
     """A cell's text on a background from :data:`LOW` to :data:`HIGH` by ``share`` (0..1)."""
     share = max(0.0, min(1.0, share))
     background = LOW.blend(HIGH, share)
-    foreground = "black" if background.brightness > 0.55 else "white"
-    style = f"{'bold ' if bold else ''}{foreground} on {background.hex}"
+    foreground = readable_on(background)
+    style = f"{'bold ' if bold else ''}{foreground.hex} on {background.hex}"
     return Text(f" {text} ", style=style, justify="right")
 
 
@@ -76,26 +87,50 @@ def empty() -> Text:
     return Text(" · ", style="dim", justify="right")
 
 
-def counted(n: int, unit: str) -> str:
-    """``n`` with its unit, singular for one ("1 segment", "3 turns")."""
-    return f"{n:,} {unit[:-1] if n == 1 else unit}"
+def counted_in(n: int, scope: str) -> str:
+    """``n`` with the unit a scope counts, singular for one ("1 segment", "3 turns")."""
+    if scope == "turn":
+        return counted(n, "turn", "turns")
+    if scope == "sentence":
+        return counted(n, "sentence", "sentences")
+    if scope == "paragraph":
+        return counted(n, "paragraph", "paragraphs")
+    if scope == "document":
+        return counted(n, "document", "documents")
+    return counted(n, "segment", "segments")
 
 
 def short(name: str, width: int) -> str:
-    """A name cut to ``width`` characters with an ellipsis."""
-    return name if len(name) <= width else name[: width - 1] + "…"
+    """A name cut to ``width`` characters with an ellipsis in the middle: names that share
+    their start ("Mt Druitt Hall", "Mt Druitt grove") still differ at their ends."""
+    if len(name) <= width:
+        return name
+    tail = (width - 1) // 2
+    return name[: width - 1 - tail] + "…" + name[len(name) - tail :]
+
+
+def name_width(columns: int, narrow: int) -> int:
+    """How many characters of a row's or column's name fit at a screen ``columns`` wide."""
+    if columns >= 170:
+        return narrow + 16
+    if columns >= 110:
+        return narrow + 8
+    return narrow
 
 
 def describe_filters(filters: Filters) -> str:
     """The filters in one short line: "coder ann · 3 documents · case R01 · gender=female"."""
     parts: list[str] = []
     if filters.coder:
-        parts.append(f"coder {filters.coder}")
-    for names, noun in ((filters.documents, "documents"), (filters.cases, "cases")):
-        if len(names) == 1:
-            parts.append(names[0] if noun == "documents" else f"case {names[0]}")
-        elif names:
-            parts.append(f"{len(names)} {noun}")
+        parts.append(_("coder {coder}").format(coder=filters.coder))
+    if len(filters.documents) == 1:
+        parts.append(filters.documents[0])
+    elif filters.documents:
+        parts.append(counted(len(filters.documents), "document", "documents"))
+    if len(filters.cases) == 1:
+        parts.append(_("case {case}").format(case=filters.cases[0]))
+    elif filters.cases:
+        parts.append(counted(len(filters.cases), "case", "cases"))
     parts += [f"{key}={value}" for key, value in filters.attrs]
     return " · ".join(parts)
 
@@ -200,79 +235,79 @@ class AnalysisPane(Pane):
         Binding(
             "c",
             "mode('cooccur')",
-            "Co-occur",
+            N_("Co-occur"),
             show=False,
             id="analysis.cooccur",
-            tooltip="Show the co-occurrence table of the codes",
+            tooltip=N_("Show the co-occurrence table of the codes"),
         ),
         Binding(
             "m",
             "mode('matrix')",
-            "Matrix",
+            N_("Matrix"),
             show=False,
             id="analysis.matrix",
-            tooltip="Show the code × place (or attribute) matrix",
+            tooltip=N_("Show the code × place (or attribute) matrix"),
         ),
         Binding(
             "slash",
             "mode('query')",
-            "Query",
+            N_("Query"),
             key_display="/",
             id="analysis.query",
-            tooltip="Type a fragment query (welcome & !stigma)",
+            tooltip=N_("Type a fragment query (welcome & !stigma)"),
         ),
         Binding(
             "s",
             "scope",
-            "Scope",
+            N_("Scope"),
             id="analysis.scope",
-            tooltip="Count co-occurrence by overlap, turn, sentence, paragraph or document",
+            tooltip=N_("Count co-occurrence by overlap, turn, sentence, paragraph or document"),
         ),
         Binding(
             "r",
             "rollup",
-            "Rollup",
+            N_("Rollup"),
             id="analysis.rollup",
-            tooltip="Count sub-codes with their parent codes, or not",
+            tooltip=N_("Count sub-codes with their parent codes, or not"),
         ),
         Binding(
             "b",
             "measure",
-            "Colour",
+            N_("Colour"),
             show=False,
             id="analysis.measure",
-            tooltip="Colour and show the co-occurrence cells by c-coefficient or by n",
+            tooltip=N_("Colour and show the co-occurrence cells by c-coefficient or by n"),
         ),
         Binding(
             "k",
             "columns",
-            "Columns",
+            N_("Columns"),
             show=False,
             id="analysis.columns",
-            tooltip="Matrix columns: places, or the values of a case attribute",
+            tooltip=N_("Matrix columns: places, or the values of a case attribute"),
         ),
         Binding(
             "f",
             "filter",
-            "Filter",
+            N_("Filter"),
             id="analysis.filter",
-            tooltip="Count only one coder's codings, some documents, cases or attribute values",
+            tooltip=N_("Count only one coder's codings, some documents, cases or attribute values"),
         ),
         Binding(
             "x",
             "clear_filters",
-            "Unfilter",
+            N_("Unfilter"),
             show=False,
             id="analysis.clear_filters",
-            tooltip="Clear the filters: count every coder's codings in every document",
+            tooltip=N_("Clear the filters: count every coder's codings in every document"),
         ),
         Binding(
             "escape",
             "back",
-            "Back",
+            N_("Back"),
             show=False,
             id="analysis.back",
-            tooltip="Back from the fragments to the table",
+            tooltip=N_("Back from the fragments to the table"),
         ),
     ]
 
@@ -304,6 +339,8 @@ class AnalysisPane(Pane):
         """What is counted (None: everything)."""
         self._query = ""
         """The last query run, to run again when the filters change."""
+        self._before_query = "cooccur"
+        """The table shown before the query box (Escape there goes back to it)."""
         self._stale = {"cooccur": True, "matrix": True}
 
     def compose(self) -> ComposeResult:
@@ -318,7 +355,7 @@ class AnalysisPane(Pane):
                 yield Static("", id="matrix-cell", classes="cell-line")
             with Vertical(id="query-view"):
                 yield Input(
-                    placeholder='welcome & !stigma    (welcome | "host role") & place:Hatert',
+                    placeholder=_('welcome & !stigma    (welcome | "host role") & place:Hatert'),
                     id="query-input",
                 )
                 yield Static("", id="query-error")
@@ -328,26 +365,29 @@ class AnalysisPane(Pane):
     def on_mount(self) -> None:
         self._show_bar()
         self._show_filters()
-        self.query_one(FragmentsView).clear_fragments("Fragments: Enter on a cell lists them")
+        self.query_one(FragmentsView).clear_fragments(_("Fragments: Enter on a cell lists them"))
 
     # --- the bar ------------------------------------------------------------------------
 
     def _show_bar(self) -> None:
         parts: list[Content | tuple[str, str] | str] = []
         for mode, label, key in (
-            ("cooccur", "Co-occurrence", "c"),
-            ("matrix", "Matrix", "m"),
-            ("query", "Query", "/"),
+            ("cooccur", _("Co-occurrence"), "c"),
+            ("matrix", _("Matrix"), "m"),
+            ("query", _("Query"), "/"),
         ):
             parts += [(f"{key} ", "dim"), (label, "bold reverse" if mode == self.mode else "")]
             parts.append("  ")
         settings: list[str] = []
         if self.mode == "cooccur":
-            settings += [f"scope {self.scope}", f"colour by {self.measure}"]
+            settings += [
+                _("scope {scope}").format(scope=_(SCOPE_NAMES.get(self.scope, self.scope))),
+                _("colour by {measure}").format(measure=self.measure),
+            ]
         if self.mode == "matrix":
-            settings.append(f"columns {self.cols}")
+            settings.append(_("columns {cols}").format(cols=self.cols))
         if self.mode != "query":
-            settings.append(f"rollup {'on' if self.rollup else 'off'}")
+            settings.append(_("rollup on") if self.rollup else _("rollup off"))
         parts.append((" · ".join(settings), "italic"))
         self.query_one("#analysis-bar", Static).update(Content.assemble(*parts))
 
@@ -358,10 +398,10 @@ class AnalysisPane(Pane):
             line.update(
                 Content.assemble(
                     ("f ", "dim"),
-                    ("Filter", "bold"),
+                    (_("Filter"), "bold"),
                     "  ",
                     describe_filters(self.filters),
-                    ("   x clears", "dim"),
+                    (_("   x clears"), "dim"),
                 )
             )
 
@@ -392,7 +432,7 @@ class AnalysisPane(Pane):
 
     def _counting(self, line: str) -> None:
         # Not the tables' loading indicator: it would take the focus away from the table.
-        self.query_one(line, Static).update(Content.styled("Counting…", "italic"))
+        self.query_one(line, Static).update(Content.styled(_("Counting…"), "italic"))
 
     @work(thread=True, exclusive=True, group="cooccur", exit_on_error=False)
     def load_cooccurrence(
@@ -429,7 +469,11 @@ class AnalysisPane(Pane):
         message.stop()
         if message.filters is not self.filters:
             return  # filters changed since
-        self.notify(f"The filters were cleared: {message.error}", severity="warning", timeout=6)
+        self.notify(
+            _("The filters were cleared: {error}").format(error=message.error),
+            severity="warning",
+            timeout=6,
+        )
         self.set_filters(None)
 
     def worker_failed(self, worker: object) -> None:
@@ -457,12 +501,13 @@ class AnalysisPane(Pane):
         pairs = {(pair.a, pair.b): pair for pair in result.pairs}
         top_n = max((pair.n for pair in result.pairs), default=1)
         table.clear(columns=True)
-        table.add_column(f" Code ({UNITS[result.scope]})", key="code")
+        table.add_column(_(" Code ({unit})").format(unit=_(UNITS[result.scope])), key="code")
         for index, name in enumerate(self.names, 1):
             table.add_column(Text(f"{index} ", justify="right"), key=name, width=CELL_WIDTH)
+        wide = name_width(self.app.size.width, 20)
         for index, a in enumerate(self.names, 1):
-            cells: list[Text] = [Text(f" {index:>2} {short(a, 20):<20} ", no_wrap=True)]
-            cells[0].append(f"{counts[a]:>4} ", style="dim")
+            cells: list[Text] = [Text(f" {index:>2} {short(a, wide):<{wide}} ", no_wrap=True)]
+            cells[0].append(f"{counts[a]:>4} ", style="italic")
             for b in self.names:
                 if a == b:
                     cells.append(Text(f" {counts[a]} ", style="bold underline", justify="right"))
@@ -477,9 +522,11 @@ class AnalysisPane(Pane):
                     cells.append(heat(str(pair.n), pair.n / top_n))
             table.add_row(*cells, key=a)
         if not self.names:
-            empty_text = "No coded segments yet."
+            empty_text = _("No coded segments yet.")
             if self.filters is not None:
-                empty_text = "No coded segment under the filters (f changes them, x clears them)."
+                empty_text = _(
+                    "No coded segment under the filters (f changes them, x clears them)."
+                )
             table.add_row(Text(empty_text, style="dim italic"))
         elif keep.row < table.row_count and keep.column < len(table.columns):
             table.move_cursor(row=keep.row, column=keep.column)
@@ -497,20 +544,26 @@ class AnalysisPane(Pane):
         index = {row: i for i, row in enumerate(result.rows)}
         top = max((n for row in result.cells for n in row), default=0) or 1
         table.clear(columns=True)
-        what = "places" if result.cols_spec == "place" else result.cols_spec.removeprefix("attr:")
-        table.add_column(f" Code × {what}", key="code")
+        what = (
+            _("places") if result.cols_spec == "place" else result.cols_spec.removeprefix("attr:")
+        )
+        table.add_column(_(" Code × {what}").format(what=what), key="code")
+        label_width = name_width(self.app.size.width, 12)
         for column, label in enumerate(result.cols):
-            table.add_column(Text(f" {short(label, 12)} ", justify="right"), key=f"col{column}")
-        table.add_column(Text(" All ", justify="right"), key="total")
+            table.add_column(
+                Text(f" {short(label, label_width)} ", justify="right"), key=f"col{column}"
+            )
+        table.add_column(Text(_(" All "), justify="right"), key="total")
+        wide = name_width(self.app.size.width, 24)
         for row in self.matrix_rows:
             values = result.cells[index[row]]
-            cells: list[Text] = [Text(f" {short(row, 24):<24} ", no_wrap=True)]
+            cells: list[Text] = [Text(f" {short(row, wide):<{wide}} ", no_wrap=True)]
             cells += [heat(str(n), n / top) if n else empty() for n in values]
             cells.append(Text(f" {totals[row]:,} ", justify="right", style="bold"))
             table.add_row(*cells, key=row)
         if self.matrix_rows:
             table.add_row(
-                Text(" All codes ", style="bold"),
+                Text(_(" All codes "), style="bold"),
                 *(Text(f" {n:,} ", justify="right", style="bold") for n in result.col_totals),
                 Text(f" {result.total:,} ", justify="right", style="bold"),
                 key="\x00total",
@@ -520,12 +573,12 @@ class AnalysisPane(Pane):
         elif self.filters is not None:
             table.add_row(
                 Text(
-                    "No linked segment under the filters (f changes them, x clears them).",
+                    _("No linked segment under the filters (f changes them, x clears them)."),
                     style="dim italic",
                 )
             )
         else:
-            table.add_row(Text("No segment is linked yet.", style="dim italic"))
+            table.add_row(Text(_("No segment is linked yet."), style="dim italic"))
         self._show_matrix_cell(table.cursor_coordinate)
         self._show_bar()
 
@@ -547,14 +600,14 @@ class AnalysisPane(Pane):
         if cell is None or result is None:
             nothing = result is not None and not self.names and self.filters is not None
             line.update(
-                Content.styled("Nothing counted under the filters.", "dim") if nothing else ""
+                Content.styled(_("Nothing counted under the filters."), "dim") if nothing else ""
             )
             return
         a, b = cell
-        unit = UNITS[result.scope]
+        scope = result.scope
         if a == b:
             text = Content.assemble(
-                (a, "bold"), f": {counted(result.n(a), unit)}", ("  Enter lists them", "dim")
+                (a, "bold"), f": {counted_in(result.n(a), scope)}", (_("  Enter lists them"), "dim")
             )
         else:
             pair = next((p for p in result.pairs if {p.a, p.b} == {a, b}), None)
@@ -563,8 +616,11 @@ class AnalysisPane(Pane):
                 (a, "bold"),
                 " × ",
                 (b, "bold"),
-                f": n = {result.n(a, b)}{c}  (of {result.n(a)} and {counted(result.n(b), unit)})",
-                ("  Enter lists them", "dim"),
+                ": "
+                + _("n = {n}{c}  (of {a} and {b})").format(
+                    n=result.n(a, b), c=c, a=result.n(a), b=counted_in(result.n(b), scope)
+                ),
+                (_("  Enter lists them"), "dim"),
             )
         line.update(text)
 
@@ -582,7 +638,9 @@ class AnalysisPane(Pane):
         cell = self._matrix_cell(coordinate)
         result = self.matrix
         if cell is None or result is None:
-            line.update(Content.styled("A cell counts the segments coded the row's code.", "dim"))
+            line.update(
+                Content.styled(_("A cell counts the segments coded the row's code."), "dim")
+            )
             return
         code, column = cell
         n = result.cells[result.rows.index(code)][result.cols.index(column)]
@@ -591,8 +649,8 @@ class AnalysisPane(Pane):
                 (code, "bold"),
                 " × ",
                 (column, "bold"),
-                f": {counted(n, 'segments')}",
-                ("  Enter lists them", "dim"),
+                f": {counted(n, 'segment', 'segments')}",
+                (_("  Enter lists them"), "dim"),
             )
         )
 
@@ -651,6 +709,42 @@ class AnalysisPane(Pane):
         fragments.show_fragments(message.fragments, limit=FRAGMENT_LIMIT)
         if message.focus and message.fragments.fragments:
             fragments.focus()
+            self._show_fragments_hint()
+
+    def _cell_line(self) -> Static | None:
+        """The line under the table of the mode shown (none in the query mode)."""
+        if self.mode == "query":
+            return None
+        return self.query_one(f"#{self.mode}-cell", Static)
+
+    def _show_fragments_hint(self) -> None:
+        """Say, under the table, that the keys now go to the fragments below."""
+        line = self._cell_line()
+        fragments = self.query_one(FragmentsView)
+        if line is not None and fragments.listed is not None:
+            count = len(fragments.listed.fragments)
+            line.update(
+                Content.assemble(
+                    ("↓ ", "bold"),
+                    (counted(count, "fragment", "fragments"), "bold"),
+                    _(" below, the cursor is there: "),
+                    ("Enter", "bold"),
+                    _(" opens one, "),
+                    ("Esc", "bold"),
+                    _(" back to the table"),
+                )
+            )
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The table again: its cell line shows the cell (not the fragments' keys)."""
+        table = event.widget
+        if isinstance(table, HeatTable):
+            if table.id == "cooccur-table":
+                self._show_cooccurrence_cell(table.cursor_coordinate)
+            else:
+                self._show_matrix_cell(table.cursor_coordinate)
+        elif isinstance(table, FragmentsView):
+            self._show_fragments_hint()
 
     # --- the query -----------------------------------------------------------------------
 
@@ -695,10 +789,15 @@ class AnalysisPane(Pane):
                 "\n",
                 " " * (error.column - 1),
                 ("^ ", "bold $error"),
-                (f"{error.reason} (column {error.column})", "bold $error"),
+                (
+                    _("{reason} (column {column})").format(
+                        reason=error.reason, column=error.column
+                    ),
+                    "bold $error",
+                ),
             )
         )
-        self.query_one(FragmentsView).clear_fragments("Fragments: fix the query")
+        self.query_one(FragmentsView).clear_fragments(_("Fragments: fix the query"))
 
     # --- actions -------------------------------------------------------------------------
 
@@ -713,6 +812,8 @@ class AnalysisPane(Pane):
 
     def action_mode(self, mode: str) -> None:
         """Show the co-occurrence table, the matrix or the query box."""
+        if mode == "query" and self.mode != "query":
+            self._before_query = self.mode
         self.mode = mode
         self.set_class(mode == "query", "-query")
         self.query_one(ContentSwitcher).current = f"{mode}-view"
@@ -726,7 +827,8 @@ class AnalysisPane(Pane):
         self._stale["cooccur"] = True
         self._show_bar()
         self._load_mode()
-        self.notify(f"Co-occurrence by {self.scope}.", timeout=2)
+        scope = _(SCOPE_NAMES.get(self.scope, self.scope))
+        self.notify(_("Co-occurrence by {scope}.").format(scope=scope), timeout=2)
 
     def action_rollup(self) -> None:
         """Count sub-codes with their parents, or not."""
@@ -751,7 +853,11 @@ class AnalysisPane(Pane):
         self._load_mode()
 
     def action_back(self) -> None:
-        """Back from the fragments to the table (or the query box)."""
+        """Back from the fragments to the table (or the query box); from the query box, back
+        to the table shown before it (the query is kept for the next ``/``)."""
+        if self.mode == "query" and self.screen.focused is self.query_one("#query-input"):
+            self.action_mode(self._before_query)
+            return
         self.focus_default()
 
     def action_filter(self) -> None:
@@ -791,14 +897,16 @@ class AnalysisPane(Pane):
             self.run_query(self.project, self._query, filters)
         else:
             # The fragments listed were of a cell counted under the old filters.
-            self.query_one(FragmentsView).clear_fragments("Fragments: Enter on a cell lists them")
+            self.query_one(FragmentsView).clear_fragments(
+                _("Fragments: Enter on a cell lists them")
+            )
         self._load_mode()
 
     def action_clear_filters(self) -> None:
         """Count everything again."""
         if self.filters is not None:
             self.set_filters(None)
-            self.notify("Filters cleared: counting everything.", timeout=2)
+            self.notify(_("Filters cleared: counting everything."), timeout=2)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Scope and colour belong to the co-occurrence, columns to the matrix."""

@@ -1,8 +1,9 @@
 """The Codebook tab: the code tree with counts, the selected code's definition and fragments.
 
 Keys act on the code under the tree's cursor: ``a`` add, ``r`` rename, ``M`` move, ``g`` merge,
-``e`` edit the definition, ``k`` colour, ``x`` delete. Each is one write on the app's queue (one
-transaction, one change that ctrl+z undoes). Enter on the tree goes to the code's fragments;
+``e`` edit the definition, ``k`` colour, ``x`` delete, ``A`` make the fragment under the cursor
+the code's anchor quote. Each is one write on the app's queue (one transaction, one change that
+ctrl+z undoes). Enter on the tree goes to the code's fragments;
 Enter on a fragment opens its transcript there.
 """
 
@@ -21,11 +22,19 @@ from textual.timer import Timer
 from textual.widgets import Static, Tree
 from textual.worker import get_current_worker
 
+from workbench.i18n import N_, _, counted, number, shows_labels
 from workbench.services import codebook as codebook_service
 from workbench.services import reading
 from workbench.services.project import Project
 from workbench.services.reading import CodeDetail, CodeRow, FragmentList, Overview
-from workbench.tui.dialogs.common import Choice, ConfirmDialog, FuzzyPicker, Picked, PickerScreen
+from workbench.tui.dialogs.common import (
+    Choice,
+    ConfirmDialog,
+    FuzzyPicker,
+    Picked,
+    PickerScreen,
+    swatch,
+)
 from workbench.tui.dialogs.forms import (
     TOP,
     CodeForm,
@@ -35,7 +44,7 @@ from workbench.tui.dialogs.forms import (
     TextPrompt,
 )
 from workbench.tui.messages import ChangeWritten, WriteDone
-from workbench.tui.widgets.panels import CodeTree, FragmentsView, Pane
+from workbench.tui.widgets.panels import CodeTree, FragmentsView, Pane, shown_codes
 
 FRAGMENT_LIMIT = 1000
 """The most fragments listed for one code."""
@@ -52,32 +61,45 @@ class CodeViewLoaded(Message):
         """Its fragments."""
 
 
-def definition(detail: CodeDetail, row: CodeRow | None) -> Content:
-    """A code's definition for the detail panel."""
-    head = [Content.styled("■ ", detail.color), Content.styled(detail.name, "bold")]
-    if detail.label:
+def definition(detail: CodeDetail, row: CodeRow | None, *, label: bool = True) -> Content:
+    """A code's definition for the detail panel; with ``label``, its codebook label too (shown
+    only when the codebook is in the interface's language)."""
+    head = [swatch(detail.color), Content.styled(detail.name, "bold")]
+    if detail.label and label:
         head.append(Content.styled(f"  {detail.label}", "italic"))
     if detail.parent:
-        head.append(Content.styled(f"  under {detail.parent}", "dim"))
+        head.append(Content.styled("  " + _("under {parent}").format(parent=detail.parent), "dim"))
     lines = [Content.assemble(*head)]
     if row is not None:
-        counts = f"{row.segments:,} segments in {row.documents:,} documents"
+        counts = _("{segments} in {documents}").format(
+            segments=counted(row.segments, "segment", "segments"),
+            documents=counted(row.documents, "document", "documents"),
+        )
         if row.segments_total != row.segments:
-            counts += f"; {row.segments_total:,} with its sub-codes"
+            counts += "; " + _("{count} with its sub-codes").format(
+                count=number(row.segments_total)
+            )
         lines.append(Content.styled(counts, "dim"))
     if detail.description:
         lines.append(Content(detail.description))
-    for label, text in (
-        ("Use when", detail.inclusion),
-        ("Not when", detail.exclusion),
-        ("Example", detail.example),
+    for title, text in (
+        (_("Use when"), detail.inclusion),
+        (_("Not when"), detail.exclusion),
+        (_("Example"), detail.example),
     ):
         if text:
-            lines.append(Content.assemble((f"{label}: ", "bold"), text))
+            lines.append(Content.assemble((f"{title}: ", "bold"), text))
     if detail.keywords:
-        lines.append(Content.assemble(("Keywords: ", "bold"), ", ".join(detail.keywords)))
+        lines.append(Content.assemble((_("Keywords") + ": ", "bold"), ", ".join(detail.keywords)))
+    if detail.anchor is not None:
+        lines.append(
+            Content.assemble(
+                (_("Anchor quote") + ": ", "bold"),
+                _("segment {segment} (A changes it)").format(segment=detail.anchor),
+            )
+        )
     if len(lines) == 2:
-        lines.append(Content.styled("No definition yet: e edits it.", "dim italic"))
+        lines.append(Content.styled(_("No definition yet: e edits it."), "dim italic"))
     return Content("\n").join(lines)
 
 
@@ -87,50 +109,66 @@ class CodebookPane(Pane):
     DEFAULT_FOCUS = "#codes-tree"
 
     BINDINGS = [
-        Binding("a", "add", "Add", id="codebook.add", tooltip="Add a code"),
-        Binding("r", "rename", "Rename", id="codebook.rename", tooltip="Rename the code"),
+        Binding("a", "add", N_("Add"), id="codebook.add", tooltip=N_("Add a code")),
+        Binding("r", "rename", N_("Rename"), id="codebook.rename", tooltip=N_("Rename the code")),
         Binding(
             "M,shift+m",
             "move",
-            "Move",
+            N_("Move"),
             key_display="M",
             show=False,
             id="codebook.move",
-            tooltip="Move the code (with its sub-codes) under another code",
+            tooltip=N_("Move the code (with its sub-codes) under another code"),
         ),
         Binding(
             "g",
             "merge",
-            "Merge",
+            N_("Merge"),
             id="codebook.merge",
-            tooltip="Merge the code into another: its codings move there",
+            tooltip=N_("Merge the code into another: its codings move there"),
         ),
         Binding(
             "e",
             "edit",
-            "Define",
+            N_("Define"),
             id="codebook.edit",
-            tooltip="Edit the definition: label, description, criteria, example, keywords",
+            tooltip=N_("Edit the definition: label, description, criteria, example, keywords"),
         ),
         Binding(
-            "k", "colour", "Colour", show=False, id="codebook.colour", tooltip="Change the colour"
+            "k",
+            "colour",
+            N_("Colour"),
+            show=False,
+            id="codebook.colour",
+            tooltip=N_("Change the colour"),
+        ),
+        Binding(
+            "A,shift+a",
+            "anchor",
+            N_("Anchor"),
+            key_display="A",
+            show=False,
+            id="codebook.anchor",
+            tooltip=N_(
+                "Make the fragment under the cursor the code's anchor quote (again: clear it)"
+            ),
         ),
         Binding(
             "x,delete",
             "delete",
-            "Delete",
+            N_("Delete"),
             key_display="x",
             show=False,
             id="codebook.delete",
-            tooltip="Delete the code, its sub-codes and their codings",
+            tooltip=N_("Delete the code, its sub-codes and their codings"),
         ),
         Binding(
             "escape",
             "back",
-            "Tree",
+            N_("Tree"),
             show=False,
             id="codebook.back",
-            tooltip="Back from the fragments to the code tree",
+            tooltip=N_("Back from the fragments to the code tree"),
         ),
     ]
 
@@ -140,6 +178,8 @@ class CodebookPane(Pane):
         """The code tree, as last read."""
         self.detail: CodeDetail | None = None
         """The definition of the code shown beside the tree."""
+        self.labels = True
+        """Whether the codebook's labels are shown (they are in the interface's language)."""
         self._select_after: str | None = None
         self._debounce: Timer | None = None
 
@@ -148,11 +188,11 @@ class CodebookPane(Pane):
             yield CodeTree(id="codes-tree")
             with Vertical(id="code-side"):
                 with VerticalScroll(id="code-detail-scroll"):
-                    yield Static(Content.styled("No code chosen.", "dim"), id="code-detail")
+                    yield Static(Content.styled(_("No code chosen."), "dim"), id="code-detail")
                 yield FragmentsView(id="code-fragments")
 
     def on_mount(self) -> None:
-        self.query_one("#code-detail-scroll").border_title = "Definition"
+        self.query_one("#code-detail-scroll").border_title = _("Definition")
 
     @property
     def code_tree(self) -> CodeTree:
@@ -170,9 +210,10 @@ class CodebookPane(Pane):
     def show_overview(self, overview: Overview) -> None:
         """Rebuild the tree (keeping the cursor, or on the code just written) and read the
         code under the cursor again."""
-        self.codes = overview.codes
+        self.labels = shows_labels(overview.labels_language)
+        self.codes = shown_codes(overview)
         tree = self.code_tree
-        tree.show_codes(overview.codes)
+        tree.show_codes(self.codes)
         if self._select_after is not None:
             tree.select_code(self._select_after)
             self._select_after = None
@@ -208,7 +249,7 @@ class CodebookPane(Pane):
         detail = message.detail
         self.detail = detail
         row = next((code for code in self.codes if code.name == detail.name), None)
-        self.query_one("#code-detail", Static).update(definition(detail, row))
+        self.query_one("#code-detail", Static).update(definition(detail, row, label=self.labels))
         self.query_one(FragmentsView).show_fragments(message.fragments, limit=FRAGMENT_LIMIT)
 
     @on(Tree.NodeSelected, "#codes-tree")
@@ -224,13 +265,22 @@ class CodebookPane(Pane):
     # --- writing -------------------------------------------------------------------------
 
     def _write(self, job: Callable[[Project], str], *, select: str | None = None) -> None:
-        self._select_after = select
-        self.workbench.submit_write(lambda project: ChangeWritten(WriteDone(job(project))))
+        """Queue ``job``; once it is done, the tree's cursor goes to ``select``. A refused
+        write leaves the cursor where it is (the name asked for may be another code's)."""
+        self._select_after = None
+
+        def run(project: Project) -> ChangeWritten:
+            summary = job(project)
+            # Set in the write's worker, before the change is told to the screens.
+            self._select_after = select
+            return ChangeWritten(WriteDone(summary))
+
+        self.workbench.submit_write(run)
 
     def _need_code(self) -> CodeRow | None:
         code = self.current
         if code is None:
-            self.notify("Choose a code in the tree first.", severity="warning", timeout=3)
+            self.notify(_("Choose a code in the tree first."), severity="warning", timeout=3)
         return code
 
     def _subtree(self, name: str) -> set[str]:
@@ -270,7 +320,9 @@ class CodebookPane(Pane):
                     lambda project: codebook_service.rename_code(project, old, new), select=new
                 )
 
-        self.app.push_screen(TextPrompt(f"Rename the code {old}", value=old), done)
+        self.app.push_screen(
+            TextPrompt(_("Rename the code {code}").format(code=old), value=old), done
+        )
 
     def _code_choices(self, exclude: set[str]) -> list[Choice]:
         return [
@@ -292,9 +344,10 @@ class CodebookPane(Pane):
         if code is None:
             return
         name = code.name
-        choices = [Choice(key=TOP, name="(top of the tree)")]
+        choices = [Choice(key=TOP, name=_("(top of the tree)"))]
         choices += self._code_choices(self._subtree(name))
-        title = Content.assemble(("Move ", "bold"), (name, "bold"), " under")
+        before, _code, after = _("Move {code} under").partition("{code}")
+        title = Content.assemble((before, "bold"), (name, "bold"), after)
 
         def done(picked: Picked | None) -> None:
             if picked is None:
@@ -317,7 +370,8 @@ class CodebookPane(Pane):
         if code is None:
             return
         source = code.name
-        title = Content.assemble(("Merge ", "bold"), (source, "bold"), " into")
+        before, _code, after = _("Merge {code} into").partition("{code}")
+        title = Content.assemble((before, "bold"), (source, "bold"), after)
         children = sum(1 for c in self.codes if c.parent == source)
 
         def confirmed(target: str, yes: bool | None) -> None:
@@ -331,13 +385,23 @@ class CodebookPane(Pane):
             if choice is None:
                 return
             target = choice.key
-            moves = [f"its codings on {code.segments:,} segments"]
+            codings = counted(code.segments, "segment", "segments")
             if children:
-                moves.append(f"its {children} sub-codes")
-            question = (
-                f"Merge “{source}” into “{target}”? {', '.join(moves).capitalize()} and its "
-                f"memos move to “{target}”; “{source}” is removed. ctrl+z undoes it."
-            )
+                question = _(
+                    "Merge “{source}” into “{target}”? Its codings on {codings}, its "
+                    "{children} and its memos move to “{target}”; “{source}” is removed. "
+                    "ctrl+z undoes it."
+                ).format(
+                    source=source,
+                    target=target,
+                    codings=codings,
+                    children=counted(children, "sub-code", "sub-codes"),
+                )
+            else:
+                question = _(
+                    "Merge “{source}” into “{target}”? Its codings on {codings} and its "
+                    "memos move to “{target}”; “{source}” is removed. ctrl+z undoes it."
+                ).format(source=source, target=target, codings=codings)
             self.app.push_screen(ConfirmDialog(question), lambda yes: confirmed(target, yes))
 
         picker = FuzzyPicker(
@@ -351,7 +415,7 @@ class CodebookPane(Pane):
         if code is None:
             return
         if self.detail is None or self.detail.name != code.name:
-            self.notify("Still reading the code; try again.", severity="warning", timeout=2)
+            self.notify(_("Still reading the code; try again."), severity="warning", timeout=2)
             return
         name = code.name
 
@@ -381,6 +445,28 @@ class CodebookPane(Pane):
 
         self.app.push_screen(ColourDialog(name, code.color), done)
 
+    def action_anchor(self) -> None:
+        """Make the fragment under the cursor of the fragment list the anchor quote of the code
+        (the codebook report quotes it); on the anchor itself, clear it."""
+        code = self._need_code()
+        if code is None:
+            return
+        fragment = self.query_one(FragmentsView).current
+        if fragment is None:
+            self.notify(
+                _("Choose a fragment of the code first (Enter on the code goes to its fragments)."),
+                severity="warning",
+                timeout=4,
+            )
+            return
+        name = code.name
+        detail = self.detail
+        anchor = detail.anchor if detail is not None and detail.name == name else None
+        segment = None if anchor == fragment.segment else fragment.segment
+        self._write(
+            lambda project: codebook_service.set_anchor(project, name, segment), select=name
+        )
+
     def action_delete(self) -> None:
         """Delete the code under the cursor, its sub-codes and their codings (after a question)."""
         code = self._need_code()
@@ -388,11 +474,16 @@ class CodebookPane(Pane):
             return
         name = code.name
         below = len(self._subtree(name)) - 1
-        what = f"“{name}”" + (f" and its {below} sub-codes" if below else "")
-        question = (
-            f"Delete {what}, with their codings on {code.segments_total:,} segments? "
-            "ctrl+z undoes it."
-        )
+        segments = counted(code.segments_total, "segment", "segments")
+        if below:
+            question = _(
+                "Delete “{code}” and its {children}, with their codings on {segments}? "
+                "ctrl+z undoes it."
+            ).format(code=name, children=counted(below, "sub-code", "sub-codes"), segments=segments)
+        else:
+            question = _(
+                "Delete “{code}”, with its codings on {segments}? ctrl+z undoes it."
+            ).format(code=name, segments=segments)
 
         def done(yes: bool | None) -> None:
             if yes:

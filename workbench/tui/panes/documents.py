@@ -1,8 +1,11 @@
 """The Documents tab: the transcripts with case, attributes, length and segments; importing.
 
-Enter opens a document in the coding view. ``i`` opens the file picker; the import then runs
+Enter opens a document in the coding view; ``l`` sets its citation label (what pseudonymised
+exports cite instead of its file name). ``i`` opens the file picker; the import then runs
 in a thread worker that reports its progress in small messages (shown in a progress bar under
 the table) while the screen stays usable; Escape cancels it, leaving the project unchanged.
+The dialog's marked files and fields are kept until an import goes through, so a cancel or
+a refusal (a name taken: the dialog's Name field gives another) loses nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +22,21 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, ProgressBar, Static
 from textual.worker import Worker
 
+from workbench.coding.importing import NameTaken
 from workbench.errors import WorkbenchError
+from workbench.i18n import N_, _, counted
+from workbench.services import documents as documents_service
 from workbench.services import importing
 from workbench.services.project import Project
 from workbench.services.reading import DocumentRow, Overview
-from workbench.tui.dialogs.forms import ImportDialog, ImportRequest, MessageDialog
+from workbench.tui.dialogs.forms import (
+    ImportChoices,
+    ImportDialog,
+    ImportRequest,
+    MessageDialog,
+    TextPrompt,
+)
+from workbench.tui.messages import ChangeWritten, WriteDone
 from workbench.tui.widgets.panels import DocumentsTable, Pane
 
 
@@ -52,11 +65,19 @@ class ImportFinished(Message):
     """An import ended: with new documents, cancelled, or failed with a one-line reason."""
 
     def __init__(
-        self, names: tuple[str, ...], *, error: str | None = None, cancelled: bool = False
+        self,
+        names: tuple[str, ...],
+        *,
+        error: str | None = None,
+        cancelled: bool = False,
+        guessed: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.names = names
         """The new documents."""
+        self.guessed = guessed
+        """For each new document without speaker labels: its name and how sure its guessed
+        turns are (one line each)."""
         self.error = error
         """Why it failed (one line), or None."""
         self.cancelled = cancelled
@@ -67,13 +88,22 @@ def document_details(document: DocumentRow) -> Content:
     """One line about the document under the cursor."""
     parts: list[Content | tuple[str, str] | str] = [(document.name, "bold")]
     if document.cases:
-        parts += [("  case ", "dim"), ", ".join(document.cases)]
+        parts += [("  " + _("case") + " ", "dim"), ", ".join(document.cases)]
+    if document.label:
+        parts += [("  " + _("cited as") + " ", "dim"), document.label]
     for key, value in document.attributes:
         parts += [(f"  {key} ", "dim"), value]
     parts += [
         (
-            f"  {document.characters:,} characters, {document.turns} turns, "
-            f"{document.segments} segments, {document.language}",
+            "  "
+            + ", ".join(
+                (
+                    counted(document.characters, "character", "characters"),
+                    counted(document.turns, "turn", "turns"),
+                    counted(document.segments, "segment", "segments"),
+                    document.language,
+                )
+            ),
             "dim",
         )
     ]
@@ -89,16 +119,25 @@ class DocumentsPane(Pane):
         Binding(
             "i",
             "import",
-            "Import",
+            N_("Import"),
             id="documents.import",
-            tooltip="Import transcripts (.txt, .md, .docx, .odt, .vtt, .srt)",
+            tooltip=N_("Import transcripts (.txt, .md, .docx, .odt, .vtt, .srt)"),
+        ),
+        Binding(
+            "l",
+            "label",
+            N_("Label"),
+            id="documents.label",
+            tooltip=N_(
+                "Set the citation label pseudonymised exports cite instead of the file name"
+            ),
         ),
         Binding(
             "escape",
             "cancel_import",
-            "Cancel import",
+            N_("Cancel import"),
             id="documents.cancel_import",
-            tooltip="Stop the import that is running (nothing is stored)",
+            tooltip=N_("Stop the import that is running (nothing is stored)"),
         ),
     ]
 
@@ -110,6 +149,9 @@ class DocumentsPane(Pane):
         """The import that is running, if any."""
         self._cancel = threading.Event()
         self._select_after: str | None = None
+        self.import_choices: ImportChoices | None = None
+        """What the import dialog had chosen, kept until an import goes through (a cancel
+        or a refusal loses no marked file)."""
 
     def compose(self) -> ComposeResult:
         yield DocumentsTable(id="documents-table")
@@ -117,7 +159,7 @@ class DocumentsPane(Pane):
         with Horizontal(id="import-progress"):
             yield Label("", id="import-what")
             yield ProgressBar(total=None, show_eta=False, id="import-bar")
-            yield Label(Content.styled(" Esc cancels", "dim"), id="import-hint")
+            yield Label(Content.styled(_(" Esc cancels"), "dim"), id="import-hint")
 
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False
@@ -144,7 +186,7 @@ class DocumentsPane(Pane):
         detail = self.query_one("#document-detail", Static)
         if document is None:
             detail.update(
-                Content.styled("No documents yet: i imports transcripts.", "dim italic")
+                Content.styled(_("No documents yet: i imports transcripts."), "dim italic")
                 if not self.documents
                 else ""
             )
@@ -161,15 +203,54 @@ class DocumentsPane(Pane):
             return self.importing is None or None
         return True
 
+    def action_label(self) -> None:
+        """Set the citation label of the document under the cursor (empty clears it)."""
+        name = self.query_one(DocumentsTable).current_name
+        document = next((d for d in self.documents if d.name == name), None)
+        if document is None:
+            self.notify(_("Choose a document first."), severity="warning", timeout=3)
+            return
+
+        def done(label: str | None) -> None:
+            if label is None or label == document.label:
+                return
+            self._select_after = document.name
+            self.workbench.submit_write(
+                lambda project: ChangeWritten(
+                    WriteDone(
+                        f"label {document.name}: "
+                        + (
+                            documents_service.set_label(project, document.name, label).label
+                            or "cleared"
+                        )
+                    )
+                )
+            )
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Citation label of {document} (empty: cited by case, else Doc N)").format(
+                    document=document.name
+                ),
+                value=document.label,
+                placeholder=_("e.g. R07, interview 3"),
+                allow_empty=True,
+            ),
+            done,
+        )
+
     def action_import(self) -> None:
         """Choose files and import them."""
-        self.app.push_screen(ImportDialog(Path.cwd()), self._start_import)
+        if self.import_choices is None:
+            self.import_choices = ImportChoices(Path.cwd())
+        dialog = ImportDialog(self.import_choices.folder, choices=self.import_choices)
+        self.app.push_screen(dialog, self._start_import)
 
     def _start_import(self, request: ImportRequest | None) -> None:
         if request is None or self.project is None:
             return
         self.query_one("#import-progress").display = True
-        self.query_one("#import-what", Label).update("starting")
+        self.query_one("#import-what", Label).update(_("starting"))
         self.query_one(ProgressBar).update(total=None, progress=0)
         self._cancel = threading.Event()
         self.importing = self.run_import(self.project, request, self._cancel)
@@ -195,14 +276,31 @@ class DocumentsPane(Pane):
                 request.paths,
                 case=request.case,
                 language=request.language,
+                name=request.name,
                 progress=progress,
             )
         except ImportCancelled:
             self.post_message(ImportFinished((), cancelled=True))
+        except NameTaken as error:  # the command line's text says --name
+            self.post_message(
+                ImportFinished(
+                    (),
+                    error=_(
+                        "{path}: {problem}. To import it under another name, "
+                        "press i, mark only this file and type the name in the Name field."
+                    ).format(path=error.path, problem=error.problem),
+                )
+            )
         except WorkbenchError as error:
             self.post_message(ImportFinished((), error=str(error)))
         else:
-            self.post_message(ImportFinished(tuple(document.name for document in imported)))
+            guessed = tuple(
+                f"{document.name}: {document.how_turns_were_found()}"
+                for document in imported
+                if document.turns_found == "guessed"
+            )
+            names = tuple(document.name for document in imported)
+            self.post_message(ImportFinished(names, guessed=guessed))
 
     def on_import_progressed(self, message: ImportProgressed) -> None:
         message.stop()
@@ -213,13 +311,20 @@ class DocumentsPane(Pane):
         message.stop()
         self._end_import()
         if message.cancelled:
-            self.notify("Import cancelled: nothing was imported.", severity="warning", timeout=4)
+            self.notify(_("Import cancelled: nothing was imported."), severity="warning", timeout=4)
         elif message.error is not None:
-            self.app.push_screen(MessageDialog("Not imported", message.error))
+            self.app.push_screen(MessageDialog(_("Not imported"), message.error))
         else:
+            self.import_choices = None  # the next import starts afresh
             names = message.names
-            noun = "document" if len(names) == 1 else "documents"
-            self.notify(f"Imported {len(names)} {noun}: {', '.join(names)}.", timeout=5)
+            guessed = "".join(f"\n{line}" for line in message.guessed)
+            self.notify(
+                _("Imported {documents}: {names}.").format(
+                    documents=counted(len(names), "document", "documents"), names=", ".join(names)
+                )
+                + guessed,
+                timeout=10 if guessed else 5,
+            )
             if names:
                 self._select_after = names[0]
             self.workbench.changed()
@@ -238,4 +343,4 @@ class DocumentsPane(Pane):
         """Stop the import that is running (at its next step; nothing is stored)."""
         if self.importing is not None:
             self._cancel.set()
-            self.query_one("#import-what", Label).update("cancelling…")
+            self.query_one("#import-what", Label).update(_("cancelling…"))

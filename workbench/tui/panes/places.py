@@ -21,6 +21,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 from textual.worker import get_current_worker
 
 from workbench.coding.names import PLACE_STATUS_NAMES
+from workbench.i18n import N_, _, counted
 from workbench.services import places as places_service
 from workbench.services import reading
 from workbench.services.project import Project
@@ -63,7 +64,7 @@ def area_key(area: AreaSummary) -> str:
 def area_name(area: AreaSummary) -> str:
     """An area as shown: "Hatert, Nijmegen"."""
     name = ", ".join(part for part in (area.neighbourhood, area.municipality) if part)
-    return name or "(no area)"
+    return name or _("(no area)")
 
 
 def place_details(place: PlaceRow) -> Content:
@@ -80,7 +81,7 @@ def place_details(place: PlaceRow) -> Content:
     if place.latitude is not None and place.longitude is not None:
         lines.append(Content.styled(f"{place.latitude:.5f}, {place.longitude:.5f}", "dim"))
     if place.aliases:
-        lines.append(Content.assemble(("Also: ", "bold"), ", ".join(place.aliases)))
+        lines.append(Content.assemble((_("Also") + ": ", "bold"), ", ".join(place.aliases)))
     if place.description:
         lines.append(Content(place.description))
     return Content("\n").join(lines)
@@ -91,14 +92,22 @@ def area_details(area: AreaSummary) -> Content:
     lines = [
         Content.assemble(
             (area_name(area), "bold"),
-            (f"  {area.places} places, {area.segments} linked segments", "dim"),
+            (
+                "  "
+                + counted(area.places, "place", "places")
+                + ", "
+                + counted(area.segments, "linked segment", "linked segments"),
+                "dim",
+            ),
         ),
-        Content.assemble(("By kind: ", "bold"), ", ".join(f"{kind} {n}" for kind, n in area.kinds)),
+        Content.assemble(
+            (_("By kind") + ": ", "bold"), ", ".join(f"{kind} {n}" for kind, n in area.kinds)
+        ),
     ]
     for label, names, style in (
-        ("Lost", area.lost, "bold red"),
-        ("Missed", area.missed, "bold yellow"),
-        ("Wished", area.wished, "cyan"),
+        (_("Lost"), area.lost, "bold $error"),
+        (_("Missed"), area.missed, "bold $warning"),
+        (_("Wished"), area.wished, "bold $secondary"),
     ):
         if names:
             lines.append(Content.assemble((f"{label}: ", style), ", ".join(names)))
@@ -116,13 +125,13 @@ class AreasTable(DataTable[object]):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column("Area", key="area")
-        self.add_column("Places", key="places")
-        self.add_column("Lost", key="lost")
-        self.add_column("Missed", key="missed")
-        self.add_column("Wished", key="wished")
-        self.add_column("Segments", key="segments")
-        self.add_column("Kinds", key="kinds")
+        self.add_column(_("Area"), key="area")
+        self.add_column(_("Places"), key="places")
+        self.add_column(_("Lost"), key="lost")
+        self.add_column(_("Missed"), key="missed")
+        self.add_column(_("Wished"), key="wished")
+        self.add_column(_("Segments"), key="segments")
+        self.add_column(_("Kinds"), key="kinds")
 
     def show_areas(self, areas: tuple[AreaSummary, ...]) -> None:
         """Fill the table, keeping the cursor on the same area."""
@@ -153,28 +162,28 @@ class PlacesPane(Pane):
     DEFAULT_FOCUS = "#places-table"
 
     BINDINGS = [
-        Binding("a", "add", "Add", id="places.add", tooltip="Add a place"),
+        Binding("a", "add", N_("Add"), id="places.add", tooltip=N_("Add a place")),
         Binding(
             "e",
             "edit",
-            "Edit",
+            N_("Edit"),
             id="places.edit",
-            tooltip="Edit the place: name, kind, status, area, aliases, coordinates",
+            tooltip=N_("Edit the place: name, kind, status, area, aliases, coordinates"),
         ),
         Binding(
             "s",
             "summary",
-            "Areas",
+            N_("Areas"),
             id="places.summary",
-            tooltip="Switch between the places and the summary per neighbourhood",
+            tooltip=N_("Switch between the places and the summary per neighbourhood"),
         ),
         Binding(
             "escape",
             "back",
-            "Table",
+            N_("Table"),
             show=False,
             id="places.back",
-            tooltip="Back from the fragments to the table",
+            tooltip=N_("Back from the fragments to the table"),
         ),
     ]
 
@@ -198,11 +207,11 @@ class PlacesPane(Pane):
                 yield AreasTable(id="areas-table")
             with Vertical(id="place-side"):
                 with VerticalScroll(id="place-detail-scroll"):
-                    yield Static(Content.styled("No place chosen.", "dim"), id="place-detail")
+                    yield Static(Content.styled(_("No place chosen."), "dim"), id="place-detail")
                 yield FragmentsView(id="place-fragments")
 
     def on_mount(self) -> None:
-        self.query_one("#place-detail-scroll").border_title = "Place"
+        self.query_one("#place-detail-scroll").border_title = _("Place")
 
     @property
     def showing_areas(self) -> bool:
@@ -263,15 +272,20 @@ class PlacesPane(Pane):
         scroll = self.query_one("#place-detail-scroll")
         if self.showing_areas:
             area = self.current_area
-            scroll.border_title = "Area"
+            scroll.border_title = _("Area")
             if area is None:
                 return
             detail.update(area_details(area))
             names = [p.name for p in self.places if area_key_of(p) == area_key(area)]
-            self.load_fragments(project, area_key(area), f"at places in {area_name(area)}", names)
+            self.load_fragments(
+                project,
+                area_key(area),
+                _("at places in {area}").format(area=area_name(area)),
+                names,
+            )
         else:
             place = self.current_place
-            scroll.border_title = "Place"
+            scroll.border_title = _("Place")
             if place is None:
                 return
             detail.update(place_details(place))
@@ -326,11 +340,11 @@ class PlacesPane(Pane):
     def action_edit(self) -> None:
         """Edit the place under the cursor."""
         if self.showing_areas:
-            self.notify("Switch to the places (s) to edit one.", severity="warning", timeout=3)
+            self.notify(_("Switch to the places (s) to edit one."), severity="warning", timeout=3)
             return
         place = self.current_place
         if place is None:
-            self.notify("Choose a place in the table first.", severity="warning", timeout=3)
+            self.notify(_("Choose a place in the table first."), severity="warning", timeout=3)
             return
         form = PlaceForm(place, kinds=self.kinds, statuses=self.statuses)
         self.app.push_screen(form, self._save)

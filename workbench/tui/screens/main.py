@@ -11,8 +11,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
 
+from workbench.i18n import N_, _
 from workbench.tui.messages import OverviewLoaded, ProjectChanged
 from workbench.tui.panes.analysis import AnalysisPane
 from workbench.tui.panes.codebook import CodebookPane
@@ -22,19 +23,27 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.panels import FragmentChosen, Pane
 
 TABS: dict[str, tuple[str, str, type[Pane]]] = {
-    "documents": ("1", "Documents", DocumentsPane),
-    "codebook": ("2", "Codebook", CodebookPane),
-    "places": ("3", "Places", PlacesPane),
-    "analysis": ("4", "Analysis", AnalysisPane),
+    "documents": ("1", N_("Documents"), DocumentsPane),
+    "codebook": ("2", N_("Codebook"), CodebookPane),
+    "places": ("3", N_("Places"), PlacesPane),
+    "analysis": ("4", N_("Analysis"), AnalysisPane),
 }
-"""Tab id → (key, title, pane class)."""
+"""Tab id → (key, title (English: see ``tab_label``), pane class)."""
+
+TAB_TOOLTIPS = {
+    "documents": N_("Show the Documents tab"),
+    "codebook": N_("Show the Codebook tab"),
+    "places": N_("Show the Places tab"),
+    "analysis": N_("Show the Analysis tab"),
+}
+"""Tab id → the tooltip of its key."""
 
 
 def tab_label(key: str, title: str, count: int | None = None) -> Content:
-    """A tab's label: its key, its title and how many things it lists."""
-    label = Content.assemble((f"{key} ", "dim"), title)
+    """A tab's label: its key, its title (translated) and how many things it lists."""
+    label = Content.assemble(f"{key} ", _(title))
     if count is not None:
-        label += Content.styled(f" {count}", "dim")
+        label += Content(f" {count}")
     return label
 
 
@@ -50,7 +59,7 @@ class MainScreen(WorkbenchScreen):
             title,
             show=False,
             id=f"main.{tab}",
-            tooltip=f"Show the {title} tab",
+            tooltip=TAB_TOOLTIPS[tab],
         )
         for tab, (key, title, _pane) in TABS.items()
     ]
@@ -64,8 +73,22 @@ class MainScreen(WorkbenchScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._tabs_take_no_focus()
         if self.project is not None:
             self.load_overview(self.project)
+
+    def _tabs_take_no_focus(self) -> None:
+        # The row of tabs takes no focus: 1-4 and the mouse choose a tab, and Tab then goes
+        # between the lists of a tab only (focused, the row of tabs showed no cursor at all).
+        for tabs in self.query_one(TabbedContent).query(Tabs):
+            tabs.can_focus = False
+
+    async def retranslate(self) -> None:
+        await super().retranslate()
+        self._tabs_take_no_focus()
+        self.set_focus(None)
+        if self.AUTO_FOCUS:
+            self.query_one(self.AUTO_FOCUS).focus()
 
     def pane(self, tab: str) -> Pane:
         """The pane of a tab."""

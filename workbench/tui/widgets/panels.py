@@ -5,6 +5,7 @@ the list of what lies under the transcript's cursor, and the list of fragments; 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -19,6 +20,8 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from workbench.analysis.fragments import Fragment
+from workbench.i18n import N_, _, counted, ngettext, shows_labels
+from workbench.i18n import number as grouped
 from workbench.services.reading import (
     CodeRow,
     DocumentRow,
@@ -28,6 +31,7 @@ from workbench.services.reading import (
     SegmentInfo,
 )
 from workbench.tui.dialogs.common import swatch
+from workbench.tui.themes import current_background, legible
 from workbench.tui.widgets.transcript import LineIndex
 
 if TYPE_CHECKING:
@@ -37,7 +41,23 @@ if TYPE_CHECKING:
 
 def number(value: int) -> Text:
     """A count, right-aligned in its column."""
-    return Text(f"{value:,}", justify="right")
+    return Text(grouped(value), justify="right")
+
+
+def lines_text(first: int, last: int) -> str:
+    """Where a passage is: "line 12" or "lines 12–14"."""
+    if first == last:
+        return _("line {line}").format(line=first)
+    return _("lines {first}–{last}").format(first=first, last=last)
+
+
+def shown_codes(overview: Overview) -> tuple[CodeRow, ...]:
+    """The overview's codes as the interface shows them: with the codebook's labels only
+    when they are in the interface's language (a Dutch codebook's labels in a Dutch
+    interface; in an English one, the names only)."""
+    if shows_labels(overview.labels_language):
+        return overview.codes
+    return tuple(replace(code, label="") if code.label else code for code in overview.codes)
 
 
 def row_name(table: DataTable[object]) -> str | None:
@@ -58,21 +78,21 @@ class DocumentsTable(DataTable[object]):
         Binding(
             "enter",
             "select_cursor",
-            "Open",
+            N_("Open"),
             id="documents.open",
-            tooltip="Open the document under the cursor to read and code it",
+            tooltip=N_("Open the document under the cursor to read and code it"),
         ),
     ]
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column("Document", key="name")
-        self.add_column("Cases", key="cases")
-        self.add_column("Words", key="words")
-        self.add_column("Turns", key="turns")
-        self.add_column("Segments", key="segments")
-        self.add_column("Attributes", key="attributes")
+        self.add_column(_("Document"), key="name")
+        self.add_column(_("Cases"), key="cases")
+        self.add_column(_("Words"), key="words")
+        self.add_column(_("Turns"), key="turns")
+        self.add_column(_("Segments"), key="segments")
+        self.add_column(_("Attributes"), key="attributes")
 
     def show_documents(self, documents: Sequence[DocumentRow]) -> None:
         """Fill the table, keeping the cursor on the same document when it is still there."""
@@ -149,7 +169,9 @@ class CodeTree(Tree[str]):
             if code.segments_total != code.segments:
                 count += f" ({code.segments_total})"
             label = Text.assemble(
-                ("■ ", code.color), code.name, (f"  {count}", "dim" if not code.segments else "")
+                ("■ ", legible(code.color, current_background()) or "default"),
+                code.name,
+                (f"  {count}", "dim" if not code.segments else ""),
             )
             parent = (nodes.get(code.parent) if code.parent else None) or self.root
             if code.name in parents:
@@ -161,31 +183,43 @@ class CodeTree(Tree[str]):
             self.select_code(keep)
 
 
-STATUS_STYLES = {"existing": "", "lost": "bold red", "missed": "bold yellow", "wished": "cyan"}
-"""How a place status is shown."""
+STATUS_STYLES = {"lost": "error", "missed": "warning", "wished": "secondary"}
+"""The theme colour a place status is shown in (in bold, besides its name)."""
 
 
 class PlacesTable(DataTable[object]):
     """The places: name, status, kind, linked segments, neighbourhood and municipality."""
 
+    def _status_style(self, status: str) -> str:
+        variable = STATUS_STYLES.get(status)
+        color = self.app.theme_variables.get(variable, "") if variable else ""
+        return f"bold {color}" if color else ""
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column("Place", key="name")
-        self.add_column("Status", key="status")
-        self.add_column("Kind", key="kind")
-        self.add_column("Segments", key="segments")
-        self.add_column("Area", key="area")
+        self.add_column(_("Place"), key="name")
+        self.add_column(_("Status"), key="status")
+        self.add_column(_("Kind"), key="kind")
+        self.add_column(_("Segments"), key="segments")
+        self.add_column(_("Area"), key="area")
 
     def show_places(self, places: Sequence[PlaceRow]) -> None:
         """Fill the table, keeping the cursor on the same place when it is still there."""
         keep = self.current_name
         self.clear()
+        # At 80 columns every column fits: long names are cut in the middle and the area
+        # is the neighbourhood alone (the panel below shows both in full).
+        narrow = self.app.size.width < 110
         for place in places:
-            area = ", ".join(p for p in (place.neighbourhood, place.municipality) if p)
+            parts = (place.neighbourhood,) if narrow else (place.neighbourhood, place.municipality)
+            area = ", ".join(p for p in parts if p)
+            name = place.name
+            if narrow and len(name) > 24:
+                name = name[:15] + "…" + name[-8:]
             self.add_row(
-                place.name,
-                Text(place.status, style=STATUS_STYLES.get(place.status, "")),
+                name,
+                Text(place.status, style=self._status_style(place.status)),
                 place.kind,
                 number(place.segments),
                 area,
@@ -222,24 +256,29 @@ class HerePanel(Static):
         """List the segments at ``offset`` or intersecting ``selection``."""
         if selection is not None:
             found = [s for s in segments if s.intersects(*selection)]
-            row0, _ = index.location(selection[0])
-            row1, _ = index.location(max(selection[0], selection[1] - 1))
-            lines = f"{row0 + 1}" if row0 == row1 else f"{row0 + 1}–{row1 + 1}"
+            row0, _column = index.location(selection[0])
+            row1, _column = index.location(max(selection[0], selection[1] - 1))
+            lines = lines_text(row0 + 1, row1 + 1)
             head = Content.styled(
-                f"selected {selection[1] - selection[0]} chars, line {lines}", "dim"
+                _("selected {characters}, {lines}").format(
+                    characters=counted(selection[1] - selection[0], "char", "chars"), lines=lines
+                ),
+                "dim",
             )
         else:
             found = [s for s in segments if s.covers(offset)]
             row, column = index.location(offset)
-            head = Content.styled(f"line {row + 1}, column {column + 1}", "dim")
+            head = Content.styled(
+                _("line {line}, column {column}").format(line=row + 1, column=column + 1), "dim"
+            )
         parts: list[Content] = [head]
         if not found:
-            parts.append(Content.styled("no segment here", "dim italic"))
+            parts.append(Content.styled(_("no segment here"), "dim italic"))
         for segment in found:
-            first, _ = index.location(segment.start)
-            last, _ = index.location(max(segment.start, segment.end - 1))
-            where = f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
-            number = f"#{segment.id}" if segment.id > 0 else "new"  # still being written
+            first, _column = index.location(segment.start)
+            last, _column = index.location(max(segment.start, segment.end - 1))
+            where = lines_text(first + 1, last + 1)
+            number = f"#{segment.id}" if segment.id > 0 else _("new")  # still being written
             parts.append(
                 Content.styled(f"{number}  {where}  ({segment.start}–{segment.end})", "bold")
             )
@@ -269,12 +308,7 @@ class FragmentChosen(Message):
 
 def fragment_prompt(fragment: Fragment, *, excerpt: int = 240) -> Content:
     """A fragment as a list entry: where it is, its text (shortened), its codes and places."""
-    lines = (
-        f"line {fragment.line_start}"
-        if fragment.line_start == fragment.line_end
-        else f"lines {fragment.line_start}–{fragment.line_end}"
-    )
-    where = [lines]
+    where = [lines_text(fragment.line_start, fragment.line_end)]
     if fragment.speaker:
         where.append(fragment.speaker)
     if fragment.case:
@@ -290,7 +324,7 @@ def fragment_prompt(fragment: Fragment, *, excerpt: int = 240) -> Content:
         (f"  {' · '.join(where)}  #{fragment.segment}\n", "dim"),
         text,
         "\n",
-        (tags, "italic $text-muted"),
+        (tags, "italic"),
     )
 
 
@@ -301,9 +335,9 @@ class FragmentsView(OptionList):
         Binding(
             "enter",
             "select",
-            "Read",
+            N_("Read"),
             id="fragments.read",
-            tooltip="Open the transcript at the highlighted fragment",
+            tooltip=N_("Open the transcript at the highlighted fragment"),
         ),
     ]
 
@@ -311,12 +345,16 @@ class FragmentsView(OptionList):
         super().__init__(id=id)
         self.listed: FragmentList | None = None
         """What is listed, or None before anything was."""
-        self.border_title = "Fragments"
+        self.border_title = _("Fragments")
 
     def show_fragments(self, listed: FragmentList, *, limit: int | None = None) -> None:
-        """List the fragments of ``listed``; ``limit`` is how many were read at most."""
+        """List the fragments of ``listed``; ``limit`` is how many were read at most. The
+        same list read again (after a write) keeps its highlighted fragment."""
+        before = self.current if self.listed is not None else None
+        same = before is not None and self.listed is not None and self.listed.title == listed.title
         self.listed = listed
         count = len(listed.fragments)
+        self.set_class(not count, "-empty")
         more = limit is not None and count > limit
         shown = listed.fragments[:limit] if more else listed.fragments
         options: list[Option | None] = []
@@ -325,19 +363,27 @@ class FragmentsView(OptionList):
                 options.append(None)  # a separator line
             options.append(Option(fragment_prompt(fragment), id=str(index)))
         if not options:
-            options.append(Option(Content.styled("no fragments", "dim italic"), disabled=True))
+            options.append(Option(Content.styled(_("no fragments"), "italic"), disabled=True))
         self.set_options(options)
         self.highlighted = 0 if shown else None
-        total = f"first {len(shown):,}" if more else f"{count:,}"
-        noun = "fragment" if count == 1 else "fragments"
-        self.border_title = f"{total} {noun} {listed.title}"
+        if same and before is not None:
+            kept = next((i for i, f in enumerate(shown) if f.segment == before.segment), None)
+            if kept is not None:
+                self.highlighted = self.get_option_index(str(kept))
+        if more:
+            total = ngettext("first {count} fragment", "first {count} fragments", len(shown))
+            total = total.format(count=grouped(len(shown)))
+        else:
+            total = counted(count, "fragment", "fragments")
+        self.border_title = f"{total} {listed.title}"
         self.border_subtitle = listed.query
 
-    def clear_fragments(self, title: str = "Fragments") -> None:
+    def clear_fragments(self, title: str = "") -> None:
         """Show nothing."""
         self.listed = None
+        self.add_class("-empty")
         self.clear_options()
-        self.border_title = title
+        self.border_title = title or _("Fragments")
         self.border_subtitle = ""
 
     @property

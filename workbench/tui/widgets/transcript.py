@@ -17,6 +17,11 @@ the code-point offsets the core stores (``document.get_index_from_location``).
   line, find the others drawn. The theme's ``syntax_styles`` dict is shared with the copy
   ``TextArea`` keeps (``dataclasses.replace``), so a style added to it shows at once.
 - ``_render_line`` is overridden to draw a paragraph at a time (see below).
+- ``_on_mouse_down`` and ``_on_mouse_move`` are overridden so that a mouse drag selects
+  whole words (they read ``_selecting``, which Textual sets while the button is down).
+- ``gutter_width`` is overridden to make room for the speaker margin left of the line
+  numbers (each turn's speaker at the row it starts on); Textual's wrapping, scrolling and
+  mouse maths all read it, and its own ``_render_line`` leaves the margin blank.
 
 ``test_tui.py`` renders lines with non-ASCII text and overlapping segments and compares the
 painted characters with the stored offsets, so an upgrade that changes these internals fails
@@ -38,6 +43,7 @@ from typing import NamedTuple
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.color import Color
 from textual.document._document import _utf8_encode
 from textual.expand_tabs import expand_text_tabs_from_widths
@@ -48,6 +54,7 @@ from textual.widgets._text_area import build_byte_to_codepoint_dict
 from textual.widgets.text_area import Selection, TextAreaTheme
 
 from workbench.services.reading import SegmentInfo, TurnSpan
+from workbench.tui.themes import readable_on
 
 #: The end of a highlight that runs to the end of its line (Textual writes None there).
 LINE_END = 1 << 30
@@ -144,6 +151,36 @@ def _between(spans: Sequence[tuple[int, int]], first: int, last: int) -> list[tu
     return found
 
 
+WORD_JOINERS = frozenset("'’‘-_")
+"""Characters that join two letters into one word ("everyone’s", "e-bike")."""
+
+
+def inside_word(line: str, column: int) -> bool:
+    """True when ``column`` (a place between two characters of ``line``) lies inside a word:
+    between two letters or digits, or next to a joiner (:data:`WORD_JOINERS`) that has a
+    letter or digit on both sides."""
+    if not 0 < column < len(line):
+        return False
+    left, right = line[column - 1], line[column]
+    if left.isalnum() and right.isalnum():
+        return True
+    if left.isalnum() and right in WORD_JOINERS:
+        return column + 1 < len(line) and line[column + 1].isalnum()
+    if left in WORD_JOINERS and right.isalnum():
+        return column >= 2 and line[column - 2].isalnum()
+    return False
+
+
+def word_bounds(line: str, first: int, last: int) -> tuple[int, int]:
+    """``first``..``last`` (columns of ``line``, first <= last) widened to whole words: a
+    start inside a word goes back to the word's start, an end inside one on to its end."""
+    while inside_word(line, first):
+        first -= 1
+    while inside_word(line, last):
+        last += 1
+    return first, last
+
+
 class LineIndex:
     """Converts code-point offsets of a text to (row, column) and UTF-8 byte columns."""
 
@@ -201,9 +238,48 @@ def blend(colors: Sequence[str], background: Color, factor: float = 0.6) -> Colo
 PREFETCH_STEP = 8
 """Paragraphs drawn ahead per step while the app is idle."""
 
+MARGIN_MAX = 14
+"""The widest speaker label the margin shows (longer ones are cut with an ellipsis)."""
+
+
+def written_label(index: LineIndex, turn: TurnSpan) -> str:
+    """The speaker label as the transcript writes it at the start of ``turn`` ("" if none)."""
+    if turn.text_start <= turn.start or not index.lines:
+        return ""
+    row, column = index.location(turn.start)
+    end_row, end_column = index.location(turn.text_start)
+    if end_row != row:
+        return ""
+    return index.lines[row][column:end_column].strip().rstrip(":").strip()
+
+
+def margin_labels(index: LineIndex, turns: Sequence[TurnSpan]) -> tuple[dict[int, str], int]:
+    """The speaker label to show in the margin of each row where a turn starts (the first
+    turn on a row wins), and the margin's width (0 when no turn needs one).
+
+    A turn whose speaker the transcript itself writes at its start ("Interviewer: …") needs
+    no margin: the label is there, in bold. The margin shows the speakers that are not
+    written: guessed for a transcript without labels, or named by the researcher."""
+    labels: dict[int, str] = {}
+    for turn in turns:
+        if turn.speaker and index.lines:
+            row = index.location(turn.start)[0]
+            if row not in labels:
+                if written_label(index, turn).casefold() == turn.speaker.casefold():
+                    labels[row] = ""
+                    continue
+                label = turn.speaker
+                if len(label) > MARGIN_MAX:
+                    label = label[: MARGIN_MAX - 1] + "…"
+                labels[row] = label
+    labels = {row: label for row, label in labels.items() if label}
+    width = max(map(len, labels.values()), default=0)
+    return labels, width + 1 if width else 0
+
 
 class TranscriptArea(TextArea):
-    """A read-only transcript with 1-based line numbers, bold speaker labels and coded spans."""
+    """A read-only transcript with 1-based line numbers, a speaker margin, bold speaker labels
+    and coded spans."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         # Set before TextArea.__init__, which already builds the highlight map.
@@ -211,6 +287,10 @@ class TranscriptArea(TextArea):
         """The segments painted, in text order."""
         self.turns: tuple[TurnSpan, ...] = ()
         """The speaker turns (their labels are painted bold)."""
+        self.margin: dict[int, str] = {}
+        """The speaker label shown in the left margin, by the row its turn starts on."""
+        self.margin_width = 0
+        """The width of the speaker margin, left of the line numbers (0: none)."""
         self.code_colors: dict[str, str] = {}
         """The colour of every code painted, by name."""
         self.piece_names: dict[frozenset[str], str] = {}
@@ -223,6 +303,7 @@ class TranscriptArea(TextArea):
         self.matches: tuple[tuple[int, int], ...] = ()
         """The search matches painted, (start, end) in text order."""
         self._index = LineIndex("")
+        self._drag_origin: tuple[int, int] | None = None
         self._mask: tuple[int, int] | None = None
         self._base: dict[int, list[tuple[int, int, str]]] | None = None
         self._pieces: tuple[tuple[SegmentInfo, ...] | None, list[Piece]] = (None, [])
@@ -252,10 +333,34 @@ class TranscriptArea(TextArea):
         self.segments = tuple(segments)
         self.matches = ()
         self._index = LineIndex(text)
+        self.margin, self.margin_width = margin_labels(self._index, self.turns)
         self._mask = None
         self._base = None
         self._update_styles()
         self.load_text(display_text(text))
+
+    def show_turns(self, turns: Sequence[TurnSpan]) -> None:
+        """Show another set of speaker turns over the same text (after a speaker was set, a
+        turn split or joined, or such a change undone): the margin and the bold labels."""
+        turns = tuple(turns)
+        if turns == self.turns:
+            return
+        width = self.gutter_width
+        self.turns = turns
+        self.margin, self.margin_width = margin_labels(self._index, turns)
+        self._base = None
+        self._sections.clear()
+        self._build_highlight_map()
+        if self.gutter_width != width:
+            self._rewrap_and_refresh_virtual_size()
+        self.refresh()
+
+    @property
+    def gutter_width(self) -> int:
+        """Textual: the width of the gutter, the speaker margin and the line numbers (the
+        margin only where line numbers are shown)."""
+        numbers = super().gutter_width
+        return numbers + self.margin_width if numbers else 0
 
     def show_segments(self, segments: Sequence[SegmentInfo]) -> None:
         """Paint another set of segments over the same text (after coding, undo, redo).
@@ -414,13 +519,45 @@ class TranscriptArea(TextArea):
             bg = blend([UNCODED_COLOR], background, 0.3)
         else:
             bg = blend([self.code_colors[n] for n in sorted(names)], background)
-        fg = Color(255, 255, 255) if bg.brightness < 0.55 else Color(0, 0, 0)
+        fg = readable_on(bg)
         style = Style(
             color=fg.rich_color,
             bgcolor=bg.rich_color,
             underline=len(names) > 1 or names == {UNCODED},
         )
         return name, style
+
+    # --- a mouse drag selects whole words ---------------------------------------------------
+
+    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+        """Textual internal: keep where a drag begins (Textual's own handler, which Textual
+        calls after this one, puts the cursor there and starts selecting)."""
+        self._drag_origin = self.get_target_document_location(event)
+
+    async def _on_mouse_move(self, event: events.MouseMove) -> None:
+        """Textual internal: while the button is down, select from where the drag began to
+        the pointer, widened to whole words (a quote never starts "t someone"); Textual's
+        own handler, which would select to the very character, is then skipped."""
+        origin = self._drag_origin
+        if not self._selecting or origin is None:
+            return
+        event.prevent_default()
+        target = self.get_target_document_location(event)
+        if target == origin:
+            self.selection = Selection.cursor(origin)
+            return
+        top, bottom = sorted((origin, target))
+        lines = self._index.lines
+        if top[0] == bottom[0] and top[0] < len(lines):
+            first, last = word_bounds(lines[top[0]], top[1], bottom[1])
+            top, bottom = (top[0], first), (bottom[0], last)
+        else:
+            if top[0] < len(lines):
+                top = (top[0], word_bounds(lines[top[0]], top[1], top[1])[0])
+            if bottom[0] < len(lines):
+                bottom = (bottom[0], word_bounds(lines[bottom[0]], bottom[1], bottom[1])[1])
+        forward = target > origin
+        self.selection = Selection(top, bottom) if forward else Selection(bottom, top)
 
     def watch_selection(self, old: Selection, new: Selection) -> None:
         """Keep the selected characters out of the coded backgrounds, so the selection shows."""
@@ -751,11 +888,21 @@ class TranscriptArea(TextArea):
         console = self.app.console
         strips: list[Strip] = []
         numbers = self.show_line_numbers
+        margin = self.margin_width
+        speaker = self.margin.get(line_index) if margin else None
         for number, part in enumerate(sections):
             segments: list[Segment] = []
             if numbers:
                 label = str(line_index + self.line_number_start) if number == 0 else ""
-                segments.append(Segment(f"{label:>{gutter_width - 2}}  ", gutter_style))
+                if speaker is not None and number == 0:
+                    bold = Style(bold=True)
+                    style = gutter_style + bold if gutter_style is not None else bold
+                    segments.append(Segment(f"{speaker:<{margin}}", style))
+                    segments.append(
+                        Segment(f"{label:>{gutter_width - margin - 2}}  ", gutter_style)
+                    )
+                else:
+                    segments.append(Segment(f"{label:>{gutter_width - 2}}  ", gutter_style))
             segments.extend(part.render(console))
             width = part.cell_len
             if width < target_width:  # as Strip.extend_cell_length pads

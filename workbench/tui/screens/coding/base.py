@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.timer import Timer
 
+from workbench.i18n import _, counted
 from workbench.services import reading
 from workbench.tui.dialogs.common import FuzzyPicker, Picked
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.panels import HerePanel
+from workbench.tui.widgets.panels import HerePanel, lines_text
 from workbench.tui.widgets.transcript import LineIndex, TranscriptArea
 
 if TYPE_CHECKING:
@@ -76,12 +77,14 @@ class CodingBase(WorkbenchScreen):
         here.show_here(self.segments, self.index, offset=offset, selection=span)
         # The position and the count go in the small Here panel: a new border text on the
         # transcript would draw all of it again (on every cursor move and every coding).
-        here.border_title = f"Here · {len(self.segments)} segments"
+        here.border_title = _("Here · {segments}").format(
+            segments=counted(len(self.segments), "segment", "segments")
+        )
 
     def _lines(self, start: int, end: int) -> str:
-        first, _ = self.index.location(start)
-        last, _ = self.index.location(max(start, end - 1))
-        return f"line {first + 1}" if first == last else f"lines {first + 1}–{last + 1}"
+        first, _column = self.index.location(start)
+        last, _column = self.index.location(max(start, end - 1))
+        return lines_text(first + 1, last + 1)
 
     # --- the write path ----------------------------------------------------------------------
 

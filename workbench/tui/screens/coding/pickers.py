@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from workbench.i18n import _, shows_labels
 from workbench.services import coding as coding_service
 from workbench.services import reading
 from workbench.tui.dialogs.common import (
@@ -102,8 +103,11 @@ class PickersMixin(SelectionMixin):
                         if kind is not None:
                             link(result.key, kind.key)
 
+                    overview = self._overview
+                    labels = overview is None or shows_labels(overview.labels_language)
                     self.open_picker(
-                        KindPicker(result.key, self.kinds, default=default), kind_picked
+                        KindPicker(result.key, self.kinds, default=default, labels=labels),
+                        kind_picked,
                     )
 
             self.open_picker(PlacePicker(self.places, excerpt=self._excerpt(target)), picked)
@@ -119,9 +123,9 @@ class PickersMixin(SelectionMixin):
 
         def write(target: Target, memo: reading.MemoInfo | None) -> None:
             segment = target.segment
-            where = f"#{segment.id}, " if segment is not None else "new segment, "
+            where = f"#{segment.id}, " if segment is not None else _("new segment") + ", "
             title = Content.assemble(
-                ("Memo ", "bold"),
+                (_("Memo") + " ", "bold"),
                 (f"“{excerpt_of(self._excerpt(target), 36)}”", "italic"),
                 (f"  ({where}{self._lines(target.start, target.end)})", "dim"),
             )
@@ -161,9 +165,13 @@ class PickersMixin(SelectionMixin):
                 )
                 for key, memo in memos.items()
             ]
-            choices.append(Choice(key=NEW_MEMO, name="+ a new memo", help="Write another memo"))
+            choices.append(
+                Choice(key=NEW_MEMO, name=_("+ a new memo"), help=_("Write another memo"))
+            )
             title = Content.assemble(
-                ("Memos on ", "bold"), (f"#{segment.id}", "bold"), " — edit one, or write a new one"
+                (_("Memos on") + " ", "bold"),
+                (f"#{segment.id}", "bold"),
+                _(" — edit one, or write a new one"),
             )
             picker = FuzzyPicker(choices, title=title, noun="memo", verb="edit")
 
@@ -187,7 +195,7 @@ class PickersMixin(SelectionMixin):
             for name in segment.places:
                 items[f"{segment.id}\tplace\t{name}"] = (segment, "place", name)
         if not items:
-            self.notify("No code or place here to remove.", severity="warning", timeout=3)
+            self.notify(_("No code or place here to remove."), severity="warning", timeout=3)
             return
 
         def remove(key: str) -> None:
@@ -201,9 +209,13 @@ class PickersMixin(SelectionMixin):
         if len(items) == 1:
             key = next(iter(items))
             segment, kind, name = items[key]
-            what = f"code “{name}”" if kind == "code" else f"the link to “{name}”"
+            what = (
+                _("Remove code “{name}” from segment #{segment} ")
+                if kind == "code"
+                else _("Remove the link to “{name}” from segment #{segment} ")
+            )
             question = Content.assemble(
-                f"Remove {what} from segment #{segment.id} ",
+                what.format(name=name, segment=segment.id),
                 (f"({self._lines(segment.start, segment.end)})", "dim"),
                 "?",
             )
@@ -223,6 +235,6 @@ class PickersMixin(SelectionMixin):
             )
             for key, (segment, kind, name) in items.items()
         ]
-        title = Content.styled("Remove which code or place?", "bold")
+        title = Content.styled(_("Remove which code or place?"), "bold")
         picker = FuzzyPicker(choices, title=title, noun="code", verb="remove")
         self.open_picker(picker, lambda result: remove(result.key) if result else None)

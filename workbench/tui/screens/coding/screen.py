@@ -12,6 +12,7 @@ the cursor, the selection or the scroll position.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
+from textual.widgets.text_area import Selection
 from textual.worker import Worker, get_current_worker
 
-from workbench.services import reading
+from workbench.i18n import _
+from workbench.services import positions, reading
 from workbench.services.project import Project
 from workbench.tui.messages import (
     DocumentLoaded,
@@ -30,15 +33,18 @@ from workbench.tui.messages import (
     PlaceKindsLoaded,
     ProjectChanged,
     SegmentsLoaded,
+    TurnsLoaded,
 )
 from workbench.tui.screens.coding.base import CodingBase
 from workbench.tui.screens.coding.keys import CODING_BINDINGS
+from workbench.tui.screens.coding.moving import MovingMixin
 from workbench.tui.screens.coding.pickers import PickersMixin
 from workbench.tui.screens.coding.search import SearchBar, SearchMixin
 from workbench.tui.screens.coding.selection import SelectionMixin
+from workbench.tui.screens.coding.speakers import SpeakersMixin
 from workbench.tui.screens.coding.suggestions import SuggestionPanel, SuggestionsMixin
 from workbench.tui.screens.coding.writes import read_back
-from workbench.tui.widgets.panels import CodeTree, HerePanel, PlacesTable
+from workbench.tui.widgets.panels import CodeTree, HerePanel, PlacesTable, shown_codes
 from workbench.tui.widgets.transcript import LineIndex, TranscriptArea
 
 if TYPE_CHECKING:
@@ -89,13 +95,23 @@ class SideTabs(Vertical):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="side-tabs"):
-            with TabPane("Codes", id="side-codes"):
-                yield CodeTree(id="side-codes-tree")
-            with TabPane("Places", id="side-places"):
+            with TabPane(_("Codes"), id="side-codes"):
+                side_tree = CodeTree(id="side-codes-tree")
+                side_tree.guide_depth = 2  # a narrow side bar: names before indentation
+                yield side_tree
+            with TabPane(_("Places"), id="side-places"):
                 yield PlacesTable(id="side-places-table")
 
 
-class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, CodingBase):
+class CodingScreen(
+    PickersMixin,
+    SpeakersMixin,
+    MovingMixin,
+    SelectionMixin,
+    SearchMixin,
+    SuggestionsMixin,
+    CodingBase,
+):
     """One transcript to read and code, with the codes and places of what is under the cursor."""
 
     AUTO_FOCUS = "#transcript"
@@ -116,17 +132,19 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
         transcript = self.query_one(TranscriptArea)
         transcript.border_title = self.document_name
         self.set_timer(0.25, self._show_loading)  # only when reading takes a while
-        self.query_one(HerePanel).border_title = "Here"
+        self.query_one(HerePanel).border_title = _("Here")
         self.query_one(SearchBar).display = False
         suggestions = self.query_one(SuggestionPanel)
         suggestions.display = False
-        suggestions.border_title = "Suggestions"
+        suggestions.border_title = _("Suggestions")
         self.workbench.pause_gc()  # until the text is painted (or cannot be read)
         self._gc_paused = True
         # The code tree, places and kinds once the text is shown; without a project yet, the
         # document once it is open (see on_project_changed).
         if self.project is not None:
-            self.load_document(self.project, self.document_name)
+            self.load_document(
+                self.project, self.document_name, remembered=self.initial_span is None
+            )
 
     def _show_loading(self) -> None:
         if self.document is None:
@@ -155,11 +173,13 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
             self.action_close_suggestions()
 
     @work(thread=True, exclusive=True, group="document", exit_on_error=False)
-    def load_document(self, project: Project, name: str) -> None:
-        """Read the document (a thread worker; posts ``DocumentLoaded``)."""
+    def load_document(self, project: Project, name: str, *, remembered: bool) -> None:
+        """Read the document, and where the reader left it (a thread worker; posts
+        ``DocumentLoaded``)."""
         document = reading.document_text(project, name)
+        position = positions.remembered(project, name) if remembered else None
         if not get_current_worker().is_cancelled:
-            self.post_message(DocumentLoaded(document))
+            self.post_message(DocumentLoaded(document, position))
 
     @work(thread=True, exclusive=True, group="segments", exit_on_error=False)
     def load_segments(self, project: Project, document_id: int) -> None:
@@ -167,6 +187,13 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
         segments = reading.document_segments(project, document_id)
         if not get_current_worker().is_cancelled:
             self.post_message(SegmentsLoaded(document_id, segments))
+
+    @work(thread=True, exclusive=True, group="turns", exit_on_error=False)
+    def load_turns(self, project: Project, document_id: int) -> None:
+        """Read the speaker turns again (a thread worker; posts ``TurnsLoaded``)."""
+        turns = reading.document_turns(project, document_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(TurnsLoaded(document_id, turns))
 
     @work(thread=True, exclusive=True, group="kinds", exit_on_error=False)
     def load_kinds(self, project: Project) -> None:
@@ -195,12 +222,14 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
         if project is None:
             return
         if self.document is None:
-            self.load_document(project, self.document_name)
+            self.load_document(project, self.document_name, remembered=self.initial_span is None)
         elif self._segments_fresh and not message.elsewhere:
             self._segments_fresh = False  # read with the write itself
         else:  # (a change made elsewhere is read, whatever the last write read)
             self._segments_fresh = False
             self.load_segments(project, self.document.id)
+        if self.document is not None:  # an undo, a redo or another coder may move turns
+            self.load_turns(project, self.document.id)
         self.load_overview(project)
         self.load_kinds(project)
 
@@ -213,9 +242,10 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
         transcript.show_document(document.text, document.turns, document.segments)
         transcript.loading = False
         transcript.focus()
-        if self.initial_span is not None:
-            transcript.select_span(*self.initial_span)
-            self.initial_span = None
+        span, self.initial_span = self.initial_span, None
+        if span is not None:  # a fragment opened from a list: there, not where it was left
+            transcript.select_span(*span)
+        self.restore_position(message.position, move=span is None)
         self._show_position()
         self.call_after_refresh(self._after_first_paint)
 
@@ -234,6 +264,7 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
 
     def on_unmount(self) -> None:
         self._resume_gc(freeze=False)  # closed before its text was shown
+        self.remember_position()  # also when the app quits with the transcript open
 
     def on_segments_loaded(self, message: SegmentsLoaded) -> None:
         if self.document is None or message.document_id != self.document.id:
@@ -251,8 +282,15 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
         self.transcript.show_segments(segments)
         self._show_position()
 
+    def on_turns_loaded(self, message: TurnsLoaded) -> None:
+        if self.document is None or message.document_id != self.document.id:
+            return
+        if message.turns != self.document.turns:
+            self.document = replace(self.document, turns=message.turns)
+            self.transcript.show_turns(message.turns)
+
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
-        self.codes = message.overview.codes
+        self.codes = shown_codes(message.overview)
         self.places = message.overview.places
         first = self._overview is None
         self._overview = message.overview
@@ -288,5 +326,9 @@ class CodingScreen(PickersMixin, SelectionMixin, SearchMixin, SuggestionsMixin, 
         self.query_one("#sidebar").toggle_class("-hidden")
 
     def action_back(self) -> None:
-        """Back to the documents."""
+        """Clear the selection; with nothing selected, back to the documents."""
+        transcript = self.transcript
+        if transcript.selected_span is not None:
+            transcript.selection = Selection.cursor(transcript.selection.end)
+            return
         self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label
 from textual.worker import get_current_worker
 
+from workbench.i18n import N_, _
 from workbench.services import reading
 from workbench.services.project import Project
 from workbench.tui.messages import SearchDone
@@ -26,31 +27,31 @@ class SearchBar(Horizontal):
         Binding(
             "down,shift+enter",
             "screen.next_match(1)",
-            "Next match",
+            N_("Next match"),
             show=False,
             id="search.next",
-            tooltip="Go to the next match",
+            tooltip=N_("Go to the next match"),
         ),
         Binding(
             "up",
             "screen.next_match(-1)",
-            "Previous match",
+            N_("Previous match"),
             show=False,
             id="search.previous",
-            tooltip="Go to the previous match",
+            tooltip=N_("Go to the previous match"),
         ),
         Binding(
             "escape",
             "screen.close_search",
-            "Close",
+            N_("Close"),
             id="search.close",
-            tooltip="Back to the transcript (the matches stay marked; F3 goes on)",
+            tooltip=N_("Back to the transcript (the matches stay marked; F3 goes on)"),
         ),
     ]
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-slash")
-        yield Input(placeholder="search this document; Enter: next match", id="search-input")
+        yield Input(placeholder=_("search this document; Enter: next match"), id="search-input")
         yield Label("", id="search-count")
 
 
@@ -99,7 +100,10 @@ class SearchMixin(CodingBase):
             return
         self._show_matches(message.matches)
         if not message.matches:
-            self.notify(f"“{message.text}” is not in this document.", severity="warning")
+            self.notify(
+                _("“{text}” is not in this document.").format(text=message.text),
+                severity="warning",
+            )
             return
         here = self.transcript.cursor_offset
         following = [m for m in message.matches if m[0] >= here]
@@ -115,7 +119,7 @@ class SearchMixin(CodingBase):
         if not self.search_text:
             label.update("")
         elif current is None or current not in self.matches:
-            label.update(f"{len(self.matches)} found")
+            label.update(_("{count} found").format(count=len(self.matches)))
         else:
             label.update(f"{self.matches.index(current) + 1}/{len(self.matches)}")
 
@@ -123,13 +127,16 @@ class SearchMixin(CodingBase):
         self.transcript.select_span(*match)
         self._count_matches(match)
         if wrapped:
-            self.notify("Search went round to the other end.", timeout=2)
+            self.notify(_("Search went round to the other end."), timeout=2)
 
     def action_next_match(self, step: int) -> None:
         """Go to the next (``step`` 1) or previous (-1) match of the last search."""
         if not self.matches:
             if self.search_text:
-                self.notify(f"“{self.search_text}” is not in this document.", severity="warning")
+                self.notify(
+                    _("“{text}” is not in this document.").format(text=self.search_text),
+                    severity="warning",
+                )
             else:
                 self.action_search()
             return

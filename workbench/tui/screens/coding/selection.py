@@ -12,9 +12,23 @@ from dataclasses import dataclass
 
 from textual.content import Content
 
+from workbench.i18n import N_, _
 from workbench.services import reading
 from workbench.tui.dialogs.common import Choice, FuzzyPicker, Picked, excerpt_of
 from workbench.tui.screens.coding.base import CodingBase
+
+TARGET_TEXTS: dict[str, tuple[str, str]] = {
+    "code": (N_("Which segment to code?"), N_("Select the text to code first")),
+    "link to a place": (
+        N_("Which segment to link to a place?"),
+        N_("Select the text to link to a place first"),
+    ),
+    "write a memo on": (
+        N_("Which segment to write a memo on?"),
+        N_("Select the text to write a memo on first"),
+    ),
+}
+"""What is asked and said when an action needs a passage, by the action (``_target``'s verb)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,8 @@ class SelectionMixin(CodingBase):
                 segment = by_key[result.key]
                 then(Target(segment.start, segment.end, segment))
 
-        title = Content.styled(f"Which segment to {verb}?", "bold")
+        asked = TARGET_TEXTS.get(verb, TARGET_TEXTS["code"])[0]
+        title = Content.styled(_(asked), "bold")
         self.open_picker(FuzzyPicker(choices, title=title, noun="segment"), picked)
 
     def _target(self, verb: str, then: Callable[[Target], None]) -> None:
@@ -92,9 +107,14 @@ class SelectionMixin(CodingBase):
             return
         here = self._segments_here()
         if not here:
+            first = TARGET_TEXTS.get(verb, TARGET_TEXTS["code"])[1]
             self.notify(
-                f"Select the text to {verb} first (shift+arrows, a mouse drag, "
-                "“.” a sentence, “t” a turn) or put the cursor on a segment.",
+                _(first)
+                + " "
+                + _(
+                    "(shift+arrows, a mouse drag, “.” a sentence, “t” a turn) or put the "
+                    "cursor on a segment."
+                ),
                 severity="warning",
             )
         elif len(here) == 1:
@@ -120,7 +140,7 @@ class SelectionMixin(CodingBase):
         if starts:
             self._go_to(starts[0])
         else:
-            self.notify("No segment after the cursor.", severity="warning", timeout=2)
+            self.notify(_("No segment after the cursor."), severity="warning", timeout=2)
 
     def action_previous_segment(self) -> None:
         """Move the cursor to the start of the previous segment."""
@@ -129,7 +149,7 @@ class SelectionMixin(CodingBase):
         if starts:
             self._go_to(starts[-1])
         else:
-            self.notify("No segment before the cursor.", severity="warning", timeout=2)
+            self.notify(_("No segment before the cursor."), severity="warning", timeout=2)
 
     def units(self, kind: str) -> list[tuple[int, int]]:
         """The sentences or the turns' speech (labels left out), white space trimmed."""
@@ -148,7 +168,12 @@ class SelectionMixin(CodingBase):
         where one ends, add the next one to it."""
         units = self.units(kind)
         if not units:
-            self.notify(f"This document has no {kind}s.", severity="warning", timeout=3)
+            none = (
+                _("This document has no sentences.")
+                if kind == "sentence"
+                else _("This document has no turns.")
+            )
+            self.notify(none, severity="warning", timeout=3)
             return
         transcript = self.transcript
         span = transcript.selected_span
@@ -157,12 +182,22 @@ class SelectionMixin(CodingBase):
             if following:
                 transcript.select_span(span[0], following[0][1])
             else:
-                self.notify(f"No {kind} after the selection.", severity="warning", timeout=2)
+                after = (
+                    _("No sentence after the selection.")
+                    if kind == "sentence"
+                    else _("No turn after the selection.")
+                )
+                self.notify(after, severity="warning", timeout=2)
             return
         offset = span[0] if span is not None else transcript.cursor_offset
         unit = next((u for u in units if u[0] <= offset < u[1]), None)
         unit = unit or next((u for u in units if u[0] >= offset), None)
         if unit is None:
-            self.notify(f"No {kind} after the cursor.", severity="warning", timeout=2)
+            after = (
+                _("No sentence after the cursor.")
+                if kind == "sentence"
+                else _("No turn after the cursor.")
+            )
+            self.notify(after, severity="warning", timeout=2)
             return
         transcript.select_span(*unit)

@@ -1,6 +1,7 @@
 """The code and place suggestions for the open document, one at a time in a panel under the
-transcript: accept one (one change), reject it (not shown again while the workbench runs),
-or skip it."""
+transcript, with the reason and score: accept one (one change), reject it (not shown again
+while the workbench runs), or skip it. Closing the panel takes the reader back to where it
+was when the suggestions were opened (going through them moves the selection)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Offset
 from textual.widgets import Static
+from textual.widgets.text_area import Selection
 from textual.worker import get_current_worker
 
+from workbench.i18n import N_, _
 from workbench.services import reading
 from workbench.services.project import Project
 from workbench.tui.dialogs.common import excerpt_of
@@ -31,43 +35,46 @@ class SuggestionPanel(Static, can_focus=True):
         Binding(
             "a,enter",
             "screen.accept_suggestion",
-            "Accept",
+            N_("Accept"),
             id="suggest.accept",
-            tooltip="Accept the suggestion: code or link the selected span",
+            tooltip=N_("Accept the suggestion: code or link the selected span"),
         ),
         Binding(
             "r,delete",
             "screen.reject_suggestion",
-            "Reject",
+            N_("Reject"),
             id="suggest.reject",
-            tooltip="Reject the suggestion (not shown again while the workbench runs)",
+            tooltip=N_("Reject the suggestion (not shown again while the workbench runs)"),
         ),
         Binding(
             "right",
             "screen.step_suggestion(1)",
-            "Next",
+            N_("Next"),
             id="suggest.next",
-            tooltip="Skip to the next suggestion",
+            tooltip=N_("Skip to the next suggestion"),
         ),
         Binding(
             "left",
             "screen.step_suggestion(-1)",
-            "Previous",
+            N_("Previous"),
             id="suggest.previous",
-            tooltip="Back to the previous suggestion",
+            tooltip=N_("Back to the previous suggestion"),
         ),
         Binding(
             "escape",
             "screen.close_suggestions",
-            "Close",
+            N_("Close"),
             id="suggest.close",
-            tooltip="Close the suggestions",
+            tooltip=N_("Close the suggestions"),
         ),
     ]
 
 
 class SuggestionsMixin(CodingBase):
     """The coding screen's suggestions: find them, show one, accept, reject or skip it."""
+
+    _reader_mark: tuple[Selection, Offset] | None = None
+    """The transcript's selection and scroll position when the suggestions were opened."""
 
     def _rejected(self) -> set[str]:
         return _REJECTED.setdefault(self.workbench, {}).setdefault(self.document_name, set())
@@ -78,8 +85,10 @@ class SuggestionsMixin(CodingBase):
         if self.document is None or project is None:
             return
         panel = self.query_one(SuggestionPanel)
+        if not panel.display:  # opened again while open: keep the first mark
+            self._reader_mark = (self.transcript.selection, self.transcript.scroll_offset)
         panel.display = True
-        panel.update(Content.styled("Looking for suggestions…", "dim italic"))
+        panel.update(Content.styled(_("Looking for suggestions…"), "dim italic"))
         panel.focus()
         self.suggestions = []
         self.load_suggestions(project, self.document_name)
@@ -104,24 +113,27 @@ class SuggestionsMixin(CodingBase):
             return
         if not self.suggestions:
             panel.update(
-                Content.from_markup("[i]No suggestions left for this document.[/]  [b]Esc[/] close")
+                Content.from_markup(
+                    _("[i]No suggestions left for this document.[/]  [b]Esc[/] close")
+                )
             )
             return
         self.suggestion_index %= len(self.suggestions)
         item = self.suggestions[self.suggestion_index]
-        verb = "code" if item.kind == "code" else "link to place"
+        verb = _("code with") if item.kind == "code" else _("link to place")
         panel.update(
             Content.assemble(
                 (f"{self.suggestion_index + 1}/{len(self.suggestions)}  ", "dim"),
                 (f"{verb} ", ""),
                 (item.target, "bold"),
-                (f"  line {item.line}  ", "dim"),
+                ("  " + _("line {line}").format(line=item.line) + "  ", "dim"),
                 (f"“{excerpt_of(item.text, 50)}”", "italic"),
                 "\n",
-                (item.reason, "dim"),
+                (_("why: {reason}").format(reason=item.reason), "dim"),
+                ("  " + _("(score {score})").format(score=f"{item.score:.2f}"), "dim"),
                 "\n",
                 Content.from_markup(
-                    "[b]a[/] accept  [b]r[/] reject  [b]←→[/] skip  [b]Esc[/] close"
+                    _("[b]a[/] accept  [b]r[/] reject  [b]←→[/] skip  [b]Esc[/] close")
                 ),
             )
         )
@@ -150,6 +162,12 @@ class SuggestionsMixin(CodingBase):
             self._show_suggestion()
 
     def action_close_suggestions(self) -> None:
-        """Close the suggestions."""
+        """Close the suggestions; the reader goes back to where it was when they opened."""
         self.query_one(SuggestionPanel).display = False
-        self.transcript.focus()
+        transcript = self.transcript
+        mark, self._reader_mark = self._reader_mark, None
+        if mark is not None:
+            selection, scroll = mark
+            transcript.selection = selection
+            transcript.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
+        transcript.focus()

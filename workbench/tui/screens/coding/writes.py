@@ -11,11 +11,18 @@ from collections.abc import Callable
 from textual.message import Message
 
 from workbench.errors import InvalidValue
+from workbench.i18n import _
 from workbench.services import coding as coding_service
 from workbench.services import reading
 from workbench.services.project import Project
 from workbench.services.reading import SuggestionInfo
-from workbench.tui.messages import ChangeWritten, SegmentsLoaded, SpanCoded, WriteDone
+from workbench.tui.messages import (
+    ChangeWritten,
+    SegmentsLoaded,
+    SpanCoded,
+    TurnsLoaded,
+    WriteDone,
+)
 
 
 def linked(
@@ -32,8 +39,13 @@ def linked(
     view = coding_service.link_place(
         project, place, segment=segment, document=document, span=span, new_kind=new_kind
     )
-    prefix = f"add place {place} ({new_kind}); " if new_kind is not None else ""
-    return WriteDone(f"{prefix}link segment {view.segment} to {place}", view.segment)
+    prefix = (
+        _("add place {place} ({kind}); ").format(place=place, kind=new_kind)
+        if new_kind is not None
+        else ""
+    )
+    linked = _("link segment {segment} to {place}").format(segment=view.segment, place=place)
+    return WriteDone(prefix + linked, view.segment)
 
 
 def memo_saved(
@@ -56,10 +68,10 @@ def removed(project: Project, segment: int, *, code: str | None, place: str | No
     """Take a code or a place link off a segment."""
     if code is not None:
         view = coding_service.uncode(project, segment, [code])
-        summary = f"uncode segment {segment}: {code}"
+        summary = _("uncode segment {segment}: {code}").format(segment=segment, code=code)
     elif place is not None:
         view = coding_service.unlink(project, segment, place)
-        summary = f"unlink segment {segment} from {place}"
+        summary = _("unlink segment {segment} from {place}").format(segment=segment, place=place)
     else:
         raise InvalidValue("name the code or the place to remove")
     left = bool(view.codes or view.places) or reading.segment_exists(project, segment)
@@ -69,9 +81,26 @@ def removed(project: Project, segment: int, *, code: str | None, place: str | No
 def accepted(project: Project, item: SuggestionInfo) -> WriteDone:
     """Accept one suggestion."""
     views = coding_service.accept_suggestions(project, [item.id])
-    verb = "coded" if item.kind == "code" else "linked to"
-    summary = f"accepted: line {item.line} {verb} {item.target}"
+    accepted_text = (
+        _("accepted: line {line} coded {target}")
+        if item.kind == "code"
+        else _("accepted: line {line} linked to {target}")
+    )
+    summary = accepted_text.format(line=item.line, target=item.target)
     return WriteDone(summary, views[0].segment if views else None)
+
+
+def turns_written(
+    post: Callable[[Message], object],
+    document_id: int,
+    project: Project,
+    write: Callable[[Project], str],
+) -> ChangeWritten:
+    """Run a speaker write (``write`` returns its summary), then read the document's turns
+    again and ``post`` them (``TurnsLoaded``), so the margin shows the change at once."""
+    summary = write(project)
+    post(TurnsLoaded(document_id, reading.document_turns(project, document_id)))
+    return ChangeWritten(WriteDone(summary))
 
 
 def read_back(
