@@ -131,7 +131,7 @@ def test_docx_report_has_the_tree_in_order_with_counts_and_the_cited_pseudonymis
     target = coded["target"]
     out = tmp_path / "codebook.docx"
     result = cli("export", target, "-o", out, "--pseudonyms")
-    assert "anchor quotes" in result.stdout
+    assert "55 codes, 1 anchor quote (docx)" in result.stdout
 
     order = _tree_order(target)
     counts = _counts(target)

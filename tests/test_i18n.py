@@ -17,11 +17,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Label, Static, TabbedContent
+from textual.widgets import DataTable, Label, Static, TabbedContent
 
 from tests.conftest import REPO, SHIPPED_CODEBOOK, Targets
 from workbench import i18n
@@ -302,18 +303,22 @@ def _text(widget: Static | Label) -> str:
     return rendered.plain if isinstance(rendered, Content) else str(rendered)
 
 
-SHOWN = {
+SHOWN: dict[str, dict[str, Any]] = {
     "en": {
         "tabs": ["Documents", "Codebook", "Places", "Analysis"],
         "footer": {"Undo", "Help", "Quit"},
         "help": ("Keys", "The keys of this screen", "select text in the transcript"),
         "counts": "2 segments in 1 document",
+        "columns": ["Document", "Cases", "Words", "Turns", "Segments"],
+        "definition": "Definition",
     },
     "nl": {
         "tabs": ["Documenten", "Codeboek", "Plekken", "Analyse"],
         "footer": {"Ongedaan maken", "Help", "Afsluiten"},
         "help": ("Toetsen", "De toetsen van dit scherm", "tekst in het transcript selecteren"),
         "counts": "2 segmenten in 1 document",
+        "columns": ["Document", "Casussen", "Woorden", "Beurten", "Segmenten"],
+        "definition": "Definitie",
     },
 }
 """What each language shows: written out here, not read from the catalog."""
@@ -327,9 +332,14 @@ async def _check_language(app: WorkbenchApp, pilot: Pilot[None], language: str) 
     for title, expected in zip(titles, shown["tabs"], strict=True):
         assert expected in title, titles
     assert set(shown["footer"]) <= _footer(app), _footer(app)
+    # Texts made when the screen was built (before the project told its language).
+    table = app.screen.query_one("#documents-table", DataTable)
+    columns = [str(column.label) for column in table.columns.values()]
+    assert columns[:5] == shown["columns"], columns
     # The codebook: the Dutch codebook's label only in a Dutch interface, and the counts.
     await pilot.press("2")
     await _settle(app, pilot)
+    assert app.screen.query_one("#code-detail-scroll").border_title == shown["definition"]
     detail = _text(app.screen.query_one("#code-detail", Static))
     assert detail.startswith("■ places and use")
     assert ("Plekken en gebruik" in detail) == (language == "nl"), detail

@@ -58,14 +58,17 @@ async def coding(app: WorkbenchApp, pilot: Pilot[None]) -> None:
 
 
 async def coded(app: WorkbenchApp, pilot: Pilot[None]) -> None:
-    await pilot.press("period", "c")
+    await pilot.press("full_stop", "c")
     await settle(app, pilot)
     await type_text(pilot, "welcome")
     await pilot.press("enter")
+    await settle(app, pilot)
+    here = app.screen.query_one("#here")
+    assert str(here.border_subtitle).startswith("✓"), "the coding was confirmed"
 
 
 async def picker(app: WorkbenchApp, pilot: Pilot[None]) -> None:
-    await pilot.press("down", "period", "c")
+    await pilot.press("down", "full_stop", "c")
     await settle(app, pilot)
     await type_text(pilot, "pla")
 

@@ -104,7 +104,7 @@ async def coding(app: WorkbenchApp, pilot: Pilot[None]) -> None:
     """The first transcript, a sentence just coded: the confirmation in the Here panel."""
     await pilot.press("enter")
     await settle(app, pilot)
-    await pilot.press("down", "down", "down", "period", "c")
+    await pilot.press("down", "down", "down", "full_stop", "c")
     await settle(app, pilot)
     await type_text(pilot, "welcome")
     await pilot.press("enter")

@@ -134,3 +134,10 @@ def counted(n: int, singular: str, plural: str) -> str:
     """``n`` with its unit in the right form: ``counted(1, "segment", "segments")`` is
     "1 segment", with 2 "2 segments" ("2 segmenten" in Dutch)."""
     return f"{number(n)} {ngettext(singular, plural, n)}"
+
+
+def tally(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` with its English unit in the right form, never translated: for the texts the
+    project keeps (a change's summary in the change log) and the command line's English
+    ("1 code", "3 codes"; ``plural`` defaults to ``singular`` + "s")."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"

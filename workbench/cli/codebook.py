@@ -17,6 +17,7 @@ from workbench.cli.common import (
     table,
     warn,
 )
+from workbench.i18n import tally
 
 
 @click.command()
@@ -212,7 +213,7 @@ def codebook_export(project: ProjectTarget, output: Path) -> None:
         done = exports.export_codebook(proj, output)
     for message in done.warnings:
         warn(message)
-    click.echo(f"wrote {done.data['codes']} codes to {output}")
+    click.echo(f"wrote {tally(done.data['codes'], 'code')} to {output}")
 
 
 @codebook.command("load")

@@ -20,6 +20,7 @@ from workbench.cli.common import (
     opened,
     table,
 )
+from workbench.i18n import tally
 
 
 @click.command()
@@ -89,8 +90,9 @@ def speaker_rename(
     if as_json:
         emit_json(renamed.to_dict())
         return
-    where = document if document is not None else f"{len(renamed.documents)} documents"
-    click.echo(f"renamed speaker {renamed.old} to {renamed.new} in {where} ({renamed.turns} turns)")
+    where = document if document is not None else tally(len(renamed.documents), "document")
+    turns = tally(renamed.turns, "turn")
+    click.echo(f"renamed speaker {renamed.old} to {renamed.new} in {where} ({turns})")
 
 
 def _turn_line(row: object) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from workbench.i18n import tally
 from workbench.project import changelog, coders
 from workbench.project.changelog import ChangeInfo
 from workbench.project.db import Project
@@ -91,7 +92,7 @@ def _in_documents(names: Sequence[str]) -> str:
         return f" in {names[0]}"
     if len(names) == 2:
         return f" in {names[0]} and {names[1]}"
-    return f" in {len(names)} documents"
+    return f" in {tally(len(names), 'document')}"
 
 
 def describe(

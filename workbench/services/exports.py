@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from workbench.errors import InputError, InvalidValue, WorkbenchError
+from workbench.i18n import tally
 from workbench.project import settings
 from workbench.project.db import Project
 from workbench.project.files import permissions_like, write_atomic
@@ -113,10 +114,11 @@ def export_project(
             report = export_qdpx(session, output, name=project.name, profile=for_tool or "refi")
             shaped = f" for {report.profile}" if report.profile != "refi" else ""
             return Exported(
-                f"wrote {output}{shaped}: {report.documents} documents, {report.selections} "
-                "selections (one per coder of a passage), "
-                f"{report.codings} codings, {report.codes} codes, "
-                f"{report.places} places, {report.cases} cases, {report.notes} memos",
+                f"wrote {output}{shaped}: {tally(report.documents, 'document')}, "
+                f"{tally(report.selections, 'selection')} (one per coder of a passage), "
+                f"{tally(report.codings, 'coding')}, {tally(report.codes, 'code')}, "
+                f"{tally(report.places, 'place')}, {tally(report.cases, 'case')}, "
+                f"{tally(report.notes, 'memo')}",
                 report.to_dict(),
             )
         if fmt == "qdc":
@@ -124,7 +126,8 @@ def export_project(
 
             qdc = export_qdc(session, output)
             return Exported(
-                f"wrote {output}: {qdc.codes} codes and {qdc.places} places", qdc.to_dict()
+                f"wrote {output}: {tally(qdc.codes, 'code')} and {tally(qdc.places, 'place')}",
+                qdc.to_dict(),
             )
         if fmt in ("codebook", "taguette"):
             return _write_codebook(session, output, taguette=fmt == "taguette")
@@ -137,7 +140,7 @@ def export_project(
             if left
             else ()
         )
-        return Exported(f"wrote {output}: {geo.features} places", geo.to_dict(), warnings)
+        return Exported(f"wrote {output}: {tally(geo.features, 'place')}", geo.to_dict(), warnings)
 
 
 def _write_codebook(session: Any, output: Path, *, taguette: bool) -> Exported:
@@ -154,7 +157,7 @@ def _write_codebook(session: Any, output: Path, *, taguette: bool) -> Exported:
         count = sum(1 for _ in spec.all_codes())
     fmt = "taguette" if taguette else "codebook"
     return Exported(
-        f"wrote {output}: {count} codes",
+        f"wrote {output}: {tally(count, 'code')}",
         {"path": str(output), "format": fmt, "codes": count},
         tuple(warnings),
     )
@@ -207,8 +210,8 @@ def export_codebook_report(
     warnings += [str(left) for left in report.leftovers]
     codebook_report.write_report(report, output, fmt)
     return Exported(
-        f"wrote {output}: codebook report of {len(report.codes)} codes, "
-        f"{report.anchors} anchor quotes ({fmt})",
+        f"wrote {output}: codebook report of {tally(len(report.codes), 'code')}, "
+        f"{tally(report.anchors, 'anchor quote')} ({fmt})",
         {
             "path": str(output),
             "format": "report",
@@ -517,8 +520,9 @@ class ArchiveExported:
         """One line for the user."""
         key = f"; the pseudonym key in {self.key}" if self.key is not None else ""
         return (
-            f"wrote {self.folder}: {self.documents} pseudonymised transcripts (.txt, .docx), "
-            f"{self.segments} segments, {self.codes} codes, {self.cases} cases{key}"
+            f"wrote {self.folder}: {tally(self.documents, 'pseudonymised transcript')} (.txt,"
+            f" .docx), {tally(self.segments, 'segment')}, {tally(self.codes, 'code')},"
+            f" {tally(self.cases, 'case')}{key}"
         )
 
     def to_dict(self) -> dict[str, object]:

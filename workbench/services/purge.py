@@ -36,6 +36,7 @@ from sqlmodel import SQLModel, col, select
 
 from workbench.coding import documents as documents_core
 from workbench.coding.lookups import find_document
+from workbench.i18n import tally
 from workbench.project import changelog
 from workbench.project.db import Project
 from workbench.project.files import is_temporary
@@ -85,7 +86,7 @@ class PurgePlan:
         if self.documents:
             lines.append(
                 f"delete {len(self.documents)} document(s) for good: {', '.join(self.documents)} "
-                f"(with their {self.segments} segments, their codings and memos)"
+                f"(with their {tally(self.segments, 'segment')}, their codings and memos)"
             )
         if self.rows:
             tables = ", ".join(f"{name} {count}" for name, count in sorted(self.log_rows.items()))

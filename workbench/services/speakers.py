@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from workbench.coding import speakers
 from workbench.coding.speakers import Renamed, TurnRow
+from workbench.i18n import tally
 from workbench.project import changelog
 from workbench.project.db import Project
 from workbench.services._tx import coder_id
@@ -61,7 +62,8 @@ def rename(
         where = document if document is not None else "all documents"
         changelog.describe(
             session,
-            f"rename speaker {renamed.old} to {renamed.new} in {where} ({renamed.turns} turns)",
+            f"rename speaker {renamed.old} to {renamed.new} in {where}"
+            f" ({tally(renamed.turns, 'turn')})",
         )
     return renamed
 

@@ -80,6 +80,7 @@ from workbench.exchange.refi.safety import (
     parse_xml,
     read_file_bounded,
 )
+from workbench.i18n import tally
 from workbench.project import coders
 from workbench.project.models import (
     Case,
@@ -1656,9 +1657,9 @@ def store_refi(
     writer.variables_and_cases()
     writer.memos()
     parts = [
-        f"{report.codes_added} codes",
-        f"{report.documents} documents",
-        f"{report.segments} segments",
+        tally(report.codes_added, "code"),
+        tally(report.documents, "document"),
+        tally(report.segments, "segment"),
     ]
     from workbench.project.changelog import describe
 
