@@ -74,7 +74,7 @@ def test_a_document_missing_from_the_index(indexed: ProjectTarget, cli) -> None:
     assert _problems(indexed) == ["document 'walk': not in the lemma index"]
     failed = cli("check", indexed, ok=False)
     assert failed.exit_code == 1
-    assert failed.stdout == "document 'walk': not in the lemma index\n1 problem(s)\n"
+    assert failed.stdout == "document 'walk': not in the lemma index\n1 problem\n"
     result = cli("check", indexed, "--json", ok=False)
     assert result.exit_code == 1
     assert as_json(result) == {"ok": False, "problems": ["document 'walk': not in the lemma index"]}

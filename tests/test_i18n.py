@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import gettext
 import importlib.util
+import json
 import re
 import string
 import sys
@@ -25,6 +26,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static, TabbedContent
 
 from tests.conftest import REPO, SHIPPED_CODEBOOK, Targets
+from tests.test_tui_screens import settle as settle_app
 from workbench import i18n
 from workbench.project.target import ProjectTarget
 from workbench.services import coding as coding_service
@@ -49,9 +51,14 @@ TRANSCRIPT = (
 
 @pytest.fixture(autouse=True)
 def _english_after() -> Iterator[None]:
-    """Whatever a test chose, the next one starts in English."""
+    """Whatever a test chose, the next one starts in English (the command line's help
+    texts too, which a run of a command translates in place)."""
     yield
     i18n.set_language("en")
+    from workbench.cli import COMMANDS, load_command, localize
+
+    for name in COMMANDS:
+        localize(load_command(name))
 
 
 # --- the catalog -----------------------------------------------------------------------------
@@ -121,10 +128,84 @@ def test_every_marked_text_of_the_tui_has_a_dutch_translation() -> None:
     assert not missing, "texts without a Dutch translation:\n" + "\n".join(missing)
 
 
+#: The core modules whose errors (the ones a user reads) are translated; the rest of the core
+#: still raises English messages.
+CORE_TRANSLATED = (
+    "errors.py",
+    "project/changelog.py",
+    "coding/lookups.py",
+    "coding/codes.py",
+    "coding/names.py",
+    "coding/segments.py",
+    "coding/memos.py",
+    "coding/places.py",
+    "coding/cases.py",
+    "text/readers.py",
+    "project/db.py",
+    "coding/speakers.py",
+    "coding/codebook.py",
+)
+
+
+def _cli_and_core() -> list[Path]:
+    return [PACKAGE / "cli", *(PACKAGE / name for name in CORE_TRANSLATED)]
+
+
+def _marked_in_files(roots: list[Path]) -> Iterator[tuple[str, int, str, str | None]]:
+    for root in roots:
+        if root.is_dir():
+            yield from _marked_in(root)
+            continue
+        # One module: scan a folder holding just it would scan its siblings; filter.
+        for found in _marked_in(root.parent):
+            if found[0] == str(root.relative_to(REPO)):
+                yield found
+
+
+def _click_help_texts() -> Iterator[tuple[str, int, str]]:
+    """The command line's help as click shows it: every command's docstring (cleaned as
+    click cleans it) and every literal ``help=`` in ``workbench/cli``."""
+    for path in sorted((PACKAGE / "cli").rglob("*.py")):
+        where = str(path.relative_to(REPO))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                names = [
+                    getattr(d.func if isinstance(d, ast.Call) else d, "attr", "")
+                    for d in node.decorator_list
+                ]
+                doc = ast.get_docstring(node)
+                if doc and {"command", "group"} & set(names):
+                    yield where, node.lineno, doc
+            elif isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if keyword.arg == "help" and isinstance(value, ast.Constant):
+                        yield where, node.lineno, str(value.value)
+
+
+def test_every_text_of_the_command_line_and_the_core_errors_has_a_dutch_translation() -> None:
+    entries = _po_entries()
+    missing = []
+    found = 0
+    for where, line, msgid, plural in _marked_in_files(_cli_and_core()):
+        found += 1
+        forms = entries.get((msgid, plural))
+        if not forms or not all(forms) or len(forms) != (2 if plural else 1):
+            missing.append(f"{where}:{line}: {msgid!r}")
+    helps = list(_click_help_texts())
+    for where, line, msgid in helps:
+        if not all(entries.get((msgid, None), [""])):
+            missing.append(f"{where}:{line}: help {msgid[:60]!r}")
+    assert found > 120 and len(helps) > 100  # the scans found the texts
+    assert not missing, "texts without a Dutch translation:\n" + "\n".join(missing)
+
+
 def test_no_text_is_built_before_it_is_translated() -> None:
     """``_(f"...")`` or ``_("..." % x)`` would look up a text no catalog holds."""
     offenders = []
-    for path in sorted((PACKAGE / "tui").rglob("*.py")):
+    paths = sorted((PACKAGE / "tui").rglob("*.py")) + sorted((PACKAGE / "cli").rglob("*.py"))
+    for path in paths + [PACKAGE / name for name in CORE_TRANSLATED]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (
@@ -280,13 +361,9 @@ def _study(targets: Targets, folder: Path, language: str) -> ProjectTarget:
 
 
 async def _settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:
-    for _ in range(50):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not app.busy and not any(w.is_running for w in app.workers):
-            return
-    raise AssertionError("the app did not settle")
+    """Wait until every worker is done, the write queue is empty and messages are handled
+    (one helper for every TUI test: a worker replaced by a newer one is waited past)."""
+    await settle_app(app, pilot)
 
 
 def _tab_titles(app: WorkbenchApp) -> list[str]:
@@ -425,3 +502,176 @@ async def test_the_code_picker_shows_labels_only_in_their_language(
             )
             await pilot.press("escape")
             await _settle(app, pilot)
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_the_command_line_helps_in_dutch_and_in_english(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "nl")
+    shown = cli("--help").stdout
+    assert "Opdrachten:" in shown and "Opties:" in shown and shown.startswith("Gebruik: ")
+    assert "Deze hulptekst tonen en stoppen." in shown  # click's own words too
+    assert "Een nieuw projectbestand maken." in shown  # init, from the list of commands
+    assert "De workbench: interviewtranscripten coderen" in shown  # the group's own help
+    assert "Create a new project file." not in shown
+    shown = cli("code", "--help").stdout
+    assert "Het stuk START..END (codepunten, END niet meegerekend)" in shown
+    assert "Aan een plek koppelen; herhaalbaar." in shown  # an option of its own
+    assert "Wie dit doet (standaard: $WORKBENCH_CODER of je inlognaam)." in shown  # shared
+    assert "Link to a place" not in shown
+    shown = cli("codebook", "--help").stdout
+    assert "Een code hernoemen (de coderingen blijven)." in shown  # a sub-command's line
+    # The same command objects, in English again.
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "en")
+    shown = cli("code", "--help").stdout
+    assert "Code the span START..END (code points, end exclusive)" in shown
+    assert "Link to a place; repeatable." in shown
+    assert "Aan een plek" not in shown
+    shown = cli("--help").stdout
+    assert "Create a new project file." in shown and shown.startswith("Usage: ")
+    assert "Options:" in shown and "Show this message and exit." in shown
+
+
+def test_help_follows_the_locale_without_the_setting(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WORKBENCH_LANGUAGE")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "nl_BE.UTF-8")
+    assert "Een code toevoegen." in cli("codebook", "--help").stdout
+    monkeypatch.setenv("LANG", "C")
+    assert "Add a code." in cli("codebook", "--help").stdout
+
+
+def _close_code(target: ProjectTarget) -> list[str]:
+    """The argument list of ``code`` with a misspelt code name ("places and us")."""
+    start = TRANSCRIPT.index("koffie")
+    return ["code", str(target), "noor", str(start), str(start + 6), "places and us"]
+
+
+def test_an_error_in_dutch_and_in_english(
+    targets: Targets, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _study(targets, tmp_path, "nl")
+    before = cli("history", target, "--all", "--json").stdout
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "nl")
+    failed = cli(*_close_code(target), ok=False)
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith(
+        'workbench: fout: geen code met de naam "places and us"; bedoel je "places and use"'
+    ), failed.stderr
+    assert failed.stderr.rstrip().endswith("?") and failed.stderr.count("\n") == 1
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "en")
+    failed = cli(*_close_code(target), ok=False)
+    assert failed.stderr.startswith(
+        'workbench: error: no code called "places and us"; did you mean "places and use"'
+    ), failed.stderr
+    assert cli("history", target, "--all", "--json").stdout == before  # nothing changed
+    # An error the command line itself raises, before any project is opened.
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "nl")
+    failed = cli("history", target, "--all", "--coder", "x", ok=False)
+    assert "geef --coder NAME of --all, niet allebei" in failed.stderr
+
+
+def test_json_output_is_the_same_in_both_languages(
+    targets: Targets, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _study(targets, tmp_path, "nl")
+    commands = [
+        ("docs", target, "--json"),
+        ("codes", target, "--json"),
+        ("history", target, "--all", "--json"),
+        ("turns", target, "noor", "--json"),
+    ]
+    shown = {}
+    for language in ("en", "nl"):
+        monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
+        shown[language] = [cli(*command).stdout for command in commands]
+    assert shown["en"] == shown["nl"]
+    history = json.loads(shown["nl"][2])
+    summaries = [row["summary"] for row in history]  # the two codings of _study
+    assert len(summaries) == 2 and all(
+        text.startswith("code noor ") and text.endswith(" with places and use")
+        for text in summaries
+    ), summaries  # English, as the change log keeps them
+    # A change made from a Dutch command line is logged in English, and undone alike.
+    start = TRANSCRIPT.index("koffie")
+    made = cli("code", target, "noor", start, start + 6, "places and use", "--json").stdout
+    assert json.loads(made)["codes"] == ["places and use"]
+    summary = json.loads(cli("history", target, "--json").stdout)[0]["summary"]
+    assert summary == f"code noor {start}-{start + 6} with places and use", summary
+    undone = cli("undo", target).stdout
+    assert undone == f"ongedaan gemaakt: {summary}\n"
+
+
+@pytest.mark.parametrize(("project", "locale"), [("nl", "en_GB.UTF-8"), ("en", "nl_NL.UTF-8")])
+def test_the_project_chooses_the_language_of_the_command_line(
+    targets: Targets,
+    tmp_path: Path,
+    cli: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    project: str,
+    locale: str,
+) -> None:
+    target = _study(targets, tmp_path, project)
+    monkeypatch.delenv("WORKBENCH_LANGUAGE")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    added = cli("codebook", "add", target, "buurthuis").stdout
+    listed = cli("docs", target).stdout.splitlines()[0].split()
+    missing = cli("codebook", "rename", target, "buurthuiz", "x", ok=False).stderr
+    if project == "nl":
+        assert added == "code buurthuis toegevoegd\n"
+        assert listed == ["document", "casussen", "woorden", "beurten", "segmenten", "taal"]
+        assert missing.startswith('workbench: fout: geen code met de naam "buurthuiz"; bedoel')
+    else:
+        assert added == "added code buurthuis\n"
+        assert listed == ["document", "cases", "words", "turns", "segments", "lang"]
+        assert missing.startswith('workbench: error: no code called "buurthuiz"; did you mean')
+
+
+def test_the_core_raises_its_errors_in_the_interface_language(
+    targets: Targets, tmp_path: Path
+) -> None:
+    from workbench.errors import WorkbenchError
+    from workbench.services import history
+
+    target = _study(targets, tmp_path, "nl")
+    empty = tmp_path / "leeg.txt"
+    empty.write_text("", encoding="utf-8")
+    project = open_project(target)
+    try:
+        start = TRANSCRIPT.index("koffie")
+        attempts = {
+            "span": lambda: coding_service.code_span(
+                project, "noor", start + 6, start, ["places and use"]
+            ),
+            "empty": lambda: importing.import_files(project, [empty]),
+            "redo": lambda: history.step(project, undo=False, coder="noor"),
+        }
+        said: dict[str, dict[str, str]] = {}
+        for language in ("en", "nl"):
+            i18n.set_language(language)
+            said[language] = {}
+            for name, attempt in attempts.items():
+                with pytest.raises(WorkbenchError) as caught:
+                    attempt()
+                said[language][name] = str(caught.value)
+    finally:
+        project.dispose()
+    end = start + 6
+    assert said["en"] == {
+        "span": f"end ({start}) must be greater than start ({end})",
+        "empty": f"{empty}: the file is empty (no text to import)",
+        "redo": "nothing to redo for noor",
+    }
+    assert said["nl"] == {
+        "span": f"het einde ({start}) moet groter zijn dan het begin ({end})",
+        "empty": f"{empty}: het bestand is leeg (geen tekst om te importeren)",
+        "redo": "niets om opnieuw te doen voor noor",
+    }

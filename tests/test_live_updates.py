@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
+from textual.worker import WorkerCancelled
 
 from workbench.project import db
 from workbench.services import coding, history
@@ -99,7 +100,10 @@ async def settle(app: WorkbenchApp, pilot: Pilot[None], seconds: float = 0.0) ->
         await pilot.pause(seconds)
     for _ in range(100):
         await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one: look again
+            continue
         await pilot.pause()
         if not app.busy and not any(w.is_running for w in app.workers):
             return

@@ -347,7 +347,7 @@ def test_fragments_command_formats_to_stdout_and_files(
     assert len(rows) == count
     out = tmp_path / "welcome.docx"
     result = cli("fragments", demo, "welcome", "-o", out)
-    assert f"wrote {count} fragment(s)" in result.stdout
+    assert f"wrote {count} fragment{'' if count == 1 else 's'} to" in result.stdout
     quotes = [p for p in docx.Document(str(out)).paragraphs if p.style.name == "Quote"]
     assert len(quotes) == count
     refused = cli("fragments", demo, "welcome", "--format", "docx", ok=False)

@@ -109,7 +109,7 @@ def test_load_reads_taguettes_export(
     )
     before = _codes(study)
     result = cli("codebook", "load", study, book)
-    assert result.stdout.strip() == "loaded 'codebook.csv': 1 new codes, 1 descriptions updated"
+    assert result.stdout.strip() == "loaded 'codebook.csv': 1 new code, 1 description updated"
     after = _codes(study)
     assert after["Theme: stigma"] == 'Avoiding a place, "not for me".'  # updated
     assert after['"Home" feeling'] == before['"Home" feeling']  # no description: kept

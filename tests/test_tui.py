@@ -20,6 +20,7 @@ from textual.widgets.text_area import Selection
 
 from tests.backends import Backend, Template
 from tests.conftest import Targets
+from tests.test_tui_screens import settle as settle_app
 from workbench.coding import codes as code_ops
 from workbench.coding import segments as segment_ops
 from workbench.project import coders, db, settings
@@ -87,14 +88,9 @@ def project_path(
 
 
 async def settle(app: WorkbenchApp, pilot: Pilot[None]) -> None:
-    """Wait until every worker is done, the write queue is empty and messages are handled."""
-    for _ in range(50):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not app.busy and not any(w.is_running for w in app.workers):
-            return
-    raise AssertionError("the app did not settle")
+    """Wait until every worker is done, the write queue is empty and messages are handled
+    (one helper for every TUI test: a worker replaced by a newer one is waited past)."""
+    await settle_app(app, pilot)
 
 
 async def open_document(app: WorkbenchApp, pilot: Pilot[None]) -> TranscriptArea:

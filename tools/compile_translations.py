@@ -10,7 +10,8 @@ byte-for-byte the same for the same ``.po`` (entries sorted, no hash table), so 
 compare the shipped file with a fresh compilation.
 
 The texts are found with :mod:`ast` in ``workbench/``: the literal arguments of ``_(...)``,
-``N_(...)``, ``ngettext(singular, plural, n)`` and ``counted(n, singular, plural)``.
+``N_(...)``, ``ngettext(singular, plural, n)`` and ``counted(n, singular, plural)``; in
+``workbench/cli/`` also the help click shows: the docstrings of commands and ``help=``.
 """
 
 from __future__ import annotations
@@ -230,12 +231,42 @@ def marked(tree: ast.AST) -> Iterator[tuple[int, str, str | None]]:
                 yield node.lineno, singular, plural
 
 
+def _decorator_name(node: ast.expr) -> str:
+    """``command`` for ``@click.command()``, ``@codebook.command("add")``, ``@click.command``."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def click_texts(tree: ast.AST) -> Iterator[tuple[int, str, str | None]]:
+    """The command line's help texts, which click takes from the source: the docstring of a
+    function decorated as a click command or group (cleaned as click shows it) and the
+    literal ``help=`` of an option; :func:`workbench.cli.localize` translates them."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(
+            _decorator_name(d) in ("command", "group") for d in node.decorator_list
+        ):
+            doc = ast.get_docstring(node, clean=True)
+            if doc:
+                yield node.lineno, doc, None
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                text = _literal(keyword.value) if keyword.arg == "help" else None
+                if text:
+                    yield node.lineno, text, None
+
+
 def source_texts(root: Path = PACKAGE) -> dict[tuple[str, str | None], list[str]]:
     """Every text marked in the package: (msgid, msgid_plural) → where ("tui/app.py:12")."""
     found: dict[tuple[str, str | None], list[str]] = {}
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for line, msgid, plural in marked(tree):
+        texts = list(marked(tree))
+        if path.relative_to(root).parts[0] == "cli":
+            texts += click_texts(tree)
+        for line, msgid, plural in texts:
             where = f"{path.relative_to(root).as_posix()}:{line}"
             found.setdefault((msgid, plural), []).append(where)
     return found

@@ -3,12 +3,18 @@
 Every error is one line: what went wrong, and where (a file, a document, a code). The
 command line prints ``str(error)`` on stderr and exits non-zero; the TUI shows it in a
 notification. Nothing about the error is ever logged with transcript text.
+
+The messages the user reads are written in English and translated where they are raised
+(``raise NotFound(_("no code {name}").format(name=quoted(name)))``), so they are in the
+interface's language; messages of internal errors a user never sees stay English.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+
+from workbench.i18n import _
 
 #: Characters a double-quoted name escapes with a backslash: the query language's two
 #: (``\\`` and ``"``) and the two a POSIX shell expands inside double quotes (``$``, a
@@ -44,7 +50,9 @@ def did_you_mean(name: str, names: list[str]) -> str:
     """A "; did you mean ...?" tail for a NotFound message, or "" when nothing is close.
     The names are :func:`quoted`, so that one can be pasted back."""
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(quoted(c) for c in close)}?" if close else ""
+    if not close:
+        return ""
+    return _("; did you mean {names}?").format(names=", ".join(quoted(c) for c in close))
 
 
 class WorkbenchError(Exception):

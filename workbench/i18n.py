@@ -138,6 +138,7 @@ def counted(n: int, singular: str, plural: str) -> str:
 
 def tally(n: int, singular: str, plural: str | None = None) -> str:
     """``n`` with its English unit in the right form, never translated: for the texts the
-    project keeps (a change's summary in the change log) and the command line's English
-    ("1 code", "3 codes"; ``plural`` defaults to ``singular`` + "s")."""
+    project keeps (a change's summary in the change log) and the service summaries that are
+    English only ("1 code", "3 codes"; ``plural`` defaults to ``singular`` + "s"). The command
+    line's own texts use :func:`counted`."""
     return f"{n:,} {singular if n == 1 else plural or singular + 's'}"

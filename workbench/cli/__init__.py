@@ -16,155 +16,240 @@ modules import nothing of this package but :mod:`workbench.cli.common`: no cycle
 from __future__ import annotations
 
 import importlib
+import inspect
+from collections.abc import Iterable
+from typing import Any
 
 import click
 
 from workbench import __version__
+from workbench.i18n import N_, _, choose_language, set_language
 
 #: Every top-level command: name -> (module in this package, attribute, the first paragraph
 #: of its help). ``--help`` lists them from here; a test checks each against the command.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("project", "init", "Create a new project file."),
+    "init": ("project", "init", N_("Create a new project file.")),
     "import": (
         "documents",
         "import_",
-        "Import transcripts (.txt .md .docx .odt .vtt .srt), all or none.",
+        N_("Import transcripts (.txt .md .docx .odt .vtt .srt), all or none."),
     ),
-    "docs": ("documents", "docs", "List the documents."),
+    "docs": ("documents", "docs", N_("List the documents.")),
     "doc": (
         "documents",
         "doc",
-        "Document settings: the citation label that pseudonymised exports cite.",
+        N_("Document settings: the citation label that pseudonymised exports cite."),
     ),
     "codes": (
         "codebook",
         "codes",
-        "The code tree with counts (segments with the code; with descendants; documents).",
+        N_("The code tree with counts (segments with the code; with descendants; documents)."),
     ),
     "codebook": (
         "codebook",
         "codebook",
-        "Create, rename, move, merge and delete codes; export and load codebooks.",
+        N_("Create, rename, move, merge and delete codes; export and load codebooks."),
     ),
-    "case": ("cases", "case", "Cases (participants, units of analysis) and their attributes."),
-    "cases": ("cases", "cases_list", "List cases with their documents and attributes."),
+    "case": ("cases", "case", N_("Cases (participants, units of analysis) and their attributes.")),
+    "cases": ("cases", "cases_list", N_("List cases with their documents and attributes.")),
     "memo": (
         "coding",
         "memo",
-        "Write a memo: memo study.db (doc|code|segment|case|place|project) [TARGET] TEXT.",
+        N_("Write a memo: memo study.db (doc|code|segment|case|place|project) [TARGET] TEXT."),
     ),
     "code": (
         "coding",
         "code",
-        "Code the span START..END (code points, end exclusive) of DOCUMENT with CODEs.",
+        N_("Code the span START..END (code points, end exclusive) of DOCUMENT with CODEs."),
     ),
-    "uncode": ("coding", "uncode", "Remove codes (all when none are named) from a segment."),
+    "uncode": ("coding", "uncode", N_("Remove codes (all when none are named) from a segment.")),
     "turns": (
         "speakers",
         "turns",
-        "List the speaker turns of DOCUMENT: number, line, speaker, offsets, words.",
+        N_("List the speaker turns of DOCUMENT: number, line, speaker, offsets, words."),
     ),
     "speaker": (
         "speakers",
         "speaker",
-        "Fix the speakers: rename a speaker, set a turn's speaker, split or join turns.",
+        N_("Fix the speakers: rename a speaker, set a turn's speaker, split or join turns."),
     ),
-    "link": ("coding", "link", "Link a segment to a place."),
-    "unlink": ("coding", "unlink", "Remove a segment's link to a place."),
+    "link": ("coding", "link", N_("Link a segment to a place.")),
+    "unlink": ("coding", "unlink", N_("Remove a segment's link to a place.")),
     "places": (
         "places",
         "places",
-        "List places with kind, status, area and the number of linked segments.",
+        N_("List places with kind, status, area and the number of linked segments."),
     ),
-    "place": ("places", "place", "Add and edit places."),
-    "undo": ("history", "undo", "Undo your last change (also one made in an earlier session)."),
-    "redo": ("history", "redo", "Redo your last undone change."),
+    "place": ("places", "place", N_("Add and edit places.")),
+    "undo": ("history", "undo", N_("Undo your last change (also one made in an earlier session).")),
+    "redo": ("history", "redo", N_("Redo your last undone change.")),
     "history": (
         "history",
         "history",
-        "The change log, newest first: your changes, --coder NAME's, or --all.",
+        N_("The change log, newest first: your changes, --coder NAME's, or --all."),
     ),
     "check": (
         "project",
         "check",
-        "Check the project: SQLite integrity, text hashes, offsets, orphans.",
+        N_("Check the project: SQLite integrity, text hashes, offsets, orphans."),
     ),
-    "open": ("project", "open_", "Open a project in the terminal workbench (the TUI)."),
+    "open": ("project", "open_", N_("Open a project in the terminal workbench (the TUI).")),
     "demo": (
         "project",
         "demo",
-        "Build a fresh demo project (fictional transcripts, codebook, places, coding) and open it.",
+        N_(
+            "Build a fresh demo project (fictional transcripts, codebook, places, coding)"
+            " and open it."
+        ),
     ),
     "search": (
         "search",
         "search",
-        "Keyword in context: every place TEXT occurs, with line, speaker and context.",
+        N_("Keyword in context: every place TEXT occurs, with line, speaker and context."),
     ),
     "suggest": (
         "search",
         "suggest",
-        "Suggest codes (from codebook keywords) and places (names, aliases) for passages.",
+        N_("Suggest codes (from codebook keywords) and places (names, aliases) for passages."),
     ),
     "cooccur": (
         "analysis",
         "cooccur",
-        "Co-occurrence of codes: n per code, and n and the c-coefficient per pair of codes.",
+        N_("Co-occurrence of codes: n per code, and n and the c-coefficient per pair of codes."),
     ),
     "matrix": (
         "analysis",
         "matrix",
-        "A code × place or code × attribute matrix: segments per code and column.",
+        N_(
+            "A code × place or code × attribute matrix: segments per code and column.",
+        ),
     ),
     "agreement": (
         "analysis",
         "agreement_",
-        "Inter-coder agreement of two coders, per code and overall, character by character.",
+        N_("Inter-coder agreement of two coders, per code and overall, character by character."),
     ),
     "fragments": (
         "publish",
         "fragments",
-        "Export cited fragments (the segments QUERY finds; all when it is left out).",
+        N_("Export cited fragments (the segments QUERY finds; all when it is left out)."),
     ),
     "pseudonym": (
         "publish",
         "pseudonym",
-        "The project's pseudonym table: real names of people and places and their pseudonyms.",
+        N_("The project's pseudonym table: real names of people and places and their pseudonyms."),
     ),
-    "figure": ("publish", "figure", "Figures for publications (SVG, PNG or PDF)."),
+    "figure": ("publish", "figure", N_("Figures for publications (SVG, PNG or PDF).")),
     "export": (
         "exchange",
         "export",
-        "Export the project: REFI-QDA (.qdpx, .qdc), the YAML codebook, or a GeoJSON places map.",
+        N_(
+            "Export the project: REFI-QDA (.qdpx, .qdc), the YAML codebook,"
+            " or a GeoJSON places map."
+        ),
     ),
     "merge": (
         "merge",
         "merge",
-        "Bring THEIRS, another copy of the project coded elsewhere, into PROJECT.",
+        N_("Bring THEIRS, another copy of the project coded elsewhere, into PROJECT."),
     ),
     "purge": (
         "purge",
         "purge",
-        "Make erasures permanent: remove erased text from the change log and compact the file.",
+        N_("Make erasures permanent: remove erased text from the change log and compact the file."),
     ),
     "import-qdpx": (
         "exchange",
         "import_qdpx",
-        "Import a REFI-QDA project (.qdpx, .qde) or codebook (.qdc) into PROJECT.",
+        N_("Import a REFI-QDA project (.qdpx, .qde) or codebook (.qdc) into PROJECT."),
     ),
 }
 
 
 def load_command(name: str) -> click.Command:
     """The command ``name``, importing its module."""
-    module_name, attribute, _ = COMMANDS[name]
+    module_name, attribute, _help = COMMANDS[name]
     module = importlib.import_module(f"{__name__}.{module_name}")
     command = getattr(module, attribute)
     assert isinstance(command, click.Command)
     return command
 
 
+_CLICK_TEXTS = {
+    N_("Options"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+}
+"""click's own words in a help page, which :class:`_Formatter` shows translated."""
+
+
+class _Formatter(click.HelpFormatter):
+    """click's help formatter, with click's own words ("Usage:", "Options", the help option's
+    help) in the interface's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage:") + " " if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(_(name) if name in _CLICK_TEXTS else name)
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        shown = [(term, _(text) if text in _CLICK_TEXTS else text) for term, text in rows]
+        super().write_dl(shown, col_max, col_spacing)
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+_ENGLISH = "_workbench_english_help"
+"""The attribute where :func:`localize` keeps a command's or option's English help."""
+
+
+def _english(thing: click.Command | click.Parameter) -> str | None:
+    """The English help of a command or an option, as the source writes it."""
+    if not hasattr(thing, _ENGLISH):
+        text = getattr(thing, "help", None)
+        setattr(thing, _ENGLISH, inspect.cleandoc(text) if text else text)
+    english = getattr(thing, _ENGLISH)
+    return english if isinstance(english, str) else None
+
+
+def localize(command: click.Command) -> click.Command:
+    """``command`` (its sub-commands too) with its help and its options' help in the
+    interface's language, from the English texts the source writes (a command's docstring,
+    ``help=``; ``tools/compile_translations.py`` extracts them). Done again at every use, so
+    that the help follows the language chosen for this run."""
+    command.context_class = _Context
+    english = _english(command)
+    if english:
+        command.help = _(english)
+    for param in command.params:
+        text = _english(param)
+        if text and isinstance(param, click.Option):
+            param.help = _(text)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            localize(sub)
+    return command
+
+
 class LazyGroup(click.Group):
-    """A group whose commands are imported when used, and listed without importing them."""
+    """A group whose commands are imported when used, and listed without importing them.
+
+    It chooses the language before anything is printed: the ``WORKBENCH_LANGUAGE`` setting,
+    else the locale (a command that opens a project then switches to the project's language,
+    see :func:`workbench.cli.common.opened`; ``--help`` knows no project)."""
+
+    context_class = _Context
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        set_language(choose_language())
+        localize(self)
+        return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -172,16 +257,16 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        return load_command(cmd_name)
+        return localize(load_command(cmd_name))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
         rows = [
-            (name, click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit))
+            (name, click.Command(name, help=_(COMMANDS[name][2])).get_short_help_str(limit))
             for name in names
         ]
-        with formatter.section("Commands"):
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
 

@@ -22,6 +22,7 @@ from workbench.cli.common import (
     opened,
     table,
 )
+from workbench.i18n import N_, _, counted
 
 if TYPE_CHECKING:  # pragma: no cover
     from workbench.analysis.agreement import AgreementReport, CodeAgreement
@@ -30,14 +31,22 @@ if TYPE_CHECKING:  # pragma: no cover
 #: What n(A) and n(A,B) count, per scope, for the table's heading.
 _COUNTED = {
     "overlap": (
-        "segments coded the code",
-        "ordered pairs (s, t) of overlapping segments, s coded A, t coded B\n"
-        "        (a segment with both codes is the pair (s, s), once)",
+        N_("segments coded the code"),
+        N_(
+            "ordered pairs (s, t) of overlapping segments, s coded A, t coded B\n"
+            "        (a segment with both codes is the pair (s, s), once)"
+        ),
     ),
-    "turn": ("speaker turns touching a segment coded the code", "turns touching both"),
-    "sentence": ("sentences touching a segment coded the code", "sentences touching both"),
-    "paragraph": ("paragraphs touching a segment coded the code", "paragraphs touching both"),
-    "document": ("documents with a segment coded the code", "documents with both"),
+    "turn": (N_("speaker turns touching a segment coded the code"), N_("turns touching both")),
+    "sentence": (
+        N_("sentences touching a segment coded the code"),
+        N_("sentences touching both"),
+    ),
+    "paragraph": (
+        N_("paragraphs touching a segment coded the code"),
+        N_("paragraphs touching both"),
+    ),
+    "document": (N_("documents with a segment coded the code"), N_("documents with both")),
 }
 
 
@@ -96,20 +105,20 @@ def _one_format(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
         from workbench.errors import InvalidValue
 
-        raise InvalidValue("give --json or --csv, not both")
+        raise InvalidValue(_("give --json or --csv, not both"))
 
 
 def _describe_filters(filters: Filters, rollup: bool) -> str:
     parts = []
     if filters.coder:
-        parts.append(f"coder {filters.coder}")
+        parts.append(_("coder {name}").format(name=filters.coder))
     if filters.documents:
-        parts.append("documents " + ", ".join(filters.documents))
+        parts.append(_("documents {names}").format(names=", ".join(filters.documents)))
     if filters.cases:
-        parts.append("cases " + ", ".join(filters.cases))
+        parts.append(_("cases {names}").format(names=", ".join(filters.cases)))
     parts += [f"{key}={value}" for key, value in filters.attrs]
     if rollup:
-        parts.append("subcodes counted for their parents")
+        parts.append(_("subcodes counted for their parents"))
     return "; ".join(parts)
 
 
@@ -121,22 +130,26 @@ def _c_text(c: float | None) -> str:
 
 def _print_cooccurrence(result: Cooccurrence, filters: Filters, rollup: bool) -> None:
     single, pair = _COUNTED[result.scope]
-    click.echo(f"co-occurrence by {result.scope}")
+    click.echo(_("co-occurrence by {scope}").format(scope=result.scope))
     described = _describe_filters(filters, rollup)
     if described:
-        click.echo(f"counting: {described}")
-    click.echo(f"n: {single}")
-    click.echo(f"n(A,B): {pair}")
+        click.echo(_("counting: {filters}").format(filters=described))
+    click.echo(f"n: {_(single)}")
+    click.echo(f"n(A,B): {_(pair)}")
     click.echo("c: n(A,B) / (n(A) + n(B) - n(A,B))")
     click.echo()
     present = [c for c in result.codes if c.n]
     table([(c.code, c.n) for c in present], ["code", "n"])
     missing = len(result.codes) - len(present)
     if missing:
-        click.echo(f"({missing} code(s) with n = 0 not shown; --json lists every code)")
+        click.echo(
+            _("({codes} with n = 0 not shown; --json lists every code)").format(
+                codes=counted(missing, "code", "codes")
+            )
+        )
     click.echo()
     if not result.pairs:
-        click.echo("no two codes co-occur")
+        click.echo(_("no two codes co-occur"))
         return
     n_of = {c.code: c.n for c in result.codes}
     table(
@@ -146,9 +159,11 @@ def _print_cooccurrence(result: Cooccurrence, filters: Filters, rollup: bool) ->
     if result.marked:
         click.echo()
         click.echo(
-            "* c above 1 (or n/a: undefined, n(A,B) >= n(A) + n(B)): with overlap a segment can "
-            "overlap several others, so pairs outnumber segments and c is no proportion; "
-            "read n(A,B), or count by turn, sentence or paragraph."
+            _(
+                "* c above 1 (or n/a: undefined, n(A,B) >= n(A) + n(B)): with overlap a segment"
+                " can overlap several others, so pairs outnumber segments and c is no"
+                " proportion; read n(A,B), or count by turn, sentence or paragraph."
+            )
         )
 
 
@@ -198,27 +213,32 @@ def cooccur(
 
 def _print_matrix(result: Matrix, filters: Filters, rollup: bool) -> None:
     described = _describe_filters(filters, rollup)
-    what = "places" if result.cols_spec == "place" else result.cols_spec.split(":", 1)[1]
-    click.echo(f"segments per code and {what}" + (f" ({described})" if described else ""))
+    what = _("places") if result.cols_spec == "place" else result.cols_spec.split(":", 1)[1]
+    heading = _("segments per code and {columns}").format(columns=what)
+    click.echo(heading + (f" ({described})" if described else ""))
     rows = [i for i, total in enumerate(result.row_totals) if total]
     cols = [j for j, total in enumerate(result.col_totals) if total]
     if not rows:
-        click.echo("no coded segment in any column")
+        click.echo(_("no coded segment in any column"))
         return
     body: list[list[object]] = [
         [result.rows[i], *(result.cells[i][j] for j in cols), result.row_totals[i]] for i in rows
     ]
-    body.append(["total", *(result.col_totals[j] for j in cols), result.total])
-    table(body, ["code", *(result.cols[j] for j in cols), "total"])
+    body.append([_("total"), *(result.col_totals[j] for j in cols), result.total])
+    table(body, ["code", *(result.cols[j] for j in cols), _("total")])
     hidden_rows, hidden_cols = len(result.rows) - len(rows), len(result.cols) - len(cols)
     if hidden_rows or hidden_cols:
         click.echo(
-            f"({hidden_rows} empty row(s) and {hidden_cols} empty column(s) not shown; "
-            "--csv and --json list them)"
+            _("({rows} and {columns} not shown; --csv and --json list them)").format(
+                rows=counted(hidden_rows, "empty row", "empty rows"),
+                columns=counted(hidden_cols, "empty column", "empty columns"),
+            )
         )
     click.echo(
-        "totals count distinct segments: a segment in two columns adds to two cells but counts "
-        "once in its row total"
+        _(
+            "totals count distinct segments: a segment in two columns adds to two cells but"
+            " counts once in its row total"
+        )
     )
 
 
@@ -290,21 +310,34 @@ def _row(label: str, row: CodeAgreement) -> list[object]:
 def _print_report(report: AgreementReport) -> None:
     first, second = report.coders
     for name in report.skipped_documents:
-        click.echo(f"workbench: note: {name} is not coded by both {first} and {second}", err=True)
+        click.echo(
+            _("workbench: note: {document} is not coded by both {a} and {b}").format(
+                document=name, a=first, b=second
+            ),
+            err=True,
+        )
     if not report.documents:
-        click.echo(f"no document is coded by both {first} and {second}; nothing to compare")
+        click.echo(
+            _("no document is coded by both {a} and {b}; nothing to compare").format(
+                a=first, b=second
+            )
+        )
         return
-    rollup = ", codings of subcodes counted for their parents" if report.rollup else ""
-    click.echo(
-        f"agreement of {first} and {second} over {len(report.documents)} document(s): "
-        f"{report.units} characters, each a unit{rollup}"
+    line = _("agreement of {a} and {b} over {documents}: {characters}, each a unit").format(
+        a=first,
+        b=second,
+        documents=counted(len(report.documents), "document", "documents"),
+        characters=counted(report.units, "character", "characters"),
     )
+    if report.rollup:
+        line += ", " + _("codings of subcodes counted for their parents")
+    click.echo(line)
     click.echo()
     rows = [_row(row.code or "", row) for row in report.per_code]
-    rows.append(_row("overall (pooled)", report.overall))
+    rows.append(_row(_("overall (pooled)"), report.overall))
     rows.append(
         [
-            "mean of codes",
+            _("mean of codes"),
             "",
             "",
             "",
@@ -316,23 +349,36 @@ def _print_report(report: AgreementReport) -> None:
     )
     table(
         rows,
-        ["code", "units", "both", f"{first} only", f"{second} only", "agree %", "kappa", "alpha"],
+        [
+            "code",
+            _("units"),
+            _("both"),
+            _("{coder} only").format(coder=first),
+            _("{coder} only").format(coder=second),
+            _("agree %"),
+            "kappa",
+            "alpha",
+        ],
     )
     undefined = [row for row in report.per_code if row.kappa is None]
     if undefined:
         click.echo()
         click.echo(
-            "– kappa and alpha are undefined when both coders agree on one value everywhere:"
+            _("– kappa and alpha are undefined when both coders agree on one value everywhere:")
         )
         for row in undefined:
             click.echo(f"  {row.code}: {row.note}")
     click.echo()
     total = report.disagreements_total
     if not total:
-        click.echo("no disagreements")
+        click.echo(_("no disagreements"))
         return
     listed = report.disagreements
-    click.echo(f"disagreements: {len(listed)} of {total}, by document and position")
+    click.echo(
+        _("disagreements: {shown} of {total}, by document and position").format(
+            shown=len(listed), total=total
+        )
+    )
     if listed:
         table(
             [
@@ -340,12 +386,12 @@ def _print_report(report: AgreementReport) -> None:
                     f"{d.document}:{d.line_start}"
                     + (f"-{d.line_end}" if d.line_end != d.line_start else ""),
                     d.code,
-                    f"{d.coded_by} only",
+                    _("{coder} only").format(coder=d.coded_by),
                     d.excerpt,
                 )
                 for d in listed
             ],
-            ["where", "code", "coded by", "excerpt"],
+            [_("where"), "code", _("coded by"), _("excerpt")],
         )
 
 
@@ -389,7 +435,11 @@ def agreement_(
 
     names = [name.strip() for name in coders.split(",")]
     if len(names) != 2 or not all(names):
-        raise InvalidValue(f"--coders takes two names separated by a comma, not {coders!r}")
+        raise InvalidValue(
+            _("--coders takes two names separated by a comma, not {given}").format(
+                given=repr(coders)
+            )
+        )
     with opened(project) as proj:
         report = reading.agreement(
             proj,

@@ -14,6 +14,7 @@ from workbench.cli.common import (
     opened,
     table,
 )
+from workbench.i18n import _, counted
 
 
 @click.group()
@@ -40,7 +41,13 @@ def case_add(
 
     with opened(project) as proj:
         saved = add_case(proj, name, documents=documents, attributes=attrs, coder=coder)
-    click.echo(f"case {name}: {saved.documents} document(s), {saved.attributes} attribute(s)")
+    click.echo(
+        _("case {name}: {documents}, {attributes}").format(
+            name=name,
+            documents=counted(saved.documents, "document", "documents"),
+            attributes=counted(saved.attributes, "attribute", "attributes"),
+        )
+    )
 
 
 @click.command("cases")
@@ -61,5 +68,5 @@ def cases_list(project: ProjectTarget, as_json: bool) -> None:
             (r.name, ", ".join(r.documents), ", ".join(f"{k}={v}" for k, v in r.attributes.items()))
             for r in rows
         ],
-        ["case", "documents", "attributes"],
+        [_("case"), _("documents"), _("attributes")],
     )

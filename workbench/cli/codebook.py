@@ -17,7 +17,7 @@ from workbench.cli.common import (
     table,
     warn,
 )
-from workbench.i18n import tally
+from workbench.i18n import _, counted
 
 
 @click.command()
@@ -44,7 +44,8 @@ def codes(project: ProjectTarget, as_json: bool) -> None:
             )
             for r in rows
         ],
-        ["code", "label", "segments", "with children", "documents"],
+        # "code" is the same word in Dutch (the catalog's "code" is the verb: "coderen").
+        ["code", _("label"), _("segments"), _("with children"), _("documents")],
     )
 
 
@@ -86,7 +87,9 @@ def codebook_add(
             color=color,
             coder=coder,
         )
-    emit_json(added.to_dict()) if as_json else click.echo(f"added code {added.name}")
+    emit_json(added.to_dict()) if as_json else click.echo(
+        _("added code {name}").format(name=added.name)
+    )
 
 
 @codebook.command("rename")
@@ -101,7 +104,7 @@ def codebook_rename(project: ProjectTarget, old: str, new: str, coder: str | Non
 
     with opened(project) as proj:
         service.rename_code(proj, old, new, coder=coder)
-    click.echo(f"renamed {old} to {new}")
+    click.echo(_("renamed {old} to {new}").format(old=old, new=new))
 
 
 @codebook.command("move")
@@ -116,7 +119,7 @@ def codebook_move(project: ProjectTarget, name: str, parent: str | None, coder: 
 
     with opened(project) as proj:
         service.move_code(proj, name, parent, coder=coder)
-    click.echo(f"moved {name} under {parent or '(top)'}")
+    click.echo(_("moved {name} under {parent}").format(name=name, parent=parent or _("(top)")))
 
 
 @codebook.command("merge")
@@ -131,7 +134,7 @@ def codebook_merge(project: ProjectTarget, source: str, target: str, coder: str 
 
     with opened(project) as proj:
         service.merge_codes(proj, source, target, coder=coder)
-    click.echo(f"merged {source} into {target}")
+    click.echo(_("merged {source} into {target}").format(source=source, target=target))
 
 
 @codebook.command("delete")
@@ -146,7 +149,7 @@ def codebook_delete(project: ProjectTarget, name: str, recursive: bool, coder: s
 
     with opened(project) as proj:
         deleted = service.delete_code(proj, name, recursive=recursive, coder=coder)
-    click.echo(f"deleted {', '.join(deleted.names)}")
+    click.echo(_("deleted {names}").format(names=", ".join(deleted.names)))
 
 
 @codebook.command("edit")
@@ -173,7 +176,7 @@ def codebook_edit(
 
     with opened(project) as proj:
         service.edit_code(proj, name, keywords=keywords or None, coder=coder, **fields)
-    click.echo(f"changed {name}")
+    click.echo(_("changed {name}").format(name=name))
 
 
 @codebook.command("anchor")
@@ -194,7 +197,7 @@ def codebook_anchor(
     from workbench.services import codebook as service
 
     if clear == (segment is not None):
-        raise click.UsageError("give SEGMENT_ID, or --clear (not both)")
+        raise click.UsageError(_("give SEGMENT_ID, or --clear (not both)"))
     with opened(project) as proj:
         summary = service.set_anchor(proj, name, None if clear else segment, coder=coder)
     click.echo(summary)
@@ -213,7 +216,11 @@ def codebook_export(project: ProjectTarget, output: Path) -> None:
         done = exports.export_codebook(proj, output)
     for message in done.warnings:
         warn(message)
-    click.echo(f"wrote {tally(done.data['codes'], 'code')} to {output}")
+    click.echo(
+        _("wrote {codes} to {path}").format(
+            codes=counted(int(done.data["codes"]), "code", "codes"), path=output
+        )
+    )
 
 
 @codebook.command("load")
@@ -230,5 +237,9 @@ def codebook_load(project: ProjectTarget, file: Path, coder: str | None) -> None
         loaded = service.load_codebook(proj, file, coder=coder)
     for message in loaded.warnings:
         warn(message)
-    updated = f", {loaded.updated} descriptions updated" if loaded.updated else ""
-    click.echo(f"loaded {loaded.name!r}: {loaded.added} new codes{updated}")
+    message = _("loaded {name}: {added}").format(
+        name=repr(loaded.name), added=counted(loaded.added, "new code", "new codes")
+    )
+    if loaded.updated:
+        message += ", " + counted(loaded.updated, "description updated", "descriptions updated")
+    click.echo(message)

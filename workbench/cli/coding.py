@@ -14,6 +14,7 @@ from workbench.cli.common import (
     opened,
     segment_line,
 )
+from workbench.i18n import _
 
 
 @click.command()
@@ -82,7 +83,11 @@ def uncode(
     if as_json:
         emit_json(view.to_dict())
     else:
-        click.echo(f"segment {segment}: {', '.join(view.codes) or 'no codes left'}")
+        click.echo(
+            _("segment {segment}: {codes}").format(
+                segment=segment, codes=", ".join(view.codes) or _("no codes left")
+            )
+        )
 
 
 @click.command()
@@ -101,7 +106,9 @@ def link(
     with opened(project) as proj:
         view = coding.link(proj, segment, place, coder=coder)
     emit_json(view.to_dict()) if as_json else click.echo(
-        f"segment {segment} linked to {', '.join(view.places)}"
+        _("segment {segment} linked to {places}").format(
+            segment=segment, places=", ".join(view.places)
+        )
     )
 
 
@@ -117,7 +124,7 @@ def unlink(project: ProjectTarget, segment: int, place: str, coder: str | None) 
 
     with opened(project) as proj:
         coding.unlink(proj, segment, place, coder=coder)
-    click.echo(f"segment {segment} unlinked from {place}")
+    click.echo(_("segment {segment} unlinked from {place}").format(segment=segment, place=place))
 
 
 @click.command()
@@ -136,11 +143,13 @@ def memo(
     if kind == "project":
         target, text = None, " ".join(args)
     elif len(args) < 2:
-        raise click.UsageError(f"give the {kind} and the memo text")
+        raise click.UsageError(_("give the {kind} and the memo text").format(kind=kind))
     else:
         target, text = args[0], " ".join(args[1:])
     with opened(project) as proj:
         written = coding.add_memo(proj, kind, target, text, coder=coder)
     emit_json(written.to_dict()) if as_json else click.echo(
-        f"memo {written.memo} on {kind} {target or ''}".rstrip()
+        _("memo {memo} on {kind} {target}")
+        .format(memo=written.memo, kind=kind, target=target or "")
+        .rstrip()
     )

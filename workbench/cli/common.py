@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from workbench.i18n import N_, _, set_language
 from workbench.project.target import ProjectTarget as ProjectTarget
 from workbench.project.target import parse_target
 
@@ -47,18 +48,18 @@ class ProjectType(_ProjectParamType):
         target = value if isinstance(value, Path) else parse_target(str(value))
         if isinstance(target, Path) and target.is_dir():
             # One line like every other error (not click's three-line usage error).
-            fail(f"{target}: is a folder, not a project file")
+            fail(_("{path}: is a folder, not a project file").format(path=target))
         return target
 
 
 PROJECT_TYPE = ProjectType()
 PROJECT = click.argument("project", type=PROJECT_TYPE)
-JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+JSON = click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON document."))
 CODER = click.option(
     "--coder",
     default=None,
     metavar="NAME",
-    help="Who does this (default: $WORKBENCH_CODER or your login name).",
+    help=N_("Who does this (default: $WORKBENCH_CODER or your login name)."),
 )
 
 
@@ -69,13 +70,13 @@ def emit_json(data: Any) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one error line on stderr and exit."""
-    click.echo(f"workbench: error: {message}", err=True)
+    click.echo(_("workbench: error: {message}").format(message=message), err=True)
     sys.exit(code)
 
 
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
-    click.echo(f"workbench: warning: {message}", err=True)
+    click.echo(_("workbench: warning: {message}").format(message=message), err=True)
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -90,16 +91,20 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except WorkbenchError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            fail("interrupted; nothing was changed", 130)
+            fail(_("interrupted; nothing was changed"), 130)
         except Exception as exc:  # database locked, disk full: still one line
             import sqlalchemy as sa
 
             if isinstance(exc, sa.exc.OperationalError):
-                fail(f"database error: {str(exc.orig).splitlines()[0]}")
+                fail(_("database error: {reason}").format(reason=str(exc.orig).splitlines()[0]))
             if isinstance(exc, sa.exc.IntegrityError | sa.exc.DataError):
                 # DataError: a value the database cannot hold (PostgreSQL text cannot hold
                 # the NUL character that SQLite takes).
-                fail(f"refused by the database: {str(exc.orig).splitlines()[0]}")
+                fail(
+                    _("refused by the database: {reason}").format(
+                        reason=str(exc.orig).splitlines()[0]
+                    )
+                )
             raise
 
     return wrapper
@@ -107,13 +112,22 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def opened(target: ProjectTarget) -> Iterator[Project]:
-    """Open a project (migrating it if needed) and close it afterwards."""
-    from workbench.services.project import open_project
+    """Open a project (migrating it if needed) and close it afterwards. From then on the
+    command speaks the project's language (unless ``WORKBENCH_LANGUAGE`` says otherwise)."""
+    from workbench.services.project import interface_language, open_project
 
     project = open_project(target)
+    try:
+        set_language(interface_language(project))
+    except BaseException:
+        project.dispose()
+        raise
     if project.backup is not None:
         click.echo(
-            f"workbench: upgraded the project; the old file is kept as {project.backup}", err=True
+            _("workbench: upgraded the project; the old file is kept as {path}").format(
+                path=project.backup
+            ),
+            err=True,
         )
     try:
         yield project
@@ -122,7 +136,8 @@ def opened(target: ProjectTarget) -> Iterator[Project]:
 
 
 def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
-    """Print rows as aligned columns."""
+    """Print rows as aligned columns (the caller translates the headers: a column may be
+    named after data, a place or an attribute value, which is never translated)."""
     cells = [[str(h) for h in headers]] + [
         ["" if c is None else str(c) for c in row] for row in rows
     ]
@@ -135,7 +150,11 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
 
 def segment_line(view: Any) -> str:
     """A segment as ``code`` and ``suggest --accept`` print it."""
-    return (
-        f"segment {view.segment} ({view.document} {view.start}-{view.end}): "
-        f"{', '.join(view.codes) or '-'}; places: {', '.join(view.places) or '-'}"
+    return _("segment {segment} ({document} {start}-{end}): {codes}; places: {places}").format(
+        segment=view.segment,
+        document=view.document,
+        start=view.start,
+        end=view.end,
+        codes=", ".join(view.codes) or "-",
+        places=", ".join(view.places) or "-",
     )

@@ -17,6 +17,7 @@ from workbench.cli.common import (
     opened,
     table,
 )
+from workbench.i18n import _, counted
 
 
 @click.command("import")
@@ -90,11 +91,17 @@ def import_(
         return
     for result in results:
         for note in result.notes:
-            click.echo(f"workbench: note: {note}", err=True)
+            click.echo(_("workbench: note: {note}").format(note=note), err=True)
         speakers = ", ".join(f"{k} {v}" for k, v in result.speakers.items())
         click.echo(
-            f"imported {result.name}: {result.words} words, {result.turns} turns ({speakers}), "
-            f"{result.sentences} sentences, {result.paragraphs} paragraphs"
+            _("imported {name}: {words}, {turns} ({speakers}), {sentences}, {paragraphs}").format(
+                name=result.name,
+                words=counted(result.words, "word", "words"),
+                turns=counted(result.turns, "turn", "turns"),
+                speakers=speakers,
+                sentences=counted(result.sentences, "sentence", "sentences"),
+                paragraphs=counted(result.paragraphs, "paragraph", "paragraphs"),
+            )
         )
         click.echo(f"  {result.how_turns_were_found()}")
 
@@ -117,7 +124,7 @@ def docs(project: ProjectTarget, as_json: bool) -> None:
             (r["name"], ", ".join(r["cases"]), r["words"], r["turns"], r["segments"], r["language"])
             for r in rows
         ],
-        ["document", "cases", "words", "turns", "segments", "lang"],
+        [_("document"), _("cases"), _("words"), _("turns"), _("segments"), _("lang")],
     )
 
 
@@ -149,6 +156,8 @@ def doc_label(
     if as_json:
         emit_json(done.to_dict())
     elif done.label:
-        click.echo(f"{done.document}: cited as {done.label}")
+        click.echo(
+            _("{document}: cited as {label}").format(document=done.document, label=done.label)
+        )
     else:
-        click.echo(f"{done.document}: label cleared")
+        click.echo(_("{document}: label cleared").format(document=done.document))

@@ -19,6 +19,7 @@ from workbench.cli.common import (
     table,
     warn,
 )
+from workbench.i18n import _
 
 #: The formats of ``workbench export`` (:data:`workbench.services.exports.PROJECT_FORMATS`,
 #: written out so that ``--help`` imports no core module; a test checks they agree).
@@ -39,7 +40,9 @@ def format_for(output: Path, given: str | None) -> str:
     found = project_format_for(output)
     if found is None:
         raise click.UsageError(
-            f"give --format ({', '.join(FORMATS)}); the suffix of {output.name!r} does not say"
+            _("give --format ({formats}); the suffix of {name} does not say").format(
+                formats=", ".join(FORMATS), name=repr(output.name)
+            )
         )
     return found
 
@@ -132,7 +135,7 @@ def export(
 
     fmt = format_for(output, fmt)
     if fmt != "archive" and (lenient or key_file is not None):
-        raise click.UsageError("--no-strict and --with-key are for --format archive")
+        raise click.UsageError(_("--no-strict and --with-key are for --format archive"))
     with opened(project) as proj:
         if fmt == "archive":
             written = exports.export_archive(
@@ -156,7 +159,7 @@ def export(
                 strict=strict,
             )
         elif pseudonyms is not None or strict:
-            raise click.UsageError("--pseudonyms and --strict are for the codebook report")
+            raise click.UsageError(_("--pseudonyms and --strict are for the codebook report"))
         else:
             done = exports.export_project(proj, output, fmt=fmt, for_tool=for_tool)
     for warning in done.warnings:
@@ -242,28 +245,32 @@ def import_qdpx(
     if done.created:
         from workbench.project.target import display_name
 
-        click.echo(f"created {display_name(project)}", err=True)
+        click.echo(_("created {project}").format(project=display_name(project)), err=True)
     for warning in report.warnings:
-        click.echo(f"workbench: warning: {file}: {warning}", err=True)
+        warn(f"{file}: {warning}")
     if as_json:
         emit_json(report.to_dict())
         return
-    offsets_note = f" (offsets: {report.offsets})" if report.offsets else ""
-    click.echo(f"imported {file} from {report.origin or 'an unnamed tool'}{offsets_note}")
+    line = _("imported {file} from {tool}").format(
+        file=file, tool=report.origin or _("an unnamed tool")
+    )
+    if report.offsets:
+        line += " " + _("(offsets: {offsets})").format(offsets=report.offsets)
+    click.echo(line)
     rows = [
-        ("coders", report.coders),
-        ("codes added", report.codes_added),
-        ("codes reused", report.codes_reused),
-        ("places added", report.places_added),
-        ("places reused", report.places_reused),
-        ("documents", report.documents),
-        ("selections", report.selections),
-        ("segments", report.segments),
-        ("codings", report.codings),
-        ("place links", report.place_links),
-        ("cases", report.cases),
-        ("attributes", report.variables),
-        ("attribute values", report.values),
-        ("memos", report.memos),
+        (_("coders"), report.coders),
+        (_("codes added"), report.codes_added),
+        (_("codes reused"), report.codes_reused),
+        (_("places added"), report.places_added),
+        (_("places reused"), report.places_reused),
+        (_("documents"), report.documents),
+        (_("selections"), report.selections),
+        (_("segments"), report.segments),
+        (_("codings"), report.codings),
+        (_("place links"), report.place_links),
+        (_("cases"), report.cases),
+        (_("attributes"), report.variables),
+        (_("attribute values"), report.values),
+        (_("memos"), report.memos),
     ]
-    table([(label, count) for label, count in rows if count], ["what", "count"])
+    table([(label, count) for label, count in rows if count], [_("what"), _("count")])

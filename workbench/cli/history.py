@@ -20,6 +20,7 @@ from workbench.cli.common import (
     opened,
     table,
 )
+from workbench.i18n import _
 
 
 def _step(project: ProjectTarget, undo: bool, coder: str | None, as_json: bool) -> None:
@@ -37,7 +38,9 @@ def _step(project: ProjectTarget, undo: bool, coder: str | None, as_json: bool) 
     if as_json:
         emit_json(result)
     else:
-        click.echo(f"{'undone' if undo else 'redone'}: {info.summary or info.action}")
+        # The summary is the change log's own text (English, as the project keeps it).
+        shown = info.summary or info.action
+        click.echo((_("undone: {change}") if undo else _("redone: {change}")).format(change=shown))
 
 
 @click.command()
@@ -91,7 +94,7 @@ def history(
     from workbench.services import history as service
 
     if everyone and coder is not None:
-        raise click.UsageError("give --coder NAME or --all, not both")
+        raise click.UsageError(_("give --coder NAME or --all, not both"))
     with opened(project) as proj:
         rows = service.history(proj, limit, coder=coder, everyone=everyone)
     if as_json:
@@ -108,5 +111,5 @@ def history(
             )
             for r in rows
         ],
-        ["#", "when", "coder", "state", "change"],
+        ["#", _("when"), _("coder"), _("state"), _("change")],
     )

@@ -17,6 +17,7 @@ from workbench.cli.common import (
     opened,
     table,
 )
+from workbench.i18n import _
 
 
 @click.command()
@@ -45,7 +46,15 @@ def places(project: ProjectTarget, as_json: bool) -> None:
             )
             for r in rows
         ],
-        ["place", "kind", "status", "neighbourhood", "municipality", "segments", "aliases"],
+        [
+            _("place"),
+            _("kind"),
+            _("status"),
+            _("neighbourhood"),
+            _("municipality"),
+            _("segments"),
+            _("aliases"),
+        ],
     )
 
 
@@ -93,7 +102,9 @@ def place_add(
 
     with opened(project) as proj:
         saved = add_place(proj, name, kind=kind, aliases=aliases, coder=coder, **fields)
-    emit_json(saved.to_dict()) if as_json else click.echo(f"added place {saved.name} ({kind})")
+    emit_json(saved.to_dict()) if as_json else click.echo(
+        _("added place {name} ({kind})").format(name=saved.name, kind=kind)
+    )
 
 
 @place.command("edit")
@@ -130,4 +141,4 @@ def place_edit(
             coder=coder,
             **fields,
         )
-    click.echo(f"changed place {new_name or name}")
+    click.echo(_("changed place {name}").format(name=new_name or name))

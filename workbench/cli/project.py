@@ -16,6 +16,7 @@ from workbench.cli.common import (
     handle_errors,
     opened,
 )
+from workbench.i18n import _, choose_language, counted, set_language
 
 
 @click.command()
@@ -48,11 +49,19 @@ def init(
     from workbench.services.project import init_project
 
     done = init_project(project, language=language, codebook_path=codebook_path, coder=coder)
+    set_language(choose_language(done.language))  # the new project's language
     if as_json:
         emit_json(done.to_dict())
+    elif done.codebook:
+        click.echo(
+            _("created {project} with {codes} from {codebook}").format(
+                project=done.project,
+                codes=counted(done.codes, "code", "codes"),
+                codebook=repr(done.codebook),
+            )
+        )
     else:
-        extra = f" with {done.codes} codes from {done.codebook!r}" if done.codebook else ""
-        click.echo(f"created {done.project}{extra}")
+        click.echo(_("created {project}").format(project=done.project))
 
 
 @click.command()
@@ -70,7 +79,7 @@ def check(project: ProjectTarget, as_json: bool) -> None:
     else:
         for problem in problems:
             click.echo(problem)
-        click.echo("ok" if not problems else f"{len(problems)} problem(s)")
+        click.echo(_("ok") if not problems else counted(len(problems), "problem", "problems"))
     if problems:
         sys.exit(1)
 
@@ -110,7 +119,7 @@ def demo(target: Path | None, build_only: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"demo-{time.strftime('%Y%m%d-%H%M%S')}.db"
     build_demo(target)
-    click.echo(f"demo project: {target}", err=True)
+    click.echo(_("demo project: {path}").format(path=target), err=True)
     if not build_only:
         from workbench.tui import run
 

@@ -29,6 +29,7 @@ from workbench.cli.common import (
     table,
     warn,
 )
+from workbench.i18n import _, counted
 
 #: The ``--pseudonyms`` value that means "the project's own table".
 PROJECT_TABLE = "\0project"
@@ -61,7 +62,7 @@ def _report_warnings(warnings: Sequence[object]) -> None:
     for warning in warnings[:MAX_WARNINGS]:
         warn(str(warning))
     if len(warnings) > MAX_WARNINGS:
-        warn(f"... and {len(warnings) - MAX_WARNINGS} more")
+        warn(_("... and {count} more").format(count=len(warnings) - MAX_WARNINGS))
 
 
 # --- fragments -------------------------------------------------------------------------------
@@ -142,9 +143,9 @@ def fragments(
         query, pseudonyms = pseudonyms, PROJECT_TABLE  # `--pseudonyms QUERY`: a query, not a file
     fmt = format_for(output, fmt)
     if fmt == "docx" and output is None:
-        raise click.UsageError("DOCX needs a file: give -o FILE.docx")
+        raise click.UsageError(_("DOCX needs a file: give -o FILE.docx"))
     if group_by not in (None, "none") and fmt in ("csv", "json"):
-        raise click.UsageError("--group-by applies to md, html and docx; CSV and JSON are flat")
+        raise click.UsageError(_("--group-by applies to md, html and docx; CSV and JSON are flat"))
     use_table, table_file = _table_choice(pseudonyms)
     with opened(project) as proj:
         try:
@@ -170,7 +171,11 @@ def fragments(
     if done.text is not None:
         click.echo(done.text, nl=False)
         return
-    click.echo(f"wrote {done.count} fragment(s) to {output} ({fmt})")
+    click.echo(
+        _("wrote {fragments} to {path} ({format})").format(
+            fragments=counted(done.count, "fragment", "fragments"), path=output, format=fmt
+        )
+    )
 
 
 # --- the pseudonym table ---------------------------------------------------------------------
@@ -213,8 +218,10 @@ def pseudonym_add(
     if as_json:
         emit_json(entry.to_dict())
     else:
-        extra = f" (variants: {', '.join(entry.variants)})" if entry.variants else ""
-        click.echo(f"{entry.real} -> {entry.pseudonym}{extra}")
+        line = f"{entry.real} -> {entry.pseudonym}"
+        if entry.variants:
+            line += " " + _("(variants: {variants})").format(variants=", ".join(entry.variants))
+        click.echo(line)
 
 
 @pseudonym.command("list")
@@ -232,7 +239,7 @@ def pseudonym_list(project: ProjectTarget, as_json: bool) -> None:
         return
     table(
         [(r.real, r.pseudonym, r.kind, ", ".join(r.variants)) for r in rows],
-        ["real", "pseudonym", "kind", "variants"],
+        [_("real"), _("pseudonym"), _("kind"), _("variants")],
     )
 
 
@@ -247,7 +254,7 @@ def pseudonym_remove(project: ProjectTarget, real: str, coder: str | None) -> No
 
     with opened(project) as proj:
         entry = pseudonyms.remove(proj, real, coder=coder)
-    click.echo(f"removed {entry.real}")
+    click.echo(_("removed {name}").format(name=entry.real))
 
 
 @pseudonym.command("load")
@@ -272,7 +279,11 @@ def pseudonym_load(
         emit_json(loaded.to_dict())
     else:
         click.echo(
-            f"loaded {loaded.loaded} pseudonym(s) from {file}; the table holds {loaded.total}"
+            _("loaded {pseudonyms} from {path}; the table holds {total}").format(
+                pseudonyms=counted(loaded.loaded, "pseudonym", "pseudonyms"),
+                path=file,
+                total=loaded.total,
+            )
         )
 
 

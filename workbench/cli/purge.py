@@ -17,6 +17,7 @@ from workbench.cli.common import (
     opened,
     warn,
 )
+from workbench.i18n import _
 
 
 @click.command()
@@ -55,12 +56,17 @@ def purge(
         planned = service.plan(proj, documents=documents)
         if not yes:
             if not sys.stdin.isatty():
-                fail("purge asks before it erases for good: give --yes to purge without a terminal")
-            click.echo("The purge will:", err=True)
+                fail(
+                    _(
+                        "purge asks before it erases for good: give --yes to purge without"
+                        " a terminal"
+                    )
+                )
+            click.echo(_("The purge will:"), err=True)
             for line in planned.lines():
                 click.echo(f"  - {line}", err=True)
-            if not click.confirm("This cannot be undone. Purge?", default=False, err=True):
-                fail("nothing was purged")
+            if not click.confirm(_("This cannot be undone. Purge?"), default=False, err=True):
+                fail(_("nothing was purged"))
         done = service.purge(proj, documents=documents, coder=coder)
     for note in done.notes:
         warn(note)

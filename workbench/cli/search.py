@@ -14,6 +14,7 @@ from workbench.cli.common import (
     opened,
     segment_line,
 )
+from workbench.i18n import _, counted
 
 _UNITS = (
     "sentence",
@@ -165,9 +166,12 @@ def suggest(
             f"{item.document}:{item.line}  {item.reason}"
         )
         click.echo(f"    {_shorten(item.text, 100)}")
-    noun = "suggestion" if len(found) == 1 else "suggestions"
-    click.echo(f"{len(found)} {noun}")
+    click.echo(counted(len(found), "suggestion", "suggestions"))
     if found:
         from workbench.project.target import display_name
 
-        click.echo(f"accept with: workbench suggest {display_name(project)} --accept ID ...")
+        click.echo(
+            _("accept with: {command}").format(
+                command=f"workbench suggest {display_name(project)} --accept ID ..."
+            )
+        )

@@ -20,7 +20,7 @@ from workbench.cli.common import (
     opened,
     table,
 )
-from workbench.i18n import tally
+from workbench.i18n import _, counted
 
 
 @click.command()
@@ -45,7 +45,7 @@ def turns(project: ProjectTarget, document: str, as_json: bool) -> None:
             (row.number, row.line, row.speaker or "-", row.start, row.end, row.words, row.preview)
             for row in rows
         ],
-        ["turn", "line", "speaker", "start", "end", "words", "begins"],
+        [_("turn"), _("line"), _("speaker"), _("start"), _("end"), _("words"), _("begins")],
     )
 
 
@@ -81,8 +81,12 @@ def speaker_rename(
 
     wanted = 2 if everywhere else 3
     if len(names) != wanted:
-        shape = "--all OLD NEW" if everywhere else "DOC OLD NEW (or --all OLD NEW)"
-        fail(f"speaker rename takes {shape}; got {len(names)} names")
+        shape = "--all OLD NEW" if everywhere else _("DOC OLD NEW (or --all OLD NEW)")
+        fail(
+            _("speaker rename takes {shape}; got {names}").format(
+                shape=shape, names=counted(len(names), "name", "names")
+            )
+        )
     document = None if everywhere else names[0]
     old, new = names[-2:]
     with opened(project) as proj:
@@ -90,18 +94,32 @@ def speaker_rename(
     if as_json:
         emit_json(renamed.to_dict())
         return
-    where = document if document is not None else tally(len(renamed.documents), "document")
-    turns = tally(renamed.turns, "turn")
-    click.echo(f"renamed speaker {renamed.old} to {renamed.new} in {where} ({turns})")
+    where = (
+        document
+        if document is not None
+        else counted(len(renamed.documents), "document", "documents")
+    )
+    click.echo(
+        _("renamed speaker {old} to {new} in {where} ({turns})").format(
+            old=renamed.old,
+            new=renamed.new,
+            where=where,
+            turns=counted(renamed.turns, "turn", "turns"),
+        )
+    )
 
 
 def _turn_line(row: object) -> str:
     from workbench.services.speakers import TurnRow
 
     assert isinstance(row, TurnRow)
-    return (
-        f"turn {row.number} (line {row.line}, {row.start}-{row.end}): "
-        f"{row.speaker or '-'}, {row.words} words"
+    return _("turn {number} (line {line}, {start}-{end}): {speaker}, {words}").format(
+        number=row.number,
+        line=row.line,
+        start=row.start,
+        end=row.end,
+        speaker=row.speaker or "-",
+        words=counted(row.words, "word", "words"),
     )
 
 
@@ -155,7 +173,7 @@ def speaker_split(
     from workbench.services import speakers
 
     if (offset is None) == (line is None):
-        fail("speaker split takes OFFSET or --line N (one of them)")
+        fail(_("speaker split takes OFFSET or --line N (one of them)"))
     with opened(project) as proj:
         done = speakers.split(proj, document, offset, line=line, speaker=name, coder=coder)
     if as_json:

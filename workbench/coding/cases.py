@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from workbench.errors import Conflict, InvalidValue, NotFound
+from workbench.i18n import _
 from workbench.project.models import (
     Case,
     CaseValue,
@@ -25,7 +26,11 @@ _FALSE = {"false", "no", "n", "0", "nee", "onwaar"}
 def parse_assignment(item: str) -> tuple[str, str | None, str]:
     """``KEY=VALUE`` or ``KEY:TYPE=VALUE`` into (key, type or None, value)."""
     if "=" not in item:
-        raise InvalidValue(f"attribute {item!r} must look like KEY=VALUE (or KEY:TYPE=VALUE)")
+        raise InvalidValue(
+            _("attribute {item} must look like KEY=VALUE (or KEY:TYPE=VALUE)").format(
+                item=repr(item)
+            )
+        )
     key, value = item.split("=", 1)
     type_name = None
     if ":" in key:
@@ -33,11 +38,13 @@ def parse_assignment(item: str) -> tuple[str, str | None, str]:
         type_name = type_name.strip().lower()
         if type_name not in ATTRIBUTE_TYPES:
             raise InvalidValue(
-                f"attribute type {type_name!r} is unknown; use one of {', '.join(ATTRIBUTE_TYPES)}"
+                _("attribute type {type} is unknown; use one of {types}").format(
+                    type=repr(type_name), types=", ".join(ATTRIBUTE_TYPES)
+                )
             )
     key = key.strip()
     if not key:
-        raise InvalidValue(f"attribute {item!r} has no name")
+        raise InvalidValue(_("attribute {item} has no name").format(item=repr(item)))
     return key, type_name, value.strip()
 
 
@@ -72,7 +79,9 @@ def canonical(type_name: str, value: str) -> str:
                 return "false"
             raise ValueError(text)
     except ValueError:
-        raise InvalidValue(f"{value!r} is not a valid {type_name}") from None
+        raise InvalidValue(
+            _("{value} is not a valid {type}").format(value=repr(value), type=type_name)
+        ) from None
     return value
 
 
@@ -80,7 +89,7 @@ def find_case(session: Session, name: str) -> Case:
     """The case called ``name``."""
     case = session.exec(select(Case).where(Case.name == name)).first()
     if case is None:
-        raise NotFound(f"no case called {name!r}")
+        raise NotFound(_("no case called {name}").format(name=repr(name)))
     return case
 
 
@@ -88,7 +97,7 @@ def ensure_case(session: Session, name: str, *, coder_id: int | None = None) -> 
     """The case called ``name``, created when missing."""
     name = name.strip()
     if not name:
-        raise InvalidValue("a case needs a name")
+        raise InvalidValue(_("a case needs a name"))
     case = session.exec(select(Case).where(Case.name == name)).first()
     if case is None:
         case = Case(name=name, coder_id=coder_id)
@@ -100,7 +109,7 @@ def ensure_case(session: Session, name: str, *, coder_id: int | None = None) -> 
 def add_case(session: Session, name: str, *, coder_id: int | None = None) -> Case:
     """Create a case; refuses an existing name."""
     if session.exec(select(Case.id).where(Case.name == name.strip())).first() is not None:
-        raise Conflict(f"a case called {name!r} already exists")
+        raise Conflict(_("a case called {name} already exists").format(name=repr(name)))
     return ensure_case(session, name, coder_id=coder_id)
 
 
@@ -126,11 +135,19 @@ def set_value(
         session.add(variable)
         session.flush()
     elif type_name is not None and type_name != variable.type:
-        raise InvalidValue(f"attribute {key!r} is of type {variable.type}, not {type_name}")
+        raise InvalidValue(
+            _("attribute {name} is of type {type}, not {given}").format(
+                name=repr(key), type=variable.type, given=type_name
+            )
+        )
     try:
         stored = canonical(variable.type, value)
     except InvalidValue as exc:
-        raise InvalidValue(f"attribute {key!r} of case {case.name!r}: {exc}") from None
+        raise InvalidValue(
+            _("attribute {name} of case {case}: {reason}").format(
+                name=repr(key), case=repr(case.name), reason=exc
+            )
+        ) from None
     row = session.exec(
         select(CaseValue).where(CaseValue.case_id == case.id, CaseValue.variable_id == variable.id)
     ).first()

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from workbench.coding.names import COLOR_PATTERN, PLACE_STATUS_NAMES, check_name, name_key
 from workbench.errors import InputError, quoted
+from workbench.i18n import _, counted
 from workbench.project import settings
 from workbench.project.files import write_atomic
 from workbench.project.models import Code, PlaceKind, PlaceStatus, id_of
@@ -134,7 +135,7 @@ class _LineLoader(BoundedLoader):
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     keys_seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         key = loader.construct_object(key_node)
         if key in keys_seen:
             raise yaml.constructor.ConstructorError(
@@ -207,9 +208,9 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
         at = f"line {mark.line + 1}: " if mark else ""
         raise InputError(source, f"{at}invalid YAML ({exc.problem or exc.context})") from None
     except yaml.YAMLError as exc:
-        raise InputError(source, f"invalid YAML ({exc})") from None
+        raise InputError(source, _("invalid YAML ({reason})").format(reason=exc)) from None
     if not isinstance(data, dict):
-        raise InputError(source, "line 1: a codebook must be a mapping with a 'codes' list")
+        raise InputError(source, _("line 1: a codebook must be a mapping with a 'codes' list"))
     try:
         spec = CodebookSpec.model_validate(_plain(data))
     except ValidationError as exc:
@@ -240,7 +241,9 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
     kinds: set[str] = set()
     for kind in spec.place_kinds:
         if name_key(kind.name) in kinds:
-            raise InputError(source, f"duplicate place kind {quoted(kind.name)}")
+            raise InputError(
+                source, _("duplicate place kind {kind}").format(kind=quoted(kind.name))
+            )
         kinds.add(name_key(kind.name))
     return spec
 
@@ -256,13 +259,20 @@ def load_codebook(path: str | Path) -> CodebookSpec:
         with path.open("rb") as handle:
             raw = handle.read(MAX_CODEBOOK_BYTES + 1)
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
+        raise InputError(
+            path, _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+        ) from exc
     if len(raw) > MAX_CODEBOOK_BYTES:
-        raise InputError(path, f"larger than the limit of {MAX_CODEBOOK_BYTES:,} bytes")
+        raise InputError(
+            path,
+            _("larger than the limit of {size}").format(
+                size=counted(MAX_CODEBOOK_BYTES, "byte", "bytes")
+            ),
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text") from None
+        raise InputError(path, _("not UTF-8 text")) from None
     return parse_codebook(text, str(path))
 
 
@@ -285,7 +295,7 @@ def resolve_codebook(name_or_path: str | Path) -> Path:
         return shipped[str(name_or_path)]
     if path.name in {p.name for p in shipped.values()}:
         return next(p for p in shipped.values() if p.name == path.name)
-    raise InputError(path, "no such codebook file")
+    raise InputError(path, _("no such codebook file"))
 
 
 # --- into and out of a project ---------------------------------------------------------------

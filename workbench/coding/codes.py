@@ -15,6 +15,7 @@ from workbench.coding import names
 from workbench.coding.lookups import find_code
 from workbench.coding.prune import drop_empty_segments
 from workbench.errors import Conflict, InvalidValue, quoted
+from workbench.i18n import _, counted
 from workbench.project.models import (
     Code,
     Coding,
@@ -36,7 +37,7 @@ def _valid_color(color: str) -> str:
     if color == "":  # no colour (drawn in DEFAULT_COLOR)
         return ""
     if not names.COLOR_PATTERN.match(color):
-        raise InvalidValue(f"colour {color!r} is not of the form #RRGGBB")
+        raise InvalidValue(_("colour {color} is not of the form #RRGGBB").format(color=repr(color)))
     return color.lower()
 
 
@@ -88,7 +89,7 @@ def update_code(session: Session, name: str, **fields: object) -> Code:
     allowed = {"label", "description", "inclusion", "exclusion", "example", "color", "keywords"}
     for key, value in fields.items():
         if key not in allowed:
-            raise InvalidValue(f"a code has no field {key!r}")
+            raise InvalidValue(_("a code has no field {field}").format(field=repr(key)))
         if value is None:
             continue
         if key == "color":
@@ -131,8 +132,9 @@ def move_code(session: Session, name: str, parent: str | None) -> Code:
         new_parent = find_code(session, parent)
         if code.id in _ancestors(session, new_parent):
             raise Conflict(
-                f"cannot move {quoted(code.name)} under itself or its descendant "
-                f"{quoted(new_parent.name)}"
+                _("cannot move {code} under itself or its descendant {parent}").format(
+                    code=quoted(code.name), parent=quoted(new_parent.name)
+                )
             )
         code.parent_id = new_parent.id
     session.flush()
@@ -144,10 +146,12 @@ def merge_codes(session: Session, source: str, target: str) -> Code:
     from_code = find_code(session, source)
     into = find_code(session, target)
     if from_code.id == into.id:
-        raise Conflict("cannot merge a code into itself")
+        raise Conflict(_("cannot merge a code into itself"))
     if from_code.id in _ancestors(session, into):
         raise Conflict(
-            f"cannot merge {quoted(from_code.name)} into its own descendant {quoted(into.name)}"
+            _("cannot merge {code} into its own descendant {target}").format(
+                code=quoted(from_code.name), target=quoted(into.name)
+            )
         )
     existing = {
         (row.segment_id, row.coder_id)
@@ -175,8 +179,9 @@ def delete_code(session: Session, name: str, *, recursive: bool = False) -> list
     children = session.exec(select(Code).where(Code.parent_id == code.id)).all()
     if children and not recursive:
         raise Conflict(
-            f"{quoted(code.name)} has {len(children)} child code(s); "
-            "move them first or delete recursively"
+            _("{code} has {children}; move them first or delete recursively").format(
+                code=quoted(code.name), children=counted(len(children), "child code", "child codes")
+            )
         )
     deleted: list[str] = []
     touched: set[int] = set()

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from workbench.coding.names import name_key
 from workbench.errors import NotFound, did_you_mean, quoted
+from workbench.i18n import _
 from workbench.project.models import (
     Code,
     Coder,
@@ -39,7 +40,9 @@ def find_code(session: Session, name: str) -> Code:
         code = session.get(Code, found) if found is not None else None
         if code is None:
             names = [row_name for _, row_name in rows]
-            raise NotFound(f"no code called {quoted(name)}{did_you_mean(name, names)}")
+            raise NotFound(
+                _("no code called {name}").format(name=quoted(name)) + did_you_mean(name, names)
+            )
     return code
 
 
@@ -48,7 +51,9 @@ def find_document(session: Session, name: str) -> Document:
     document = session.exec(select(Document).where(Document.name == name)).first()
     if document is None:
         names = list(session.exec(select(Document.name)))
-        raise NotFound(f"no document called {quoted(name)}{did_you_mean(name, names)}")
+        raise NotFound(
+            _("no document called {name}").format(name=quoted(name)) + did_you_mean(name, names)
+        )
     return document
 
 
@@ -71,7 +76,9 @@ def find_place(session: Session, name: str) -> Place:
         if len({p.id for p in by_alias}) == 1:
             return by_alias[0]
         names = list(session.exec(select(Place.name)))
-        raise NotFound(f"no place called {quoted(name)}{did_you_mean(name, names)}")
+        raise NotFound(
+            _("no place called {name}").format(name=quoted(name)) + did_you_mean(name, names)
+        )
     return place
 
 
@@ -79,7 +86,7 @@ def find_segment(session: Session, segment_id: int) -> Segment:
     """The segment with this id."""
     segment = session.get(Segment, segment_id)
     if segment is None:
-        raise NotFound(f"no segment {segment_id}")
+        raise NotFound(_("no segment {segment}").format(segment=segment_id))
     return segment
 
 
@@ -87,7 +94,7 @@ def find_memo(session: Session, memo_id: int) -> Memo:
     """The memo with this id."""
     memo = session.get(Memo, memo_id)
     if memo is None:
-        raise NotFound(f"no memo {memo_id}")
+        raise NotFound(_("no memo {memo}").format(memo=memo_id))
     return memo
 
 

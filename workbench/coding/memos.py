@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from workbench.coding.lookups import find_code, find_document, find_memo, find_place, find_segment
 from workbench.coding.prune import drop_empty_segments
 from workbench.errors import InvalidValue
+from workbench.i18n import _
 from workbench.project.models import (
     Memo,
     utcnow,
@@ -26,13 +27,13 @@ def add_memo(
     """Write a memo on the project or on a document, code, segment, case or place."""
     text = text.strip()
     if not text:
-        raise InvalidValue("a memo cannot be empty")
+        raise InvalidValue(_("a memo cannot be empty"))
     memo = Memo(text=text, coder_id=coder_id)
     if target_type == "project":
         if target:
-            raise InvalidValue("a project memo has no target")
+            raise InvalidValue(_("a project memo has no target"))
     elif not target:
-        raise InvalidValue(f"name the {target_type} the memo is about")
+        raise InvalidValue(_("name the {kind} the memo is about").format(kind=target_type))
     elif target_type == "doc":
         memo.document_id = find_document(session, target).id
     elif target_type == "code":
@@ -41,7 +42,9 @@ def add_memo(
         try:
             memo.segment_id = find_segment(session, int(target)).id
         except ValueError:
-            raise InvalidValue(f"a segment is named by its number, not {target!r}") from None
+            raise InvalidValue(
+                _("a segment is named by its number, not {target}").format(target=repr(target))
+            ) from None
     elif target_type == "case":
         from workbench.coding.cases import find_case
 
@@ -49,7 +52,11 @@ def add_memo(
     elif target_type == "place":
         memo.place_id = find_place(session, target).id
     else:
-        raise InvalidValue(f"memos go on {', '.join(MEMO_TARGETS)}, not {target_type!r}")
+        raise InvalidValue(
+            _("memos go on {kinds}, not {kind}").format(
+                kinds=", ".join(MEMO_TARGETS), kind=repr(target_type)
+            )
+        )
     session.add(memo)
     session.flush()
     return memo
@@ -66,13 +73,12 @@ def memos_of(session: Session, **target: int | None) -> list[Memo]:
     return list(session.exec(query.order_by(col(Memo.id))))
 
 
-
 def update_memo(session: Session, memo_id: int, text: str) -> Memo:
     """Replace a memo's text (and mark the time it was changed)."""
     memo = find_memo(session, memo_id)
     text = text.strip()
     if not text:
-        raise InvalidValue("a memo cannot be empty; delete it instead")
+        raise InvalidValue(_("a memo cannot be empty; delete it instead"))
     memo.text = text
     memo.updated_at = utcnow()
     session.flush()
@@ -87,5 +93,3 @@ def delete_memo(session: Session, memo_id: int) -> None:
     session.flush()
     if segment_id is not None:
         drop_empty_segments(session, {segment_id})
-
-

@@ -20,6 +20,7 @@ import unicodedata
 from sqlmodel import Session, col, select
 
 from workbench.errors import Conflict, quoted
+from workbench.i18n import _
 from workbench.project.models import Code
 
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -95,4 +96,4 @@ def refuse_duplicate(session: Session, name: str, *, except_id: int | None = Non
     key = name_key(name)
     for code_id, code_name in session.exec(select(Code.id, Code.name).order_by(col(Code.id))):
         if code_id != except_id and name_key(code_name) == key:
-            raise Conflict(f"a code called {quoted(code_name)} already exists")
+            raise Conflict(_("a code called {name} already exists").format(name=quoted(code_name)))

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from workbench.coding import names
 from workbench.coding.lookups import find_place
 from workbench.errors import Conflict, InvalidValue, NotFound, did_you_mean, quoted
+from workbench.i18n import _
 from workbench.project.models import (
     Place,
     PlaceAlias,
@@ -35,7 +36,9 @@ def _refuse_duplicate_place(session: Session, name: str, except_id: int | None =
     key = names.name_key(name)
     for place_id, place_name in session.exec(select(Place.id, Place.name).order_by(col(Place.id))):
         if place_id != except_id and names.name_key(place_name) == key:
-            raise Conflict(f"a place called {quoted(place_name)} already exists")
+            raise Conflict(
+                _("a place called {name} already exists").format(name=quoted(place_name))
+            )
 
 
 def _check_kind(session: Session, kind: str) -> str:
@@ -47,8 +50,10 @@ def _check_kind(session: Session, kind: str) -> str:
         return kind
     if kind not in kinds:
         raise InvalidValue(
-            f"unknown place kind {quoted(kind)}{did_you_mean(kind, kinds)} "
-            f"(kinds: {', '.join(sorted(kinds))})"
+            _("unknown place kind {kind}").format(kind=quoted(kind))
+            + did_you_mean(kind, kinds)
+            + " "
+            + _("(kinds: {kinds})").format(kinds=", ".join(sorted(kinds)))
         )
     return kind
 
@@ -60,17 +65,25 @@ def _check_status(session: Session, status: str) -> str:
         )
     ) or list(names.PLACE_STATUS_NAMES)
     if status not in statuses:
-        raise InvalidValue(f"unknown place status {status!r}; use one of {', '.join(statuses)}")
+        raise InvalidValue(
+            _("unknown place status {status}; use one of {statuses}").format(
+                status=repr(status), statuses=", ".join(statuses)
+            )
+        )
     return status
 
 
 def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
     if (latitude is None) != (longitude is None):
-        raise InvalidValue("give both --lat and --lon, or neither")
+        raise InvalidValue(_("give both --lat and --lon, or neither"))
     if latitude is not None and not -90 <= latitude <= 90:
-        raise InvalidValue(f"latitude {latitude} is not between -90 and 90")
+        raise InvalidValue(
+            _("latitude {latitude} is not between -90 and 90").format(latitude=latitude)
+        )
     if longitude is not None and not -180 <= longitude <= 180:
-        raise InvalidValue(f"longitude {longitude} is not between -180 and 180")
+        raise InvalidValue(
+            _("longitude {longitude} is not between -180 and 180").format(longitude=longitude)
+        )
 
 
 def add_place(
@@ -128,7 +141,11 @@ def remove_alias(session: Session, place: Place, alias: str) -> None:
         select(PlaceAlias).where(PlaceAlias.place_id == place.id, PlaceAlias.alias == alias)
     ).first()
     if row is None:
-        raise NotFound(f"place {quoted(place.name)} has no alias {quoted(alias)}")
+        raise NotFound(
+            _("place {place} has no alias {alias}").format(
+                place=quoted(place.name), alias=quoted(alias)
+            )
+        )
     session.delete(row)
     session.flush()
 
@@ -150,7 +167,7 @@ def edit_place(session: Session, name: str, /, **fields: object) -> Place:
     }
     for key, value in fields.items():
         if key not in allowed:
-            raise InvalidValue(f"a place has no field {key!r}")
+            raise InvalidValue(_("a place has no field {field}").format(field=repr(key)))
         if value is None:
             continue
         if key == "name":

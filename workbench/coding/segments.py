@@ -15,6 +15,7 @@ from workbench.coding.lookups import find_code, find_document, find_place, find_
 from workbench.coding.memos import add_memo
 from workbench.coding.prune import drop_empty_segments
 from workbench.errors import InvalidValue, NotFound
+from workbench.i18n import _, counted
 from workbench.project.models import (
     Code,
     Coding,
@@ -71,16 +72,27 @@ def check_span(document: Document, start: int, end: int) -> None:
     """Offsets must lie inside the document and enclose at least one character."""
     length = len(document.text)
     if start < 0 or end < 0:
-        raise InvalidValue(f"offsets cannot be negative (start {start}, end {end})")
+        raise InvalidValue(
+            _("offsets cannot be negative (start {start}, end {end})").format(start=start, end=end)
+        )
     if start >= length or end > length:
         raise InvalidValue(
-            f"offset {max(start, end)} is past the end of document {document.name!r} "
-            f"({length} characters)"
+            _("offset {offset} is past the end of document {document} ({length})").format(
+                offset=max(start, end),
+                document=repr(document.name),
+                length=counted(length, "character", "characters"),
+            )
         )
     if end <= start:
-        raise InvalidValue(f"end ({end}) must be greater than start ({start})")
+        raise InvalidValue(
+            _("end ({end}) must be greater than start ({start})").format(end=end, start=start)
+        )
     if not document.text[start:end].strip():
-        raise InvalidValue(f"the span {start}..{end} of {document.name!r} holds only white space")
+        raise InvalidValue(
+            _("the span {start}..{end} of {document} holds only white space").format(
+                start=start, end=end, document=repr(document.name)
+            )
+        )
 
 
 def ensure_segment(
@@ -123,9 +135,7 @@ def link_place(session: Session, segment: Segment, place: Place, *, coder_id: in
     ).first()
     if exists is not None:
         return False
-    session.add(
-        SegmentPlace(segment_id=id_of(segment), place_id=id_of(place), coder_id=coder_id)
-    )
+    session.add(SegmentPlace(segment_id=id_of(segment), place_id=id_of(place), coder_id=coder_id))
     session.flush()
     return True
 
@@ -144,7 +154,7 @@ def code_span(
 ) -> SegmentView:
     """Code a span with one or more codes (and places, a memo): the ``code`` command."""
     if not codes and not places:
-        raise InvalidValue("give at least one code (or a place) to code a span with")
+        raise InvalidValue(_("give at least one code (or a place) to code a span with"))
     doc = find_document(session, document)
     check_span(doc, start, end)
     resolved: list[Code] = []
@@ -179,7 +189,11 @@ def uncode(session: Session, segment_id: int, codes: Sequence[str] = ()) -> Segm
         for name in codes:
             code = find_code(session, name)
             if code.name not in view.codes:
-                raise NotFound(f"segment {segment_id} is not coded {code.name!r}")
+                raise NotFound(
+                    _("segment {segment} is not coded {code}").format(
+                        segment=segment_id, code=repr(code.name)
+                    )
+                )
             ids.append(code.id)
         query = query.where(col(Coding.code_id).in_(ids))
     for coding in session.exec(query).all():
@@ -213,7 +227,11 @@ def unlink(session: Session, segment_id: int, place: str) -> SegmentView:
         )
     ).first()
     if row is None:
-        raise NotFound(f"segment {segment_id} is not linked to {target.name!r}")
+        raise NotFound(
+            _("segment {segment} is not linked to {place}").format(
+                segment=segment_id, place=repr(target.name)
+            )
+        )
     view = segment_view(session, segment_id)
     session.delete(row)
     session.flush()

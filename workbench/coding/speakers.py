@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from workbench.coding import lookups
 from workbench.errors import InvalidValue, NotFound, NothingToDo, did_you_mean
+from workbench.i18n import _, counted
 from workbench.project.models import Document, Turn
 
 MAX_SPEAKER = 80
@@ -34,11 +35,15 @@ def check_speaker(value: str) -> str:
     too long or holds control characters."""
     label = " ".join(value.split())
     if not label:
-        raise InvalidValue("a speaker label cannot be empty")
+        raise InvalidValue(_("a speaker label cannot be empty"))
     if len(label) > MAX_SPEAKER:
-        raise InvalidValue(f"a speaker label is at most {MAX_SPEAKER} characters")
+        raise InvalidValue(
+            _("a speaker label is at most {count}").format(
+                count=counted(MAX_SPEAKER, "character", "characters")
+            )
+        )
     if not label.isprintable():
-        raise InvalidValue("a speaker label cannot hold control characters")
+        raise InvalidValue(_("a speaker label cannot hold control characters"))
     return label
 
 
@@ -120,10 +125,12 @@ def list_turns(session: Session, document: str) -> list[TurnRow]:
 
 def _turn(document: Document, turns: list[Turn], number: int) -> Turn:
     if not turns:
-        raise InvalidValue(f"{document.name} has no speaker turns")
+        raise InvalidValue(_("{document} has no speaker turns").format(document=document.name))
     if not 1 <= number <= len(turns):
         raise InvalidValue(
-            f"{document.name} has turns 1 to {len(turns)}; there is no turn {number}"
+            _("{document} has turns 1 to {last}; there is no turn {number}").format(
+                document=document.name, last=len(turns), number=number
+            )
         )
     return turns[number - 1]
 
@@ -142,7 +149,11 @@ def set_speaker(session: Session, document: str, number: int, speaker: str) -> T
     turns = turns_of(session, doc)
     turn = _turn(doc, turns, number)
     if turn.speaker == label:
-        raise NothingToDo(f"turn {number} of {doc.name} is already {label!r}")
+        raise NothingToDo(
+            _("turn {number} of {document} is already {speaker}").format(
+                number=number, document=doc.name, speaker=repr(label)
+            )
+        )
     turn.speaker = label
     session.add(turn)
     session.flush()
@@ -177,7 +188,7 @@ def rename_speaker(session: Session, old: str, new: str, *, document: str | None
     any letter case (as ``speaker:`` queries match) when that finds one label."""
     label = check_speaker(new)
     query = select(Turn, Document.name).join(Document, col(Document.id) == Turn.document_id)
-    where = "the project"
+    where = _("the project")
     if document is not None:
         doc = lookups.find_document(session, document)
         query = query.where(Turn.document_id == doc.id)
@@ -192,9 +203,12 @@ def rename_speaker(session: Session, old: str, new: str, *, document: str | None
         if len(same) == 1:
             stored = same[0]
     if stored is None:
-        raise NotFound(f"no speaker called {old!r} in {where}{did_you_mean(old, labels)}")
+        raise NotFound(
+            _("no speaker called {speaker} in {where}").format(speaker=repr(old), where=where)
+            + did_you_mean(old, labels)
+        )
     if stored == label:
-        raise NothingToDo(f"the speaker is already called {label!r}")
+        raise NothingToDo(_("the speaker is already called {speaker}").format(speaker=repr(label)))
     rows = session.exec(
         query.where(Turn.speaker == stored).order_by(col(Document.name), col(Turn.start))
     ).all()
@@ -233,27 +247,52 @@ def split_turn(
     if offset is None:
         starts = _line_starts(text)
         if line is None or not 1 <= line <= len(starts):
-            raise InvalidValue(f"{doc.name} has lines 1 to {len(starts)}; there is no line {line}")
+            raise InvalidValue(
+                _("{document} has lines 1 to {last}; there is no line {line}").format(
+                    document=doc.name, last=len(starts), line=line
+                )
+            )
         offset = starts[line - 1]
     if not 0 <= offset <= len(text):
-        raise InvalidValue(f"{doc.name}: offset {offset} is outside the text (0 to {len(text)})")
+        raise InvalidValue(
+            _("{document}: offset {offset} is outside the text (0 to {last})").format(
+                document=doc.name, offset=offset, last=len(text)
+            )
+        )
     turns = turns_of(session, doc)
     index = next((i for i, t in enumerate(turns) if t.start <= offset < t.end), None)
     if index is None:
-        raise InvalidValue(f"{doc.name}: offset {offset} is not inside a speaker turn")
+        raise InvalidValue(
+            _("{document}: offset {offset} is not inside a speaker turn").format(
+                document=doc.name, offset=offset
+            )
+        )
     turn = turns[index]
     number = index + 1
     if offset <= turn.text_start:
-        where = "at the start" if offset == turn.start else "in the speaker label"
+        message = (
+            _(
+                "{document}: offset {offset} is at the start of turn {number}; split inside"
+                " its speech (from offset {first})"
+            )
+            if offset == turn.start
+            else _(
+                "{document}: offset {offset} is in the speaker label of turn {number}; split"
+                " inside its speech (from offset {first})"
+            )
+        )
         raise InvalidValue(
-            f"{doc.name}: offset {offset} is {where} of turn {number}; "
-            f"split inside its speech (from offset {turn.text_start + 1})"
+            message.format(
+                document=doc.name, offset=offset, number=number, first=turn.text_start + 1
+            )
         )
     first_end = len(text[turn.text_start : offset].rstrip()) + turn.text_start
     second_start = offset + (len(text[offset : turn.end]) - len(text[offset : turn.end].lstrip()))
     if not _speech(text, turn.text_start, first_end) or not _speech(text, second_start, turn.end):
         raise InvalidValue(
-            f"{doc.name}: offset {offset} leaves no speech on one side of turn {number}"
+            _("{document}: offset {offset} leaves no speech on one side of turn {number}").format(
+                document=doc.name, offset=offset, number=number
+            )
         )
     new = Turn(
         document_id=turn.document_id,
@@ -280,7 +319,11 @@ def join_turn(session: Session, document: str, number: int) -> TurnRow:
     turns = turns_of(session, doc)
     turn = _turn(doc, turns, number)
     if number == 1:
-        raise InvalidValue(f"turn 1 of {doc.name} is the first; there is no turn to join it to")
+        raise InvalidValue(
+            _("turn 1 of {document} is the first; there is no turn to join it to").format(
+                document=doc.name
+            )
+        )
     previous = turns[number - 2]
     previous.end = max(previous.end, turn.end)
     session.add(previous)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import SQLModel
 
 from workbench.errors import Conflict, NothingToDo, WorkbenchError
+from workbench.i18n import _
 from workbench.project import models
 
 TRACKED: dict[str, sa.Table] = {
@@ -470,11 +471,19 @@ def _step(session: OrmSession, *, undo: bool, coder: str | None) -> ChangeInfo:
         query = query.where(_owned_by(change_table, coder_id_of(connection, coder)))
     change = connection.execute(query.limit(1)).first()
     if change is None:
-        raise NothingToDo(f"nothing to {verb}" + (f" for {coder}" if coder is not None else ""))
+        if coder is None:
+            raise NothingToDo(_("nothing to undo") if undo else _("nothing to redo"))
+        raise NothingToDo(
+            (_("nothing to undo for {coder}") if undo else _("nothing to redo for {coder}")).format(
+                coder=coder
+            )
+        )
     if change.state == PURGED:
         when = change.created_at.strftime("%Y-%m-%d %H:%M")  # as `history` shows it
         raise NothingToDo(
-            f"undo cannot reach past the purge on {when}: what was done before it is permanent"
+            _(
+                "undo cannot reach past the purge on {when}: what was done before it is permanent"
+            ).format(when=when)
         )
     rows = connection.execute(
         sa.select(rows_table).where(rows_table.c.change_id == change.id).order_by(rows_table.c.seq)
@@ -487,7 +496,11 @@ def _step(session: OrmSession, *, undo: bool, coder: str | None) -> ChangeInfo:
     this = _named(_info(connection, change))
     reason = obstacle(connection, change.id, targets, undo=undo)
     if reason is not None:
-        raise Conflict(f"cannot {verb} {this}: {reason}")
+        raise Conflict(
+            (
+                _("cannot undo {change}: {reason}") if undo else _("cannot redo {change}: {reason}")
+            ).format(change=this, reason=reason)
+        )
     try:
         _apply(connection, targets)
     except sa.exc.IntegrityError as exc:

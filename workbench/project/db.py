@@ -29,6 +29,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from workbench.errors import ProjectError
+from workbench.i18n import _
 from workbench.project import changelog, sqlitefile
 from workbench.project.target import ProjectTarget, database_url, display_name
 
@@ -93,7 +94,7 @@ def make_engine(url: str) -> sa.Engine:
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
-        raise ProjectError(f"{shown}: not a database URL") from None
+        raise ProjectError(_("{project}: not a database URL").format(project=shown)) from None
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
@@ -105,13 +106,17 @@ def make_engine(url: str) -> sa.Engine:
             event.listen(engine, "begin", _postgresql_begin)
         else:
             raise ProjectError(
-                f"{shown}: the workbench works with SQLite files and PostgreSQL servers, "
-                f"not {backend}"
+                _(
+                    "{project}: the workbench works with SQLite files and PostgreSQL servers,"
+                    " not {backend}"
+                ).format(project=shown, backend=backend)
             )
     except (ImportError, sa.exc.NoSuchModuleError) as exc:
         hint = "pip install 'workbench[postgres]'" if backend == "postgresql" else "install it"
         raise ProjectError(
-            f"{shown}: the database driver {parsed.get_driver_name()!r} is not installed ({hint})"
+            _("{project}: the database driver {driver} is not installed ({hint})").format(
+                project=shown, driver=repr(parsed.get_driver_name()), hint=hint
+            )
         ) from exc
     return engine
 
@@ -146,7 +151,9 @@ def current_revision(engine: sa.Engine) -> str | None:
         inspector = sa.inspect(connection)
         if not inspector.has_table("alembic_version"):
             if inspector.get_table_names():
-                raise ProjectError("not a workbench project (it has tables but no schema version)")
+                raise ProjectError(
+                    _("not a workbench project (it has tables but no schema version)")
+                )
             return None
         row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         return row[0] if row else None
@@ -310,7 +317,11 @@ def _revision_or_error(engine: sa.Engine, shown: str) -> str | None:
         return current_revision(engine)
     except sa.exc.DatabaseError as exc:
         reason = " ".join(str(exc.orig).split())
-        raise ProjectError(f"{shown}: cannot be read as a project ({reason})") from exc
+        raise ProjectError(
+            _("{project}: cannot be read as a project ({reason})").format(
+                project=shown, reason=reason
+            )
+        ) from exc
 
 
 def create_project(
@@ -332,7 +343,9 @@ def create_project(
     engine = make_engine(url)
     try:
         if _revision_or_error(engine, shown) is not None:
-            raise ProjectError(f"{shown}: already holds a workbench project")
+            raise ProjectError(
+                _("{project}: already holds a workbench project").format(project=shown)
+            )
         upgrade(engine)
         project = Project(engine=engine, path=None, label=shown)
         if setup is not None:
@@ -353,11 +366,17 @@ def _create_sqlite(path: Path, shown: str, setup: Callable[[Project], None] | No
     from workbench.project.target import sqlite_url
 
     if path.is_dir():
-        raise ProjectError(f"{path}: is a folder; give the name of a new project file")
+        raise ProjectError(
+            _("{path}: is a folder; give the name of a new project file").format(path=path)
+        )
     if path.exists():
-        raise ProjectError(f"{path}: a file already exists there; choose another name")
+        raise ProjectError(
+            _("{path}: a file already exists there; choose another name").format(path=path)
+        )
     if not path.parent.exists():
-        raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        raise ProjectError(
+            _("{path}: the folder {folder} does not exist").format(path=path, folder=path.parent)
+        )
     files.remove_stale_temporaries(path.parent)
     temporary = files.temporary_path(path)
     engine = make_engine(sqlite_url(temporary))
@@ -372,10 +391,14 @@ def _create_sqlite(path: Path, shown: str, setup: Callable[[Project], None] | No
             files.publish(temporary, path)
         except FileExistsError:
             raise ProjectError(
-                f"{path}: a file already exists there; choose another name"
+                _("{path}: a file already exists there; choose another name").format(path=path)
             ) from None
         except OSError as exc:
-            raise ProjectError(f"{path}: cannot be created ({exc.strerror or exc})") from None
+            raise ProjectError(
+                _("{path}: cannot be created ({reason})").format(
+                    path=path, reason=exc.strerror or exc
+                )
+            ) from None
     except BaseException:
         engine.dispose()
         remove_project_files(temporary)
@@ -396,18 +419,26 @@ def open_project(target: ProjectTarget) -> Project:
         read_only = found.read_only
         if read_only and found.revision != HEAD_REVISION:
             raise ProjectError(
-                f"{path}: the project needs an upgrade (schema {found.revision}), but its file "
-                "or folder cannot be written; copy it where it can be"
+                _(
+                    "{path}: the project needs an upgrade (schema {revision}), but its file or"
+                    " folder cannot be written; copy it where it can be"
+                ).format(path=path, revision=found.revision)
             )
     engine = _read_only_engine(path, found.immutable) if path and read_only else make_engine(url)
     try:
         revision = _revision_or_error(engine, shown)
         if revision is None:
-            raise ProjectError(f"{shown}: empty database; create a project with `workbench init`")
+            raise ProjectError(
+                _("{project}: empty database; create a project with `workbench init`").format(
+                    project=shown
+                )
+            )
         if revision not in REVISIONS:
             raise ProjectError(
-                f"{shown}: schema revision {revision!r} is unknown to this workbench "
-                f"(it knows {', '.join(REVISIONS)}); was it made by a newer version?"
+                _(
+                    "{project}: schema revision {revision} is unknown to this workbench"
+                    " (it knows {known}); was it made by a newer version?"
+                ).format(project=shown, revision=repr(revision), known=", ".join(REVISIONS))
             )
         backup = None
         if revision != HEAD_REVISION:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InputError
+from workbench.i18n import _
 from workbench.text.archive import DOCUMENT_LIMITS, SafeArchive
 
 if TYPE_CHECKING:  # python-docx is imported when a Word file is read (start-up time)
@@ -92,18 +93,18 @@ def check_length(path: Path | str, text: str, where: str = "") -> None:
 def _check_text(path: Path, text: str) -> str:
     text = normalise(text)
     if not text.strip():
-        raise InputError(path, "the file is empty (no text to import)")
+        raise InputError(path, _("the file is empty (no text to import)"))
     check_length(path, text)
     controls = len(_CONTROL.findall(text))
     if "\x00" in text or controls > max(8, len(text) // 1000):
-        raise InputError(path, "looks like a binary file, not text")
+        raise InputError(path, _("looks like a binary file, not text"))
     return text
 
 
 def decode_bytes(path: Path, data: bytes) -> SourceText:
     """Decode a plain-text file: BOMs first, then strict UTF-8, then Windows-1252."""
     if not data.strip():
-        raise InputError(path, "the file is empty (no text to import)")
+        raise InputError(path, _("the file is empty (no text to import)"))
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -111,7 +112,7 @@ def decode_bytes(path: Path, data: bytes) -> SourceText:
     else:
         encoding = "utf-8"
     if encoding == "utf-8" and b"\x00" in data:
-        raise InputError(path, "looks like a binary file, not text (it contains NUL bytes)")
+        raise InputError(path, _("looks like a binary file, not text (it contains NUL bytes)"))
     notes: list[str] = []
     try:
         text = data.decode(encoding)
@@ -122,7 +123,7 @@ def decode_bytes(path: Path, data: bytes) -> SourceText:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise InputError(
-                path, "not valid UTF-8 and not Windows-1252 text; save it as UTF-8 and retry"
+                path, _("not valid UTF-8 and not Windows-1252 text; save it as UTF-8 and retry")
             ) from None
         encoding = "cp1252"
         notes.append(
@@ -260,9 +261,7 @@ def _docx_text(paragraph: Any) -> str:
     """A paragraph's text as Word shows it: its runs, also inside hyperlinks, tracked
     insertions, fields, smart tags and content controls (python-docx's ``Paragraph.text``
     takes only direct runs and hyperlinks, and so lost inserted words)."""
-    return "".join(
-        run.text for run in paragraph.iter(f"{_W}r") if _shown_in(run, paragraph)
-    )
+    return "".join(run.text for run in paragraph.iter(f"{_W}r") if _shown_in(run, paragraph))
 
 
 def _docx_source_pieces(body: Any) -> Iterator[str]:
@@ -455,7 +454,7 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
     for: one the library does not read refuses the file, naming its line."""
     decoded = decode_bytes(path, data)
     if not decoded.text.startswith("WEBVTT"):
-        raise InputError(path, "not a valid WebVTT file (line 1 must start with WEBVTT)")
+        raise InputError(path, _("not a valid WebVTT file (line 1 must start with WEBVTT)"))
     blocks = _vtt_cue_blocks(path, decoded.text)
     try:
         import webvtt
