@@ -144,6 +144,17 @@ CORE_TRANSLATED = (
     "project/db.py",
     "coding/speakers.py",
     "coding/codebook.py",
+    "text/archive.py",
+    "project/sqlitefile.py",
+    "project/files.py",
+    "project/target.py",
+    "exchange/refi/reader.py",
+    "analysis/query.py",
+    "exchange/publish.py",
+    "exchange/codebook_report.py",
+    "exchange/figures.py",
+    "exchange/refi/writer.py",
+    "exchange/taguette.py",
 )
 
 
@@ -675,3 +686,235 @@ def test_the_core_raises_its_errors_in_the_interface_language(
         "empty": f"{empty}: het bestand is leeg (geen tekst om te importeren)",
         "redo": "niets om opnieuw te doen voor noor",
     }
+
+
+def test_clicks_usage_errors_in_dutch_and_in_english(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """click's own error lines (the usage, the hint, "Error:" and the message) follow the
+    interface's language: click translates them with a gettext domain of its own. (click's
+    test runner calls the program "main".)"""
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "nl")
+    failed = cli("code", "study.db", "noor", "1", "zz", "x", ok=False)
+    assert failed.exit_code == 2
+    assert failed.stderr == (
+        "Gebruik: main code [OPTIONS] PROJECT DOCUMENT START END CODE...\n"
+        "Typ 'main code --help' voor hulp.\n\n"
+        "Fout: Ongeldige waarde voor 'END': 'zz' is geen geheel getal.\n"
+    ), failed.stderr
+    failed = cli("docs", "--jsn", "study.db", ok=False)
+    assert failed.stderr.endswith("Fout: Er is geen optie '--jsn'. Bedoel je '--json'?\n")
+    failed = cli("codez", ok=False)
+    assert failed.stderr.endswith("Fout: Er is geen opdracht 'codez'.\n"), failed.stderr
+    failed = cli("docs", ok=False)
+    assert failed.stderr.endswith("Fout: Het argument 'PROJECT' ontbreekt.\n")
+    assert "Usage" not in failed.stderr and "Error" not in failed.stderr
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "en")
+    failed = cli("code", "study.db", "noor", "1", "zz", "x", ok=False)
+    assert failed.exit_code == 2
+    assert failed.stderr == (
+        "Usage: main code [OPTIONS] PROJECT DOCUMENT START END CODE...\n"
+        "Try 'main code --help' for help.\n\n"
+        "Error: Invalid value for 'END': 'zz' is not a valid integer.\n"
+    ), failed.stderr
+    failed = cli("docs", "--jsn", "study.db", ok=False)
+    assert failed.stderr.endswith("Error: No such option '--jsn'. Did you mean '--json'?\n")
+
+
+def test_a_malformed_archive_is_refused_in_dutch_and_in_english(
+    targets: Targets, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safe archive reader's errors (a .qdpx that is no zip, a zip cut short, a member
+    escaping the folder, a root that is not REFI-QDA's, a Word file cut short) in both
+    languages; the project unchanged."""
+    import zipfile
+
+    target = _study(targets, tmp_path, "en")
+    before = cli("history", target, "--all", "--json").stdout
+    notes = tmp_path / "notes.qdpx"
+    notes.write_text("These are my notes, not an archive.\n", encoding="utf-8")
+    whole = tmp_path / "whole.qdpx"
+    with zipfile.ZipFile(whole, "w") as archive:
+        archive.writestr("project.qde", "<Project/>")
+    cut = tmp_path / "cut.qdpx"
+    cut.write_bytes(whole.read_bytes()[:40])
+    escaping = tmp_path / "escaping.qdpx"
+    with zipfile.ZipFile(escaping, "w") as archive:
+        archive.writestr("../project.qde", "<Project/>")
+    foreign = tmp_path / "foreign.qdpx"
+    with zipfile.ZipFile(foreign, "w") as archive:
+        archive.writestr("project.qde", "<Notes/>")
+    word = tmp_path / "cut.docx"
+    word.write_bytes(whole.read_bytes()[:40])
+    expected = {
+        "en": [
+            f"{notes}: not a zip archive (a .qdpx file is a zip)",
+            f"{cut}: damaged zip archive (",
+            f"{escaping}: member '../project.qde' has a path that escapes the archive folder (..)",
+            f"{foreign}: not a REFI-QDA project or codebook (root element <Notes>)",
+            f"{word}: damaged or truncated Word (.docx) file (",
+        ],
+        "nl": [
+            f"{notes}: geen zip-archief (een .qdpx-bestand is een zip)",
+            f"{cut}: beschadigd zip-archief (",
+            f"{escaping}: onderdeel '../project.qde' heeft een pad dat buiten de map van het "
+            "archief gaat (..)",
+            f"{foreign}: geen REFI-QDA-project of -codeboek (hoofdelement <Notes>)",
+            f"{word}: beschadigd of afgebroken Word (.docx)-bestand (",
+        ],
+    }
+    prefix = {"en": "workbench: error: ", "nl": "workbench: fout: "}
+    for language, messages in expected.items():
+        monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
+        commands = [("import-qdpx", bad, target) for bad in (notes, cut, escaping, foreign)]
+        commands.append(("import", target, word))
+        for command, message in zip(commands, messages, strict=True):
+            failed = cli(*command, ok=False)
+            assert failed.exit_code != 0
+            assert failed.stderr.count("\n") == 1, failed.stderr
+            assert failed.stderr.startswith(prefix[language] + message), failed.stderr
+    assert cli("history", target, "--all", "--json").stdout == before  # nothing changed
+
+
+@pytest.mark.sqlite_only(reason="the errors of a project file that is not a project")
+def test_a_file_that_is_no_project_is_refused_in_dutch_and_in_english(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("These are my notes.\n", encoding="utf-8")
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    expected = {
+        "en": [
+            f"workbench: error: {notes}: not a workbench project (not a SQLite database)",
+            f"workbench: error: {empty}: an empty file, not a workbench project",
+        ],
+        "nl": [
+            f"workbench: fout: {notes}: geen workbench-project (geen SQLite-database)",
+            f"workbench: fout: {empty}: een leeg bestand, geen workbench-project",
+        ],
+    }
+    for language, messages in expected.items():
+        monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
+        said = [cli("docs", path, ok=False).stderr for path in (notes, empty)]
+        assert said == [message + "\n" for message in messages], said
+    assert notes.read_text(encoding="utf-8") == "These are my notes.\n"
+
+
+def test_query_errors_in_dutch_and_in_english(targets: Targets, tmp_path: Path) -> None:
+    """A malformed query and a query naming a code the project lacks, in both languages:
+    the column stays, the words follow the interface."""
+    from workbench.analysis.query import QueryError, compile_query, parse
+
+    target = _study(targets, tmp_path, "nl")
+    project = open_project(target)
+    said: dict[str, list[str]] = {}
+    try:
+        for language in ("en", "nl"):
+            i18n.set_language(language)
+            said[language] = []
+            with pytest.raises(QueryError) as caught:
+                parse("place:")
+            said[language].append(str(caught.value))
+            with pytest.raises(QueryError) as caught:
+                parse('"places')
+            said[language].append(str(caught.value))
+            with project.session() as session, pytest.raises(QueryError) as caught:
+                compile_query(session, '"places and us" & !case:noor')
+            said[language].append(str(caught.value))
+            assert caught.value.column == 1
+    finally:
+        project.dispose()
+    assert said["en"] == [
+        "query: expected a value after 'place:', found the end of the query at column 7",
+        "query: this quote is never closed at column 1",
+        'query: no code called "places and us" (did you mean "places and use", '
+        '"place use"?) at column 1',
+    ]
+    assert said["nl"] == [
+        "query: een waarde na 'place:' verwacht, maar het einde van de query gevonden in kolom 7",
+        "query: dit aanhalingsteken wordt nooit gesloten in kolom 1",
+        'query: geen code met de naam "places and us" (bedoel je "places and use", '
+        '"place use"?) in kolom 1',
+    ]
+
+
+def test_export_format_errors_in_dutch_and_in_english() -> None:
+    from workbench.errors import InvalidValue
+    from workbench.exchange import codebook_report, figures, publish
+
+    attempts = {
+        "publish": lambda: publish.format_for(Path("out.rtf"), None),
+        "report": lambda: codebook_report.report_format(Path("codebook"), None),
+        "figure": lambda: figures.figure_format(Path("figure.gif")),
+    }
+    said: dict[str, dict[str, str]] = {}
+    for language in ("en", "nl"):
+        i18n.set_language(language)
+        said[language] = {}
+        for name, attempt in attempts.items():
+            with pytest.raises(InvalidValue) as caught:
+                attempt()
+            said[language][name] = str(caught.value)
+    formats = ", ".join(publish.FORMATS)
+    assert said["en"] == {
+        "publish": f"out.rtf: cannot tell the format from the suffix '.rtf'; give --format "
+        f"({formats})",
+        "report": "codebook: a codebook report is written as .docx, .md or .html, not (no suffix)",
+        "figure": "figure.gif: a figure is written as .svg, .png, .pdf; give one of those suffixes",
+    }
+    assert said["nl"] == {
+        "publish": f"out.rtf: de extensie '.rtf' zegt niet welk formaat; geef --format ({formats})",
+        "report": "codebook: een codeboekrapport wordt geschreven als .docx, .md of .html, "
+        "niet (geen extensie)",
+        "figure": "figure.gif: een figuur wordt geschreven als .svg, .png, .pdf; geef een van "
+        "die extensies",
+    }
+
+
+def test_an_export_service_error_in_dutch_and_in_english(targets: Targets, tmp_path: Path) -> None:
+    from workbench.errors import InvalidValue
+    from workbench.services import exports
+
+    target = _study(targets, tmp_path, "nl")
+    project = open_project(target)
+    said = {}
+    try:
+        for language in ("en", "nl"):
+            i18n.set_language(language)
+            with pytest.raises(InvalidValue) as caught:
+                exports.export_project(project, tmp_path / "out.xyz", fmt="xyz")
+            said[language] = str(caught.value)
+    finally:
+        project.dispose()
+    formats = ", ".join(exports.PROJECT_FORMATS)
+    assert said == {
+        "en": f"unknown export format 'xyz'; use one of {formats}",
+        "nl": f"onbekend exportformaat 'xyz'; gebruik een van {formats}",
+    }
+    assert not (tmp_path / "out.xyz").exists()
+
+
+def test_a_bad_taguette_codebook_is_refused_in_dutch_and_in_english() -> None:
+    from workbench.errors import InputError
+    from workbench.exchange.taguette import parse_taguette
+
+    said: dict[str, list[str]] = {}
+    for language in ("en", "nl"):
+        i18n.set_language(language)
+        said[language] = []
+        for text in ("", "colour,description\nred,warm\n", "tag,description\nred\n"):
+            with pytest.raises(InputError) as caught:
+                parse_taguette(text, "tags.csv")
+            said[language].append(str(caught.value))
+    assert said["en"] == [
+        "tags.csv: empty file: a Taguette codebook starts with a header row",
+        "tags.csv: line 1: no 'tag', 'name' or 'path' column (a Taguette codebook's header)",
+        "tags.csv: line 2: 1 column(s), the header has 2",
+    ]
+    assert said["nl"] == [
+        "tags.csv: leeg bestand: een Taguette-codeboek begint met een kopregel",
+        "tags.csv: regel 1: geen kolom 'tag', 'name' of 'path' (de kopregel van een "
+        "Taguette-codeboek)",
+        "tags.csv: regel 2: 1 kolom(men), de kopregel heeft er 2",
+    ]

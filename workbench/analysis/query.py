@@ -57,6 +57,7 @@ from sqlmodel import Session, select
 
 from workbench.coding.names import name_key
 from workbench.errors import InvalidValue, quoted
+from workbench.i18n import N_, _
 from workbench.project.models import (
     Case,
     CaseValue,
@@ -105,7 +106,9 @@ class QueryError(InvalidValue):
         """1-based column where it went wrong."""
         self.reason = reason
         """What went wrong, without the position."""
-        super().__init__(f"query: {reason} at column {column}")
+        super().__init__(
+            _("query: {reason} at column {column}").format(reason=reason, column=column)
+        )
 
     def pointer(self) -> str:
         """The query with a caret under the column (two lines, for the TUI)."""
@@ -251,7 +254,7 @@ def _tokens(query: str) -> list[_Token]:
                 out.append(query[i])
                 i += 1
             if i >= n:
-                raise QueryError(query, start + 1, "this quote is never closed")
+                raise QueryError(query, start + 1, _("this quote is never closed"))
             tokens.append(_Token("string", "".join(out), start + 1))
             i += 1
         elif ch.isalnum() or ch in "_-" or ch in _VALUE_EXTRA:
@@ -260,7 +263,7 @@ def _tokens(query: str) -> list[_Token]:
                 i += 1
             tokens.append(_Token("word", query[start:i], start + 1))
         else:
-            raise QueryError(query, i + 1, f"unexpected character {ch!r}")
+            raise QueryError(query, i + 1, _("unexpected character {char}").format(char=repr(ch)))
     tokens.append(_Token("end", "", n + 1))
     return tokens
 
@@ -293,31 +296,39 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.token.kind == "end":
-            raise self.error("the query is empty")
+            raise self.error(_("the query is empty"))
         terms = sum(1 for token in self.tokens if token.kind in ("word", "string"))
         if terms > MAX_TERMS:
             raise QueryError(
-                self.query, 1, f"the query has more than the limit of {MAX_TERMS} terms"
+                self.query,
+                1,
+                _("the query has more than the limit of {limit} terms").format(limit=MAX_TERMS),
             )
         node = self.parse_or()
         if self.token.kind != "end":
             if self.is_op(")"):
-                raise self.error("this ')' has no matching '('")
-            raise self.error(f"expected '&', '|' or 'overlaps' before {self.describe()}")
+                raise self.error(_("this ')' has no matching '('"))
+            raise self.error(
+                _("expected '&', '|' or 'overlaps' before {found}").format(found=self.describe())
+            )
         deepest = depth(node)
         if deepest > MAX_DEPTH:
             raise QueryError(
                 self.query,
                 1,
-                f"the query is {deepest} levels deep, more than the limit of {MAX_DEPTH} "
-                "(a long chain of 'overlaps'?)",
+                _(
+                    "the query is {depth} levels deep, more than the limit of {limit} "
+                    "(a long chain of 'overlaps'?)"
+                ).format(depth=deepest, limit=MAX_DEPTH),
             )
         if _overlaps_nesting(node) > MAX_OVERLAPS_NESTING:
             raise QueryError(
                 self.query,
                 1,
-                f"'overlaps' nests in the right side of another 'overlaps' deeper than the "
-                f"limit of {MAX_OVERLAPS_NESTING} levels",
+                _(
+                    "'overlaps' nests in the right side of another 'overlaps' deeper than the "
+                    "limit of {limit} levels"
+                ).format(limit=MAX_OVERLAPS_NESTING),
             )
         return node
 
@@ -326,13 +337,15 @@ class _Parser:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
             raise self.error(
-                f"parentheses and '!' nest deeper than the limit of {MAX_NESTING} levels"
+                _("parentheses and '!' nest deeper than the limit of {limit} levels").format(
+                    limit=MAX_NESTING
+                )
             )
 
     def describe(self, token: _Token | None = None) -> str:
         token = token or self.token
         if token.kind == "end":
-            return "the end of the query"
+            return _("the end of the query")
         if token.kind == "string":
             return f'"{token.text}"'
         return repr(token.text)
@@ -373,21 +386,25 @@ class _Parser:
             self.nest()
             self.take()
             if self.is_op(")"):
-                raise self.error("empty parentheses")
+                raise self.error(_("empty parentheses"))
             node = self.parse_or()
             if not self.is_op(")"):
-                raise self.error(f"expected ')' to close the '(' at column {token.column}")
+                raise self.error(
+                    _("expected ')' to close the '(' at column {column}").format(
+                        column=token.column
+                    )
+                )
             self.take()
             self.nesting -= 1
             return node
         if token.kind == "string":
             self.take()
             if not token.text.strip():
-                raise self.error("a code name cannot be empty", token)
+                raise self.error(_("a code name cannot be empty"), token)
             return CodeTerm(token.text, token.column)
         if token.kind == "word":
             if token.text.lower() == "overlaps":
-                raise self.error("'overlaps' needs a term on each side (quote a code so named)")
+                raise self.error(_("'overlaps' needs a term on each side (quote a code so named)"))
             self.take()
             if self.is_op(":"):
                 return self.parse_field(token)
@@ -396,30 +413,37 @@ class _Parser:
                 raise QueryError(
                     self.query,
                     token.column + bad,
-                    f"{token.text[bad]!r} cannot be part of a bare code name; put the name in "
-                    "double quotes",
+                    _(
+                        "{char} cannot be part of a bare code name; put the name in double quotes"
+                    ).format(char=repr(token.text[bad])),
                 )
             return CodeTerm(token.text, token.column)
         raise self.error(
-            f"expected a code name or a field (place:, case:, ...), found {self.describe()}"
+            _("expected a code name or a field (place:, case:, ...), found {found}").format(
+                found=self.describe()
+            )
         )
 
     def parse_field(self, word: _Token) -> Node:
         field = word.text.lower()
         if field not in FIELDS:
             raise self.error(
-                f"unknown field '{word.text}:' (fields: {', '.join(f + ':' for f in FIELDS)})",
+                _("unknown field '{name}:' (fields: {fields})").format(
+                    name=word.text, fields=", ".join(f + ":" for f in FIELDS)
+                ),
                 word,
             )
         self.take()  # the colon
         if field == "attr":
-            key = self.value_token("an attribute name after 'attr:'")
+            key = self.value_token(_("an attribute name after 'attr:'"))
             if not self.is_op("="):
-                raise self.error(f"expected '=' after the attribute name {key.text!r}")
+                raise self.error(
+                    _("expected '=' after the attribute name {name}").format(name=repr(key.text))
+                )
             self.take()
-            value = self.value_token(f"a value after 'attr:{key.text}='")
+            value = self.value_token(_("a value after 'attr:{name}='").format(name=key.text))
             return FieldTerm(field, value.text, word.column, value.column, key=key.text)
-        value = self.value_token(f"a value after '{field}:'")
+        value = self.value_token(_("a value after '{field}:'").format(field=field))
         return FieldTerm(field, value.text, word.column, value.column)
 
     def value_token(self, what: str) -> _Token:
@@ -427,7 +451,9 @@ class _Parser:
         if token.kind in ("word", "string") and token.text.strip():
             self.take()
             return token
-        raise self.error(f"expected {what}, found {self.describe()}")
+        raise self.error(
+            _("expected {what}, found {found}").format(what=what, found=self.describe())
+        )
 
 
 def _balanced(kind: type[And] | type[Or], nodes: list[Node]) -> Node:
@@ -522,6 +548,20 @@ class _Stored(Protocol):
     id: int | None
 
 
+_UNKNOWN = {
+    "code": N_("no code called {name}"),
+    "place": N_("no place called {name}"),
+    "place kind": N_("no place kind called {name}"),
+    "place status": N_("no place status called {name}"),
+    "document": N_("no document called {name}"),
+    "case": N_("no case called {name}"),
+    "coder": N_("no coder called {name}"),
+    "speaker": N_("no speaker called {name}"),
+    "attribute": N_("no attribute called {name}"),
+}
+"""The error for a name that is not in the project, per kind of thing the query names."""
+
+
 class _Compiler:
     def __init__(self, session: Session, query: str, *, coder_id: int | None, rollup: bool) -> None:
         self.session = session
@@ -535,8 +575,11 @@ class _Compiler:
 
     def unknown(self, column: int, what: str, name: str, names: list[str]) -> QueryError:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-        hint = f" (did you mean {', '.join(quoted(c) for c in close)}?)" if close else ""
-        return self.fail(column, f"no {what} called {quoted(name)}{hint}")
+        reason = _(_UNKNOWN[what]).format(name=quoted(name))
+        if close:
+            hint = _("did you mean {names}?").format(names=", ".join(quoted(c) for c in close))
+            reason = f"{reason} ({hint})"
+        return self.fail(column, reason)
 
     def lookup(
         self, model: type[_Stored], column: int, what: str, name: str, attribute: str = "name"
@@ -676,7 +719,10 @@ class _Compiler:
         try:
             value = canonical(variable.type, node.value)
         except InvalidValue as exc:
-            raise self.fail(node.value_column, f"{exc} (attribute {variable.name!r})") from None
+            raise self.fail(
+                node.value_column,
+                _("{reason} (attribute {name})").format(reason=exc, name=repr(variable.name)),
+            ) from None
         dc, cv = table_of(DocumentCase), table_of(CaseValue)
         cases = sa.select(cv.c.case_id).where(cv.c.variable_id == variable_id, cv.c.value == value)
         return seg.c.document_id.in_(self.documents_of_cases(dc.c.case_id.in_(cases)))

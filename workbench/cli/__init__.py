@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import click
 
 from workbench import __version__
-from workbench.i18n import N_, _, choose_language, set_language
+from workbench.i18n import N_, _, choose_language, ngettext, set_language
 
 #: Every top-level command: name -> (module in this package, attribute, the first paragraph
 #: of its help). ``--help`` lists them from here; a test checks each against the command.
@@ -237,6 +238,94 @@ def localize(command: click.Command) -> click.Command:
     return command
 
 
+_CLICK_ERRORS = (
+    (
+        re.compile(r"(?P<head>.*) Did you mean (?P<possibility>[^?]*)\?"),
+        N_("Did you mean {possibility}?"),
+    ),
+    (
+        re.compile(r"(?P<head>.*) \(Did you mean one of: (?P<possibilities>[^?]*)\?\)"),
+        N_("(Did you mean one of: {possibilities}?)"),
+    ),
+    (re.compile(r"No such command '(?P<name>.*)'\."), N_("No such command '{name}'.")),
+    (re.compile(r"No such option '(?P<name>.*)'\."), N_("No such option '{name}'.")),
+    (re.compile(r"Missing argument '(?P<name>.*)'\."), N_("Missing argument '{name}'.")),
+    (re.compile(r"Missing option '(?P<name>.*)'\."), N_("Missing option '{name}'.")),
+    (re.compile(r"Missing command\."), N_("Missing command.")),
+    (
+        re.compile(r"Option '(?P<name>.*)' requires an argument\."),
+        N_("Option '{name}' requires an argument."),
+    ),
+    (
+        re.compile(r"Option '(?P<name>.*)' does not take a value\."),
+        N_("Option '{name}' does not take a value."),
+    ),
+    (
+        re.compile(r"Invalid value for (?P<name>[^:]*): (?P<reason>.*)", re.DOTALL),
+        N_("Invalid value for {name}: {reason}"),
+    ),
+    (
+        re.compile(r"'(?P<value>.*)' is not a valid integer\."),
+        N_("'{value}' is not a valid integer."),
+    ),
+    (re.compile(r"'(?P<value>.*)' is not a valid float\."), N_("'{value}' is not a valid float.")),
+    (
+        re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*)\."),
+        N_("'{value}' is not one of {choices}."),
+    ),
+)
+"""click's own error messages (built with click's gettext domain, not ours) as patterns, with
+the text the workbench shows in their place; ``head`` and ``reason`` are translated in turn."""
+
+
+def _click_message(message: str) -> str:
+    """One of click's error messages in the interface's language (a message no pattern knows,
+    the workbench's own for one, as it is)."""
+    extra = re.fullmatch(r"Got unexpected extra arguments? \((?P<args>.*)\)", message, re.DOTALL)
+    if extra:
+        count = len(extra["args"].split())
+        return ngettext(
+            "Got unexpected extra argument ({args})",
+            "Got unexpected extra arguments ({args})",
+            count,
+        ).format(args=extra["args"])
+    for pattern, text in _CLICK_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            fields = found.groupdict()
+            head = fields.pop("head", None)
+            if "reason" in fields:
+                fields["reason"] = _click_message(fields["reason"])
+            shown = _(text).format(**fields)
+            return shown if head is None else f"{_click_message(head)} {shown}"
+    return message
+
+
+def _show(error: click.ClickException, file: Any = None) -> None:
+    """What ``click.UsageError.show`` prints (the usage, the hint, the error), in the
+    interface's language."""
+    color = None
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        ctx = error.ctx
+        color = ctx.color
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            option = max(ctx.command.get_help_option_names(ctx), key=len)
+            hint = _("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=option
+            )
+            hint += "\n"
+        click.echo(f"{ctx.get_usage()}\n{hint}", file=file, err=True, color=color)
+    message = _click_message(error.format_message())
+    click.echo(_("Error: {message}").format(message=message), file=file, err=True, color=color)
+
+
+def _translated(error: click.ClickException) -> click.ClickException:
+    """``error``, shown in the interface's language when click's ``main`` shows it."""
+    setattr(error, "show", lambda file=None: _show(error, file))  # noqa: B010
+    return error
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported when used, and listed without importing them.
 
@@ -250,6 +339,18 @@ class LazyGroup(click.Group):
         set_language(choose_language())
         localize(self)
         return super().main(*args, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as error:
+            raise _translated(error) from error.__cause__
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            raise _translated(error) from error.__cause__
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

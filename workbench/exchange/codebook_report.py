@@ -37,6 +37,7 @@ from workbench.coding.listings import code_tree
 from workbench.errors import InvalidValue
 from workbench.exchange import publish
 from workbench.exchange.files import write_atomic
+from workbench.i18n import _
 from workbench.project.models import Code, Coding, Document, id_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -466,13 +467,19 @@ def report_format(path: Path, fmt: str | None = None) -> str:
     """The report format: ``fmt`` when given, else the one the suffix of ``path`` names."""
     if fmt is not None:
         if fmt not in FORMATS:
-            raise InvalidValue(f"a codebook report is one of {', '.join(FORMATS)}, not {fmt!r}")
+            raise InvalidValue(
+                _("a codebook report is one of {formats}, not {value}").format(
+                    formats=", ".join(FORMATS), value=repr(fmt)
+                )
+            )
         return fmt
     found = SUFFIXES.get(Path(path).suffix.lower())
     if found is None:
+        suffix = Path(path).suffix
         raise InvalidValue(
-            f"{path}: a codebook report is written as .docx, .md or .html, not "
-            f"{Path(path).suffix or '(no suffix)'!r}"
+            _("{path}: a codebook report is written as .docx, .md or .html, not {suffix}").format(
+                path=path, suffix=repr(suffix) if suffix else _("(no suffix)")
+            )
         )
     return found
 
@@ -485,7 +492,11 @@ def render(report: CodebookReport, fmt: str) -> str | bytes:
         return render_html(report)
     if fmt == "docx":
         return render_docx(report)
-    raise InvalidValue(f"a codebook report is one of {', '.join(FORMATS)}, not {fmt!r}")
+    raise InvalidValue(
+        _("a codebook report is one of {formats}, not {value}").format(
+            formats=", ".join(FORMATS), value=repr(fmt)
+        )
+    )
 
 
 def write_report(report: CodebookReport, path: Path, fmt: str | None = None) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InvalidValue
 from workbench.exchange.files import temporary_beside
+from workbench.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -53,8 +54,9 @@ def figure_format(path: Path) -> str:
     fmt = FIGURE_FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
         raise InvalidValue(
-            f"{path}: a figure is written as {', '.join(FIGURE_FORMATS)}; give one of those"
-            " suffixes"
+            _("{path}: a figure is written as {formats}; give one of those suffixes").format(
+                path=path, formats=", ".join(FIGURE_FORMATS)
+            )
         )
     return fmt
 
@@ -63,7 +65,7 @@ def save(figure: Figure, path: Path, *, dpi: int = 200) -> Path:
     """Write a figure to ``path`` (format from the suffix) via a temporary file and a rename."""
     fmt = figure_format(path)
     if dpi < 50 or dpi > 1200:
-        raise InvalidValue(f"--dpi must lie between 50 and 1200, not {dpi}")
+        raise InvalidValue(_("--dpi must lie between 50 and 1200, not {dpi}").format(dpi=dpi))
     import matplotlib
 
     metadata: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
@@ -106,7 +108,9 @@ def _draw_grid(
     try:
         colours = matplotlib.colormaps[cmap].with_extremes(bad="white")
     except KeyError:
-        raise InvalidValue(f"unknown colour map {cmap!r} (try Greys or viridis)") from None
+        raise InvalidValue(
+            _("unknown colour map {name} (try Greys or viridis)").format(name=repr(cmap))
+        ) from None
     data = np.ma.masked_invalid(
         np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
     )
@@ -175,19 +179,19 @@ def cooccurrence_figure(
     code names to the labels shown (pseudonyms). InvalidValue when nothing is coded.
     """
     if value not in VALUES:
-        raise InvalidValue(f"the heatmap shows c or n, not {value!r}")
+        raise InvalidValue(_("the heatmap shows c or n, not {value}").format(value=repr(value)))
     if top is not None and top < 1:
-        raise InvalidValue(f"--top must be at least 1, not {top}")
+        raise InvalidValue(_("--top must be at least 1, not {top}").format(top=top))
     counts = [c for c in result.codes if c.n > 0]
     if not counts:
-        raise InvalidValue("nothing to draw: no segment is coded (with these filters)")
+        raise InvalidValue(_("nothing to draw: no segment is coded (with these filters)"))
     if top is not None:
         counts = sorted(counts, key=lambda c: (-c.n, c.code))[:top]
     counts.sort(key=lambda c: (c.code.casefold(), c.code))
     names = [c.code for c in counts]
     index = {name: i for i, name in enumerate(names)}
     size = len(names)
-    values: list[list[float | None]] = [[None] * size for _ in range(size)]
+    values: list[list[float | None]] = [[None] * size for _row in range(size)]
     marked: set[tuple[int, int]] = set()
     for pair in result.pairs:
         if pair.a not in index or pair.b not in index:
@@ -267,12 +271,17 @@ def matrix_figure(
     InvalidValue when no coded segment is in any column.
     """
     if top is not None and top < 1:
-        raise InvalidValue(f"--top must be at least 1, not {top}")
+        raise InvalidValue(_("--top must be at least 1, not {top}").format(top=top))
     rows = [i for i, row in enumerate(result.cells) if any(row)]
     cols = [j for j in range(len(result.cols)) if any(row[j] for row in result.cells)]
     if not rows or not cols:
-        what = "place" if result.cols_spec == "place" else f"value of {result.cols_spec[5:]}"
-        raise InvalidValue(f"nothing to draw: no coded segment has a {what}")
+        if result.cols_spec == "place":
+            raise InvalidValue(_("nothing to draw: no coded segment has a place"))
+        raise InvalidValue(
+            _("nothing to draw: no coded segment has a value of {attribute}").format(
+                attribute=result.cols_spec[5:]
+            )
+        )
     if top is not None:
         rows = sorted(rows, key=lambda i: (-result.row_totals[i], result.rows[i]))[:top]
         rows.sort()

@@ -37,6 +37,7 @@ from workbench.analysis.fragments import Fragment
 from workbench.errors import InvalidValue
 from workbench.exchange import csvsafe
 from workbench.exchange.files import write_atomic
+from workbench.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -151,7 +152,11 @@ def group_fragments(
     are gathered last under "(no code)" / "(no place)". Groups are sorted by name.
     """
     if by not in GROUPINGS:
-        raise InvalidValue(f"group by {', '.join(GROUPINGS)}, not {by!r}")
+        raise InvalidValue(
+            _("group by {groupings}, not {value}").format(
+                groupings=", ".join(GROUPINGS), value=repr(by)
+            )
+        )
     items = ordered(fragments)
     if by == "none":
         return [Group(None, items)]
@@ -569,15 +574,24 @@ def format_for(path: Path | None, fmt: str | None) -> str:
     """The format to write: ``fmt`` when given, else from the file's suffix, else ``md``."""
     if fmt is not None:
         if fmt not in FORMATS:
-            raise InvalidValue(f"the format is one of {', '.join(FORMATS)}, not {fmt!r}")
+            raise InvalidValue(
+                _("the format is one of {formats}, not {value}").format(
+                    formats=", ".join(FORMATS), value=repr(fmt)
+                )
+            )
         return fmt
     if path is None:
         return "md"
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InvalidValue(
-            f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r};"
-            f" give --format ({', '.join(FORMATS)})"
+            _(
+                "{path}: cannot tell the format from the suffix {suffix}; give --format ({formats})"
+            ).format(
+                path=path,
+                suffix=repr(suffix) if suffix else _("(none)"),
+                formats=", ".join(FORMATS),
+            )
         )
     return SUFFIXES[suffix]
 
@@ -589,7 +603,11 @@ def render(fragments: Sequence[Fragment], fmt: str, options: Options | None = No
         build_docx(fragments, options).save(buffer)
         return buffer.getvalue()
     if fmt not in _RENDERERS:
-        raise InvalidValue(f"the format is one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise InvalidValue(
+            _("the format is one of {formats}, not {value}").format(
+                formats=", ".join(FORMATS), value=repr(fmt)
+            )
+        )
     return _RENDERERS[fmt](fragments, options)
 
 

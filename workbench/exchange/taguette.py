@@ -43,6 +43,7 @@ from workbench.coding import codes as code_ops
 from workbench.coding.names import fit_name, name_key, unique_name
 from workbench.errors import InputError, quoted
 from workbench.exchange.csvsafe import FORMULA_STARTS
+from workbench.i18n import _, number
 from workbench.project.files import write_atomic
 from workbench.project.models import Code
 
@@ -134,20 +135,23 @@ def parse_taguette(text: str, source: str = "<codebook>") -> TaguetteCodebook:
     try:
         header = next(rows, None)
     except csv.Error as exc:
-        raise InputError(source, f"line 1: not valid CSV ({exc})") from None
+        raise InputError(
+            source, _("line {line}: not valid CSV ({reason})").format(line=1, reason=exc)
+        ) from None
     if header is None:
-        raise InputError(source, "empty file: a Taguette codebook starts with a header row")
+        raise InputError(source, _("empty file: a Taguette codebook starts with a header row"))
     columns = [cell.strip().lower() for cell in header]
     present = [name for name in NAME_COLUMNS if name in columns]
     if not present:
         raise InputError(
-            source, "line 1: no 'tag', 'name' or 'path' column (a Taguette codebook's header)"
+            source, _("line 1: no 'tag', 'name' or 'path' column (a Taguette codebook's header)")
         )
     if len(present) > 1:
         raise InputError(
             source,
-            f"line 1: columns {', '.join(repr(c) for c in present)} both could hold the tag "
-            "name; keep one",
+            _("line 1: columns {columns} both could hold the tag name; keep one").format(
+                columns=", ".join(repr(c) for c in present)
+            ),
         )
     name_at = columns.index(present[0])
     description_at = columns.index("description") if "description" in columns else None
@@ -164,7 +168,10 @@ def parse_taguette(text: str, source: str = "<codebook>") -> TaguetteCodebook:
                 continue
             if len(row) < needed:
                 raise InputError(
-                    source, f"line {line}: {len(row)} column(s), the header has {needed}"
+                    source,
+                    _("line {line}: {count} column(s), the header has {needed}").format(
+                        line=line, count=len(row), needed=needed
+                    ),
                 )
             raw = row[name_at]
             name = fit_name(raw)
@@ -187,7 +194,9 @@ def parse_taguette(text: str, source: str = "<codebook>") -> TaguetteCodebook:
             with_parent += parent_at is not None and bool(row[parent_at].strip())
             book.tags.append(TaguetteTag(unique, description, line))
     except csv.Error as exc:
-        raise InputError(source, f"line {ended + 1}: not valid CSV ({exc})") from None
+        raise InputError(
+            source, _("line {line}: not valid CSV ({reason})").format(line=ended + 1, reason=exc)
+        ) from None
     if with_parent:
         book.warnings.append(
             f"the 'parent' column was ignored: {with_parent} tag(s) loaded at the top of the tree"
@@ -204,13 +213,17 @@ def load_taguette(path: str | Path) -> TaguetteCodebook:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise InputError(
+            path, _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+        ) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(path, f"larger than the limit of {MAX_BYTES:,} bytes")
+        raise InputError(
+            path, _("larger than the limit of {limit} bytes").format(limit=number(MAX_BYTES))
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text (save the CSV as UTF-8)") from None
+        raise InputError(path, _("not UTF-8 text (save the CSV as UTF-8)")) from None
     return parse_taguette(text, str(path))
 
 

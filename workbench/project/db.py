@@ -276,8 +276,10 @@ class Project:
 
         if self.read_only:
             raise ProjectError(
-                f"{self.label}: cannot {action}: the project is read-only here (its file or "
-                "folder cannot be written); nothing was changed"
+                _(
+                    "{project}: cannot {action}: the project is read-only here (its file or "
+                    "folder cannot be written); nothing was changed"
+                ).format(project=self.label, action=action)
             )
         coder = coder or default_name()
         bind = self.engine.execution_options(workbench_write=True)

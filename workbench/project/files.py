@@ -39,6 +39,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.i18n import _
 
 _model: ContextVar[Path | None] = ContextVar("workbench_file_model", default=None)
 
@@ -171,21 +172,27 @@ def temporary_beside(path: Path, *, like: Path | None = None) -> Iterator[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(path, f"cannot be written (the folder {folder} does not exist)")
+        raise InputError(
+            path, _("cannot be written (the folder {folder} does not exist)").format(folder=folder)
+        )
     if path.is_dir():
-        raise InputError(path, "is a folder, not a file")
+        raise InputError(path, _("is a folder, not a file"))
     remove_stale_temporaries(folder)
     temporary = temporary_path(path)
     try:
         create_new(temporary, like)
     except OSError as exc:
-        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+        raise InputError(
+            path, _("cannot be written ({reason})").format(reason=exc.strerror or exc)
+        ) from exc
     try:
         yield temporary
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+        raise InputError(
+            path, _("cannot be written ({reason})").format(reason=exc.strerror or exc)
+        ) from exc
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -214,23 +221,29 @@ def folder_beside(path: Path, *, like: Path | None = None) -> Iterator[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(path, f"cannot be written (the folder {folder} does not exist)")
+        raise InputError(
+            path, _("cannot be written (the folder {folder} does not exist)").format(folder=folder)
+        )
     if path.exists() and not path.is_dir():
-        raise InputError(path, "is a file; give a new or empty folder")
+        raise InputError(path, _("is a file; give a new or empty folder"))
     if path.is_dir() and any(path.iterdir()):
-        raise InputError(path, "is a folder that is not empty; give a new or empty folder")
+        raise InputError(path, _("is a folder that is not empty; give a new or empty folder"))
     remove_stale_temporaries(folder)
     temporary = temporary_path(path)
     try:
         os.mkdir(temporary, new_folder_mode(like))
     except OSError as exc:
-        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+        raise InputError(
+            path, _("cannot be written ({reason})").format(reason=exc.strerror or exc)
+        ) from exc
     try:
         yield temporary
         os.replace(temporary, path)  # onto nothing or an empty folder; refused otherwise
     except OSError as exc:
         shutil.rmtree(temporary, ignore_errors=True)
-        raise InputError(path, f"cannot be written ({exc.strerror or exc})") from exc
+        raise InputError(
+            path, _("cannot be written ({reason})").format(reason=exc.strerror or exc)
+        ) from exc
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 
 from workbench.errors import ProjectError
+from workbench.i18n import _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -85,18 +86,24 @@ def recognise(path: Path, revisions: tuple[str, ...]) -> Recognised:
     file, a file that is not SQLite, another application's database, an empty database and
     a revision this workbench does not know."""
     if not path.exists():
-        raise ProjectError(f"{path}: no project there; create one with `workbench init {path}`")
+        raise ProjectError(
+            _("{path}: no project there; create one with `workbench init {path}`").format(path=path)
+        )
     if path.is_dir():
-        raise ProjectError(f"{path}: is a folder, not a project file")
+        raise ProjectError(_("{path}: is a folder, not a project file").format(path=path))
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise ProjectError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ProjectError(
+            _("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror or exc)
+        ) from None
     if not header:
-        raise ProjectError(f"{path}: an empty file, not a workbench project")
+        raise ProjectError(_("{path}: an empty file, not a workbench project").format(path=path))
     if header != SQLITE_HEADER:
-        raise ProjectError(f"{path}: not a workbench project (not a SQLite database)")
+        raise ProjectError(
+            _("{path}: not a workbench project (not a SQLite database)").format(path=path)
+        )
     read_only = not writable(path)
     immutable = False
     try:
@@ -109,29 +116,45 @@ def recognise(path: Path, revisions: tuple[str, ...]) -> Recognised:
                 raise
             if _companion_has_data(path, "-wal"):
                 raise ProjectError(
-                    f"{path}: the project has changes in its -wal file that cannot be read in "
-                    "a folder that cannot be written; open it once where it can be written"
+                    _(
+                        "{path}: the project has changes in its -wal file that cannot be read in "
+                        "a folder that cannot be written; open it once where it can be written"
+                    ).format(path=path)
                 ) from None
             immutable = True
             tables, revision = _read(path, immutable=True)
     except sqlite3.DatabaseError as exc:
         reason = " ".join(str(exc).split())
-        raise ProjectError(f"{path}: cannot be read as a project ({reason})") from None
+        raise ProjectError(
+            _("{path}: cannot be read as a project ({reason})").format(path=path, reason=reason)
+        ) from None
     if not tables:
-        raise ProjectError(f"{path}: empty database; create a project with `workbench init`")
+        raise ProjectError(
+            _("{path}: empty database; create a project with `workbench init`").format(path=path)
+        )
     if "alembic_version" not in tables:
-        raise ProjectError(f"{path}: not a workbench project (it has tables but no schema version)")
+        raise ProjectError(
+            _("{path}: not a workbench project (it has tables but no schema version)").format(
+                path=path
+            )
+        )
     if revision is None:
-        raise ProjectError(f"{path}: not a workbench project (its schema version is empty)")
+        raise ProjectError(
+            _("{path}: not a workbench project (its schema version is empty)").format(path=path)
+        )
     if revision not in revisions:
         raise ProjectError(
-            f"{path}: schema revision {revision!r} is unknown to this workbench "
-            f"(it knows {', '.join(revisions)}); was it made by a newer version?"
+            _(
+                "{path}: schema revision {revision} is unknown to this workbench "
+                "(it knows {known}); was it made by a newer version?"
+            ).format(path=path, revision=repr(revision), known=", ".join(revisions))
         )
     missing = sorted(PROJECT_TABLES - tables)
     if missing:
         raise ProjectError(
-            f"{path}: not a workbench project (it has no {', '.join(missing)} table)"
+            _("{path}: not a workbench project (it has no {tables} table)").format(
+                path=path, tables=", ".join(missing)
+            )
         )
     return Recognised(revision=revision, read_only=read_only, immutable=immutable)
 

@@ -74,28 +74,36 @@ def connection_url(name: str) -> str:
     import tomllib
 
     from workbench.errors import InputError, ProjectError
+    from workbench.i18n import _
 
     name = name.removeprefix("@")
     path = connections_file()
     if not path.exists():
         raise ProjectError(
-            f"@{name}: no connections file {path}; write one with a [{name}] table "
-            f'and url = "postgresql+psycopg://..."'
+            _(
+                "@{name}: no connections file {path}; write one with a [{name}] table "
+                'and url = "postgresql+psycopg://..."'
+            ).format(name=name, path=path)
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(path, f"not a TOML connections file ({error})") from None
+        raise InputError(
+            path, _("not a TOML connections file ({reason})").format(reason=error)
+        ) from None
     entry = data.get(name)
     if not isinstance(entry, dict):
         known = ", ".join(f"@{key}" for key, value in data.items() if isinstance(value, dict))
-        raise ProjectError(
-            f"@{name}: no connection of that name in {path}"
-            + (f" (it has {known})" if known else "")
-        )
+        if known:
+            message = _("@{name}: no connection of that name in {path} (it has {known})")
+        else:
+            message = _("@{name}: no connection of that name in {path}")
+        raise ProjectError(message.format(name=name, path=path, known=known))
     url = entry.get("url")
     if not isinstance(url, str) or not is_url(url):
-        raise InputError(path, f'[{name}] needs url = "postgresql+psycopg://..."')
+        raise InputError(
+            path, _('[{name}] needs url = "postgresql+psycopg://..."').format(name=name)
+        )
     return url
 
 
@@ -106,11 +114,14 @@ def sqlite_url(path: Path) -> str:
     import sqlalchemy as sa
 
     from workbench.errors import ProjectError
+    from workbench.i18n import _
 
     url = sa.engine.URL.create("sqlite", database=str(path))
     text = url.render_as_string(hide_password=False)
     if sa.engine.make_url(text).database != str(path):  # SQLAlchemy < 2.1 does not quote
-        raise ProjectError(f"{path}: this file name cannot be given to SQLAlchemy; rename it")
+        raise ProjectError(
+            _("{path}: this file name cannot be given to SQLAlchemy; rename it").format(path=path)
+        )
     return text
 
 

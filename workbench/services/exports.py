@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from workbench.errors import InputError, InvalidValue, WorkbenchError
-from workbench.i18n import tally
+from workbench.i18n import N_, _, tally
 from workbench.project import settings
 from workbench.project.db import Project
 from workbench.project.files import permissions_like, write_atomic
@@ -68,7 +68,7 @@ def _refuse_project_file(project: Project, output: Path) -> None:
         return
     own = {Path(f"{project.path}{suffix}").resolve() for suffix in _PROJECT_FILE_SUFFIXES}
     if Path(output).expanduser().resolve() in own:
-        raise InputError(output, "is the project file itself; choose another output file")
+        raise InputError(output, _("is the project file itself; choose another output file"))
 
 
 def project_format_for(output: Path) -> str | None:
@@ -97,10 +97,12 @@ def export_project(
     :data:`workbench.exchange.refi.writer.PROFILES`: ``qualcoder``, ``nvivo``, ``atlasti``,
     ``maxqda``, ``qc``; None or ``refi`` is the standard; see ``docs/refi-qda.md``)."""
     if for_tool not in (None, "refi") and fmt != "qdpx":
-        raise InvalidValue("--for shapes a REFI-QDA project: use it with --format qdpx")
+        raise InvalidValue(_("--for shapes a REFI-QDA project: use it with --format qdpx"))
     if fmt not in PROJECT_FORMATS:
         raise InvalidValue(
-            f"unknown export format {fmt!r}; use one of {', '.join(PROJECT_FORMATS)}"
+            _("unknown export format {name}; use one of {formats}").format(
+                name=repr(fmt), formats=", ".join(PROJECT_FORMATS)
+            )
         )
     if fmt == "report":
         return export_codebook_report(project, output)
@@ -154,7 +156,7 @@ def _write_codebook(session: Any, output: Path, *, taguette: bool) -> Exported:
         from workbench.coding import codebook
 
         spec = codebook.export_codebook(session, output)
-        count = sum(1 for _ in spec.all_codes())
+        count = sum(1 for _code in spec.all_codes())
     fmt = "taguette" if taguette else "codebook"
     return Exported(
         f"wrote {output}: {tally(count, 'code')}",
@@ -254,7 +256,7 @@ class NamesLeft(WorkbenchError):
 
 
 #: Why ``strict`` needs pseudonyms.
-STRICT_NEEDS_PSEUDONYMS = (
+STRICT_NEEDS_PSEUDONYMS = N_(
     "--strict checks pseudonymised output against the pseudonym table: give --pseudonyms too"
 )
 
@@ -344,12 +346,12 @@ def export_fragments(
     if output is not None:
         _refuse_project_file(project, output)
     if fmt == "docx" and output is None:
-        raise InvalidValue("DOCX needs a file: give -o FILE.docx")
+        raise InvalidValue(_("DOCX needs a file: give -o FILE.docx"))
     warnings: list[str] = []
     with project.session() as session:
         names = _pseudonym_table(session, pseudonyms, pseudonym_file, warnings)
         if strict and names is None:
-            raise InvalidValue(STRICT_NEEDS_PSEUDONYMS)
+            raise InvalidValue(_(STRICT_NEEDS_PSEUDONYMS))
         found = find_fragments(session, query, coder=coder, rollup=rollup)
         lang = language or str(settings.get(session, "language", "en"))
         labels = document_labels(session) if names is not None else {}
@@ -463,10 +465,12 @@ def export_figure(
                 session, cols=options.cols, filters=filters, rollup=options.rollup
             )
         else:
-            raise InvalidValue(f"unknown figure {figure!r}; use cooccur or matrix")
+            raise InvalidValue(
+                _("unknown figure {name}; use cooccur or matrix").format(name=repr(figure))
+            )
         names = _pseudonym_table(session, pseudonyms, pseudonym_file, warnings)
         if strict and names is None:
-            raise InvalidValue(STRICT_NEEDS_PSEUDONYMS)
+            raise InvalidValue(_(STRICT_NEEDS_PSEUDONYMS))
     drawn: list[str] = []
     title = options.title
 
@@ -543,10 +547,14 @@ def _refuse_key_inside(folder: Path, key: Path) -> None:
     inside = Path(key).expanduser().resolve()
     if inside.is_relative_to(Path(folder).expanduser().resolve()):
         raise InvalidValue(
-            f"{key}: the pseudonym key never goes into the archive; give a file outside {folder}"
+            _(
+                "{key}: the pseudonym key never goes into the archive; give a file outside {folder}"
+            ).format(key=key, folder=folder)
         )
     if inside.suffix.lower() != ".csv":
-        raise InvalidValue(f"{key}: the pseudonym key is written as CSV; give a .csv file")
+        raise InvalidValue(
+            _("{key}: the pseudonym key is written as CSV; give a .csv file").format(key=key)
+        )
 
 
 @_written_like_project
@@ -580,8 +588,10 @@ def export_archive(
         assert names is not None
         if strict and not names:
             raise InvalidValue(
-                "the pseudonym table is empty, so nothing would be pseudonymised; add names "
-                "with `workbench pseudonym add` (or write it anyway with --no-strict)"
+                _(
+                    "the pseudonym table is empty, so nothing would be pseudonymised; add names "
+                    "with `workbench pseudonym add` (or write it anyway with --no-strict)"
+                )
             )
         built = archive.build_archive(session, names)
     leaks: list[pseudonyms.Leak] = _check_written(names, built.files)

@@ -30,6 +30,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from workbench.errors import InputError
+from workbench.i18n import _
 
 MB = 1024 * 1024
 
@@ -73,15 +74,15 @@ _CHUNK = 1 << 16
 def check_member_name(name: str) -> str | None:
     """Why a member path is refused, or None when it is a safe relative path."""
     if "\x00" in name:
-        return "has a NUL character in its path"
+        return _("has a NUL character in its path")
     if "\\" in name:
-        return "has a backslash in its path"
+        return _("has a backslash in its path")
     if name.startswith("/") or _DRIVE.match(name):
-        return "has an absolute path"
+        return _("has an absolute path")
     if any(part == ".." for part in name.split("/")):
-        return "has a path that escapes the archive folder (..)"
+        return _("has a path that escapes the archive folder (..)")
     if not name.strip("/"):
-        return "has an empty path"
+        return _("has an empty path")
     return None
 
 
@@ -117,12 +118,22 @@ def _declared_entries(handle: BinaryIO) -> int | None:
     return int(struct.unpack("<Q", record[32:40])[0])
 
 
+class DamagedArchive(InputError):
+    """A zip archive that :mod:`zipfile` cannot open (truncated, damaged); ``detail`` is
+    zipfile's own reason, for a reader that names the file's kind in its own error."""
+
+    def __init__(self, path: object, detail: str) -> None:
+        self.detail = detail
+        super().__init__(path, _("damaged zip archive ({detail})").format(detail=detail))
+
+
 class SafeArchive:
     """A zip package whose members have all been checked; read members with :meth:`read`.
 
     The zip is the file at ``path``, or ``data`` when given (a file already read, bounded);
     ``path`` then only names it in errors. ``kind`` says what the file should be (``a .qdpx
-    file``, ``a Word (.docx) file``) in the error for a file that is not a zip."""
+    file``, ``a Word (.docx) file``, in the interface's language) in the error for a file
+    that is not a zip."""
 
     def __init__(
         self,
@@ -130,12 +141,12 @@ class SafeArchive:
         limits: Limits = DEFAULT_LIMITS,
         *,
         data: bytes | None = None,
-        kind: str = "a .qdpx file",
+        kind: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.limits = limits
         self._data = data
-        self._kind = kind
+        self._kind = kind or _("a .qdpx file")
         self._handle: BinaryIO | None = None
         self._zip = self._open()
         try:
@@ -154,17 +165,18 @@ class SafeArchive:
             handle = io.BytesIO(self._data)
         else:
             if not path.is_file():
-                raise self._fail("no such file" if not path.exists() else "is not a file")
+                raise self._fail(_("no such file") if not path.exists() else _("is not a file"))
             handle = path.open("rb")
         try:
             magic = handle.read(4)
             if not magic.startswith(b"PK"):
-                raise self._fail(f"not a zip archive ({self._kind} is a zip)")
+                raise self._fail(_("not a zip archive ({kind} is a zip)").format(kind=self._kind))
             declared = _declared_entries(handle)
             if declared is not None and declared > self.limits.max_members:
                 raise self._fail(
-                    f"the archive has {declared} members, more than the limit of "
-                    f"{self.limits.max_members}"
+                    _("the archive has {count} members, more than the limit of {limit}").format(
+                        count=declared, limit=self.limits.max_members
+                    )
                 )
             handle.seek(0)
             archive = zipfile.ZipFile(handle)
@@ -172,7 +184,7 @@ class SafeArchive:
             return archive
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
             handle.close()
-            raise self._fail(f"damaged zip archive ({exc})") from None
+            raise DamagedArchive(self.path, str(exc)) from None
         except BaseException:
             handle.close()
             raise
@@ -182,7 +194,9 @@ class SafeArchive:
         limits = self.limits
         if len(infos) > limits.max_members:
             raise self._fail(
-                f"the archive has {len(infos)} members, more than the limit of {limits.max_members}"
+                _("the archive has {count} members, more than the limit of {limit}").format(
+                    count=len(infos), limit=limits.max_members
+                )
             )
         members: dict[str, zipfile.ZipInfo] = {}
         total = 0
@@ -191,30 +205,39 @@ class SafeArchive:
             shown = name.replace("\x00", "?")
             problem = check_member_name(name)
             if problem:
-                raise self._fail(f"member {shown!r} {problem}")
+                raise self._fail(
+                    _("member {name} {problem}").format(name=repr(shown), problem=problem)
+                )
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise self._fail(f"member {shown!r} is a symbolic link")
+                raise self._fail(_("member {name} is a symbolic link").format(name=repr(shown)))
             if info.flag_bits & 0x1:
-                raise self._fail(f"member {shown!r} is encrypted")
+                raise self._fail(_("member {name} is encrypted").format(name=repr(shown)))
             if name in members:
-                raise self._fail(f"member {shown!r} appears twice in the archive")
+                raise self._fail(
+                    _("member {name} appears twice in the archive").format(name=repr(shown))
+                )
             if info.file_size > limits.max_member_bytes:
                 raise self._fail(
-                    f"member {shown!r} is {info.file_size} bytes uncompressed, more than the "
-                    f"limit of {limits.max_member_bytes}"
+                    _(
+                        "member {name} is {size} bytes uncompressed, more than the limit of {limit}"
+                    ).format(name=repr(shown), size=info.file_size, limit=limits.max_member_bytes)
                 )
             total += info.file_size
             if total > limits.max_total_bytes:
                 raise self._fail(
-                    f"the members add up to more than {limits.max_total_bytes} bytes uncompressed"
+                    _("the members add up to more than {limit} bytes uncompressed").format(
+                        limit=limits.max_total_bytes
+                    )
                 )
             if info.file_size > limits.ratio_floor:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if ratio > limits.max_ratio:
                     raise self._fail(
-                        f"member {shown!r} is compressed {ratio:.0f} to 1, more than the limit "
-                        f"of {limits.max_ratio} to 1 (a zip bomb?)"
+                        _(
+                            "member {name} is compressed {ratio} to 1, more than the limit "
+                            "of {limit} to 1 (a zip bomb?)"
+                        ).format(name=repr(shown), ratio=f"{ratio:.0f}", limit=limits.max_ratio)
                     )
             members[name] = info
         return members
@@ -230,8 +253,9 @@ class SafeArchive:
         bound = min(info.file_size, self.limits.max_member_bytes)
         if limit is not None and info.file_size > limit:
             raise self._fail(
-                f"member {name!r} is {info.file_size} bytes uncompressed, more than the "
-                f"limit of {limit}"
+                _(
+                    "member {name} is {size} bytes uncompressed, more than the limit of {limit}"
+                ).format(name=repr(name), size=info.file_size, limit=limit)
             )
         chunks: list[bytes] = []
         size = 0
@@ -243,12 +267,16 @@ class SafeArchive:
                         break
                     size += len(chunk)
                     if size > bound:
-                        raise self._fail(f"member {name!r} is larger than it declares")
+                        raise self._fail(
+                            _("member {name} is larger than it declares").format(name=repr(name))
+                        )
                     chunks.append(chunk)
         except InputError:
             raise
         except Exception as exc:  # BadZipFile (CRC), zlib.error, EOFError, NotImplementedError
-            raise self._fail(f"member {name!r} is damaged ({exc})") from None
+            raise self._fail(
+                _("member {name} is damaged ({reason})").format(name=repr(name), reason=exc)
+            ) from None
         return b"".join(chunks)
 
     def head(self, name: str, size: int) -> bytes:
@@ -258,7 +286,9 @@ class SafeArchive:
             with self._zip.open(info) as handle:
                 return handle.read(min(size, info.file_size))
         except Exception as exc:  # BadZipFile, zlib.error, EOFError, NotImplementedError
-            raise self._fail(f"member {name!r} is damaged ({exc})") from None
+            raise self._fail(
+                _("member {name} is damaged ({reason})").format(name=repr(name), reason=exc)
+            ) from None
 
     def verify(self) -> None:
         """Decompress every member once, streamed and counted (nothing kept): a damaged
@@ -272,9 +302,13 @@ class SafeArchive:
                     while chunk := handle.read(_CHUNK):
                         size += len(chunk)
             except Exception as exc:  # BadZipFile (CRC), zlib.error, EOFError...
-                raise self._fail(f"member {name!r} is damaged ({exc})") from None
+                raise self._fail(
+                    _("member {name} is damaged ({reason})").format(name=repr(name), reason=exc)
+                ) from None
             if size != info.file_size:
-                raise self._fail(f"member {name!r} is not the size it declares")
+                raise self._fail(
+                    _("member {name} is not the size it declares").format(name=repr(name))
+                )
 
     def refuse_doctypes(self) -> None:
         """Refuse the package when any of its XML members (``.xml``, ``.rels``) has a
@@ -283,7 +317,9 @@ class SafeArchive:
             if info.is_dir() or not name.lower().endswith((".xml", ".rels")):
                 continue
             if has_doctype(self.head(name, _PROLOG_BYTES + 1)):
-                raise self._fail(f"member {name}: XML with a DOCTYPE is refused")
+                raise self._fail(
+                    _("member {name}: XML with a DOCTYPE is refused").format(name=name)
+                )
 
     def close(self) -> None:
         """Close the zip file."""
@@ -310,16 +346,24 @@ def read_file_bounded(
     and, unless ``follow_symlink`` (the file the user named), symbolic links."""
     path = Path(path)
     if path.is_symlink() and not follow_symlink:
-        raise InputError(path, "is a symbolic link; give the file itself")
+        raise InputError(path, _("is a symbolic link; give the file itself"))
     if not path.is_file():
-        raise InputError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputError(path, _("no such file") if not path.exists() else _("is not a file"))
     size = path.stat().st_size
     if size > limits.max_member_bytes:
-        raise InputError(path, f"is {size} bytes, more than the limit of {limits.max_member_bytes}")
+        raise InputError(
+            path,
+            _("is {size} bytes, more than the limit of {limit}").format(
+                size=size, limit=limits.max_member_bytes
+            ),
+        )
     with path.open("rb") as handle:
         data = handle.read(limits.max_member_bytes + 1)
     if len(data) > limits.max_member_bytes:
-        raise InputError(path, f"is more than the limit of {limits.max_member_bytes} bytes")
+        raise InputError(
+            path,
+            _("is more than the limit of {limit} bytes").format(limit=limits.max_member_bytes),
+        )
     return data
 
 
@@ -383,19 +427,24 @@ def safe_parser() -> etree.XMLParser:
 
 def parse_xml(data: bytes, path: str | Path, member: str | None = None) -> etree._ElementTree:
     """Parse untrusted XML; refuse a DOCTYPE (XXE, entity bombs) and malformed XML."""
-    where = f"member {member}: " if member else ""
+
+    def refused(reason: str) -> InputError:
+        if member:
+            reason = _("member {name}: {reason}").format(name=member, reason=reason)
+        return InputError(path, reason)
+
     if has_doctype(data):
-        raise InputError(path, f"{where}XML with a DOCTYPE is refused")
+        raise refused(_("XML with a DOCTYPE is refused"))
     try:
         tree = etree.parse(io.BytesIO(data), safe_parser())
     except etree.XMLSyntaxError as exc:
-        message = str(exc).splitlines()[0] if str(exc) else "syntax error"
-        raise InputError(path, f"{where}not well-formed XML ({message})") from None
+        message = str(exc).splitlines()[0] if str(exc) else _("syntax error")
+        raise refused(_("not well-formed XML ({reason})").format(reason=message)) from None
     except ValueError as exc:  # e.g. a str with an encoding declaration
-        raise InputError(path, f"{where}cannot be parsed as XML ({exc})") from None
+        raise refused(_("cannot be parsed as XML ({reason})").format(reason=exc)) from None
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise InputError(path, f"{where}XML with a DOCTYPE is refused")
-    for _ in tree.getroot().iter(etree.Entity):
-        raise InputError(path, f"{where}XML with entity references is refused")
+        raise refused(_("XML with a DOCTYPE is refused"))
+    for _entity in tree.getroot().iter(etree.Entity):
+        raise refused(_("XML with entity references is refused"))
     return tree

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InputError
 from workbench.i18n import _
-from workbench.text.archive import DOCUMENT_LIMITS, SafeArchive
+from workbench.text.archive import DOCUMENT_LIMITS, DamagedArchive, SafeArchive
 
 if TYPE_CHECKING:  # python-docx is imported when a Word file is read (start-up time)
     from docx.table import Table
@@ -142,14 +142,16 @@ def _open_zip(path: Path, data: bytes, kind: str) -> SafeArchive:
     paths, sizes, ratios and counts (zip bombs), every member decompressed once, streamed
     and counted, and no XML part with a DOCTYPE."""
     if not data.startswith(b"PK"):
-        raise InputError(path, f"not a {kind} file (it is not a zip package)")
+        raise InputError(path, _("not a {kind} file (it is not a zip package)").format(kind=kind))
     try:
-        archive = SafeArchive(path, DOCUMENT_LIMITS, data=data, kind=f"a {kind} file")
-    except InputError as error:
-        if error.reason.startswith("damaged zip archive"):
-            detail = error.reason.removeprefix("damaged zip archive").strip()
-            raise InputError(path, f"damaged or truncated {kind} file {detail}".strip()) from None
-        raise
+        archive = SafeArchive(
+            path, DOCUMENT_LIMITS, data=data, kind=_("a {kind} file").format(kind=kind)
+        )
+    except DamagedArchive as error:
+        raise InputError(
+            path,
+            _("damaged or truncated {kind} file ({detail})").format(kind=kind, detail=error.detail),
+        ) from None
     try:
         archive.verify()
         archive.refuse_doctypes()

@@ -80,7 +80,7 @@ from workbench.exchange.refi.safety import (
     parse_xml,
     read_file_bounded,
 )
-from workbench.i18n import tally
+from workbench.i18n import _, tally
 from workbench.project import coders
 from workbench.project.models import (
     Case,
@@ -543,7 +543,8 @@ class _Texts:
             max_member_bytes=min(self.limits.max_member_bytes, self.limits.max_text_bytes),
         )
         if self.archive is not None:
-            return self.archive.read(found, limit=text_limits.max_member_bytes), f"member {found}"
+            data = self.archive.read(found, limit=text_limits.max_member_bytes)
+            return data, _("member {name}").format(name=found)
         assert self.folder is not None
         return read_file_bounded(self.folder / found, text_limits), str(self.folder / found)
 
@@ -560,14 +561,21 @@ def _decode(path: Path, label: str, data: bytes, warnings: list[str]) -> tuple[s
         text = body.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
-            raise InputError(path, f"{label}: not valid {encoding.upper()} text") from exc
+            raise InputError(
+                path,
+                _("{source}: not valid {encoding} text").format(
+                    source=label, encoding=encoding.upper()
+                ),
+            ) from exc
         text = body.decode("cp1252", errors="replace")
         encoding = "cp1252"
         warnings.append(f"{label}: not UTF-8; read as Windows-1252 (check accented letters)")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text or len(_CONTROL.findall(text)) > max(8, len(text) // 1000):
-        raise InputError(path, f"{label}: looks like a binary file, not text")
+        raise InputError(
+            path, _("{source}: looks like a binary file, not text").format(source=label)
+        )
     return text, encoding
 
 
@@ -718,8 +726,9 @@ def _read_source(
         if start is None or end is None:
             raise InputError(
                 refi.path,
-                f"selection {selection.get('guid')} of source {name!r} has no valid "
-                "startPosition/endPosition",
+                _(
+                    "selection {guid} of source {source} has no valid startPosition/endPosition"
+                ).format(guid=selection.get("guid"), source=repr(name)),
             )
         item = RefiSelection(
             guid=norm_guid(selection.get("guid")),
@@ -997,12 +1006,12 @@ def _sniff(path: Path) -> str:
     if suffix in SUFFIXES:
         return suffix
     if not path.is_file():
-        raise InputError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputError(path, _("no such file") if not path.exists() else _("is not a file"))
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith(b"PK"):
         return ".qdpx"
-    raise InputError(path, "not a REFI-QDA file (.qdpx, .qde or .qdc)")
+    raise InputError(path, _("not a REFI-QDA file (.qdpx, .qde or .qdc)"))
 
 
 def read_refi(
@@ -1021,7 +1030,11 @@ def read_refi(
     path = Path(path)
     if offsets != "auto" and offsets not in OFFSET_CONVENTIONS:
         known = ", ".join(("auto", *OFFSET_CONVENTIONS))
-        raise InvalidValue(f"unknown offset convention {offsets!r}; use one of {known}")
+        raise InvalidValue(
+            _("unknown offset convention {name}; use one of {known}").format(
+                name=repr(offsets), known=known
+            )
+        )
     suffix = _sniff(path)
     archive: SafeArchive | None = None
     try:
@@ -1029,12 +1042,15 @@ def read_refi(
             archive = SafeArchive(path, limits)
             qdes = [n for n in archive.names() if n.casefold().endswith(".qde")]
             if not qdes:
-                raise InputError(path, "no .qde file inside (not a REFI-QDA project archive)")
+                raise InputError(path, _("no .qde file inside (not a REFI-QDA project archive)"))
             if len(qdes) > 1:
                 top = [n for n in qdes if n.casefold() == "project.qde"]
                 if len(top) != 1:
                     raise InputError(
-                        path, f"more than one .qde file inside ({', '.join(qdes[:3])})"
+                        path,
+                        _("more than one .qde file inside ({names})").format(
+                            names=", ".join(qdes[:3])
+                        ),
                     )
                 qdes = top
             member = qdes[0]
@@ -1052,9 +1068,17 @@ def read_refi(
         kind = _local(root)
         namespace = etree.QName(root).namespace or ""
         if namespace and not namespace.startswith("urn:QDA-XML:"):
-            raise InputError(path, f"not a REFI-QDA file (root namespace {namespace!r})")
+            raise InputError(
+                path,
+                _("not a REFI-QDA file (root namespace {namespace})").format(
+                    namespace=repr(namespace)
+                ),
+            )
         if kind not in ("Project", "CodeBook"):
-            raise InputError(path, f"not a REFI-QDA project or codebook (root element <{kind}>)")
+            raise InputError(
+                path,
+                _("not a REFI-QDA project or codebook (root element <{name}>)").format(name=kind),
+            )
         refi = RefiFile(
             path=path,
             kind="project" if kind == "Project" else "codebook",
@@ -1313,8 +1337,10 @@ class _Store:
             clash = name.casefold() in taken
             if clash and not rename:
                 raise Conflict(
-                    f"{self.refi.path}: a document called {name!r} is already in the project; "
-                    "import with --rename to add it under another name"
+                    _(
+                        "{path}: a document called {name} is already in the project; "
+                        "import with --rename to add it under another name"
+                    ).format(path=self.refi.path, name=repr(name))
                 )
             if clash or name.casefold() in in_file:
                 base, number = name, 2

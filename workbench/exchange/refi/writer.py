@@ -68,6 +68,7 @@ from workbench.exchange.refi import (
     code_block,
     place_block,
 )
+from workbench.i18n import N_, _
 from workbench.project.models import (
     Case,
     CaseValue,
@@ -202,14 +203,20 @@ def codebook_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(CODEBOOK_XSD), _safe_parser()))
 
 
+_SCHEMA_BUG = N_(
+    "{what} does not validate against the REFI-QDA schema ({detail}); "
+    "this is a workbench bug, please report it"
+)
+
+
 def _invalid(what: str, exc: Exception | None = None, log: Any = None) -> InvalidExport:
     log = log if log is not None else getattr(exc, "error_log", None)
     entry = log.last_error if log else None
-    detail = f"line {entry.line}: {entry.message}" if entry is not None else str(exc)
-    return InvalidExport(
-        f"{what} does not validate against the REFI-QDA schema ({detail}); "
-        "this is a workbench bug, please report it"
-    )
+    if entry is not None:
+        detail = _("line {line}: {message}").format(line=entry.line, message=entry.message)
+    else:
+        detail = str(exc)
+    return InvalidExport(_(_SCHEMA_BUG).format(what=what, detail=detail))
 
 
 _DROPPED_TAGS = ("TextSource", "Note", "Case")
@@ -331,13 +338,14 @@ class _ProcessValidator:
         stdout.close()
         stderr.close()
         if status == 3:
-            raise InvalidExport(
-                f"{self.what} does not validate against the REFI-QDA schema ({message}); "
-                "this is a workbench bug, please report it"
-            )
+            raise InvalidExport(_(_SCHEMA_BUG).format(what=self.what, detail=message))
         if status != 0:
             last = errors.strip().splitlines()[-1:] or [f"exit status {status}"]
-            raise InvalidExport(f"{self.what}: the schema check failed to run ({last[0]})")
+            raise InvalidExport(
+                _("{what}: the schema check failed to run ({reason})").format(
+                    what=self.what, reason=last[0]
+                )
+            )
 
     def abort(self) -> None:
         """Stop the validator (the export failed for another reason)."""
@@ -478,8 +486,10 @@ def _check_unique(kind_guids: Sequence[tuple[str, str]]) -> None:
         key = guid.strip("{}").lower()
         if key in seen:
             raise Conflict(
-                f"the GUID {guid} is used by a {seen[key]} and a {kind}; the export would be "
-                "ambiguous (was the same file imported twice?)"
+                _(
+                    "the GUID {guid} is used by a {first} and a {second}; the export would be "
+                    "ambiguous (was the same file imported twice?)"
+                ).format(guid=guid, first=seen[key], second=kind)
             )
         seen[key] = kind
 
@@ -502,8 +512,10 @@ class _Catalogue:
         taken = [c.name for c in codes if c.name.casefold() == PLACES_CODE.casefold()]
         if taken and self.places:
             raise Conflict(
-                f"the project has a code called {taken[0]!r}, the name under which places are "
-                "exported; rename that code first"
+                _(
+                    "the project has a code called {name}, the name under which places are "
+                    "exported; rename that code first"
+                ).format(name=repr(taken[0]))
             )
         self.codes = codes
         self.code_guid = {c.id: _guid(c.guid) for c in codes}
@@ -976,7 +988,7 @@ def _line_span(text: str, index: int) -> tuple[int, int]:
     """The code-point span of the 0-based line ``index`` of ``text``, its line end included
     (as qc counts a line)."""
     start = 0
-    for _ in range(index):
+    for _line in range(index):
         start = text.index("\n", start) + 1
     end = text.find("\n", start)
     return start, (len(text) if end < 0 else end + 1)
@@ -1229,7 +1241,11 @@ def export_qdpx(
     """
     if profile not in PROFILES:
         known = ", ".join(PROFILES)
-        raise InvalidValue(f"unknown export profile {profile!r}; use one of {known}")
+        raise InvalidValue(
+            _("unknown export profile {name}; use one of {known}").format(
+                name=repr(profile), known=known
+            )
+        )
     path = Path(path)
     report = ExportReport(path=str(path), format="qdpx", profile=profile)
     cat = _Catalogue(session, profile)
@@ -1275,7 +1291,9 @@ def _codebook_root(cat: _Catalogue) -> etree._Element:
     root = etree.Element(_q("CodeBook", CODEBOOK_NS), origin=ORIGIN, nsmap={None: CODEBOOK_NS})
     codes = _codes_element(cat, CODEBOOK_NS, note_refs=False)
     if codes is None:
-        raise InvalidValue("the project has no codes and no places: there is no codebook to export")
+        raise InvalidValue(
+            _("the project has no codes and no places: there is no codebook to export")
+        )
     root.append(codes)
     sets = _places_set(cat, CODEBOOK_NS, "guid")
     if sets is not None:
