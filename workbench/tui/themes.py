@@ -15,6 +15,7 @@ colours) is offered too, for terminals whose palette the researcher has set up t
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from textual.color import Color
@@ -154,13 +155,15 @@ def current_background() -> str | None:
     return min(shades, key=lambda shade: abs(_luminance(shade) - 0.18)).hex
 
 
+@lru_cache(maxsize=1024)
 def legible(color: str, background: str | None, minimum: float = 4.5) -> str:
     """``color`` (a code's or a place's own colour), moved toward black or white just enough
     to stand ``minimum`` : 1 out from ``background``: a pale code colour chosen on a dark
     screen stays visible on a light one. ``""`` for a colour that cannot be read (none).
 
     The default leaves room above WCAG's 3:1 for a graphic, for the terminal with 256
-    colours that rounds both colours to its palette."""
+    colours that rounds both colours to its palette. Cached: every swatch of a tree or a
+    picker asks again at each redraw, with a handful of distinct colours."""
     try:
         parsed = Color.parse(color)
         behind = Color.parse(background) if background else BLACK
