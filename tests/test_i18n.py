@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import click
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
@@ -128,49 +129,8 @@ def test_every_marked_text_of_the_tui_has_a_dutch_translation() -> None:
     assert not missing, "texts without a Dutch translation:\n" + "\n".join(missing)
 
 
-#: The core modules whose errors (the ones a user reads) are translated; the rest of the core
-#: still raises English messages.
-CORE_TRANSLATED = (
-    "errors.py",
-    "project/changelog.py",
-    "coding/lookups.py",
-    "coding/codes.py",
-    "coding/names.py",
-    "coding/segments.py",
-    "coding/memos.py",
-    "coding/places.py",
-    "coding/cases.py",
-    "text/readers.py",
-    "project/db.py",
-    "coding/speakers.py",
-    "coding/codebook.py",
-    "text/archive.py",
-    "project/sqlitefile.py",
-    "project/files.py",
-    "project/target.py",
-    "exchange/refi/reader.py",
-    "analysis/query.py",
-    "exchange/publish.py",
-    "exchange/codebook_report.py",
-    "exchange/figures.py",
-    "exchange/refi/writer.py",
-    "exchange/taguette.py",
-)
-
-
-def _cli_and_core() -> list[Path]:
-    return [PACKAGE / "cli", *(PACKAGE / name for name in CORE_TRANSLATED)]
-
-
-def _marked_in_files(roots: list[Path]) -> Iterator[tuple[str, int, str, str | None]]:
-    for root in roots:
-        if root.is_dir():
-            yield from _marked_in(root)
-            continue
-        # One module: scan a folder holding just it would scan its siblings; filter.
-        for found in _marked_in(root.parent):
-            if found[0] == str(root.relative_to(REPO)):
-                yield found
+def _package_modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
 
 
 def _click_help_texts() -> Iterator[tuple[str, int, str]]:
@@ -195,11 +155,11 @@ def _click_help_texts() -> Iterator[tuple[str, int, str]]:
                         yield where, node.lineno, str(value.value)
 
 
-def test_every_text_of_the_command_line_and_the_core_errors_has_a_dutch_translation() -> None:
+def test_every_marked_text_of_the_package_and_the_help_has_a_dutch_translation() -> None:
     entries = _po_entries()
     missing = []
     found = 0
-    for where, line, msgid, plural in _marked_in_files(_cli_and_core()):
+    for where, line, msgid, plural in _marked_in(PACKAGE):
         found += 1
         forms = entries.get((msgid, plural))
         if not forms or not all(forms) or len(forms) != (2 if plural else 1):
@@ -208,15 +168,58 @@ def test_every_text_of_the_command_line_and_the_core_errors_has_a_dutch_translat
     for where, line, msgid in helps:
         if not all(entries.get((msgid, None), [""])):
             missing.append(f"{where}:{line}: help {msgid[:60]!r}")
-    assert found > 120 and len(helps) > 100  # the scans found the texts
+    assert found > 1000 and len(helps) > 100  # the scans found the texts
     assert not missing, "texts without a Dutch translation:\n" + "\n".join(missing)
+
+
+def _user_error_classes() -> set[str]:
+    """The names of the exceptions a user reads: WorkbenchError and every class deriving from
+    it anywhere in the package (found in the source, to a fixed point)."""
+    bases: dict[str, set[str]] = {}
+    for path in _package_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(
+                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases
+                )
+    found = {"WorkbenchError"}
+    while True:
+        more = {name for name, parents in bases.items() if parents & found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def _has_words(node: ast.expr) -> bool:
+    """An English text literal: a string constant, or an f-string, with a word in it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return re.search(r"[a-z]{2,}", node.value) is not None
+    if isinstance(node, ast.JoinedStr):
+        return any(_has_words(part) for part in node.values)
+    return False
+
+
+def test_every_error_a_user_reads_is_marked_for_translation() -> None:
+    """No ``raise NotFound(f"no such ...")`` anywhere: a user-facing error's message is a
+    literal only inside ``_()`` (or ``ngettext``), so that it is shown in the user's language."""
+    classes = _user_error_classes()
+    assert {"InvalidValue", "NotFound", "InputError", "QueryError", "DamagedArchive"} <= classes
+    offenders = []
+    for path in _package_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name in classes and any(_has_words(arg) for arg in node.exc.args):
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}")
+    assert not offenders, "errors raised with an English text not marked:\n" + "\n".join(offenders)
 
 
 def test_no_text_is_built_before_it_is_translated() -> None:
     """``_(f"...")`` or ``_("..." % x)`` would look up a text no catalog holds."""
     offenders = []
-    paths = sorted((PACKAGE / "tui").rglob("*.py")) + sorted((PACKAGE / "cli").rglob("*.py"))
-    for path in paths + [PACKAGE / name for name in CORE_TRANSLATED]:
+    for path in _package_modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (
@@ -478,6 +481,52 @@ async def test_without_the_setting_the_project_chooses(
         assert app.screen.query_one(TabbedContent).active == "documents"
 
 
+@pytest.mark.parametrize(
+    ("language", "kind", "status", "area_kinds"),
+    [
+        ("nl", "Bibliotheek", "Verdwenen", "Horeca (café, kroeg, lunchroom) 1, Bibliotheek 1"),
+        ("en", "library", "lost", "cafe_pub 1, library 1"),
+    ],
+)
+async def test_place_kinds_and_statuses_show_in_the_interface_language(
+    targets: Targets,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    kind: str,
+    status: str,
+    area_kinds: str,
+) -> None:
+    """The Places tab shows a kind and a status by the (Dutch) codebook's label in a Dutch
+    interface, by name in an English one, as it does for codes."""
+    from workbench.services import places as places_service
+    from workbench.tui.panes.places import AreasTable, PlacesPane
+    from workbench.tui.widgets.panels import PlacesTable
+
+    target = _study(targets, tmp_path, "nl")
+    project = open_project(target)
+    try:
+        places_service.add_place(
+            project, "De Boekenkast", kind="library", status="lost", neighbourhood="Hatert"
+        )
+        places_service.add_place(project, "Het Hoekje", kind="cafe_pub", neighbourhood="Hatert")
+    finally:
+        project.dispose()
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
+    app = WorkbenchApp(target)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("3")
+        await _settle(app, pilot)
+        table = app.screen.query_one(PlacesTable)
+        row = [str(cell) for cell in table.get_row("De Boekenkast")]
+        assert row[1:3] == [status, kind], row
+        pane = app.screen.query_one(PlacesPane)
+        assert pane.words.status("existing") == ("Bestaand" if language == "nl" else "existing")
+        areas = app.screen.query_one(AreasTable)
+        assert str(areas.get_row(areas.coordinate_to_cell_key((0, 0)).row_key)[-1]) == area_kinds
+
+
 async def test_the_code_picker_shows_labels_only_in_their_language(
     targets: Targets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -597,12 +646,19 @@ def test_json_output_is_the_same_in_both_languages(
         ("codes", target, "--json"),
         ("history", target, "--all", "--json"),
         ("turns", target, "noor", "--json"),
+        ("suggest", target, "--all", "--json"),
+        ("check", target, "--json"),
     ]
     shown = {}
     for language in ("en", "nl"):
         monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
-        shown[language] = [cli(*command).stdout for command in commands]
+        shown[language] = [cli(*command, ok=False).stdout for command in commands]
     assert shown["en"] == shown["nl"]
+    # The texts inside a document (a suggestion's reason) are English too.
+    reasons = [row["reason"] for row in json.loads(shown["nl"][4])]
+    assert reasons and all("keyword" in reason for reason in reasons), reasons
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", "nl")
+    assert "trefwoord" in cli("suggest", target, "--all").stdout  # shown: Dutch
     history = json.loads(shown["nl"][2])
     summaries = [row["summary"] for row in history]  # the two codings of _study
     assert len(summaries) == 2 and all(
@@ -617,6 +673,31 @@ def test_json_output_is_the_same_in_both_languages(
     assert summary == f"code noor {start}-{start + 6} with places and use", summary
     undone = cli("undo", target).stdout
     assert undone == f"ongedaan gemaakt: {summary}\n"
+
+
+def test_a_json_document_is_english_whatever_the_language(
+    targets: Targets, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes built deep in the core (here the reader's note on a Windows-1252 file) are in
+    the user's language on the terminal, and English in ``--json``: a command asked for JSON
+    runs in English."""
+    source = tmp_path / "oud.txt"
+    text = "Interviewer: Hoe was het café?\n\nP1: Gezellig, naïef misschien.\n"
+    source.write_bytes(text.encode("cp1252"))
+    documents = {}
+    for language in ("en", "nl"):
+        monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
+        target = targets.new(f"json-{language}")
+        cli("init", target, "--language", "nl")
+        documents[language] = json.loads(cli("import", target, source, "--json").stdout)
+    assert documents["en"] == documents["nl"]
+    (note,) = documents["nl"][0]["notes"]
+    assert note.startswith("oud.txt: not UTF-8; read as Windows-1252"), note
+    target = targets.new("shown")
+    cli("init", target, "--language", "nl")
+    shown = cli("import", target, source)
+    assert "geen UTF-8; gelezen als Windows-1252" in shown.stderr + shown.stdout
+    assert "not UTF-8" not in shown.stderr + shown.stdout
 
 
 @pytest.mark.parametrize(("project", "locale"), [("nl", "en_GB.UTF-8"), ("en", "nl_NL.UTF-8")])
@@ -719,6 +800,25 @@ def test_clicks_usage_errors_in_dutch_and_in_english(
     ), failed.stderr
     failed = cli("docs", "--jsn", "study.db", ok=False)
     assert failed.stderr.endswith("Error: No such option '--jsn'. Did you mean '--json'?\n")
+
+
+@pytest.mark.parametrize(("language", "said"), [("nl", "Afgebroken!"), ("en", "Aborted!")])
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError, click.Abort])
+def test_an_interrupted_command_says_so_in_the_interface_language(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, language: str, said: str, stop: type
+) -> None:
+    """ctrl+c, the end of input at a prompt, or a refused confirmation: click would print its
+    own English "Aborted!"; the workbench prints it in the user's language, status 1."""
+
+    @click.command()
+    def interrupted() -> None:
+        raise stop()
+
+    monkeypatch.setattr("workbench.cli.load_command", lambda name: interrupted)
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
+    result = cli("docs", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == said
 
 
 def test_a_malformed_archive_is_refused_in_dutch_and_in_english(

@@ -177,7 +177,7 @@ def test_migration_0004_makes_the_unit_indexes_covering(targets: Targets) -> Non
 
     project = db.open_project(path)
     assert (project.backup is not None and project.backup.exists()) is targets.sqlite
-    assert db.current_revision(project.engine) == db.HEAD_REVISION == "0005"
+    assert db.current_revision(project.engine) == db.HEAD_REVISION == "0006"
     fresh = db.create_project(targets.new("fresh"))
     with project.engine.connect() as migrated, fresh.engine.connect() as new:
         context = MigrationContext.configure(migrated, opts={"compare_type": True})
@@ -239,7 +239,7 @@ def test_migration_0005_keeps_old_codes_codable_and_documents_unlabelled(
         )
     engine.dispose()
     project = db.open_project(path)
-    assert db.current_revision(project.engine) == "0005"
+    assert db.current_revision(project.engine) == db.HEAD_REVISION
     with project.engine.connect() as connection:
         code = connection.exec_driver_sql(
             "SELECT codable, anchor_segment_id, color FROM code"
@@ -253,4 +253,26 @@ def test_migration_0005_keeps_old_codes_codable_and_documents_unlabelled(
         columns = {c["name"] for c in sa.inspect(connection).get_columns("code")}
         assert "codable" not in columns and "anchor_segment_id" not in columns
         assert "label" not in {c["name"] for c in sa.inspect(connection).get_columns("document")}
+    project.dispose()
+
+
+def test_migration_0006_adds_an_empty_erasure_table(targets: Targets) -> None:
+    """A project from before 0006 gets the erasure table, empty (nothing was purged with this
+    record), and merges as before; downgrading drops it."""
+    path = targets.new("old")
+    engine = db.make_engine(db.database_url(path))
+    db.upgrade(engine, "0005")
+    with engine.connect() as connection:
+        assert "erasure" not in sa.inspect(connection).get_table_names()
+    engine.dispose()
+    project = db.open_project(path)
+    assert db.current_revision(project.engine) == "0006"
+    with project.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM erasure").scalar_one() == 0
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("erasure")}
+        assert columns == {"id", "fingerprint", "purged_at"}
+        command.downgrade(db.alembic_config(connection), "0005")
+        connection.commit()
+    with project.engine.connect() as connection:
+        assert "erasure" not in sa.inspect(connection).get_table_names()
     project.dispose()

@@ -48,8 +48,8 @@ def _text_columns() -> list[tuple[sa.Table, sa.Column[Any]]]:
         (table, column)
         for table in SQLModel.metadata.sorted_tables
         for column in table.columns
-        if isinstance(column.type, sa.String)
-    ]
+        if isinstance(getattr(column.type, "impl_instance", column.type), sa.String)
+    ]  # sa.Text is a String; SQLModel's AutoString (every plain str field) wraps one
 
 
 def found_in_tables(target: object, word: str) -> list[str]:

@@ -60,6 +60,7 @@ from sqlmodel import Session, col, select
 
 from workbench.coding.lookups import find_code, find_document
 from workbench.errors import InvalidValue
+from workbench.i18n import N_, _
 from workbench.project.coders import find_coder
 from workbench.project.models import Code, Coding, Document, Segment, id_col, id_of
 
@@ -119,14 +120,15 @@ class CodeAgreement:
 
     @property
     def note(self) -> str | None:
-        """Why kappa and alpha are undefined, or ``None`` when they are defined."""
+        """Why kappa and alpha are undefined, or ``None`` when they are defined: in English
+        (``--json`` shows it so); translate it with ``_()`` where it is shown."""
         if self.units == 0:
-            return "no units: no document is coded by both coders"
+            return N_("no units: no document is coded by both coders")
         if self.kappa is not None:
             return None
         if self.both_no == self.units:
-            return "neither coder used the code in these documents"
-        return "both coders coded every character"
+            return N_("neither coder used the code in these documents")
+        return N_("both coders coded every character")
 
     def to_dict(self) -> dict[str, object]:
         """A JSON object with the table, the measures and ``note``."""
@@ -277,7 +279,9 @@ def agreement(
     """
     first, second = find_coder(session, coder_a), find_coder(session, coder_b)
     if first.id == second.id:
-        raise InvalidValue(f"give two different coders, not {first.name!r} twice")
+        raise InvalidValue(
+            _("give two different coders, not {coder} twice").format(coder=repr(first.name))
+        )
     a_id, b_id = first.id, second.id
     wanted_codes = list(dict.fromkeys(id_of(find_code(session, name)) for name in codes or []))
     found_docs = [find_document(session, name) for name in documents or []]
@@ -432,7 +436,7 @@ def _describe_runs(
             continue
         newlines = [match.start() for match in re.finditer("\n", text)]
         for index in by_document[doc_id]:
-            _, code_id, start, end, by_a = runs[index]
+            _doc, code_id, start, end, by_a = runs[index]
             out[index] = Disagreement(
                 document=doc_names[doc_id],
                 code=code_names[code_id],

@@ -90,6 +90,7 @@ from workbench.coding import cases as cases_module
 from workbench.coding.lookups import find_code, find_document, find_place
 from workbench.errors import InvalidValue, NotFound, quoted
 from workbench.errors import did_you_mean as _did_you_mean
+from workbench.i18n import _
 from workbench.project.coders import find_coder
 from workbench.project.models import (
     CaseValue,
@@ -154,7 +155,9 @@ def parse_attr_filter(item: str) -> tuple[str, str]:
     """``KEY=VALUE`` (as given to ``--attr``) into ``(KEY, VALUE)``."""
     key, sep, value = item.partition("=")
     if not sep or not key.strip():
-        raise InvalidValue(f"attribute filter {item!r} must look like KEY=VALUE")
+        raise InvalidValue(
+            _("attribute filter {item} must look like KEY=VALUE").format(item=repr(item))
+        )
     return key.strip(), value.strip()
 
 
@@ -162,7 +165,10 @@ def _find_variable(session: Session, key: str) -> Variable:
     variable = session.exec(select(Variable).where(Variable.name == key)).first()
     if variable is None:
         known = list(session.exec(select(Variable.name)))
-        raise NotFound(f"no case attribute called {quoted(key)}{_did_you_mean(key, known)}")
+        raise NotFound(
+            _("no case attribute called {name}").format(name=quoted(key))
+            + _did_you_mean(key, known)
+        )
     return variable
 
 
@@ -194,7 +200,11 @@ def _resolve(session: Session, filters: Filters | None) -> _Resolved:
         try:
             wanted = cases_module.canonical(variable.type, value)
         except InvalidValue as exc:
-            raise InvalidValue(f"attribute filter {key}={value}: {exc}") from None
+            raise InvalidValue(
+                _("attribute filter {key}={value}: {reason}").format(
+                    key=key, value=value, reason=exc
+                )
+            ) from None
         conditions.append(
             col(Document.id).in_(
                 select(DocumentCase.document_id)
@@ -362,7 +372,11 @@ def c_coefficient(n_a: int, n_b: int, n_ab: int) -> float | None:
 
 def _check_scope(scope: str) -> None:
     if scope not in SCOPES:
-        raise InvalidValue(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+        raise InvalidValue(
+            _("unknown scope {scope}; use one of {scopes}").format(
+                scope=repr(scope), scopes=", ".join(SCOPES)
+            )
+        )
 
 
 def _max_length(session: Session, table: Any, resolved: _Resolved) -> int:
@@ -1074,7 +1088,7 @@ def parse_cols(cols: str) -> tuple[str, str | None]:
         return "place", None
     if text.startswith("attr:") and text[5:].strip():
         return "attr", text[5:].strip()
-    raise InvalidValue(f"columns {cols!r} must be 'place' or 'attr:KEY'")
+    raise InvalidValue(_("columns {cols} must be 'place' or 'attr:KEY'").format(cols=repr(cols)))
 
 
 def _value_sort_key(type_name: str, value: str) -> tuple[Any, ...]:
@@ -1231,6 +1245,8 @@ def matrix_segments(
         try:
             wanted = cases_module.canonical(variable.type, col)
         except InvalidValue as exc:
-            raise InvalidValue(f"attribute {variable.name!r}: {exc}") from None
+            raise InvalidValue(
+                _("attribute {name}: {reason}").format(name=repr(variable.name), reason=exc)
+            ) from None
     query = sa.select(coded.segment.c.id).select_from(joined).where(*coded.where, col_key == wanted)
     return _ordered_segment_ids(session, query)

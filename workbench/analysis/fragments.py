@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from workbench.i18n import _
 from workbench.project.models import (
     Case,
     Code,
@@ -150,7 +151,7 @@ def find_fragments(
             known in reason for known in ("parser stack overflow", "Expression tree is too large")
         ):
             raise
-        raise q.QueryError(query, 1, "the query nests too deeply for the database") from None
+        raise q.QueryError(query, 1, _("the query nests too deeply for the database")) from None
     if limit is not None:
         rows = rows[:limit]
     if not rows:

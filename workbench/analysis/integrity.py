@@ -14,6 +14,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlmodel import col
 
+from workbench.i18n import _
 from workbench.project.db import Project
 from workbench.project.models import (
     Document,
@@ -36,9 +37,13 @@ def check_project(project: Project) -> list[str]:
         if project.engine.dialect.name == "sqlite":
             for (row,) in connection.exec_driver_sql("PRAGMA integrity_check"):
                 if row != "ok":
-                    problems.append(f"sqlite: {row}")
+                    problems.append(_("sqlite: {problem}").format(problem=row))
             for row in connection.exec_driver_sql("PRAGMA foreign_key_check"):
-                problems.append(f"foreign key: {row[0]} row {row[1]} refers to a missing {row[2]}")
+                problems.append(
+                    _("foreign key: {table} row {row} refers to a missing {parent}").format(
+                        table=row[0], row=row[1], parent=row[2]
+                    )
+                )
         lengths: dict[int, int] = {}
         for doc_id, name, text, digest in connection.execute(
             sa.select(
@@ -47,7 +52,11 @@ def check_project(project: Project) -> list[str]:
         ):
             lengths[doc_id] = len(text)
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
-                problems.append(f"document {name!r}: its text changed after import (hash differs)")
+                problems.append(
+                    _("document {name}: its text changed after import (hash differs)").format(
+                        name=repr(name)
+                    )
+                )
         for model in (Segment, Turn, Sentence, Paragraph):
             table = table_of(model)
             rows = connection.execute(
@@ -58,7 +67,9 @@ def check_project(project: Project) -> list[str]:
             for row_id, doc_id, start, end in rows:
                 if not 0 <= start <= end <= lengths.get(doc_id, -1):
                     problems.append(
-                        f"{table.name} {row_id}: span {start}..{end} is outside its document"
+                        _("{table} {id}: span {start}..{end} is outside its document").format(
+                            table=table.name, id=row_id, start=start, end=end
+                        )
                     )
         problems.extend(check_lemma_index(connection))
     return problems
@@ -96,13 +107,23 @@ def check_lemma_index(connection: sa.Connection) -> list[str]:
             continue  # PRAGMA foreign_key_check reports it
         indexed[doc_id] = (chunk, tokens)
         if made_by != lemmatiser:
+            problem = (
+                _(
+                    "document {name}: lemma index made by {made_by} lemmatiser, "
+                    "the workbench now uses {lemmatiser}"
+                )
+                if made_by
+                else _(
+                    "document {name}: lemma index made by an unknown lemmatiser, "
+                    "the workbench now uses {lemmatiser}"
+                )
+            )
             problems.append(
-                f"document {names[doc_id]!r}: lemma index made by {made_by or 'an unknown'} "
-                f"lemmatiser, the workbench now uses {lemmatiser}"
+                problem.format(name=repr(names[doc_id]), made_by=made_by, lemmatiser=lemmatiser)
             )
     for doc_id, name in names.items():
         if doc_id not in indexed:
-            problems.append(f"document {name!r}: not in the lemma index")
+            problems.append(_("document {name}: not in the lemma index").format(name=repr(name)))
     if not indexed:
         return problems
     spelling = _Spelling(
@@ -119,21 +140,27 @@ def check_lemma_index(connection: sa.Connection) -> list[str]:
             name, tokens = names[doc_id], indexed[doc_id][1]
             if len(starts) != tokens:
                 problems.append(
-                    f"document {name!r}: the lemma index holds {len(starts)} words of it, "
-                    f"{tokens} were indexed"
+                    _(
+                        "document {name}: the lemma index holds {count} words of it, "
+                        "{tokens} were indexed"
+                    ).format(name=repr(name), count=len(starts), tokens=tokens)
                 )
             inside = (starts >= 0) & (starts < ends) & (ends <= len(text))
             outside = int(len(starts) - np.count_nonzero(inside))
             if outside:
                 problems.append(
-                    f"document {name!r}: {outside} word(s) of the lemma index lie outside "
-                    f"its text (which has {len(text)} characters)"
+                    _(
+                        "document {name}: {count} word(s) of the lemma index lie outside "
+                        "its text (which has {length} characters)"
+                    ).format(name=repr(name), count=outside, length=len(text))
                 )
             differ = spelling.differences(text, starts[inside], ends[inside], form_ids[inside])
             if differ:
                 problems.append(
-                    f"document {name!r}: the lemma index does not match its text "
-                    f"({differ} of {len(starts)} words differ)"
+                    _(
+                        "document {name}: the lemma index does not match its text "
+                        "({differ} of {count} words differ)"
+                    ).format(name=repr(name), differ=differ, count=len(starts))
                 )
     return problems
 

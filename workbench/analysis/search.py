@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from workbench.errors import InvalidValue
+from workbench.i18n import _, counted, number
 from workbench.project.models import Document, Segment, Turn, id_col
 from workbench.text import lemmas
 
@@ -102,7 +103,7 @@ def exact_pattern(text: str) -> re.Pattern[str]:
     between them, case ignored."""
     words = text.split()
     if not words:
-        raise InvalidValue("give a word or phrase to search for")
+        raise InvalidValue(_("give a word or phrase to search for"))
     return re.compile(r"\s+".join(re.escape(word) for word in words), re.IGNORECASE)
 
 
@@ -144,7 +145,7 @@ def _lemma_spans(
     session: Session, text: str, docs: list[DocumentRef], texts: lemmas.Texts
 ) -> Iterator[tuple[DocumentRef, list[lemmas.Span]]]:
     if not text.split():
-        raise InvalidValue("give a word or phrase to search for")
+        raise InvalidValue(_("give a word or phrase to search for"))
     lemmas.check_complete(session, [doc.id for doc in docs])
     found: dict[int, list[lemmas.Span]] = {}
     languages = sorted({doc.language for doc in docs})
@@ -158,7 +159,7 @@ def _lemma_spans(
         [spans] = lemmas.find_phrases(session, language, [phrase], document_ids=scope, texts=texts)
         found.update(spans)
     if not words:
-        raise InvalidValue(f"{text!r} has no words to look up by lemma")
+        raise InvalidValue(_("{text} has no words to look up by lemma").format(text=repr(text)))
     for doc in docs:
         if doc.id in found:
             yield doc, found[doc.id]
@@ -175,9 +176,11 @@ def search(
 ) -> list[Hit]:
     """Find ``text`` in the documents (all, or those named): see the module docstring."""
     if context < 0:
-        raise InvalidValue(f"context must be 0 or more characters, not {context}")
+        raise InvalidValue(
+            _("context must be 0 or more characters, not {context}").format(context=context)
+        )
     if limit is not None and limit < 1:
-        raise InvalidValue(f"limit must be at least 1, not {limit}")
+        raise InvalidValue(_("limit must be at least 1, not {limit}").format(limit=limit))
     docs = documents_in_scope(session, documents)
     texts = lemmas.Texts(session)
     finder = _lemma_spans if lemma else _exact_spans
@@ -325,8 +328,12 @@ def _annotations(
 def count_line(hits: Sequence[Hit], *, limit: int | None = None) -> str:
     """ "N hits in M documents" (saying when a limit cut the list)."""
     documents = len({hit.document for hit in hits})
-    noun = "hit" if len(hits) == 1 else "hits"
-    line = f"{len(hits)} {noun} in {documents} document{'s' if documents != 1 else ''}"
+    counts = {
+        "hits": counted(len(hits), "hit", "hits"),
+        "documents": counted(documents, "document", "documents"),
+    }
     if limit is not None and len(hits) >= limit:
-        line += f" (limit {limit} reached)"
-    return line
+        return _("{hits} in {documents} (limit {limit} reached)").format(
+            **counts, limit=number(limit)
+        )
+    return _("{hits} in {documents}").format(**counts)

@@ -54,13 +54,14 @@ import json
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 
 from sqlmodel import Session, col, select
 
 from workbench.analysis.search import DocumentRef, documents_in_scope, one_line
 from workbench.errors import InvalidValue, NotFound
+from workbench.i18n import N_, _
 from workbench.project.models import (
     Code,
     Coding,
@@ -123,10 +124,62 @@ class Suggestion:
     """The matched words inside the segment, as ``[start, end]`` pairs."""
     score: float = 0.0
     """How strong the evidence is, 0 to 1 (see the module docstring)."""
+    why: Reason | None = field(default=None, repr=False, compare=False)
+    """What ``reason`` says, to write it in English for ``--json`` (not in the JSON)."""
 
     def to_dict(self) -> dict[str, object]:
-        """The suggestion as ``suggest --json`` prints it."""
-        return asdict(self)
+        """The suggestion as ``suggest --json`` prints it (its reason in English)."""
+        data = asdict(self)
+        del data["why"]
+        if self.why is not None:
+            data["reason"] = self.why.text(N_)
+        return data
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a suggestion is made: which keywords, name or alias matched, and as which words."""
+
+    source: str
+    """``keyword``, ``name`` or ``alias``."""
+    target: str
+    """The code's or the place's name."""
+    found: tuple[tuple[str, str | None], ...]
+    """Per keyword, name or alias found: it, and the words it matched when they differ."""
+    phrase: bool = False
+    """Whether the one keyword found is a phrase of more than one word."""
+    interviewer: bool = False
+    """Whether the interviewer said it."""
+
+    def text(self, translate: Callable[[str], str] = _) -> str:
+        """``keyword 'lonely'``, ``2 keywords: 'alone', 'on my own'``, ``alias 'bieb' of
+        'Library'``, ``... ; said by the interviewer``: in the interface's language, or with
+        ``translate`` :func:`N_` in English."""
+        found = [
+            repr(keyword)
+            if matched is None
+            else translate(N_("{keyword} (as {form})")).format(
+                keyword=repr(keyword), form=repr(matched)
+            )
+            for keyword, matched in self.found
+        ]
+        if self.source == "alias":
+            what = translate(N_("alias {alias} of {place}")).format(
+                alias=found[0], place=repr(self.target)
+            )
+        elif self.source == "name":
+            what = translate(N_("name {name}")).format(name=found[0])
+        elif len(found) == 1 and self.phrase:
+            what = translate(N_("keyword {keyword} (phrase)")).format(keyword=found[0])
+        elif len(found) == 1:
+            what = translate(N_("keyword {keyword}")).format(keyword=found[0])
+        else:
+            what = translate(N_("{count} keywords: {keywords}")).format(
+                count=len(found), keywords=", ".join(found)
+            )
+        if self.interviewer:
+            what = translate(N_("{reason}; said by the interviewer")).format(reason=what)
+        return what
 
 
 @dataclass(frozen=True)
@@ -460,28 +513,19 @@ def _unit_span(
     return min(unit_start, start), max(unit_end, end)
 
 
-def _evidence(match: _Match, matched: str) -> str:
-    """``'lonely'``, ``'lonely' (as 'lonelier')``, ``'bieb'``: one matched keyword."""
+def _evidence(match: _Match, matched: str) -> tuple[str, str | None]:
+    """``('lonely', None)``, ``('lonely', 'lonelier')``: one matched keyword, and the words
+    it matched when they differ (shown as ``'lonely' (as 'lonelier')``)."""
     pattern = match.pattern
     phrase = " ".join(pattern.phrase.split())
     matched = " ".join(matched.split())
-    found = repr(phrase)
-    if matched.lower() != phrase.lower():
-        found += f" (as {matched!r})"
-    return found
+    return phrase, None if matched.lower() == phrase.lower() else matched
 
 
-def _reason(pattern: _Pattern, found: list[str]) -> str:
-    """``keyword 'lonely'``, ``2 keywords: 'alone', 'on my own'``, ``alias 'bieb' of 'Library'``."""
-    if pattern.kind == "place":
-        what = f"{pattern.source} {found[0]}"
-        if pattern.source == "alias":
-            what += f" of {pattern.target!r}"
-        return what
-    if len(found) == 1:
-        phrase = found[0]
-        return f"keyword {phrase}" + (" (phrase)" if " " in pattern.phrase.strip() else "")
-    return f"{len(found)} keywords: " + ", ".join(found)
+def _reason(pattern: _Pattern, found: list[tuple[str, str | None]]) -> Reason:
+    """Why a suggestion of ``pattern`` is made, with these keywords (names, aliases) found."""
+    source = pattern.source if pattern.kind == "place" else "keyword"
+    return Reason(source, pattern.target, tuple(found), phrase=" " in pattern.phrase.strip())
 
 
 @dataclass
@@ -491,7 +535,7 @@ class _Candidate:
     document_id: int
     strengths: dict[str, float] = field(default_factory=dict)
     """Per distinct keyword, name or alias found: its strength."""
-    evidence: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     """Per distinct keyword, name or alias found: how it was found."""
 
 
@@ -527,7 +571,11 @@ def _suggest(
     """Every candidate suggestion with its score (nothing left out)."""
     for unit in units:
         if unit not in UNITS:
-            raise InvalidValue(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
+            raise InvalidValue(
+                _("unknown unit {unit}; use one of {units}").format(
+                    unit=repr(unit), units=", ".join(UNITS)
+                )
+            )
     lemmas.check_complete(session, [doc.id for doc in docs])
     patterns = _patterns(session, codes=codes, places=places)
     if not patterns or not docs:
@@ -578,12 +626,14 @@ def _suggest(
     for candidate in candidates.values():
         suggestion = candidate.suggestion
         suggestion.matches.sort()
-        suggestion.reason = _reason(candidate.pattern, list(candidate.evidence.values()))
+        why = _reason(candidate.pattern, list(candidate.evidence.values()))
         doubt = math.prod(1.0 - s for s in candidate.strengths.values())
         score = 1.0 - doubt
         if _inside(interviewer.get(candidate.document_id, []), suggestion.start):
             score *= INTERVIEWER_FACTOR
-            suggestion.reason += "; said by the interviewer"
+            why = replace(why, interviewer=True)
+        suggestion.why = why
+        suggestion.reason = why.text()
         suggestion.score = round(score, 2)
         found.append(suggestion)
     return _ranked(found)
@@ -618,15 +668,17 @@ def chosen(session: Session, ids: Sequence[str]) -> list[Suggestion]:
     applies them in one write transaction.
     """
     if not ids:
-        raise InvalidValue("give the id of at least one suggestion to accept")
+        raise InvalidValue(_("give the id of at least one suggestion to accept"))
     wanted = list(dict.fromkeys(ids))
     doc_ids: set[int] = set()
     for suggestion_id_ in wanted:
         parsed = _ID.fullmatch(suggestion_id_)
         if parsed is None:
             raise NotFound(
-                f"no suggestion {suggestion_id_!r} (ids look like c12-0a1b2c3d4e; "
-                "list them with `workbench suggest`)"
+                _(
+                    "no suggestion {id} (ids look like c12-0a1b2c3d4e; "
+                    "list them with `workbench suggest`)"
+                ).format(id=repr(suggestion_id_))
             )
         doc_ids.add(int(parsed.group(2)))
     docs = [
@@ -643,8 +695,10 @@ def chosen(session: Session, ids: Sequence[str]) -> list[Suggestion]:
         suggestion = current.get(suggestion_id_)
         if suggestion is None:
             raise NotFound(
-                f"no suggestion {suggestion_id_!r} now (accepted already, or the codes, places "
-                "or codings changed); list them again with `workbench suggest`"
+                _(
+                    "no suggestion {id} now (accepted already, or the codes, places "
+                    "or codings changed); list them again with `workbench suggest`"
+                ).format(id=repr(suggestion_id_))
             )
         found.append(suggestion)
     return found

@@ -205,6 +205,13 @@ class _Formatter(click.HelpFormatter):
 class _Context(click.Context):
     formatter_class = _Formatter
 
+    def invoke(self, callback: Any, /, *args: Any, **kwargs: Any) -> Any:
+        # A command asked for --json writes its document in English, notes and reasons
+        # included, whatever the user's language (see workbench.cli.common.opened).
+        if kwargs.get("as_json") is True:
+            set_language("en")
+        return super().invoke(callback, *args, **kwargs)
+
 
 _ENGLISH = "_workbench_english_help"
 """The attribute where :func:`localize` keeps a command's or option's English help."""
@@ -351,6 +358,12 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except click.ClickException as error:
             raise _translated(error) from error.__cause__
+        except (EOFError, KeyboardInterrupt, click.Abort) as stop:
+            # What click's main does for these ("Aborted!", status 1), in our language.
+            if not isinstance(stop, click.Abort):
+                click.echo(err=True)
+            click.echo(_("Aborted!"), err=True)
+            raise click.exceptions.Exit(1) from stop
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -367,7 +367,7 @@ def _print_report(report: AgreementReport) -> None:
             _("– kappa and alpha are undefined when both coders agree on one value everywhere:")
         )
         for row in undefined:
-            click.echo(f"  {row.code}: {row.note}")
+            click.echo(f"  {row.code}: {_(row.note or '')}")
     click.echo()
     total = report.disagreements_total
     if not total:

@@ -113,12 +113,16 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def opened(target: ProjectTarget) -> Iterator[Project]:
     """Open a project (migrating it if needed) and close it afterwards. From then on the
-    command speaks the project's language (unless ``WORKBENCH_LANGUAGE`` says otherwise)."""
+    command speaks the project's language (unless ``WORKBENCH_LANGUAGE`` says otherwise);
+    a command asked for ``--json`` speaks English, so that every text in its document (notes,
+    problems, reasons) reads the same whatever the user's language."""
     from workbench.services.project import interface_language, open_project
 
     project = open_project(target)
     try:
-        set_language(interface_language(project))
+        context = click.get_current_context(silent=True)
+        as_json = context is not None and bool(context.params.get("as_json"))
+        set_language("en" if as_json else interface_language(project))
     except BaseException:
         project.dispose()
         raise

@@ -14,6 +14,7 @@ from workbench.cli.common import (
     handle_errors,
     opened,
 )
+from workbench.i18n import _
 
 
 @click.command()
@@ -46,25 +47,30 @@ def merge(
     if as_json:
         emit_json(report.to_dict())
         return
-    click.echo(("would " if dry_run else "") + report.summary())
+    click.echo(report.shown_summary())
     lists = (
-        ("coders added", report.coders_added),
-        ("documents added", report.documents_added),
-        ("codes added", report.codes_added),
-        ("codes changed", report.codes_changed),
-        ("places added", report.places_added),
-        ("places changed", report.places_changed),
-        ("cases added", report.cases_added),
-        ("cases changed", report.cases_changed),
+        (_("coders added"), report.coders_added),
+        (_("documents added"), report.documents_added),
+        (_("codes added"), report.codes_added),
+        (_("codes changed"), report.codes_changed),
+        (_("places added"), report.places_added),
+        (_("places changed"), report.places_changed),
+        (_("cases added"), report.cases_added),
+        (_("cases changed"), report.cases_changed),
     )
     for title, names in lists:
         if names:
             click.echo(f"  {title}: {', '.join(names)}")
     if report.not_restored:
-        click.echo(f"  left out (removed here since the copies parted): {report.not_restored}")
-    for line in report.notes:
-        click.echo(f"  note: {line}")
-    for line in report.conflicts:
-        click.echo(f"  conflict: {line}")
+        click.echo(
+            "  "
+            + _("left out (removed here since the copies parted): {count}").format(
+                count=report.not_restored
+            )
+        )
+    for line in report.shown_notes:
+        click.echo("  " + _("note: {note}").format(note=line))
+    for line in report.shown_conflicts:
+        click.echo("  " + _("conflict: {conflict}").format(conflict=line))
     if dry_run:
-        click.echo("nothing was changed (--dry-run)")
+        click.echo(_("nothing was changed (--dry-run)"))

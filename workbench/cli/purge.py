@@ -68,7 +68,7 @@ def purge(
             if not click.confirm(_("This cannot be undone. Purge?"), default=False, err=True):
                 fail(_("nothing was purged"))
         done = service.purge(proj, documents=documents, coder=coder)
-    for note in done.notes:
+    for note in done.shown_notes:
         warn(note)
     if as_json:
         emit_json(done.to_dict())

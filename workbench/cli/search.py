@@ -141,9 +141,9 @@ def suggest(
     from workbench.services import coding, reading
 
     if accept_ids and not accepting:
-        raise InvalidValue("to apply suggestions, give their ids after --accept")
+        raise InvalidValue(_("to apply suggestions, give their ids after --accept"))
     if accepting and not accept_ids:
-        raise InvalidValue("--accept needs the ids of the suggestions to apply")
+        raise InvalidValue(_("--accept needs the ids of the suggestions to apply"))
     if accept_ids:
         with opened(project) as proj:
             views = coding.accept_suggestions(proj, accept_ids, coder=coder)

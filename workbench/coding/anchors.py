@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from workbench.coding.lookups import find_code
 from workbench.errors import InvalidValue, NotFound, quoted
+from workbench.i18n import _
 from workbench.project.models import Code, Coding, Segment
 
 
@@ -23,14 +24,15 @@ def set_anchor(session: Session, name: str, segment_id: int | None) -> Code:
     code = find_code(session, name)
     if segment_id is not None:
         if session.get(Segment, segment_id) is None:
-            raise NotFound(f"no segment {segment_id}")
+            raise NotFound(_("no segment {segment}").format(segment=segment_id))
         coded = session.exec(
             select(Coding.id).where(Coding.segment_id == segment_id, Coding.code_id == code.id)
         ).first()
         if coded is None:
             raise InvalidValue(
-                f"segment {segment_id} is not coded {quoted(code.name)}; an anchor quote "
-                "must carry its code"
+                _("segment {id} is not coded {code}; an anchor quote must carry its code").format(
+                    id=segment_id, code=quoted(code.name)
+                )
             )
     code.anchor_segment_id = segment_id
     session.add(code)

@@ -59,7 +59,9 @@ class CodeSpec(BaseModel):
         if value == "":  # no colour
             return ""
         if not COLOR_PATTERN.match(value):
-            raise ValueError(f"colour {value!r} is not of the form #RRGGBB")
+            raise ValueError(
+                _("colour {color} is not of the form #RRGGBB").format(color=repr(value))
+            )
         return value.lower()
 
     @field_validator("keywords")
@@ -98,7 +100,11 @@ class StatusSpec(KindSpec):
     def _known(cls, value: str) -> str:
         if value not in PLACE_STATUS_NAMES:
             known = ", ".join(PLACE_STATUS_NAMES)
-            raise ValueError(f"unknown place status {quoted(value)}; statuses are {known}")
+            raise ValueError(
+                _("unknown place status {status}; statuses are {known}").format(
+                    status=quoted(value), known=known
+                )
+            )
         return value
 
 
@@ -139,7 +145,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
         key = loader.construct_object(key_node)
         if key in keys_seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, _("duplicate key {key}").format(key=repr(key)), key_node.start_mark
             )
         keys_seen[key] = key_node.start_mark.line + 1
     mapping = dict(loader.construct_pairs(node, deep=True))
@@ -205,8 +211,14 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
         data = safeyaml.load(text, _LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        at = f"line {mark.line + 1}: " if mark else ""
-        raise InputError(source, f"{at}invalid YAML ({exc.problem or exc.context})") from None
+        reason = exc.problem or exc.context
+        if mark:
+            message = _("line {line}: invalid YAML ({reason})").format(
+                line=mark.line + 1, reason=reason
+            )
+        else:
+            message = _("invalid YAML ({reason})").format(reason=reason)
+        raise InputError(source, message) from None
     except yaml.YAMLError as exc:
         raise InputError(source, _("invalid YAML ({reason})").format(reason=exc)) from None
     if not isinstance(data, dict):
@@ -219,8 +231,13 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
         line = _line_of(data, loc)
         where = ".".join(str(part) for part in loc)
         message = error["msg"].removeprefix("Value error, ")
-        prefix = f"line {line}: " if line else ""
-        raise InputError(source, f"{prefix}{where}: {message}") from None
+        if line:
+            message = _("line {line}: {where}: {message}").format(
+                line=line, where=where, message=message
+            )
+        else:
+            message = f"{where}: {message}"
+        raise InputError(source, message) from None
     seen: dict[str, tuple[str, int]] = {}
     code_lines = _code_lines(data)
     for position, (code, _parent) in enumerate(spec.all_codes()):
@@ -228,14 +245,20 @@ def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
         line = code_lines.get(position)
         if key in seen:
             first, first_line = seen[key]
-            where = (
-                f"first used on line {first_line}"
-                if first == code.name
-                else f"as {quoted(first)} on line {first_line}: names are unique in any letter "
-                "case and spacing"
-            )
+            if first == code.name:
+                message = _(
+                    "line {line}: duplicate code name {name} (first used on line {first_line})"
+                )
+            else:
+                message = _(
+                    "line {line}: duplicate code name {name} (as {first} on line {first_line}: "
+                    "names are unique in any letter case and spacing)"
+                )
             raise InputError(
-                source, f"line {line}: duplicate code name {quoted(code.name)} ({where})"
+                source,
+                message.format(
+                    line=line, name=quoted(code.name), first=quoted(first), first_line=first_line
+                ),
             )
         seen[key] = (code.name, line or 0)
     kinds: set[str] = set()

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from workbench.coding import cases
 from workbench.errors import Conflict, InvalidValue
+from workbench.i18n import _, ngettext, number
 from workbench.project.models import Document, Paragraph, Sentence, Turn, utcnow
 from workbench.text import lemmas, nlp
 from workbench.text.readers import SourceText, read_file
@@ -56,15 +57,23 @@ class ImportedDocument:
     def how_turns_were_found(self) -> str:
         """The way the turns were found, for the import's report."""
         if self.turns_found == "guessed":
-            unsure = f", {self.turns_unsure} paragraphs unsure" if self.turns_unsure else ""
-            return (
-                f"no speaker labels: turns guessed from questions and answers, "
-                f"{self.turns_sure} % sure{unsure} (Speaker 1 asks)"
-            )
-        return {
-            "labels": "turns from the speaker labels",
-            "cues": "turns from the subtitle cues",
-        }.get(self.turns_found, "no turns found")
+            if self.turns_unsure:
+                return ngettext(
+                    "no speaker labels: turns guessed from questions and answers, "
+                    "{sure} % sure, {count} paragraph unsure (Speaker 1 asks)",
+                    "no speaker labels: turns guessed from questions and answers, "
+                    "{sure} % sure, {count} paragraphs unsure (Speaker 1 asks)",
+                    self.turns_unsure,
+                ).format(sure=self.turns_sure, count=number(self.turns_unsure))
+            return _(
+                "no speaker labels: turns guessed from questions and answers, "
+                "{sure} % sure (Speaker 1 asks)"
+            ).format(sure=self.turns_sure)
+        if self.turns_found == "labels":
+            return _("turns from the speaker labels")
+        if self.turns_found == "cues":
+            return _("turns from the subtitle cues")
+        return _("no turns found")
 
 
 @dataclass
@@ -198,16 +207,18 @@ def check_request(
     """Refuse an import request that cannot work; the attributes parsed (``KEY=VALUE`` or
     ``KEY:TYPE=VALUE``)."""
     if not paths:
-        raise InvalidValue("no files to import")
+        raise InvalidValue(_("no files to import"))
     if name is not None and len(paths) != 1:
-        raise InvalidValue("--name renames one file; give a single file with it")
+        raise InvalidValue(_("--name renames one file; give a single file with it"))
     return [cases.parse_assignment(item) for item in attributes]
 
 
 def check_language(language: str) -> None:
     """Refuse a language the workbench has no pipeline for."""
     if language not in nlp.SUPPORTED_LANGUAGES and not nlp.configured_model(language):
-        raise InvalidValue(f"unsupported language {language!r}; use nl or en")
+        raise InvalidValue(
+            _("unsupported language {language}; use nl or en").format(language=repr(language))
+        )
 
 
 def prepare_files(
@@ -225,7 +236,7 @@ def prepare_files(
     for index, raw_path in enumerate(paths):
         path = Path(raw_path)
         if progress:
-            progress(index, 2 * total, f"reading {path.name}")
+            progress(index, 2 * total, _("reading {file}").format(file=path.name))
         prepared_all.append(
             (path, prepare(path, name=name, language=language, paragraph_mode=paragraph_mode))
         )
@@ -251,7 +262,7 @@ def store_files(
     total = len(prepared_all)
     for index, (path, prepared) in enumerate(prepared_all):
         if progress:
-            progress(total + index, 2 * total, f"storing {path.name}")
+            progress(total + index, 2 * total, _("storing {file}").format(file=path.name))
         _check_unique(session, prepared, path, names_seen, renamed=renamed)
         names_seen[prepared.name] = path
         imported = store(
@@ -283,7 +294,9 @@ class NameTaken(Conflict):
         """The file refused."""
         self.problem = problem
         """What is wrong, without the remedy."""
-        super().__init__(f"{path}: {problem}; {remedy}")
+        super().__init__(
+            _("{path}: {problem}; {remedy}").format(path=path, problem=problem, remedy=remedy)
+        )
 
 
 def _check_unique(
@@ -297,21 +310,25 @@ def _check_unique(
     if prepared.name in names_seen:
         raise NameTaken(
             path,
-            f"two files would be called {prepared.name!r} (also {names_seen[prepared.name]})",
-            "import one with --name",
+            _("two files would be called {name} (also {other})").format(
+                name=repr(prepared.name), other=names_seen[prepared.name]
+            ),
+            _("import one with --name"),
         )
     existing = session.exec(select(Document.id).where(Document.name == prepared.name)).first()
     if existing is not None:
         raise NameTaken(
             path,
-            f"a document called {prepared.name!r} is already in the project",
-            "import it under another name with --name",
+            _("a document called {name} is already in the project").format(
+                name=repr(prepared.name)
+            ),
+            _("import it under another name with --name"),
         )
     if not renamed:
         same = session.exec(select(Document.name).where(Document.sha256 == prepared.sha256)).first()
         if same is not None:
             raise NameTaken(
                 path,
-                f"the same text is already in the project as {same!r}",
-                "import it again only under another name with --name",
+                _("the same text is already in the project as {name}").format(name=repr(same)),
+                _("import it again only under another name with --name"),
             )

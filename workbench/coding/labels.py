@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from workbench.coding.lookups import find_document
 from workbench.errors import Conflict, InvalidValue
+from workbench.i18n import _, counted
 from workbench.project.models import Document
 
 #: The longest citation label.
@@ -49,16 +50,28 @@ def set_label(session: Session, document: str, label: str) -> tuple[str, str]:
     assert row.id is not None
     label = " ".join(label.split())
     if len(label) > MAX_LABEL:
-        raise InvalidValue(f"a citation label has at most {MAX_LABEL} characters")
+        raise InvalidValue(
+            _("a citation label has at most {characters}").format(
+                characters=counted(MAX_LABEL, "character", "characters")
+            )
+        )
     default = _DEFAULT.fullmatch(label)
     if default is not None and int(default.group(1)) != row.id:
-        raise Conflict(f"{label!r} is the neutral label of another document; choose another label")
+        raise Conflict(
+            _("{label} is the neutral label of another document; choose another label").format(
+                label=repr(label)
+            )
+        )
     if label:
         for other_name, other in session.exec(
             select(Document.name, Document.label).where(Document.id != row.id)
         ):
             if other and other.casefold() == label.casefold():
-                raise Conflict(f"the label {label!r} is taken by the document {other_name}")
+                raise Conflict(
+                    _("the label {label} is taken by the document {document}").format(
+                        label=repr(label), document=other_name
+                    )
+                )
     before = row.label
     row.label = label
     session.add(row)

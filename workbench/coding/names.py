@@ -20,7 +20,7 @@ import unicodedata
 from sqlmodel import Session, col, select
 
 from workbench.errors import Conflict, quoted
-from workbench.i18n import _
+from workbench.i18n import N_, _
 from workbench.project.models import Code
 
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -40,27 +40,54 @@ def _bad(ch: str) -> bool:
 
 
 def _describe(ch: str) -> str:
-    point = ord(ch)
+    point = f"U+{ord(ch):04X}"
     if unicodedata.category(ch) == "Cs":
-        return f"a lone surrogate (U+{point:04X}, not valid Unicode text)"
+        return _("a lone surrogate ({point}, not valid Unicode text)").format(point=point)
     if ch in "\u2028\u2029":
-        return f"a line separator (U+{point:04X})"
+        return _("a line separator ({point})").format(point=point)
     if ch in "\ufffe\uffff":
-        return f"a noncharacter (U+{point:04X})"
-    return f"a control character (U+{point:04X})"
+        return _("a noncharacter ({point})").format(point=point)
+    return _("a control character ({point})").format(point=point)
+
+
+#: What :func:`check_name` says, per kind of name: one whole sentence each (the word order
+#: differs between languages), translated when the error is raised.
+_NAME_RULES = {
+    "a name": (
+        N_("a name cannot be empty"),
+        N_("a name cannot hold {character}: {name} has one at character {position}"),
+    ),
+    "a code name": (
+        N_("a code name cannot be empty"),
+        N_("a code name cannot hold {character}: {name} has one at character {position}"),
+    ),
+    "a place name": (
+        N_("a place name cannot be empty"),
+        N_("a place name cannot hold {character}: {name} has one at character {position}"),
+    ),
+    "a place kind": (
+        N_("a place kind cannot be empty"),
+        N_("a place kind cannot hold {character}: {name} has one at character {position}"),
+    ),
+    "an alias": (
+        N_("an alias cannot be empty"),
+        N_("an alias cannot hold {character}: {name} has one at character {position}"),
+    ),
+}
 
 
 def check_name(value: str, what: str = "a name") -> str:
     """``value`` trimmed at both ends; ValueError (one line, the name :func:`quoted`) when it
-    is empty or holds a control character, a line separator or a lone surrogate."""
+    is empty or holds a control character, a line separator or a lone surrogate. ``what``
+    is one of the kinds of name in ``_NAME_RULES`` (another is said as "a name")."""
+    empty, holds = _NAME_RULES.get(what, _NAME_RULES["a name"])
     name = value.strip()
     if not name:
-        raise ValueError(f"{what} cannot be empty")
+        raise ValueError(_(empty))
     for position, ch in enumerate(name, 1):
         if _bad(ch):
             raise ValueError(
-                f"{what} cannot hold {_describe(ch)}: {quoted(name)} has one at character "
-                f"{position}"
+                _(holds).format(character=_describe(ch), name=quoted(name), position=position)
             )
     return name
 

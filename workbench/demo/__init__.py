@@ -20,6 +20,7 @@ from workbench.coding import memos as memo_ops
 from workbench.coding import places as place_ops
 from workbench.demo import plan
 from workbench.errors import ProjectError
+from workbench.i18n import _
 from workbench.project import coders, db, settings
 from workbench.project.models import id_of
 from workbench.services import importing as import_service
@@ -36,7 +37,11 @@ def transcript_files() -> list[Path]:
     """The shipped demo transcripts, in order."""
     files = sorted(TRANSCRIPTS.glob("*.txt"))
     if not files:
-        raise ProjectError(f"the demo transcripts are missing from {TRANSCRIPTS} (reinstall)")
+        raise ProjectError(
+            _("the demo transcripts are missing from {folder} (reinstall)").format(
+                folder=TRANSCRIPTS
+            )
+        )
     return files
 
 
@@ -61,7 +66,11 @@ def build_demo(target: T) -> T:
 def _build(project: db.Project) -> None:
     shipped = codebook.shipped_codebooks()
     if plan.CODEBOOK not in shipped:
-        raise ProjectError(f"the shipped codebook {plan.CODEBOOK!r} is missing (reinstall)")
+        raise ProjectError(
+            _("the shipped codebook {codebook} is missing (reinstall)").format(
+                codebook=repr(plan.CODEBOOK)
+            )
+        )
     spec = codebook.load_codebook(shipped[plan.CODEBOOK])
     first = plan.CODERS[0]
 

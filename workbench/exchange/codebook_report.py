@@ -269,9 +269,9 @@ def build_report(
 
 
 def _leftovers(report: CodebookReport, names: PseudonymTable) -> list[Leftover]:
-    found = list(names.leftovers(report.title, "the title"))
+    found = list(names.leftovers(report.title, _("the title")))
     for code in report.codes:
-        where = f"code {code.number}"
+        where = _("code {number}").format(number=code.number)
         texts = [code.name, code.label, code.description, code.inclusion, code.exclusion]
         texts.append(code.example)
         if code.anchor is not None:

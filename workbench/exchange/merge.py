@@ -35,7 +35,9 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from workbench.project import changelog
+from workbench import i18n
+from workbench.i18n import _, counted, number
+from workbench.project import changelog, erasures
 from workbench.project.models import (
     Case,
     CaseValue,
@@ -92,6 +94,45 @@ PLACE_FIELDS = (
 CASE_FIELDS = ("name", "description")
 
 
+@dataclass(frozen=True)
+class _Said:
+    """A line of the report in English (kept for ``--json``) and as shown to the user."""
+
+    english: str
+    shown: str
+
+
+class _Text:
+    """A report text in English and in the interface's language, filled in with
+    :meth:`format` (a value that is a :class:`_Said` is taken in the same language)."""
+
+    def __init__(self, english: str, shown: str) -> None:
+        self.english = english
+        self.shown = shown
+
+    def format(self, **values: object) -> _Said:
+        english = {k: v.english if isinstance(v, _Said) else v for k, v in values.items()}
+        shown = {k: v.shown if isinstance(v, _Said) else v for k, v in values.items()}
+        return _Said(self.english.format(**english), self.shown.format(**shown))
+
+
+class _Both:
+    """Marks the report's texts for translation (``BOTH._``, ``BOTH.ngettext``) and keeps
+    their English beside them: ``--json`` keeps the English, the terminal shows the
+    translation."""
+
+    @staticmethod
+    def _(message: str) -> _Text:
+        return _Text(message, i18n._(message))
+
+    @staticmethod
+    def ngettext(singular: str, plural: str, n: int) -> _Text:
+        return _Text(singular if n == 1 else plural, i18n.ngettext(singular, plural, n))
+
+
+BOTH = _Both()
+
+
 @dataclass
 class MergeReport:
     """What a merge did (or, with ``dry_run``, would do)."""
@@ -122,10 +163,18 @@ class MergeReport:
     not_restored: int = 0
     """Codings, links and memos they still have that were removed here since the copies
     parted (left out)."""
+    purged_left_out: int = 0
+    """Things they still have that a purge here erased (documents, codes, memos, pseudonym
+    entries, old values...), left out: see :mod:`workbench.project.erasures`."""
     conflicts: list[str] = field(default_factory=list)
-    """One line per conflict: what differs, and what was kept."""
+    """One line per conflict: what differs, and what was kept (English, for ``--json``)."""
     notes: list[str] = field(default_factory=list)
-    """Other things worth knowing (a document with another name there, removals there)."""
+    """Other things worth knowing (a document with another name there, removals there;
+    English, for ``--json``)."""
+    shown_conflicts: list[str] = field(default_factory=list)
+    """:attr:`conflicts` in the interface's language."""
+    shown_notes: list[str] = field(default_factory=list)
+    """:attr:`notes` in the interface's language."""
 
     @property
     def changed_anything(self) -> bool:
@@ -175,6 +224,58 @@ class MergeReport:
             text += f"; {len(self.conflicts)} conflict{'' if len(self.conflicts) == 1 else 's'}"
         return text
 
+    def shown_summary(self) -> str:
+        """:meth:`summary` in the interface's language, for the terminal (on a dry run:
+        what the merge would do)."""
+        added = []
+        if self.documents_added:
+            added.append(counted(len(self.documents_added), "document", "documents"))
+        if self.codes_added:
+            added.append(counted(len(self.codes_added), "code", "codes"))
+        if self.places_added:
+            added.append(counted(len(self.places_added), "place", "places"))
+        if self.cases_added:
+            added.append(counted(len(self.cases_added), "case", "cases"))
+        if self.segments_added:
+            added.append(counted(self.segments_added, "segment", "segments"))
+        if self.codings_added:
+            added.append(counted(self.codings_added, "coding", "codings"))
+        if self.links_added:
+            added.append(counted(self.links_added, "place link", "place links"))
+        if self.memos_added:
+            added.append(counted(self.memos_added, "memo", "memos"))
+        head = _("would merge {source}: {added}") if self.dry_run else _("merge {source}: {added}")
+        clauses = [
+            head.format(source=self.source, added=", ".join(added) if added else _("nothing new"))
+        ]
+        changed = (
+            len(self.codes_changed)
+            + len(self.places_changed)
+            + len(self.cases_changed)
+            + self.memos_changed
+        )
+        if changed:
+            clauses.append(_("{count} changed").format(count=number(changed)))
+        if self.conflicts:
+            clauses.append(counted(len(self.conflicts), "conflict", "conflicts"))
+        if self.purged_left_out:
+            clauses.append(
+                _("{count} left out (erased by a purge here)").format(
+                    count=number(self.purged_left_out)
+                )
+            )
+        return "; ".join(clauses)
+
+    def add_conflict(self, line: _Said) -> None:
+        """Report a conflict (in English and as shown)."""
+        self.conflicts.append(line.english)
+        self.shown_conflicts.append(line.shown)
+
+    def add_note(self, line: _Said) -> None:
+        """Report a note (in English and as shown)."""
+        self.notes.append(line.english)
+        self.shown_notes.append(line.shown)
+
     def to_dict(self) -> dict[str, object]:
         """The ``merge --json`` document."""
         return {
@@ -199,6 +300,7 @@ class MergeReport:
             "memos_changed": self.memos_changed,
             "pseudonyms_added": self.pseudonyms_added,
             "not_restored": self.not_restored,
+            "purged_left_out": self.purged_left_out,
             "conflicts": self.conflicts,
             "notes": self.notes,
         }
@@ -297,6 +399,7 @@ class _Merge:
         self.theirs = theirs
         self.report = report
         report.shared_changes = shared_changes(ours, theirs)
+        self.erased = erasures.Erasures.read(ours.connection())
         self.ours_since = Since.read(ours, report.shared_changes)
         self.theirs_since = Since.read(theirs, report.shared_changes)
         self.coders: dict[int, int] = {}
@@ -307,14 +410,46 @@ class _Merge:
         self.variables: dict[int, int] = {}
         self.segments: dict[int, int] = {}
         self.their_segments: dict[int, Segment] = {id_of(s): s for s in _all(theirs, Segment)}
+        self.segments_purged: set[str] = set()
         self.spans: dict[tuple[int, int, int], int] = {
             (s.document_id, s.start, s.end): id_of(s) for s in _all(ours, Segment)
         }
 
     # -- helpers --
 
-    def conflict(self, line: str) -> None:
-        self.report.conflicts.append(line)
+    def purged(self, *keys: str | None) -> bool:
+        """Whether a purge here erased what one of ``keys`` names (then it is counted as
+        left out): the merge never brings that back."""
+        if self.erased and self.erased.any(key for key in keys if key is not None):
+            self.report.purged_left_out += 1
+            return True
+        return False
+
+    def pinned(self, table: str, identity: str | None, column: str) -> bool:
+        """Whether the value of ``column`` of the row ``identity`` here replaced a value a
+        purge erased: ours stays, whatever theirs holds (theirs may be the erased text)."""
+        if identity is None or not self.erased:
+            return False
+        return self.purged(erasures.pin_key(table, identity, column))
+
+    def identity_of(self, table: str, mine: Any) -> str | None:
+        """How :mod:`workbench.project.erasures` names one of our rows of ``table``."""
+        if table == "pseudonym":
+            return erasures.pseudonym_key(mine.real)
+        if table == "case_value":
+            return self.case_value_key(mine.case_id, mine.variable_id)
+        guid = getattr(mine, "guid", None)
+        return guid if isinstance(guid, str) else None
+
+    def case_value_key(self, case_id: int, variable_id: int) -> str | None:
+        """The erasure key of our case value of case ``case_id`` and attribute ``variable_id``."""
+        case, variable = self.ours.get(Case, case_id), self.ours.get(Variable, variable_id)
+        if case is None or variable is None:
+            return None
+        return erasures.case_value_key(case.guid, variable.guid)
+
+    def conflict(self, line: _Said) -> None:
+        self.report.add_conflict(line)
 
     def reconcile(
         self,
@@ -323,9 +458,9 @@ class _Merge:
         other: Any,
         columns: Sequence[str],
         *,
-        label: str,
+        label: _Said,
         value_of: Callable[[str, Any], Any] | None = None,
-        check: Callable[[str, Any], str | None] | None = None,
+        check: Callable[[str, Any], _Said | None] | None = None,
     ) -> bool:
         """Bring ``other``'s values (a row of theirs) into ``mine`` (the matching row here)
         where only they changed them since the copies parted; report the columns both hold
@@ -340,6 +475,8 @@ class _Merge:
             ours_value = getattr(mine, column)
             if ours_value == theirs_value:
                 continue
+            if self.pinned(table, self.identity_of(table, mine), column):
+                continue
             they = self.theirs_since.touched(table, id_of(other), column)
             we = self.ours_since.touched(table, id_of(mine), column)
             if we and not they:
@@ -350,21 +487,34 @@ class _Merge:
                 setattr(mine, column, theirs_value)
                 changed = True
                 continue
-            why = f" ({problem})" if problem else ""
+            if problem is not None:
+                line = BOTH._(
+                    "{label}: {field} is {ours} here and {theirs} in {source} ({reason});"
+                    " kept {ours}"
+                )
+            else:
+                line = BOTH._(
+                    "{label}: {field} is {ours} here and {theirs} in {source}; kept {ours}"
+                )
             self.conflict(
-                f"{label}: {shown} is {self.show(column, ours_value)} here and "
-                f"{self.show(column, theirs_value)} in {self.report.source}{why}; kept "
-                f"{self.show(column, ours_value)}"
+                line.format(
+                    label=label,
+                    field=shown,
+                    ours=self.show(column, ours_value),
+                    theirs=self.show(column, theirs_value),
+                    source=self.report.source,
+                    reason=problem,
+                )
             )
         if changed:
             self.ours.add(mine)
             self.ours.flush()
         return changed
 
-    def show(self, column: str, value: Any) -> str:
+    def show(self, column: str, value: Any) -> str | _Said:
         if column == "parent_id":
             if value is None:
-                return "(top)"
+                return BOTH._("(top)").format()
             code = self.ours.get(Code, value)
             return repr(code.name) if code is not None else repr(value)
         return repr(value)
@@ -380,6 +530,9 @@ class _Merge:
         key = (self.documents[segment.document_id], segment.start, segment.end)
         found = self.spans.get(key)
         if found is None:
+            if segment.guid in self.segments_purged or self.purged(erasures.guid_key(segment.guid)):
+                self.segments_purged.add(segment.guid)
+                return None
             made = Segment(
                 document_id=key[0],
                 start=segment.start,
@@ -438,17 +591,28 @@ class _Merge:
                 self.documents[id_of(document)] = id_of(match)
                 self.report.documents_matched += 1
                 if match.name != document.name:
-                    self.report.notes.append(
-                        f"document {match.name!r} is called {document.name!r} in "
-                        f"{self.report.source}"
+                    self.report.add_note(
+                        BOTH._("document {name} is called {other} in {source}").format(
+                            name=repr(match.name),
+                            other=repr(document.name),
+                            source=self.report.source,
+                        )
                     )
+                continue
+            if self.purged(
+                erasures.guid_key(document.guid), erasures.document_key(document.sha256)
+            ):
                 continue
             if document.name in names:
                 coded = sum(1 for s in self.their_segments.values() if s.document_id == document.id)
                 self.conflict(
-                    f"document {document.name!r}: its text differs in the two copies; its "
-                    f"{coded} segment{'' if coded == 1 else 's'} in {self.report.source} "
-                    f"{'was' if coded == 1 else 'were'} not brought in"
+                    BOTH.ngettext(
+                        "document {name}: its text differs in the two copies; its {count}"
+                        " segment in {source} was not brought in",
+                        "document {name}: its text differs in the two copies; its {count}"
+                        " segments in {source} were not brought in",
+                        coded,
+                    ).format(name=repr(document.name), count=coded, source=self.report.source)
                 )
                 continue
             self.documents[id_of(document)] = self.copy_document(document)
@@ -459,6 +623,7 @@ class _Merge:
         """Copy a document of theirs with its turns, sentences and paragraphs."""
         copy = Document(
             name=document.name,
+            label=document.label,
             text=document.text,
             source_name=document.source_name,
             sha256=document.sha256,
@@ -492,7 +657,7 @@ class _Merge:
     def merge_kinds(self) -> None:
         ours = {k.name for k in _all(self.ours, PlaceKind)}
         for kind in _all(self.theirs, PlaceKind):
-            if kind.name not in ours:
+            if kind.name not in ours and not self.purged(erasures.kind_key(kind.name)):
                 self.ours.add(
                     PlaceKind(
                         name=kind.name,
@@ -529,6 +694,8 @@ class _Merge:
         matched: list[tuple[Code, Code]] = []
         for code in ordered:
             found = self._match(code.guid, code.name, by_guid, by_name)
+            if found is None and self.purged(erasures.guid_key(code.guid)):
+                continue  # deleted here and purged: its codings stay out too
             if found is None:
                 found = Code(
                     name=code.name,
@@ -562,16 +729,18 @@ class _Merge:
         for mine, other in matched:
             before = mine.name
 
-            def check(column: str, value: Any, mine: Code = mine) -> str | None:
+            def check(column: str, value: Any, mine: Code = mine) -> _Said | None:
                 if column == "name":
                     clash = by_name.get(str(value).lower())
                     if clash is not None and clash.id != mine.id:
-                        return f"another code is called {clash.name!r} here"
+                        return BOTH._("another code is called {name} here").format(
+                            name=repr(clash.name)
+                        )
                 if column == "parent_id" and value is not None:
                     node: int | None = value
                     while node is not None:
                         if node == mine.id:
-                            return "that would put it under itself"
+                            return BOTH._("that would put it under itself").format()
                         parent = self.ours.get(Code, node)
                         node = None if parent is None else parent.parent_id
                 return None
@@ -581,7 +750,7 @@ class _Merge:
                 mine,
                 other,
                 CODE_FIELDS,
-                label=f"code {before!r}",
+                label=BOTH._("code {name}").format(name=repr(before)),
                 value_of=value_of,
                 check=check,
             ):
@@ -599,11 +768,15 @@ class _Merge:
             their_aliases.setdefault(row.place_id, []).append(row.alias)
         for place in _all(self.theirs, Place):
             found = self._match(place.guid, place.name, by_guid, by_name)
+            if found is None and self.purged(erasures.guid_key(place.guid)):
+                continue
             if found is None:
                 if place.status not in self.statuses:
                     self.conflict(
-                        f"place {place.name!r}: its status {place.status!r} is unknown here; "
-                        "the place and its links were not brought in"
+                        BOTH._(
+                            "place {name}: its status {status} is unknown here; the place and"
+                            " its links were not brought in"
+                        ).format(name=repr(place.name), status=repr(place.status))
                     )
                     continue
                 found = Place(
@@ -620,17 +793,24 @@ class _Merge:
             else:
                 before = found.name
 
-                def check(column: str, value: Any, mine: Place = found) -> str | None:
+                def check(column: str, value: Any, mine: Place = found) -> _Said | None:
                     if column == "name":
                         clash = by_name.get(str(value).lower())
                         if clash is not None and clash.id != mine.id:
-                            return f"another place is called {clash.name!r} here"
+                            return BOTH._("another place is called {name} here").format(
+                                name=repr(clash.name)
+                            )
                     if column == "status" and value not in self.statuses:
-                        return f"no status {value!r} here"
+                        return BOTH._("no status {status} here").format(status=repr(value))
                     return None
 
                 if self.reconcile(
-                    "place", found, place, PLACE_FIELDS, label=f"place {before!r}", check=check
+                    "place",
+                    found,
+                    place,
+                    PLACE_FIELDS,
+                    label=BOTH._("place {name}").format(name=repr(before)),
+                    check=check,
                 ):
                     by_name.pop(before.lower(), None)
                     by_name[found.name.lower()] = found
@@ -638,6 +818,8 @@ class _Merge:
             self.places[id_of(place)] = id_of(found)
             for alias in their_aliases.get(id_of(place), []):
                 if (id_of(found), alias.lower()) not in aliases:
+                    if self.purged(erasures.alias_key(found.guid, alias)):
+                        continue
                     self.ours.add(PlaceAlias(place_id=id_of(found), alias=alias))
                     aliases.add((id_of(found), alias.lower()))
         self.ours.flush()
@@ -648,6 +830,8 @@ class _Merge:
         by_name = _by_lower_name(ours)
         for variable in _all(self.theirs, Variable):
             found = self._match(variable.guid, variable.name, by_guid, by_name)
+            if found is None and self.purged(erasures.guid_key(variable.guid)):
+                continue
             if found is None:
                 found = Variable(
                     name=variable.name,
@@ -660,8 +844,15 @@ class _Merge:
                 self.report.variables_added.append(variable.name)
             elif found.type != variable.type:
                 self.conflict(
-                    f"attribute {found.name!r}: of type {found.type} here and {variable.type} in "
-                    f"{self.report.source}; its values there were not brought in"
+                    BOTH._(
+                        "attribute {name}: of type {type} here and {other} in {source}; its"
+                        " values there were not brought in"
+                    ).format(
+                        name=repr(found.name),
+                        type=found.type,
+                        other=variable.type,
+                        source=self.report.source,
+                    )
                 )
                 continue
             self.variables[id_of(variable)] = id_of(found)
@@ -672,6 +863,8 @@ class _Merge:
         by_name = _by_lower_name(ours)
         for case in _all(self.theirs, Case):
             found = self._match(case.guid, case.name, by_guid, by_name)
+            if found is None and self.purged(erasures.guid_key(case.guid)):
+                continue
             if found is None:
                 found = Case(
                     name=case.name,
@@ -686,14 +879,21 @@ class _Merge:
             else:
                 before = found.name
 
-                def check(column: str, value: Any, mine: Case = found) -> str | None:
+                def check(column: str, value: Any, mine: Case = found) -> _Said | None:
                     clash = by_name.get(str(value).lower()) if column == "name" else None
                     if clash is not None and clash.id != mine.id:
-                        return f"another case is called {clash.name!r} here"
+                        return BOTH._("another case is called {name} here").format(
+                            name=repr(clash.name)
+                        )
                     return None
 
                 if self.reconcile(
-                    "case", found, case, CASE_FIELDS, label=f"case {before!r}", check=check
+                    "case",
+                    found,
+                    case,
+                    CASE_FIELDS,
+                    label=BOTH._("case {name}").format(name=repr(before)),
+                    check=check,
                 ):
                     self.report.cases_changed.append(before)
             by_name[found.name.lower()] = found
@@ -704,6 +904,13 @@ class _Merge:
                 continue
             key = (self.documents[link.document_id], self.cases[link.case_id])
             if key not in links:
+                document, owner = self.ours.get(Document, key[0]), self.ours.get(Case, key[1])
+                if (
+                    document
+                    and owner
+                    and self.purged(erasures.document_case_key(document.guid, owner.guid))
+                ):
+                    continue
                 self.ours.add(DocumentCase(document_id=key[0], case_id=key[1]))
                 links.add(key)
         values = {(v.case_id, v.variable_id): v for v in _all(self.ours, CaseValue)}
@@ -713,14 +920,16 @@ class _Merge:
             key = (self.cases[value.case_id], self.variables[value.variable_id])
             mine = values.get(key)
             if mine is None:
+                if self.purged(self.case_value_key(*key)):
+                    continue
                 self.ours.add(CaseValue(case_id=key[0], variable_id=key[1], value=value.value))
                 self.report.values_added += 1
                 continue
             case_name = self.ours.get(Case, key[0])
             variable = self.ours.get(Variable, key[1])
-            label = (
-                f"case {case_name.name if case_name else key[0]!r}: "
-                f"{variable.name if variable else key[1]}"
+            label = BOTH._("case {name}: {attribute}").format(
+                name=repr(case_name.name if case_name else key[0]),
+                attribute=variable.name if variable else key[1],
             )
             self.reconcile("case_value", mine, value, ("value",), label=label)
         self.ours.flush()
@@ -733,6 +942,8 @@ class _Merge:
                 continue
             if coding.guid in gone:
                 self.report.not_restored += 1
+                continue
+            if self.purged(erasures.guid_key(coding.guid)):
                 continue
             segment = self.segment_for(coding.segment_id)
             if segment is None:
@@ -754,10 +965,14 @@ class _Merge:
         self.ours.flush()
         removed = len(self.theirs_since.removed.get("coding", []))
         if removed:
-            self.report.notes.append(
-                f"{removed} coding{'' if removed == 1 else 's'} removed in "
-                f"{self.report.source} since the copies parted {'is' if removed == 1 else 'are'} "
-                "kept here (remove them here if they should go)"
+            self.report.add_note(
+                BOTH.ngettext(
+                    "{count} coding removed in {source} since the copies parted is kept here"
+                    " (remove them here if they should go)",
+                    "{count} codings removed in {source} since the copies parted are kept here"
+                    " (remove them here if they should go)",
+                    removed,
+                ).format(count=removed, source=self.report.source)
             )
 
     def merge_links(self) -> None:
@@ -785,6 +1000,9 @@ class _Merge:
             ours_segment = self.segment_for(link.segment_id)
             if ours_segment is None or (ours_segment, place) in existing:
                 continue
+            made, linked = self.ours.get(Segment, ours_segment), self.ours.get(Place, place)
+            if made and linked and self.purged(erasures.link_key(made.guid, linked.guid)):
+                continue
             self.ours.add(
                 SegmentPlace(
                     segment_id=ours_segment,
@@ -809,9 +1027,11 @@ class _Merge:
         )
         for memo in _all(self.theirs, Memo):
             mine = ours.get(memo.guid)
+            if mine is None and self.purged(erasures.guid_key(memo.guid)):
+                continue
             if mine is not None:
-                if mine.text == memo.text:
-                    continue
+                if mine.text == memo.text or self.pinned("memo", mine.guid, "text"):
+                    continue  # (pinned: rewritten here and purged; theirs may be the old text)
                 they = self.theirs_since.touched("memo", id_of(memo), "text")
                 we = self.ours_since.touched("memo", id_of(mine), "text")
                 if we and not they:
@@ -823,8 +1043,10 @@ class _Merge:
                     self.report.memos_changed += 1
                     continue
                 self.conflict(
-                    f"memo {mine.id}: its text differs in the two copies; both are kept (theirs "
-                    "as a memo of its own on the same target)"
+                    BOTH._(
+                        "memo {number}: its text differs in the two copies; both are kept"
+                        " (theirs as a memo of its own on the same target)"
+                    ).format(number=mine.id)
                 )
             elif memo.guid in gone:
                 self.report.not_restored += 1
@@ -842,8 +1064,10 @@ class _Merge:
                     where[column] = mapping.get(value)
                     lost = lost or where[column] is None
             if lost:
-                self.report.notes.append(
-                    f"a memo of {self.report.source} on something not brought in was left out"
+                self.report.add_note(
+                    BOTH._("a memo of {source} on something not brought in was left out").format(
+                        source=self.report.source
+                    )
                 )
                 continue
             self.ours.add(
@@ -863,6 +1087,8 @@ class _Merge:
         ours = {p.real: p for p in _all(self.ours, Pseudonym)}
         for entry in _all(self.theirs, Pseudonym):
             mine = ours.get(entry.real)
+            if mine is None and self.purged(erasures.pseudonym_key(entry.real)):
+                continue
             if mine is None:
                 self.ours.add(
                     Pseudonym(
@@ -880,7 +1106,7 @@ class _Merge:
                     mine,
                     entry,
                     ("pseudonym", "kind", "variants"),
-                    label=f"pseudonym of {entry.real!r}",
+                    label=BOTH._("pseudonym of {name}").format(name=repr(entry.real)),
                 )
         self.ours.flush()
 

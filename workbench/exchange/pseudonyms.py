@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import Conflict, InputError, InvalidValue, NotFound
+from workbench.i18n import N_, _
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlmodel import Session
@@ -178,16 +179,25 @@ class Leftover:
     leftover, possibly another word."""
 
     def __str__(self) -> str:
-        place = f" in {self.where}" if self.where else ""
+        values = {"found": repr(self.found), "name": repr(self.name), "where": self.where}
         if self.possessive:
-            return (
-                f"{self.found!r}{place} may be a possessive of the listed name {self.name!r};"
+            if self.where:
+                return _(
+                    "{found} in {where} may be a possessive of the listed name {name};"
+                    " add it as a variant if it is"
+                ).format(**values)
+            return _(
+                "{found} may be a possessive of the listed name {name};"
                 " add it as a variant if it is"
-            )
-        return (
-            f"the listed name {self.name!r} is still present as {self.found!r}{place};"
-            " add that spelling as a variant"
-        )
+            ).format(**values)
+        if self.where:
+            return _(
+                "the listed name {name} is still present as {found} in {where};"
+                " add that spelling as a variant"
+            ).format(**values)
+        return _(
+            "the listed name {name} is still present as {found}; add that spelling as a variant"
+        ).format(**values)
 
 
 def make_entry(
@@ -196,23 +206,27 @@ def make_entry(
     """An :class:`Entry` with white space collapsed; InvalidValue when a part is unusable."""
     real, pseudonym = _collapse(real), _collapse(pseudonym)
     if not real or not re.search(r"\w", real):
-        raise InvalidValue(f"a real name needs at least one letter or digit, not {real!r}")
+        raise InvalidValue(
+            _("a real name needs at least one letter or digit, not {name}").format(name=repr(real))
+        )
     if not pseudonym:
-        raise InvalidValue(f"the pseudonym for {real!r} is empty")
-    if kind not in KINDS:
-        raise InvalidValue(f"the kind of a name is {' or '.join(KINDS)}, not {kind!r}")
+        raise InvalidValue(_("the pseudonym for {name} is empty").format(name=repr(real)))
+    if kind not in KINDS:  # KINDS: person, place
+        raise InvalidValue(
+            _("the kind of a name is person or place, not {kind}").format(kind=repr(kind))
+        )
     seen = {_key(real)}
     clean: list[str] = []
     for variant in variants:
         variant = _collapse(variant)
         if not variant or not re.search(r"\w", variant):
-            raise InvalidValue(f"an empty variant for {real!r}")
+            raise InvalidValue(_("an empty variant for {name}").format(name=repr(real)))
         if _key(variant) in seen:
             continue
         seen.add(_key(variant))
         clean.append(variant)
     if fold(pseudonym) in {fold(n) for n in (real, *clean)}:
-        raise InvalidValue(f"the pseudonym of {real!r} is the name itself")
+        raise InvalidValue(_("the pseudonym of {name} is the name itself").format(name=repr(real)))
     return Entry(real, pseudonym, kind, tuple(clean))
 
 
@@ -228,15 +242,21 @@ def check_entries(entries: Sequence[Entry]) -> None:
         for name in entry.names:
             other = owner.get(_key(name))
             if other is not None and other != entry.real:
-                raise Conflict(f"the name {name!r} is listed for both {other!r} and {entry.real!r}")
+                raise Conflict(
+                    _("the name {name} is listed for both {other} and {real}").format(
+                        name=repr(name), other=repr(other), real=repr(entry.real)
+                    )
+                )
             owner[_key(name)] = entry.real
             folded_names[fold(_collapse(name))] = name
     for entry in entries:
         clash = folded_names.get(fold(entry.pseudonym))
         if clash is not None:
             raise Conflict(
-                f"the pseudonym {entry.pseudonym!r} (for {entry.real!r}) is itself a listed"
-                f" name ({clash!r}); choose another pseudonym"
+                _(
+                    "the pseudonym {pseudonym} (for {real}) is itself a listed name ({name});"
+                    " choose another pseudonym"
+                ).format(pseudonym=repr(entry.pseudonym), real=repr(entry.real), name=repr(clash))
             )
 
 
@@ -480,10 +500,10 @@ class PseudonymTable:
         found: list[Leftover] = []
         seen: set[tuple[str, str]] = set()
         for fragment in fragments:
-            where = f"segment {fragment.segment}"
             for name, value in (("text", fragment.text), ("memo", fragment.memo)):
                 if value:
-                    found.extend(self.leftovers(value, f"{where} {name}"))
+                    where = _(_SEGMENT_FIELDS[name]).format(number=fragment.segment)
+                    found.extend(self.leftovers(value, where))
             shorts: list[tuple[str, str | None]] = [
                 ("document", fragment.document),
                 ("case", fragment.case),
@@ -494,7 +514,8 @@ class PseudonymTable:
             for name, value in shorts:
                 if value and (name, value) not in seen:
                     seen.add((name, value))
-                    found.extend(self.leftovers(value, f"{where} {name}"))
+                    where = _(_SEGMENT_FIELDS[name]).format(number=fragment.segment)
+                    found.extend(self.leftovers(value, where))
         return found
 
     def scanner(self) -> NameScanner:
@@ -541,6 +562,16 @@ _CAMEL = re.compile(
 )
 _TOKEN = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"<[^<>]*>")
+#: Where in a fragment a leftover was found (:meth:`PseudonymTable.check_fragments`).
+_SEGMENT_FIELDS = {
+    "text": N_("segment {number} text"),
+    "memo": N_("segment {number} memo"),
+    "document": N_("segment {number} document"),
+    "case": N_("segment {number} case"),
+    "speaker": N_("segment {number} speaker"),
+    "place": N_("segment {number} place"),
+    "code": N_("segment {number} code"),
+}
 #: Parts of an output that are shown by name in a leak report.
 _PROPERTIES = ("docProps/",)
 
@@ -568,7 +599,9 @@ class Leak:
     """What holds it: ``the text``, ``a file name``, ``the document properties``."""
 
     def __str__(self) -> str:
-        return f"the real name {self.name!r} is in {self.part} ({self.where})"
+        return _("the real name {name} is in {part} ({where})").format(
+            name=repr(self.name), part=self.part, where=self.where
+        )
 
 
 class NameScanner:
@@ -639,7 +672,7 @@ class NameScanner:
             for name, found in self.find(text):
                 leaks.setdefault((name, part, where), Leak(name, found, part, where))
 
-        note(label, label, "a file name")
+        note(label, label, _("a file name"))
         if data[:4] == b"PK\x03\x04":
             try:
                 archive = zipfile.ZipFile(io.BytesIO(data))
@@ -649,11 +682,11 @@ class NameScanner:
                 with archive:
                     for info in archive.infolist():
                         part = f"{label}: {info.filename}"
-                        note(info.filename, part, "a part name")
+                        note(info.filename, part, _("a part name"))
                         where = (
-                            "the document properties"
+                            _("the document properties")
                             if info.filename.startswith(_PROPERTIES)
-                            else "the text"
+                            else _("the text")
                         )
                         markup = info.filename.endswith((".xml", ".rels", ".html", ".svg"))
                         for text in self._texts(archive.read(info), markup):
@@ -661,7 +694,7 @@ class NameScanner:
                 return list(leaks.values())
         markup = label.lower().endswith((".html", ".htm", ".svg", ".xml", ".md"))
         for text in self._texts(data, markup):
-            note(text, label, "the text")
+            note(text, label, _("the text"))
         return list(leaks.values())
 
     def scan_all(self, parts: Iterable[tuple[str, bytes]]) -> list[Leak]:
@@ -725,7 +758,9 @@ def add(
     row = _find_row(session, entry.real)
     if row is not None and not replace_existing:
         raise Conflict(
-            f"{row.real!r} already has the pseudonym {row.pseudonym!r}; use --replace to change it"
+            _("{real} already has the pseudonym {pseudonym}; use --replace to change it").format(
+                real=repr(row.real), pseudonym=repr(row.pseudonym)
+            )
         )
     others = [e for e in entries(session) if row is None or e.real != row.real]
     check_entries([*others, entry])
@@ -744,7 +779,7 @@ def remove(session: Session, real: str) -> Entry:
     """Remove a real name from the project's table."""
     row = _find_row(session, real)
     if row is None:
-        raise NotFound(f"no pseudonym for {real!r} in the table")
+        raise NotFound(_("no pseudonym for {name} in the table").format(name=repr(real)))
     entry = _entry_of(row)
     session.delete(row)
     session.flush()
@@ -792,17 +827,20 @@ def _split_variants(value: Any) -> list[str]:
         return [v for v in re.split(r"[;|]", value) if v.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
-    raise InvalidValue("variants must be a list of names or a text separated by ';'")
+    raise InvalidValue(_("variants must be a list of names or a text separated by ';'"))
 
 
 def _rows_from_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "real" not in header or "pseudonym" not in header:
-        raise InvalidValue("the first line must name the columns real,pseudonym[,kind,variants]")
+        raise InvalidValue(_("the first line must name the columns real,pseudonym[,kind,variants]"))
     reader.fieldnames = header
     return [
-        (f"line {reader.line_num}", {k: v for k, v in row.items() if k is not None})
+        (
+            _("line {line}").format(line=reader.line_num),
+            {k: v for k, v in row.items() if k is not None},
+        )
         for row in reader
         if any((v or "").strip() for k, v in row.items() if k is not None)
     ]
@@ -817,21 +855,31 @@ def _rows_from_yaml(text: str) -> list[tuple[str, dict[str, Any]]]:
         data = safeyaml.load(text)  # bounded: nesting depth, alias expansion
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None)
-        reason = f" ({problem})" if problem and "limit" in problem else ""
-        raise InvalidValue(f"invalid YAML{where}{reason}") from None
+        reason = problem if problem and "limit" in problem else None
+        if mark is not None and reason:
+            message = _("invalid YAML at line {line} ({reason})")
+        elif mark is not None:
+            message = _("invalid YAML at line {line}")
+        elif reason:
+            message = _("invalid YAML ({reason})")
+        else:
+            message = _("invalid YAML")
+        line = mark.line + 1 if mark is not None else 0
+        raise InvalidValue(message.format(line=line, reason=reason)) from None
     if isinstance(data, dict) and "pseudonyms" in data:
         data = data["pseudonyms"]
     if isinstance(data, dict):  # real: pseudonym
         data = [{"real": str(k), "pseudonym": v} for k, v in data.items()]
     if not isinstance(data, list):
-        raise InvalidValue("expected a list of entries with real and pseudonym")
+        raise InvalidValue(_("expected a list of entries with real and pseudonym"))
     rows = []
     for number, item in enumerate(data, 1):
         if not isinstance(item, dict):
-            raise InvalidValue(f"entry {number} is not a mapping with real and pseudonym")
-        rows.append((f"entry {number}", item))
+            raise InvalidValue(
+                _("entry {number} is not a mapping with real and pseudonym").format(number=number)
+            )
+        rows.append((_("entry {number}").format(number=number), item))
     return rows
 
 
@@ -841,16 +889,18 @@ def read_file(path: Path) -> list[Entry]:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(path, f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
+            raise InputError(
+                path, _("larger than {size} MB").format(size=MAX_FILE_BYTES // 1_000_000)
+            )
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise InputError(path, "no such file") from None
+        raise InputError(path, _("no such file")) from None
     except IsADirectoryError:
-        raise InputError(path, "is a folder, not a pseudonym file") from None
+        raise InputError(path, _("is a folder, not a pseudonym file")) from None
     except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text") from None
+        raise InputError(path, _("not UTF-8 text")) from None
     except OSError as exc:
-        raise InputError(path, exc.strerror or "cannot be read") from None
+        raise InputError(path, exc.strerror or _("cannot be read")) from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -858,12 +908,14 @@ def read_file(path: Path) -> list[Entry]:
         elif suffix in (".yaml", ".yml"):
             rows = _rows_from_yaml(text)
         else:
-            raise InvalidValue("a pseudonym file is .csv or .yaml")
+            raise InvalidValue(_("a pseudonym file is .csv or .yaml"))
         result: list[Entry] = []
         for where, row in rows:
             real, pseudonym = row.get("real"), row.get("pseudonym")
             if not isinstance(real, str | int) or not isinstance(pseudonym, str | int):
-                raise InvalidValue(f"{where}: needs a real name and a pseudonym")
+                raise InvalidValue(
+                    _("{where}: needs a real name and a pseudonym").format(where=where)
+                )
             try:
                 result.append(
                     make_entry(
@@ -876,7 +928,7 @@ def read_file(path: Path) -> list[Entry]:
             except InvalidValue as exc:
                 raise InvalidValue(f"{where}: {exc}") from None
         if not result:
-            raise InvalidValue("no entries")
+            raise InvalidValue(_("no entries"))
         check_entries(result)
     except (InvalidValue, Conflict) as exc:
         raise InputError(path, str(exc)) from None

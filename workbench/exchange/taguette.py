@@ -43,7 +43,7 @@ from workbench.coding import codes as code_ops
 from workbench.coding.names import fit_name, name_key, unique_name
 from workbench.errors import InputError, quoted
 from workbench.exchange.csvsafe import FORMULA_STARTS
-from workbench.i18n import _, number
+from workbench.i18n import _, ngettext, number
 from workbench.project.files import write_atomic
 from workbench.project.models import Code
 
@@ -104,16 +104,30 @@ def taguette_csv(session: Session) -> tuple[str, int, list[str]]:
     warnings = []
     if nested:
         warnings.append(
-            f"the code tree is flattened: Taguette's CSV codebook has no hierarchy "
-            f"({nested} code(s) under a parent are listed at the top)"
+            ngettext(
+                "the code tree is flattened: Taguette's CSV codebook has no hierarchy "
+                "({count} code(s) under a parent are listed at the top)",
+                "the code tree is flattened: Taguette's CSV codebook has no hierarchy "
+                "({count} code(s) under a parent are listed at the top)",
+                nested,
+            ).format(count=number(nested))
         )
     if formula_like:
         shown = ", ".join(formula_like[:3])
-        more = f" and {len(formula_like) - 3} more" if len(formula_like) > 3 else ""
+        if len(formula_like) > 3:
+            shown = _("{shown} and {count} more").format(
+                shown=shown, count=number(len(formula_like) - 3)
+            )
         warnings.append(
-            f"{len(formula_like)} code(s) have a name or description starting with = + - or @, "
-            f"which a spreadsheet would read as a formula: {shown}{more} (written as they are, "
-            "for Taguette; do not open the file in a spreadsheet)"
+            ngettext(
+                "{count} code(s) have a name or description starting with = + - or @, which a "
+                "spreadsheet would read as a formula: {items} (written as they are, for "
+                "Taguette; do not open the file in a spreadsheet)",
+                "{count} code(s) have a name or description starting with = + - or @, which a "
+                "spreadsheet would read as a formula: {items} (written as they are, for "
+                "Taguette; do not open the file in a spreadsheet)",
+                len(formula_like),
+            ).format(count=number(len(formula_like)), items=shown)
         )
     return out.getvalue(), count, warnings
 
@@ -177,17 +191,25 @@ def parse_taguette(text: str, source: str = "<codebook>") -> TaguetteCodebook:
             name = fit_name(raw)
             if not name:
                 name = f"Tag on line {line}"
-                book.warnings.append(f"line {line}: a tag without a name loaded as {quoted(name)}")
+                book.warnings.append(
+                    _("line {line}: a tag without a name loaded as {name}").format(
+                        line=line, name=quoted(name)
+                    )
+                )
             elif name != raw.strip():
                 book.warnings.append(
-                    f"line {line}: tag {quoted(raw)} loaded as {quoted(name)} (a name cannot "
-                    "hold control characters)"
+                    _(
+                        "line {line}: tag {old} loaded as {new} (a name cannot hold control "
+                        "characters)"
+                    ).format(line=line, old=quoted(raw), new=quoted(name))
                 )
             unique = unique_name(name, taken)
             if unique != name:
                 book.warnings.append(
-                    f"line {line}: a second tag {quoted(name)} loaded as {quoted(unique)} "
-                    "(names are unique in any letter case and spacing)"
+                    _(
+                        "line {line}: a second tag {name} loaded as {new} (names are unique in "
+                        "any letter case and spacing)"
+                    ).format(line=line, name=quoted(name), new=quoted(unique))
                 )
             taken.add(name_key(unique))
             description = row[description_at].strip() if description_at is not None else ""
@@ -199,10 +221,14 @@ def parse_taguette(text: str, source: str = "<codebook>") -> TaguetteCodebook:
         ) from None
     if with_parent:
         book.warnings.append(
-            f"the 'parent' column was ignored: {with_parent} tag(s) loaded at the top of the tree"
+            ngettext(
+                "the 'parent' column was ignored: {count} tag(s) loaded at the top of the tree",
+                "the 'parent' column was ignored: {count} tag(s) loaded at the top of the tree",
+                with_parent,
+            ).format(count=number(with_parent))
         )
     if not book.tags:
-        book.warnings.append("the codebook holds no tags")
+        book.warnings.append(_("the codebook holds no tags"))
     return book
 
 

@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import SQLModel
 
 from workbench.errors import Conflict, NothingToDo, WorkbenchError
-from workbench.i18n import _
-from workbench.project import models
+from workbench.i18n import N_, _
+from workbench.project import erasures, models
 
 TRACKED: dict[str, sa.Table] = {
     table.name: table for table in map(models.table_of, models.TRACKED_TABLES)
@@ -46,6 +46,64 @@ TRACKED: dict[str, sa.Table] = {
 #: citation label is the researcher's to set and to undo.
 PARTIAL: dict[str, tuple[str, ...]] = {"document": ("id", "label")}
 TRACKED.update({name: models.table_of(models.Document) for name in PARTIAL})
+
+
+#: A row of a tracked table as a message names it ("code 12"), per table: translated when shown.
+_ROW_NAMES = {
+    "code": N_("code {id}"),
+    "segment": N_("segment {id}"),
+    "coding": N_("coding {id}"),
+    "place": N_("place {id}"),
+    "place_alias": N_("place_alias {id}"),
+    "segment_place": N_("segment_place {id}"),
+    "memo": N_("memo {id}"),
+    "case": N_("case {id}"),
+    "document_case": N_("document_case {id}"),
+    "variable": N_("variable {id}"),
+    "case_value": N_("case_value {id}"),
+    "place_kind": N_("place_kind {id}"),
+    "turn": N_("turn {id}"),
+    "pseudonym": N_("pseudonym {id}"),
+    "document": N_("document {id}"),
+}
+
+#: Why a step is refused when a row it needs is missing, per table that rows refer to: one
+#: whole sentence each (the article and the relative pronoun follow the word in Dutch). The
+#: first is said when a change removed the row, the second when the row is just gone.
+_NEEDED_GONE = {
+    "code": (
+        N_("{change} removed the code it needs"),
+        N_("the code {id} it needs is gone"),
+    ),
+    "segment": (
+        N_("{change} removed the segment it needs"),
+        N_("the segment {id} it needs is gone"),
+    ),
+    "document": (
+        N_("{change} removed the document it needs"),
+        N_("the document {id} it needs is gone"),
+    ),
+    "place": (
+        N_("{change} removed the place it needs"),
+        N_("the place {id} it needs is gone"),
+    ),
+    "case": (
+        N_("{change} removed the case it needs"),
+        N_("the case {id} it needs is gone"),
+    ),
+    "variable": (
+        N_("{change} removed the variable it needs"),
+        N_("the variable {id} it needs is gone"),
+    ),
+}
+
+
+def _row_name(table_name: str, row_id: Any) -> str:
+    """A row for a message, in the user's language: "code 12"."""
+    shown = _ROW_NAMES.get(table_name)
+    if shown is None:
+        return f"{table_name} {row_id}"
+    return _(shown).format(id=row_id)
 
 
 def _columns(table: sa.Table) -> list[sa.Column[Any]]:
@@ -278,7 +336,9 @@ def _apply(
         row = connection.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
         if row is None or _kept(table.name, row) != image:
             raise WorkbenchError(
-                f"cannot undo or redo: {table.name} {row_id} was changed outside the change log"
+                _("cannot undo or redo: {row} was changed outside the change log").format(
+                    row=_row_name(table.name, row_id)
+                )
             )
 
     for table_name in sorted(inserts, key=lambda name: order[name]):
@@ -335,8 +395,12 @@ def _info(connection: sa.Connection, change: sa.Row[Any], state: str | None = No
 
 def _named(info: ChangeInfo) -> str:
     """A change for a one-line message: its number, coder and summary."""
-    who = f" by {info.coder}" if info.coder else ""
-    return f"change {info.id}{who} ({info.summary or info.action})"
+    summary = info.summary or info.action  # stored in English
+    if info.coder:
+        return _("change {id} by {coder} ({summary})").format(
+            id=info.id, coder=info.coder, summary=summary
+        )
+    return _("change {id} ({summary})").format(id=info.id, summary=summary)
 
 
 def _last_writer(
@@ -392,10 +456,14 @@ def obstacle(
     def in_the_way(table_name: str, row_id: int) -> _Obstacle:
         writer = _last_writer(connection, table_name, row_id)
         if writer is None or writer.id == change_id:
-            return _Obstacle(f"{table_name} {row_id} was changed outside the change log")
+            return _Obstacle(
+                _("{row} was changed outside the change log").format(
+                    row=_row_name(table_name, row_id)
+                )
+            )
         if undo:
-            return _Obstacle(f"{_named(writer)} depends on it")
-        return _Obstacle(f"{_named(writer)} changed the same data since")
+            return _Obstacle(_("{change} depends on it").format(change=_named(writer)))
+        return _Obstacle(_("{change} changed the same data since").format(change=_named(writer)))
 
     try:
         for (table_name, row_id), (current, wanted) in targets.items():
@@ -424,10 +492,19 @@ def obstacle(
                 if now(referred, value) is None:
                     gone = _last_writer(connection, referred, value, ("done", "undone"))
                     if gone is not None and gone.state == "undone":
-                        raise _Obstacle(f"it builds on {_named(gone)}, which is undone")
+                        raise _Obstacle(
+                            _("it builds on {change}, which is undone").format(change=_named(gone))
+                        )
+                    removed, missing = _NEEDED_GONE.get(
+                        referred,
+                        (
+                            N_("{change} removed the {table} it needs"),
+                            N_("the {table} {id} it needs is gone"),
+                        ),
+                    )
                     if gone is not None and gone.id != change_id:
-                        raise _Obstacle(f"{_named(gone)} removed the {referred} it needs")
-                    raise _Obstacle(f"the {referred} {value} it needs is gone")
+                        raise _Obstacle(_(removed).format(change=_named(gone), table=referred))
+                    raise _Obstacle(_(missing).format(table=referred, id=value))
             uniques = [
                 tuple(c.columns.keys())
                 for c in table.constraints
@@ -459,7 +536,6 @@ def _step(session: OrmSession, *, undo: bool, coder: str | None) -> ChangeInfo:
     change_table = models.table_of(models.Change)
     rows_table = models.table_of(models.ChangeRow)
     connection = session.connection()
-    verb = "undo" if undo else "redo"
     if undo:
         # A purge is on every stack (its state is never "done"): undo stops there.
         query = sa.select(change_table).where(change_table.c.state.in_(("done", PURGED)))
@@ -505,7 +581,11 @@ def _step(session: OrmSession, *, undo: bool, coder: str | None) -> ChangeInfo:
         _apply(connection, targets)
     except sa.exc.IntegrityError as exc:
         raise WorkbenchError(
-            f"cannot {verb} {this}: later data depends on it ({exc.orig})"
+            (
+                _("cannot undo {change}: later data depends on it ({reason})")
+                if undo
+                else _("cannot redo {change}: later data depends on it ({reason})")
+            ).format(change=this, reason=exc.orig)
         ) from exc
     connection.execute(
         change_table.update()
@@ -631,12 +711,17 @@ _MIN_SCRUBBED = 3
 """Old values shorter than this are not searched for in change summaries."""
 
 
+def is_text(column: sa.Column[Any]) -> bool:
+    """Whether ``column`` holds text: a String (sa.Text is one) or a type built on one, like
+    SQLModel's AutoString, the type of every plain ``str`` field."""
+    kind = column.type
+    if isinstance(kind, sa.TypeDecorator):
+        kind = kind.impl_instance
+    return isinstance(kind, sa.String)
+
+
 def _text_columns(table: sa.Table) -> list[str]:
-    return [
-        column.key
-        for column in table.columns
-        if column.key != "guid" and isinstance(column.type, sa.String)  # sa.Text is a String
-    ]
+    return [column.key for column in table.columns if column.key != "guid" and is_text(column)]
 
 
 def _old_values(image: dict[str, Any], columns: list[str], now: dict[str, Any] | None) -> set[str]:
@@ -672,6 +757,9 @@ class Erased:
     """The changes those rows belong to."""
     values: frozenset[str] = frozenset()
     """The old text values (searched for in the summaries of the changes that stay)."""
+    keys: frozenset[str] = frozenset()
+    """What a merge must not bring back (:mod:`workbench.project.erasures`): the identities
+    of the rows that are gone, and "this column of this row" for text replaced."""
 
 
 def erased(connection: sa.Connection) -> Erased:
@@ -683,6 +771,8 @@ def erased(connection: sa.Connection) -> Erased:
     tables: dict[str, int] = {}
     changes: set[int] = set()
     values: set[str] = set()
+    keys: set[str] = set()
+    identities = erasures.Identities(connection)
     names = connection.execute(
         sa.select(rows_table.c.table_name).distinct().order_by(rows_table.c.table_name)
     ).scalars()
@@ -699,12 +789,14 @@ def erased(connection: sa.Connection) -> Erased:
             ).scalars()
         )
         current: dict[int, dict[str, Any]] = {}
-        selected = [table.c.id, *(table.c[c] for c in columns)]
+        # The text columns, and the keys a merge knows the row by (case_id, variable_id...).
+        keyed = [c.key for c in table.columns if isinstance(c.type, sa.Integer) and c.key != "id"]
+        selected = [table.c.id, *(table.c[c] for c in [*columns, *keyed])]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             for row in connection.execute(sa.select(*selected).where(table.c.id.in_(chunk))):
                 mapping = row._mapping
-                current[int(mapping["id"])] = {c: mapping[c] for c in columns}
+                current[int(mapping["id"])] = {c: mapping[c] for c in [*columns, *keyed]}
         for log in connection.execute(
             sa.select(
                 rows_table.c.id,
@@ -726,15 +818,17 @@ def erased(connection: sa.Connection) -> Erased:
                 if now is None:
                     gone = True
                     old |= _old_values(image, columns, None)
+                    keys.update(identities.gone(name, image))
                 elif any(c in image and image[c] != now[c] for c in columns):
                     gone = True
                     old |= _old_values(image, columns, now)
+                    keys.update(identities.replaced(name, int(log.row_id), image, now, columns))
             if gone:
                 found.append(int(log.id))
                 changes.add(int(log.change_id))
                 tables[name] = tables.get(name, 0) + 1
                 values |= old
-    return Erased(tuple(found), tables, tuple(sorted(changes)), frozenset(values))
+    return Erased(tuple(found), tables, tuple(sorted(changes)), frozenset(values), frozenset(keys))
 
 
 @dataclass(frozen=True)
@@ -767,6 +861,7 @@ def purge_log(connection: sa.Connection, *, coder: str | None = None) -> LogPurg
     change_table = models.table_of(models.Change)
     rows_table = models.table_of(models.ChangeRow)
     found = erased(connection)
+    erasures.record(connection, found.keys)
     for start in range(0, len(found.rows), 500):
         rows = found.rows[start : start + 500]
         connection.execute(rows_table.delete().where(rows_table.c.id.in_(rows)))

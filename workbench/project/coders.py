@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from workbench.errors import InvalidValue, NotFound
+from workbench.i18n import _
 from workbench.project.models import Coder
 
 
@@ -28,7 +29,7 @@ def ensure(session: Session, name: str | None) -> Coder:
     """The coder called ``name`` (or the default), created on first use."""
     name = (name or default_name()).strip()
     if not name:
-        raise InvalidValue("a coder needs a name")
+        raise InvalidValue(_("a coder needs a name"))
     coder = session.exec(select(Coder).where(Coder.name == name)).first()
     if coder is None:
         coder = Coder(name=name)
@@ -52,5 +53,7 @@ def find_coder(session: Session, name: str) -> Coder:
         from workbench.errors import quoted
 
         names = list(session.exec(select(Coder.name)))
-        raise NotFound(f"no coder called {quoted(name)}{_did_you_mean(name, names)}")
+        raise NotFound(
+            _("no coder called {name}").format(name=quoted(name)) + _did_you_mean(name, names)
+        )
     return coder

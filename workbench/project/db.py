@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # Alembic is imported only when a project is migrated (start-
     from alembic.config import Config
 
 #: Revisions of the project schema, oldest first. A test checks this against migrations/.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD_REVISION = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -129,7 +129,7 @@ def migrations_dir() -> Path:
     checkout = Path(__file__).parent.parent.parent / "migrations"
     if (checkout / "env.py").exists():
         return checkout
-    raise ProjectError("the workbench installation has no migrations (reinstall the package)")
+    raise ProjectError(_("the workbench installation has no migrations (reinstall the package)"))
 
 
 def alembic_config(connection: sa.Connection | None = None, url: str | None = None) -> Config:

@@ -440,6 +440,20 @@ class Pseudonym(SQLModel, table=True):
 TRACKED_TABLES = (*TRACKED_TABLES, Pseudonym)
 
 
+class Erasure(SQLModel, table=True):
+    """What a purge erased, as a keyed fingerprint: never the erased text itself.
+
+    A merge of an older copy of the project reads these, so that it does not bring back what
+    the researcher purged (see :mod:`workbench.project.erasures`). Not tracked by the change
+    log: a purge cannot be undone.
+    """
+
+    __tablename__ = "erasure"
+    id: int | None = Field(default=None, primary_key=True)
+    fingerprint: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
+    purged_at: datetime = Field(default_factory=utcnow)
+
+
 # --- the lemma index (derived data: rebuilt, never undone; see workbench.text.lemmas) -------------
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from workbench.coding import lookups, memos, places, segments
 from workbench.coding.segments import SegmentView
 from workbench.errors import InvalidValue
+from workbench.i18n import _
 from workbench.project import changelog
 from workbench.project.db import Project
 from workbench.project.models import Segment
@@ -119,7 +120,7 @@ def link_place(
                 session, document, span[0], span[1], [], places=[place], coder_id=cid
             )
         else:
-            raise InvalidValue("select the text to link, or put the cursor on a segment")
+            raise InvalidValue(_("select the text to link, or put the cursor on a segment"))
         changelog.describe(session, summary + f"link segment {view.segment} to {place}")
     return view
 
@@ -188,7 +189,7 @@ def save_segment_memo(
             if segment is None:
                 if document is None or span is None:
                     raise InvalidValue(
-                        "select the text for the memo, or put the cursor on a segment"
+                        _("select the text for the memo, or put the cursor on a segment")
                     )
                 doc = lookups.find_document(session, document)
                 segment = segments.ensure_segment(session, doc, *span, coder_id=cid).id

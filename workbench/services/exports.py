@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from workbench.errors import InputError, InvalidValue, WorkbenchError
-from workbench.i18n import N_, _, tally
+from workbench.i18n import N_, _, counted, ngettext, number
 from workbench.project import settings
 from workbench.project.db import Project
 from workbench.project.files import permissions_like, write_atomic
@@ -114,13 +114,28 @@ def export_project(
             from workbench.exchange.refi.writer import export_qdpx
 
             report = export_qdpx(session, output, name=project.name, profile=for_tool or "refi")
-            shaped = f" for {report.profile}" if report.profile != "refi" else ""
+            if report.profile != "refi":
+                wrote = _(
+                    "wrote {path} for {tool}: {documents}, {selections} (one per coder of a"
+                    " passage), {codings}, {codes}, {places}, {cases}, {memos}"
+                )
+            else:
+                wrote = _(
+                    "wrote {path}: {documents}, {selections} (one per coder of a passage),"
+                    " {codings}, {codes}, {places}, {cases}, {memos}"
+                )
             return Exported(
-                f"wrote {output}{shaped}: {tally(report.documents, 'document')}, "
-                f"{tally(report.selections, 'selection')} (one per coder of a passage), "
-                f"{tally(report.codings, 'coding')}, {tally(report.codes, 'code')}, "
-                f"{tally(report.places, 'place')}, {tally(report.cases, 'case')}, "
-                f"{tally(report.notes, 'memo')}",
+                wrote.format(
+                    path=output,
+                    tool=report.profile,
+                    documents=counted(report.documents, "document", "documents"),
+                    selections=counted(report.selections, "selection", "selections"),
+                    codings=counted(report.codings, "coding", "codings"),
+                    codes=counted(report.codes, "code", "codes"),
+                    places=counted(report.places, "place", "places"),
+                    cases=counted(report.cases, "case", "cases"),
+                    memos=counted(report.notes, "memo", "memos"),
+                ),
                 report.to_dict(),
             )
         if fmt == "qdc":
@@ -128,7 +143,11 @@ def export_project(
 
             qdc = export_qdc(session, output)
             return Exported(
-                f"wrote {output}: {tally(qdc.codes, 'code')} and {tally(qdc.places, 'place')}",
+                _("wrote {path}: {codes} and {places}").format(
+                    path=output,
+                    codes=counted(qdc.codes, "code", "codes"),
+                    places=counted(qdc.places, "place", "places"),
+                ),
                 qdc.to_dict(),
             )
         if fmt in ("codebook", "taguette"):
@@ -138,11 +157,23 @@ def export_project(
         geo = export_geojson(session, output)
         left = geo.without_coordinates
         warnings = (
-            (f"{len(left)} place(s) without coordinates are not on the map: {', '.join(left)}",)
+            (
+                ngettext(
+                    "{count} place(s) without coordinates are not on the map: {places}",
+                    "{count} place(s) without coordinates are not on the map: {places}",
+                    len(left),
+                ).format(count=number(len(left)), places=", ".join(left)),
+            )
             if left
             else ()
         )
-        return Exported(f"wrote {output}: {tally(geo.features, 'place')}", geo.to_dict(), warnings)
+        return Exported(
+            _("wrote {path}: {places}").format(
+                path=output, places=counted(geo.features, "place", "places")
+            ),
+            geo.to_dict(),
+            warnings,
+        )
 
 
 def _write_codebook(session: Any, output: Path, *, taguette: bool) -> Exported:
@@ -159,7 +190,7 @@ def _write_codebook(session: Any, output: Path, *, taguette: bool) -> Exported:
         count = sum(1 for _code in spec.all_codes())
     fmt = "taguette" if taguette else "codebook"
     return Exported(
-        f"wrote {output}: {tally(count, 'code')}",
+        _("wrote {path}: {codes}").format(path=output, codes=counted(count, "code", "codes")),
         {"path": str(output), "format": fmt, "codes": count},
         tuple(warnings),
     )
@@ -212,8 +243,12 @@ def export_codebook_report(
     warnings += [str(left) for left in report.leftovers]
     codebook_report.write_report(report, output, fmt)
     return Exported(
-        f"wrote {output}: codebook report of {tally(len(report.codes), 'code')}, "
-        f"{tally(report.anchors, 'anchor quote')} ({fmt})",
+        _("wrote {path}: codebook report of {codes}, {anchors} ({format})").format(
+            path=output,
+            codes=counted(len(report.codes), "code", "codes"),
+            anchors=counted(report.anchors, "anchor quote", "anchor quotes"),
+            format=fmt,
+        ),
         {
             "path": str(output),
             "format": "report",
@@ -240,19 +275,33 @@ class NamesLeft(WorkbenchError):
         where: dict[str, list[str]] = {}
         for left in leftovers:
             kinds = where.setdefault(str(getattr(left, "name", left)), [])
-            kind = str(getattr(left, "where", "") or "the text")
+            kind = str(getattr(left, "where", "") or _("the text"))
             part = getattr(left, "part", None)
             if part:
-                kind = f"{kind} of {part}"
+                kind = _("{where} of {part}").format(where=kind, part=part)
             if kind not in kinds:
                 kinds.append(kind)
         shown = [f"{name!r} ({', '.join(kinds)})" for name, kinds in list(where.items())[:3]]
-        more = f" and {len(where) - 3} more" if len(where) > 3 else ""
-        prefix = f"{output}: " if output is not None else ""
-        super().__init__(
-            f"{prefix}{len(where)} listed real name(s) still present: {', '.join(shown)}{more};"
-            " nothing was written (--strict)"
+        if len(where) > 3:
+            message = ngettext(
+                "{count} listed real name(s) still present: {names} and {more} more;"
+                " nothing was written (--strict)",
+                "{count} listed real name(s) still present: {names} and {more} more;"
+                " nothing was written (--strict)",
+                len(where),
+            )
+        else:
+            message = ngettext(
+                "{count} listed real name(s) still present: {names}; nothing was written"
+                " (--strict)",
+                "{count} listed real name(s) still present: {names}; nothing was written"
+                " (--strict)",
+                len(where),
+            )
+        text = message.format(
+            count=number(len(where)), names=", ".join(shown), more=number(len(where) - 3)
         )
+        super().__init__(f"{output}: {text}" if output is not None else text)
 
 
 #: Why ``strict`` needs pseudonyms.
@@ -286,11 +335,14 @@ class FragmentsExported:
     @property
     def summary(self) -> str:
         """One line for the user."""
-        noun = "fragment" if self.count == 1 else "fragments"
-        return f"wrote {self.count} {noun} to {self.output} ({self.fmt})"
+        return _("wrote {fragments} to {path} ({format})").format(
+            fragments=counted(self.count, "fragment", "fragments"),
+            path=self.output,
+            format=self.fmt,
+        )
 
 
-EMPTY_TABLE = "the project's pseudonym table is empty; add names with `workbench pseudonym add`"
+EMPTY_TABLE = N_("the project's pseudonym table is empty; add names with `workbench pseudonym add`")
 
 
 def _pseudonym_table(
@@ -306,7 +358,7 @@ def _pseudonym_table(
         return None
     table = pseudonyms.table(session)
     if not table:
-        warnings.append(EMPTY_TABLE)
+        warnings.append(_(EMPTY_TABLE))
     return table
 
 
@@ -365,7 +417,7 @@ def export_fragments(
         found = names.fragments(found)
         leftovers = names.check_fragments(found)
         for text in (shown_query, title):
-            leftovers += names.leftovers(text or "", "the title or query")
+            leftovers += names.leftovers(text or "", _("the title or query"))
     if leftovers and strict:
         raise NamesLeft(leftovers, output)
     warnings += [str(left) for left in leftovers]
@@ -457,11 +509,11 @@ def export_figure(
     warnings: list[str] = []
     with project.session() as session:
         if figure == "cooccur":
-            counted: Any = cooccurrence.cooccur(
+            counts: Any = cooccurrence.cooccur(
                 session, scope=options.scope, filters=filters, rollup=options.rollup
             )
         elif figure == "matrix":
-            counted = cooccurrence.matrix(
+            counts = cooccurrence.matrix(
                 session, cols=options.cols, filters=filters, rollup=options.rollup
             )
         else:
@@ -483,7 +535,7 @@ def export_figure(
         title = names.apply_optional(title)
     if figure == "cooccur":
         drawing = figures.cooccurrence_figure(
-            counted,
+            counts,
             value=options.value,
             top=options.top,
             cmap=options.cmap,
@@ -492,7 +544,7 @@ def export_figure(
         )
     else:
         drawing = figures.matrix_figure(
-            counted, top=options.top, cmap=options.cmap, title=title, rename=renamed
+            counts, top=options.top, cmap=options.cmap, title=title, rename=renamed
         )
     if names is not None:  # the labels drawn (a PNG or PDF cannot be read back as text)
         leaks = _check_written(names, [(output.name, "\n".join([title or "", *drawn]).encode())])
@@ -500,7 +552,7 @@ def export_figure(
             raise NamesLeft(leaks, output)
         warnings += [str(leak) for leak in leaks]
     figures.save(drawing, output, dpi=options.dpi)
-    return Exported(f"wrote {output}", {"path": str(output)}, tuple(warnings))
+    return Exported(_("wrote {path}").format(path=output), {"path": str(output)}, tuple(warnings))
 
 
 # --- the archive -----------------------------------------------------------------------------
@@ -522,11 +574,22 @@ class ArchiveExported:
     @property
     def summary(self) -> str:
         """One line for the user."""
-        key = f"; the pseudonym key in {self.key}" if self.key is not None else ""
-        return (
-            f"wrote {self.folder}: {tally(self.documents, 'pseudonymised transcript')} (.txt,"
-            f" .docx), {tally(self.segments, 'segment')}, {tally(self.codes, 'code')},"
-            f" {tally(self.cases, 'case')}{key}"
+        if self.key is not None:
+            wrote = _(
+                "wrote {path}: {transcripts} (.txt, .docx), {segments}, {codes}, {cases};"
+                " the pseudonym key in {key}"
+            )
+        else:
+            wrote = _("wrote {path}: {transcripts} (.txt, .docx), {segments}, {codes}, {cases}")
+        return wrote.format(
+            path=self.folder,
+            transcripts=counted(
+                self.documents, "pseudonymised transcript", "pseudonymised transcripts"
+            ),
+            segments=counted(self.segments, "segment", "segments"),
+            codes=counted(self.codes, "code", "codes"),
+            cases=counted(self.cases, "case", "cases"),
+            key=self.key,
         )
 
     def to_dict(self) -> dict[str, object]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workbench.errors import InvalidValue
 from workbench.exchange.merge import MergeReport, merge_copy
+from workbench.i18n import _
 from workbench.project import changelog, db
 from workbench.project.db import Project
 from workbench.project.target import ProjectTarget, display_name
@@ -51,7 +52,9 @@ def merge(
     other = db.open_project(theirs)
     try:
         if _same(project, other):
-            raise InvalidValue(f"{source}: that is this project itself; give another copy")
+            raise InvalidValue(
+                _("{source}: that is this project itself; give another copy").format(source=source)
+            )
         with other.session() as their_session:
             try:
                 with project.transaction("merge", coder=coder) as session:

@@ -12,6 +12,9 @@ it), and the database file keeps old copies in free pages and in its write-ahead
    (:func:`workbench.project.changelog.purge_log`); changes left with nothing are removed, the
    others keep their remaining rows under a neutral summary; every redo stack is emptied and
    undo stops at the purge ("undo cannot reach past the purge on DATE");
+   what was erased is remembered as keyed fingerprints, never as text
+   (:mod:`workbench.project.erasures`), so that merging a copy made before the purge does
+   not bring it back;
 3. rebuilds the lemma index when it holds words of deleted documents (its word forms come
    from every document it ever indexed);
 4. compacts the database: SQLite ``VACUUM`` (the file is rewritten without free pages), then
@@ -36,12 +39,30 @@ from sqlmodel import SQLModel, col, select
 
 from workbench.coding import documents as documents_core
 from workbench.coding.lookups import find_document
-from workbench.i18n import tally
-from workbench.project import changelog
+from workbench.i18n import N_, _, counted, ngettext, number
+from workbench.project import changelog, erasures
 from workbench.project.db import Project
 from workbench.project.files import is_temporary
 from workbench.project.models import Segment
 from workbench.services._tx import coder_id
+
+#: How the database was compacted (``compacted``, English in ``--json``; shown translated).
+COMPACTED_SQLITE = N_("compacted the file (VACUUM) and emptied its write-ahead log")
+COMPACTED_SQLITE_WAL_KEPT = N_("compacted the file (VACUUM)")
+COMPACTED_POSTGRESQL = N_("rewrote every table (VACUUM FULL)")
+#: The notes of a purge (English in ``--json``; shown translated, :attr:`Purged.shown_notes`).
+NOTE_WAL_KEPT = N_(
+    "another program has the project open: its write-ahead log (-wal) may keep "
+    "old pages until every program has closed the project; purge again then"
+)
+NOTE_SERVER = N_(
+    "the server's write-ahead log, archives and backups are outside the project and "
+    "may still hold the erased text"
+)
+NOTE_COPIES = N_(
+    "copies beside the project may still hold the erased text (delete them if they "
+    "must go): {paths}"
+)
 
 
 def _backups(project: Project) -> tuple[Path, ...]:
@@ -85,26 +106,41 @@ class PurgePlan:
         lines = []
         if self.documents:
             lines.append(
-                f"delete {len(self.documents)} document(s) for good: {', '.join(self.documents)} "
-                f"(with their {tally(self.segments, 'segment')}, their codings and memos)"
+                ngettext(
+                    "delete {count} document(s) for good: {names} (with their {segments},"
+                    " their codings and memos)",
+                    "delete {count} document(s) for good: {names} (with their {segments},"
+                    " their codings and memos)",
+                    len(self.documents),
+                ).format(
+                    count=number(len(self.documents)),
+                    names=", ".join(self.documents),
+                    segments=counted(self.segments, "segment", "segments"),
+                )
             )
         if self.rows:
             tables = ", ".join(f"{name} {count}" for name, count in sorted(self.log_rows.items()))
             lines.append(
-                f"remove {self.rows} images of erased data from the change log ({tables}), "
-                f"from {self.changes} changes; undo will not reach past the purge"
+                ngettext(
+                    "remove {count} images of erased data from the change log ({tables}),"
+                    " from {changes} changes; undo will not reach past the purge",
+                    "remove {count} images of erased data from the change log ({tables}),"
+                    " from {changes} changes; undo will not reach past the purge",
+                    self.rows,
+                ).format(count=number(self.rows), tables=tables, changes=number(self.changes))
             )
         elif not self.documents:
-            lines.append("the change log holds no erased data")
+            lines.append(_("the change log holds no erased data"))
         lines.append(
-            "compact the project file and empty its write-ahead log"
+            _("compact the project file and empty its write-ahead log")
             if self.sqlite
-            else "rewrite every table without its dead rows (VACUUM FULL)"
+            else _("rewrite every table without its dead rows (VACUUM FULL)")
         )
         if self.backups:
             lines.append(
-                "not touched, and they may hold the erased text: "
-                + ", ".join(str(path) for path in self.backups)
+                _("not touched, and they may hold the erased text: {paths}").format(
+                    paths=", ".join(str(path) for path in self.backups)
+                )
             )
         return lines
 
@@ -150,19 +186,48 @@ class Purged:
     so old pages may stay there until it closes); None on PostgreSQL."""
     backups: tuple[Path, ...] = ()
     notes: tuple[str, ...] = field(default=())
-    """What the purge could not reach."""
+    """What the purge could not reach (English, for ``--json``; :attr:`shown_notes` are
+    shown)."""
+
+    @property
+    def shown_notes(self) -> tuple[str, ...]:
+        """:attr:`notes` in the interface's language."""
+        shown = []
+        for note in self.notes:
+            if note.startswith(NOTE_COPIES.partition("{")[0]):
+                paths = ", ".join(str(path) for path in self.backups)
+                shown.append(_(NOTE_COPIES).format(paths=paths))
+            else:
+                shown.append(_(note))
+        return tuple(shown)
 
     @property
     def summary(self) -> str:
         """One line for the user."""
         parts = []
         if self.documents:
-            parts.append(f"deleted {len(self.documents)} document(s)")
-        parts.append(f"removed {self.log.rows} log rows of erased data")
+            parts.append(
+                ngettext(
+                    "deleted {count} document(s)",
+                    "deleted {count} document(s)",
+                    len(self.documents),
+                ).format(count=number(len(self.documents)))
+            )
+        parts.append(
+            ngettext(
+                "removed {count} log rows of erased data",
+                "removed {count} log rows of erased data",
+                self.log.rows,
+            ).format(count=number(self.log.rows))
+        )
         if self.log.changes_removed:
-            parts.append(f"{self.log.changes_removed} changes")
-        parts.append(self.compacted)
-        return "purged: " + ", ".join(parts)
+            parts.append(
+                ngettext("{count} changes", "{count} changes", self.log.changes_removed).format(
+                    count=number(self.log.changes_removed)
+                )
+            )
+        parts.append(_(self.compacted))
+        return _("purged: {done}").format(done=", ".join(parts))
 
     def to_dict(self) -> dict[str, Any]:
         """The ``purge --json`` object."""
@@ -207,6 +272,14 @@ def purge(project: Project, *, documents: Sequence[str] = (), coder: str | None 
     with project.transaction("purge", coder=coder, record=False) as session:
         name = session.info.get("coder_name")
         coder_id(session, coder)
+        # A merge of an older copy must not bring the documents back (their text is gone
+        # from here; their GUID and text hash, keyed, stay in the erasure table).
+        gone = [find_document(session, name) for name in dict.fromkeys(documents)]
+        keys = [
+            key
+            for d in gone
+            for key in (erasures.guid_key(d.guid), erasures.document_key(d.sha256))
+        ]
         segments = documents_core.delete_documents(session, documents)
         index_dropped = bool(documents) or documents_core.stale_index(session)
         if index_dropped:
@@ -216,30 +289,22 @@ def purge(project: Project, *, documents: Sequence[str] = (), coder: str | None 
             lemmas.ensure_index(session)  # the documents left, indexed again
         session.flush()
         log = changelog.purge_log(session.connection(), coder=name)
+        erasures.record(session.connection(), keys)
     notes: list[str] = []
     wal_emptied: bool | None = None
     if project.is_sqlite:
         wal_emptied = _compact_sqlite(project)
-        compacted = "compacted the file (VACUUM) and emptied its write-ahead log"
+        compacted = COMPACTED_SQLITE
         if not wal_emptied:
-            compacted = "compacted the file (VACUUM)"
-            notes.append(
-                "another program has the project open: its write-ahead log (-wal) may keep "
-                "old pages until every program has closed the project; purge again then"
-            )
+            compacted = COMPACTED_SQLITE_WAL_KEPT
+            notes.append(NOTE_WAL_KEPT)
     else:
         _compact_postgresql(project)
-        compacted = "rewrote every table (VACUUM FULL)"
-        notes.append(
-            "the server's write-ahead log, archives and backups are outside the project and "
-            "may still hold the erased text"
-        )
+        compacted = COMPACTED_POSTGRESQL
+        notes.append(NOTE_SERVER)
     found = _backups(project)
     if found:
-        notes.append(
-            "copies beside the project may still hold the erased text (delete them if they "
-            "must go): " + ", ".join(str(path) for path in found)
-        )
+        notes.append(NOTE_COPIES.format(paths=", ".join(str(path) for path in found)))
     return Purged(
         tuple(dict.fromkeys(documents)),
         segments,

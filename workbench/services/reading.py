@@ -179,6 +179,10 @@ class Overview:
     labels_language: str | None = None
     """The language of the codebook's labels (codes, place kinds), as its file says; None
     when the project has no codebook file's language (codes made in the workbench)."""
+    kind_labels: tuple[tuple[str, str], ...] = ()
+    """The place kinds that have a label, as (name, label), in codebook order."""
+    status_labels: tuple[tuple[str, str], ...] = ()
+    """The place statuses that have a label, as (name, label), in codebook order."""
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -249,11 +253,23 @@ def overview(project: Project) -> Overview:
     with project.session() as session:
         codebook_meta = settings.get(session, "codebook") or {}
         language = codebook_meta.get("language") if isinstance(codebook_meta, dict) else None
+        kinds = session.exec(
+            select(PlaceKind.name, PlaceKind.label)
+            .where(PlaceKind.label != "")
+            .order_by(col(PlaceKind.position), col(PlaceKind.name))
+        ).all()
+        statuses = session.exec(
+            select(PlaceStatus.name, PlaceStatus.label)
+            .where(PlaceStatus.label != "")
+            .order_by(col(PlaceStatus.position), col(PlaceStatus.name))
+        ).all()
         return Overview(
             _documents(session),
             _codes(session),
             _places(session),
             str(language) if language else None,
+            tuple((str(name), str(label)) for name, label in kinds),
+            tuple((str(name), str(label)) for name, label in statuses),
         )
 
 

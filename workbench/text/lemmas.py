@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from workbench.errors import WorkbenchError
+from workbench.i18n import _
 from workbench.project.models import (
     Document,
     IndexedDocument,
@@ -658,8 +659,11 @@ def check_complete(session: Session, document_ids: Collection[int] | None = None
     """Raise unless :func:`is_complete` (searching an incomplete index would miss words)."""
     if not is_complete(session, document_ids):
         raise WorkbenchError(
-            "the lemma index is not complete for these documents; bring it up to date "
-            "first (workbench.text.lemmas.index_project, or ensure_index in a write transaction)"
+            _(
+                "the lemma index is not complete for these documents; bring it up to date "
+                "first (workbench.text.lemmas.index_project, or ensure_index in a write "
+                "transaction)"
+            )
         )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
+from workbench.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -38,8 +39,14 @@ def _build(lang: str, lemmas: bool) -> Language:
             nlp = spacy.load(model)
         except OSError as exc:
             raise WorkbenchError(
-                f"spaCy pipeline {model!r} (set for {lang!r}) is not installed; unset "
-                f"WORKBENCH_SPACY_MODEL_{lang.upper()} to use the built-in one"
+                _(
+                    "spaCy pipeline {model} (set for {language}) is not installed; unset "
+                    "{setting} to use the built-in one"
+                ).format(
+                    model=repr(model),
+                    language=repr(lang),
+                    setting=f"WORKBENCH_SPACY_MODEL_{lang.upper()}",
+                )
             ) from exc
         if not lemmas:
             keep = {"senter", "parser", "sentencizer", "tok2vec", "transformer"}
@@ -50,7 +57,9 @@ def _build(lang: str, lemmas: bool) -> Language:
     try:
         nlp = spacy.blank(lang)
     except Exception as exc:  # ImportError / KeyError for an unknown language code
-        raise WorkbenchError(f"spaCy has no language {lang!r}") from exc
+        raise WorkbenchError(
+            _("spaCy has no language {language}").format(language=repr(lang))
+        ) from exc
     nlp.add_pipe("sentencizer")
     if lemmas:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InputError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext, number
 from workbench.text.archive import DOCUMENT_LIMITS, DamagedArchive, SafeArchive
 
 if TYPE_CHECKING:  # python-docx is imported when a Word file is read (start-up time)
@@ -81,12 +81,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def check_length(path: Path | str, text: str, where: str = "") -> None:
-    """Refuse a text longer than :data:`MAX_TEXT_CHARS` (``where``: a member, a source)."""
+    """Refuse a text longer than :data:`MAX_TEXT_CHARS` (``where``: a member, a source; it
+    starts the message, before a colon)."""
     if len(text) > MAX_TEXT_CHARS:
+        if where:
+            message = _(
+                "{where}: the text is {length} characters long, more than the limit of "
+                "{limit} for one document; split it into smaller files"
+            )
+        else:
+            message = _(
+                "the text is {length} characters long, more than the limit of {limit} for "
+                "one document; split it into smaller files"
+            )
         raise InputError(
             path,
-            f"{where}the text is {len(text):,} characters long, more than the limit of "
-            f"{MAX_TEXT_CHARS:,} for one document; split it into smaller files",
+            message.format(where=where, length=number(len(text)), limit=number(MAX_TEXT_CHARS)),
         )
 
 
@@ -118,7 +128,12 @@ def decode_bytes(path: Path, data: bytes) -> SourceText:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
-            raise InputError(path, f"not valid {encoding.upper()} text ({exc.reason})") from exc
+            raise InputError(
+                path,
+                _("not valid {encoding} text ({reason})").format(
+                    encoding=encoding.upper(), reason=exc.reason
+                ),
+            ) from exc
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
@@ -127,7 +142,9 @@ def decode_bytes(path: Path, data: bytes) -> SourceText:
             ) from None
         encoding = "cp1252"
         notes.append(
-            f"{path.name}: not UTF-8; read as Windows-1252 (check accented letters and quotes)"
+            _("{name}: not UTF-8; read as Windows-1252 (check accented letters and quotes)").format(
+                name=path.name
+            )
         )
     return SourceText(text=_check_text(path, text), encoding=encoding, notes=notes)
 
@@ -173,12 +190,29 @@ def _missing_words(source: Iterable[str], text: str) -> int:
 
 
 def _left_out_note(path: Path, missing: int, where: str) -> list[str]:
+    """The note on words the reader left out: ``where`` is ``boxes`` (a Word file's text
+    boxes and fields) or ``outside`` (an OpenDocument file's text outside paragraphs)."""
     if not missing:
         return []
-    return [
-        f"{path.name}: {missing} word(s) {where} were not imported (only paragraphs and "
-        "tables are); copy them into the text if they belong to the transcript"
-    ]
+    if where == "boxes":
+        note = ngettext(
+            "{name}: {count} word(s) in text boxes or fields were not imported (only "
+            "paragraphs and tables are); copy them into the text if they belong to the "
+            "transcript",
+            "{name}: {count} word(s) in text boxes or fields were not imported (only "
+            "paragraphs and tables are); copy them into the text if they belong to the "
+            "transcript",
+            missing,
+        )
+    else:
+        note = ngettext(
+            "{name}: {count} word(s) outside paragraphs were not imported (only paragraphs "
+            "and tables are); copy them into the text if they belong to the transcript",
+            "{name}: {count} word(s) outside paragraphs were not imported (only paragraphs "
+            "and tables are); copy them into the text if they belong to the transcript",
+            missing,
+        )
+    return [note.format(name=path.name, count=number(missing))]
 
 
 def _docx_table_lines(table: Table) -> list[str]:
@@ -219,9 +253,12 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(path, f"cannot read this Word file ({type(exc).__name__}: {exc})") from exc
+        raise InputError(
+            path,
+            _("cannot read this Word file ({error})").format(error=f"{type(exc).__name__}: {exc}"),
+        ) from exc
     text = _check_text(path, "\n".join(lines))
-    notes = _left_out_note(path, _missing_words(source, text), "in text boxes or fields")
+    notes = _left_out_note(path, _missing_words(source, text), "boxes")
     return SourceText(text=text, encoding="docx", notes=notes)
 
 
@@ -285,7 +322,7 @@ def read_odt(path: Path, data: bytes) -> SourceText:
     archive = _open_zip(path, data, "OpenDocument (.odt)")
     try:
         if "content.xml" not in archive.names():
-            raise InputError(path, "not an OpenDocument text file (no content.xml)")
+            raise InputError(path, _("not an OpenDocument text file (no content.xml)"))
     finally:
         archive.close()
     try:
@@ -298,10 +335,13 @@ def read_odt(path: Path, data: bytes) -> SourceText:
         raise
     except Exception as exc:
         raise InputError(
-            path, f"cannot read this OpenDocument file ({type(exc).__name__}: {exc})"
+            path,
+            _("cannot read this OpenDocument file ({error})").format(
+                error=f"{type(exc).__name__}: {exc}"
+            ),
         ) from exc
     text = _check_text(path, "\n".join(lines))
-    notes = _left_out_note(path, _missing_words(source, text), "outside paragraphs")
+    notes = _left_out_note(path, _missing_words(source, text), "outside")
     return SourceText(text=text, encoding="odt", notes=notes)
 
 
@@ -411,7 +451,7 @@ def _vtt_blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
     block: list[str] = []
     first = 0
     in_header = True
-    for number, line in enumerate(lines, 1):
+    for line_number, line in enumerate(lines, 1):
         arrow_starts = bool(
             block and "-->" in line and (in_header or len(block) > 1 or "-->" in block[0])
         )
@@ -422,7 +462,7 @@ def _vtt_blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
                 in_header = False
         if line:
             if not block:
-                first = number
+                first = line_number
             block.append(line)
     if block:
         yield first, block
@@ -445,8 +485,10 @@ def _vtt_cue_blocks(path: Path, text: str) -> list[tuple[int, list[str]]]:
             at = first + 1 if len(block) > 1 and "-->" in block[1] else first
             raise InputError(
                 path,
-                f"line {at}: a cue without a valid timing line (such as 00:01.000 --> "
-                "00:02.500); correct it so that no text is lost",
+                _(
+                    "line {line}: a cue without a valid timing line (such as 00:01.000 --> "
+                    "00:02.500); correct it so that no text is lost"
+                ).format(line=at),
             )
     return cues
 
@@ -473,16 +515,21 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
             cues.append((voice, caption.text))
             read.append(list(caption.lines))
     except Exception as exc:
-        raise InputError(path, f"not a valid WebVTT file ({type(exc).__name__})") from exc
+        raise InputError(
+            path, _("not a valid WebVTT file ({error})").format(error=type(exc).__name__)
+        ) from exc
     if not cues:
-        raise InputError(path, "the WebVTT file has no cues")
+        raise InputError(path, _("the WebVTT file has no cues"))
     position = 0
     for first, payload in blocks:  # the library skips a cue it cannot read: find it
         if position < len(read) and read[position] == payload:
             position += 1
         else:
             raise InputError(
-                path, f"line {first}: a cue the WebVTT reader cannot read (check its timing line)"
+                path,
+                _(
+                    "line {line}: a cue the WebVTT reader cannot read (check its timing line)"
+                ).format(line=first),
             )
     result = _cues_to_text(cues)
     result.encoding, result.notes = decoded.encoding, decoded.notes
@@ -499,13 +546,20 @@ def read_srt(path: Path, data: bytes) -> SourceText:
     except Exception as exc:
         # pysrt's error holds the cue's text: only its line is named (a transcript is
         # personal data, and an error line ends up in logs and bug reports).
-        raise InputError(
-            path,
-            f"not a valid SubRip file ({_srt_where(exc)}a cue must be a number, a timing "
-            "line such as 00:00:01,000 --> 00:00:02,500, then its text)",
-        ) from None
+        line = _srt_line(exc)
+        if line is None:
+            message = _(
+                "not a valid SubRip file (a cue must be a number, a timing line such as "
+                "00:00:01,000 --> 00:00:02,500, then its text)"
+            )
+        else:
+            message = _(
+                "not a valid SubRip file (line {line}: a cue must be a number, a timing line "
+                "such as 00:00:01,000 --> 00:00:02,500, then its text)"
+            )
+        raise InputError(path, message.format(line=line)) from None
     if not len(items):
-        raise InputError(path, "the SubRip file has no cues")
+        raise InputError(path, _("the SubRip file has no cues"))
     cues: list[tuple[str | None, str]] = []
     speaker: str | None = None
     for item in items:
@@ -519,14 +573,14 @@ def read_srt(path: Path, data: bytes) -> SourceText:
     return result
 
 
-def _srt_where(error: Exception) -> str:
-    """``line N: `` for a pysrt error (its arguments: the 0-based index of the blank line
-    after the block, ..., the block's text), or "" when they are not so."""
+def _srt_line(error: Exception) -> int | None:
+    """The line of a pysrt error (its arguments: the 0-based index of the blank line after
+    the block, ..., the block's text), or None when they are not so."""
     args = error.args
     if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[-1], str):
         lines = args[-1].count("\n") or 1
-        return f"line {max(1, args[0] - lines + 1)}: "
-    return ""
+        return max(1, args[0] - lines + 1)
+    return None
 
 
 READERS: dict[str, Callable[[Path, bytes], SourceText]] = {
@@ -548,14 +602,27 @@ def read_file(path: str | Path) -> SourceText:
     reader = READERS.get(suffix)
     if reader is None:
         known = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise InputError(path, f"unsupported file type {suffix or '(none)'!r}; use one of {known}")
+        if suffix:
+            message = _("unsupported file type {suffix}; use one of {known}")
+        else:
+            message = _("unsupported file type '(none)'; use one of {known}")
+        raise InputError(path, message.format(suffix=repr(suffix), known=known))
     try:
         if not path.is_file():
-            raise InputError(path, "no such file" if not path.exists() else "not a regular file")
+            raise InputError(
+                path, _("no such file") if not path.exists() else _("not a regular file")
+            )
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(path, f"too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+            raise InputError(
+                path,
+                _("too large ({size} bytes; the limit is {limit})").format(
+                    size=number(size), limit=number(MAX_FILE_BYTES)
+                ),
+            )
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
+        raise InputError(
+            path, _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+        ) from exc
     return reader(path, data)

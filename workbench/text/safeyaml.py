@@ -20,6 +20,8 @@ from yaml.composer import ComposerError
 from yaml.events import AliasEvent
 from yaml.nodes import CollectionNode, MappingNode, Node, SequenceNode
 
+from workbench.i18n import _, number
+
 #: Deepest nesting of mappings and sequences (a codebook's code tree nests two levels per
 #: generation of codes: a mapping and its ``children`` list).
 MAX_DEPTH = 64
@@ -47,7 +49,7 @@ class BoundedLoader(yaml.SafeLoader):
         mark: Any = event.start_mark
         if isinstance(event, AliasEvent):
             if event.anchor in self._open_anchors:
-                raise ComposerError(None, None, "a recursive alias (it refers to itself)", mark)
+                raise ComposerError(None, None, _("a recursive alias (it refers to itself)"), mark)
             node = super().compose_node(parent, index)
             if node is not None:
                 self._count(self._expanded(node, mark), mark)
@@ -55,7 +57,10 @@ class BoundedLoader(yaml.SafeLoader):
         self._depth += 1
         if self._depth > self.max_depth:
             raise ComposerError(
-                None, None, f"nested deeper than the limit of {self.max_depth} levels", mark
+                None,
+                None,
+                _("nested deeper than the limit of {limit} levels").format(limit=self.max_depth),
+                mark,
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
@@ -75,8 +80,10 @@ class BoundedLoader(yaml.SafeLoader):
             raise ComposerError(
                 None,
                 None,
-                f"stands for more than the limit of {self.max_values:,} values with its "
-                "aliases expanded (an alias bomb?)",
+                _(
+                    "stands for more than the limit of {limit} values with its aliases "
+                    "expanded (an alias bomb?)"
+                ).format(limit=number(self.max_values)),
                 mark,
             )
 
@@ -102,13 +109,13 @@ class BoundedLoader(yaml.SafeLoader):
                     self._count(sizes[key], mark)
                 continue
             if key in open_nodes:
-                raise ComposerError(None, None, "a recursive alias (it contains itself)", mark)
+                raise ComposerError(None, None, _("a recursive alias (it contains itself)"), mark)
             open_nodes.add(key)
             stack.append((current, True))
             for child in children:
                 if id(child) in open_nodes:
                     raise ComposerError(
-                        None, None, "a recursive alias (it contains itself)", mark
+                        None, None, _("a recursive alias (it contains itself)"), mark
                     )
                 if id(child) not in sizes:
                     stack.append((child, False))
@@ -132,5 +139,7 @@ def load(text: str, loader: type[BoundedLoader] = BoundedLoader) -> Any:
         return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:  # a long chain of merge keys (<<) recurses in PyYAML itself
         raise yaml.YAMLError(
-            f"nested deeper than the limit of {loader.max_depth} levels (merge keys)"
+            _("nested deeper than the limit of {limit} levels (merge keys)").format(
+                limit=loader.max_depth
+            )
         ) from None

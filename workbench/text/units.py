@@ -6,9 +6,11 @@ Pure functions of the text and its turns, shared by the importers and the lemma 
 from __future__ import annotations
 
 from workbench.errors import InvalidValue
+from workbench.i18n import _
 from workbench.text.turns import ParsedTurn
 
 PARAGRAPH_MODES = ("lines", "blank-lines")
+
 
 def paragraph_spans(text: str, mode: str = "lines") -> list[tuple[int, int]]:
     """Paragraphs as ``(start, end)``: each non-empty line, or blocks between blank lines.
@@ -17,7 +19,11 @@ def paragraph_spans(text: str, mode: str = "lines") -> list[tuple[int, int]]:
     """
     if mode not in PARAGRAPH_MODES:
         known = ", ".join(PARAGRAPH_MODES)
-        raise InvalidValue(f"unknown paragraph mode {mode!r}; use one of {known}")
+        raise InvalidValue(
+            _("unknown paragraph mode {mode}; use one of {known}").format(
+                mode=repr(mode), known=known
+            )
+        )
     spans: list[tuple[int, int]] = []
     block: tuple[int, int] | None = None
     offset = 0

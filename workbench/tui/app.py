@@ -466,7 +466,7 @@ class WorkbenchApp(App[None]):
 
     def on_copy_merged(self, message: CopyMerged) -> None:
         report = message.report
-        self._report(report.summary())
+        self._report(report.shown_summary())
         if report.conflicts:
             from workbench.tui.dialogs.forms import MessageDialog
 
@@ -478,7 +478,7 @@ class WorkbenchApp(App[None]):
                         "Merged, with {count} conflicts (ours kept)",
                         count,
                     ).format(count=count),
-                    "\n".join(report.conflicts),
+                    "\n".join(report.shown_conflicts),
                 )
             )
 

@@ -23,6 +23,7 @@ import tomllib
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.i18n import _, number
 
 ENVIRONMENT = "WORKBENCH_KEYS"
 """The environment variable naming another keys file."""
@@ -47,13 +48,17 @@ def check_key(key: str) -> str | None:
     *modifiers, last = parts
     for modifier in modifiers:
         if modifier.lower() not in MODIFIERS:
-            return f"{modifier!r} is not a modifier ({', '.join(sorted(MODIFIERS))})"
+            return _("{modifier} is not a modifier ({modifiers})").format(
+                modifier=repr(modifier), modifiers=", ".join(sorted(MODIFIERS))
+            )
     if not last:
-        return "a key is missing" + (" after the last '+'" if modifiers else "")
+        return _("a key is missing after the last '+'") if modifiers else _("a key is missing")
     if len(last) == 1:
-        return None if last.isprintable() and not last.isspace() else "not a printable key"
+        return None if last.isprintable() and not last.isspace() else _("not a printable key")
     if not _KEY_NAME.fullmatch(last.lower()):
-        return f"{last!r} is not a key name (a letter, f1, escape, question_mark...)"
+        return _("{key} is not a key name (a letter, f1, escape, question_mark...)").format(
+            key=repr(last)
+        )
     return None
 
 
@@ -102,30 +107,49 @@ def load_keymap(path: Path, known: set[str]) -> dict[str, str]:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
-            raise InputError(path, f"larger than the limit of {MAX_BYTES:,} bytes for a keys file")
+            raise InputError(
+                path,
+                _("larger than the limit of {limit} bytes for a keys file").format(
+                    limit=number(MAX_BYTES)
+                ),
+            )
         text = raw.decode("utf-8")
         if _nesting(text) > MAX_NESTING:
-            raise InputError(path, f"nested deeper than the limit of {MAX_NESTING} levels")
+            raise InputError(
+                path,
+                _("nested deeper than the limit of {limit} levels").format(limit=MAX_NESTING),
+            )
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(path, f"not a TOML keys file ({reason})") from None
+        raise InputError(path, _("not a TOML keys file ({reason})").format(reason=reason)) from None
     except (RecursionError, MemoryError):
-        raise InputError(path, "not a TOML keys file (nested too deeply or too large)") from None
+        raise InputError(path, _("not a TOML keys file (nested too deeply or too large)")) from None
     table = data.get("keys", {})
     if not isinstance(table, dict):
-        raise InputError(path, '[keys] must be a table of binding id = "key"')
+        raise InputError(path, _('[keys] must be a table of binding id = "key"'))
     keymap: dict[str, str] = {}
     for binding_id, key in table.items():
         if not isinstance(key, str) or not key.strip():
-            raise InputError(path, f"the key for {binding_id!r} must be a non-empty string")
+            raise InputError(
+                path,
+                _("the key for {id} must be a non-empty string").format(id=repr(binding_id)),
+            )
         for one in key.split(","):
             problem = check_key(one.strip())
             if problem:
-                raise InputError(path, f"the key for {binding_id!r} is not a key string: {problem}")
+                raise InputError(
+                    path,
+                    _("the key for {id} is not a key string: {problem}").format(
+                        id=repr(binding_id), problem=problem
+                    ),
+                )
         if binding_id not in known:
             raise InputError(
-                path, f"no key has the id {binding_id!r} (press ? in the workbench for the ids)"
+                path,
+                _("no key has the id {id} (press ? in the workbench for the ids)").format(
+                    id=repr(binding_id)
+                ),
             )
         keymap[binding_id] = key.strip()
     return keymap

@@ -80,7 +80,7 @@ from workbench.exchange.refi.safety import (
     parse_xml,
     read_file_bounded,
 )
-from workbench.i18n import _, tally
+from workbench.i18n import _, ngettext, number, tally
 from workbench.project import coders
 from workbench.project.models import (
     Case,
@@ -366,10 +366,12 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _summarise(what: str, items: list[str], limit: int = 3) -> str:
+def _listing(items: list[str], limit: int = 3) -> str:
+    """The first ``limit`` items, and how many more there are: "'a', 'b', 'c' and 2 more"."""
     shown = ", ".join(items[:limit])
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
-    return f"{what}: {shown}{more}"
+    if len(items) <= limit:
+        return shown
+    return _("{shown} and {count} more").format(shown=shown, count=number(len(items) - limit))
 
 
 # --- offsets -------------------------------------------------------------------------------
@@ -490,9 +492,15 @@ def choose_convention(
         scores[convention] = fits / len(telling)
     best = max(OFFSET_CONVENTIONS, key=lambda c: (scores[c], c == prior))
     if scores[best] - scores[prior] > _OVERRIDE_MARGIN:
-        note = (
-            f"selection offsets read as {best} ({scores[best]:.0%} of {len(telling)} telling "
-            f"selections on word boundaries, {scores[prior]:.0%} as {prior})"
+        note = _(
+            "selection offsets read as {best} ({share} of {count} telling selections on word "
+            "boundaries, {prior_share} as {prior})"
+        ).format(
+            best=best,
+            share=f"{scores[best]:.0%}",
+            count=number(len(telling)),
+            prior_share=f"{scores[prior]:.0%}",
+            prior=prior,
         )
         return best, note, scores
     return prior, None, scores
@@ -569,7 +577,11 @@ def _decode(path: Path, label: str, data: bytes, warnings: list[str]) -> tuple[s
             ) from exc
         text = body.decode("cp1252", errors="replace")
         encoding = "cp1252"
-        warnings.append(f"{label}: not UTF-8; read as Windows-1252 (check accented letters)")
+        warnings.append(
+            _("{source}: not UTF-8; read as Windows-1252 (check accented letters)").format(
+                source=label
+            )
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text or len(_CONTROL.findall(text)) > max(8, len(text) // 1000):
@@ -586,17 +598,18 @@ def _text_of(
     inline = _kid(element, "PlainTextContent")
     if inline is not None:
         text = "".join(inline.itertext())
-        check_length(path, text, "inline text: ")
-        return text, "utf-8", "inline text"
+        label = _("inline text")
+        check_length(path, text, label)
+        return text, "utf-8", label
     reference = (element.get("plainTextPath") or "").strip()
     if not reference:
-        return None, "", "no plainTextPath"
+        return None, "", _("no plainTextPath")
     found = texts.read(reference)
     if found is None:
         return None, "", reference
     data, label = found
     text, encoding = _decode(path, label, data, warnings)
-    check_length(path, text, f"{label}: ")
+    check_length(path, text, label)
     return text, encoding, label
 
 
@@ -620,7 +633,7 @@ def _read_codes(parent: etree._Element, refi: RefiFile, top: bool) -> list[RefiC
         raw = element.get("name") or ""
         name = code_name(raw) or f"Code {guid[:8]}".strip()
         if name != raw.strip():
-            refi.renamed_codes.append(f"{quoted(raw)} as {quoted(name)}")
+            refi.renamed_codes.append(_("{old} as {new}").format(old=quoted(raw), new=quoted(name)))
         description, extra = parse_code_block(_text(_kid(element, "Description")))
         code = RefiCode(
             guid=guid,
@@ -653,16 +666,22 @@ def _read_places(element: etree._Element, code: RefiCode, refi: RefiFile) -> boo
         raw = child.get("name") or ""
         name = fit_name(raw)
         if not name:
-            refi.warnings.append("a place without a name was left out")
+            refi.warnings.append(_("a place without a name was left out"))
             continue
         if name != raw.strip():
-            refi.warnings.append(f"place {quoted(raw)} imported as {quoted(name)}")
+            refi.warnings.append(
+                _("place {old} imported as {new}").format(old=quoted(raw), new=quoted(name))
+            )
         places.append(
             RefiPlace(norm_guid(child.get("guid")), name, description, fields, _refs(child))
         )
         nested = [c.get("name") or "?" for c in _kids(child, "Code")]
         if nested:
-            refi.warnings.append(_summarise(f"codes under place {name!r} left out", nested))
+            refi.warnings.append(
+                _("codes under place {name} left out: {items}").format(
+                    name=repr(name), items=_listing(nested)
+                )
+            )
     if not places:
         return False
     refi.places.extend(places)
@@ -716,7 +735,7 @@ def _read_source(
         values=_read_values(element),
     )
     if not normalise(raw).strip():
-        refi.warnings.append(f"source {name!r} has no text; left out")
+        refi.warnings.append(_("source {name} has no text; left out").format(name=repr(name)))
         refi.sources_skipped += 1
         return None
     source.offsets = OffsetMap(raw)
@@ -763,10 +782,14 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
             kind = (variable.get("typeOfVariable") or "Text").strip().casefold()
             name = " ".join((variable.get("name") or "").split())
             if not name:
-                refi.warnings.append("a variable without a name was left out")
+                refi.warnings.append(_("a variable without a name was left out"))
                 continue
             if kind not in VARIABLE_TYPES:
-                refi.warnings.append(f"variable {name!r} of unknown type {kind!r} read as text")
+                refi.warnings.append(
+                    _("variable {name} of unknown type {kind} read as text").format(
+                        name=repr(name), kind=repr(kind)
+                    )
+                )
                 kind = "text"
             refi.variables.append(
                 RefiVariable(
@@ -795,10 +818,9 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
             )
     if partial_cases:
         refi.warnings.append(
-            _summarise(
-                "cases hold whole documents only; selections and codes in cases left out",
-                partial_cases,
-            )
+            _(
+                "cases hold whole documents only; selections and codes in cases left out: {items}"
+            ).format(items=_listing(partial_cases))
         )
     sources = _kid(root, "Sources")
     missing: list[str] = []
@@ -822,20 +844,26 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
                         source.guid = norm_guid(element.get("guid")) or source.guid
                         refi.sources.append(source)
                         refi.warnings.append(
-                            f"{kind} {label!r} imported as the text of its Representation"
+                            _("{kind} {name} imported as the text of its Representation").format(
+                                kind=kind, name=repr(label)
+                            )
                         )
                         continue
                 other_kinds.setdefault(kind, []).append(repr(label))
                 refi.sources_skipped += 1
     if missing:
         refi.warnings.append(
-            _summarise(
-                f"{len(missing)} text source(s) left out: their text is not in the file", missing
-            )
+            ngettext(
+                "{count} text source(s) left out: their text is not in the file: {items}",
+                "{count} text source(s) left out: their text is not in the file: {items}",
+                len(missing),
+            ).format(count=number(len(missing)), items=_listing(missing))
         )
     for kind, labels in other_kinds.items():
         refi.warnings.append(
-            _summarise(f"{kind} left out (only text sources are imported)", labels)
+            _("{kind} left out (only text sources are imported): {items}").format(
+                kind=kind, items=_listing(labels)
+            )
         )
     notes = _kid(root, "Notes")
     missing_notes: list[str] = []
@@ -858,10 +886,11 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
             )
     if missing_notes:
         refi.warnings.append(
-            _summarise(
-                f"{len(missing_notes)} note(s) left out: their text is not in the file",
-                missing_notes,
-            )
+            ngettext(
+                "{count} note(s) left out: their text is not in the file: {items}",
+                "{count} note(s) left out: their text is not in the file: {items}",
+                len(missing_notes),
+            ).format(count=number(len(missing_notes)), items=_listing(missing_notes))
         )
     refi.description = _text(_kid(root, "Description"))
     refi.creating_user = norm_guid(root.get("creatingUserGUID")) or None
@@ -875,7 +904,9 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
         if _local(e) in ("Links", "Graphs") and any(isinstance(i.tag, str) for i in e)
     ]
     if ignored:
-        refi.warnings.append(f"{', '.join(ignored)} left out (not part of a workbench project)")
+        refi.warnings.append(
+            _("{parts} left out (not part of a workbench project)").format(parts=", ".join(ignored))
+        )
 
 
 def _report_sets(root: etree._Element, refi: RefiFile) -> None:
@@ -906,14 +937,17 @@ def _report_sets(root: etree._Element, refi: RefiFile) -> None:
             source_names.get(norm_guid(m.get("targetGUID") or m.get("guid")), "?")
             for m in _kids(element, "MemberSource")
         ]
-        shown = ", ".join(members[:6]) + (
-            f" and {len(members) - 6} more" if len(members) > 6 else ""
-        )
-        described.append(f"{name!r} ({shown or 'empty'})")
+        shown = _listing(members, 6) if members else _("empty")
+        described.append(f"{name!r} ({shown})")
     if described:
         refi.warnings.append(
-            f"{len(described)} set(s) left out (a workbench project has no groups of codes or "
-            f"documents): {'; '.join(described)}"
+            ngettext(
+                "{count} set(s) left out (a workbench project has no groups of codes or "
+                "documents): {sets}",
+                "{count} set(s) left out (a workbench project has no groups of codes or "
+                "documents): {sets}",
+                len(described),
+            ).format(count=number(len(described)), sets="; ".join(described))
         )
 
 
@@ -1092,19 +1126,20 @@ def read_refi(
                 refi.codes = _read_codes(codes, refi, True)
             _report_sets(root, refi)
         if not refi.codes and not refi.places and not refi.sources and kind == "CodeBook":
-            refi.warnings.append("the codebook holds no codes")
+            refi.warnings.append(_("the codebook holds no codes"))
     finally:
         if archive is not None:
             archive.close()
     if refi.renamed_codes:
         refi.warnings.insert(
             0,
-            _summarise(
-                f"{len(refi.renamed_codes)} code name(s) changed: a name cannot be empty or "
-                "hold control characters (imported",
-                refi.renamed_codes,
-            )
-            + ")",
+            ngettext(
+                "{count} code name(s) changed: a name cannot be empty or hold control "
+                "characters (imported: {items})",
+                "{count} code name(s) changed: a name cannot be empty or hold control "
+                "characters (imported: {items})",
+                len(refi.renamed_codes),
+            ).format(count=number(len(refi.renamed_codes)), items=_listing(refi.renamed_codes)),
         )
     _collect_note_targets(refi)
     _convert_offsets(refi, offsets)
@@ -1131,10 +1166,18 @@ def _convert_offsets(refi: RefiFile, offsets: str) -> None:
                 span = None
             selection.span = span
             if span is None:
-                bad.append(f"{selection.start}-{selection.end} in {source.name!r}")
+                bad.append(
+                    _("{start}-{end} in {document}").format(
+                        start=selection.start, end=selection.end, document=repr(source.name)
+                    )
+                )
     if bad:
         refi.warnings.append(
-            _summarise(f"{len(bad)} selection(s) out of range or blank, left out", bad)
+            ngettext(
+                "{count} selection(s) out of range or blank, left out: {items}",
+                "{count} selection(s) out of range or blank, left out: {items}",
+                len(bad),
+            ).format(count=number(len(bad)), items=_listing(bad))
         )
 
 
@@ -1213,14 +1256,16 @@ class _Store:
             name = code.name
             if name_key(name) in taken and parent is not None:
                 name = f"{code.name} [{parent.name}]"
-            base, number = name, 1
+            base, counter = name, 1
             while name_key(name) in taken:
-                number += 1
-                name = f"{base} {number}"
+                counter += 1
+                name = f"{base} {counter}"
             if name != code.name:
                 self.refi.warnings.append(
-                    f"a second code {quoted(code.name)} imported as {quoted(name)} (names are "
-                    "unique in any letter case and spacing)"
+                    _(
+                        "a second code {name} imported as {new} (names are unique in any "
+                        "letter case and spacing)"
+                    ).format(name=quoted(code.name), new=quoted(name))
                 )
             taken.add(name_key(name))
             return name
@@ -1286,11 +1331,17 @@ class _Store:
                     self.session.add(PlaceKind(name=kind, label=kind, position=len(kinds)))
                     self.session.flush()
                     kinds.add(kind)
-                    self.refi.warnings.append(f"place kind {kind!r} added (place {item.name!r})")
+                    self.refi.warnings.append(
+                        _("place kind {kind} added (place {name})").format(
+                            kind=repr(kind), name=repr(item.name)
+                        )
+                    )
                 status = str(fields.get("status") or "existing")
                 if statuses and status not in statuses:
                     self.refi.warnings.append(
-                        f"place {item.name!r}: unknown status {status!r}, imported as existing"
+                        _("place {name}: unknown status {status}, imported as existing").format(
+                            name=repr(item.name), status=repr(status)
+                        )
                     )
                     status = "existing"
                 latitude, longitude = fields.get("latitude"), fields.get("longitude")
@@ -1302,7 +1353,9 @@ class _Store:
                 ):
                     if latitude is not None or longitude is not None:
                         self.refi.warnings.append(
-                            f"place {item.name!r}: coordinates unreadable, left out"
+                            _("place {name}: coordinates unreadable, left out").format(
+                                name=repr(item.name)
+                            )
                         )
                     latitude = longitude = None
                 aliases = fields.get("aliases") or []
@@ -1343,11 +1396,13 @@ class _Store:
                     ).format(path=self.refi.path, name=repr(name))
                 )
             if clash or name.casefold() in in_file:
-                base, number = name, 2
-                while f"{base} ({number})".casefold() in taken | in_file:
-                    number += 1
-                name = f"{base} ({number})"
-                self.refi.warnings.append(f"document {base!r} imported as {name!r}")
+                base, counter = name, 2
+                while f"{base} ({counter})".casefold() in taken | in_file:
+                    counter += 1
+                name = f"{base} ({counter})"
+                self.refi.warnings.append(
+                    _("document {name} imported as {new}").format(name=repr(base), new=repr(name))
+                )
             in_file.add(name.casefold())
             prepared.name = name
             imported = store(
@@ -1466,8 +1521,11 @@ class _Store:
                     self.report.codings += 1
             if dangling:
                 self.refi.warnings.append(
-                    f"{dangling} coding(s) in {source.name!r} refer to no code of the file; "
-                    "left out"
+                    ngettext(
+                        "{count} coding(s) in {document} refer to no code of the file; left out",
+                        "{count} coding(s) in {document} refer to no code of the file; left out",
+                        dangling,
+                    ).format(count=number(dangling), document=repr(source.name))
                 )
             session.flush()
 
@@ -1551,7 +1609,9 @@ class _Store:
                 cases.link_document(session, id_of(case), document_id)
         if unknown_sources:
             self.refi.warnings.append(
-                _summarise("cases refer to sources not imported", sorted(set(unknown_sources)))
+                _("cases refer to sources not imported: {items}").format(
+                    items=_listing(sorted(set(unknown_sources)))
+                )
             )
         for source in self.refi.sources:
             if not source.values:
@@ -1568,14 +1628,16 @@ class _Store:
         for guid, value in values:
             variable = variables.get(guid)
             if variable is None:
-                self.refi.warnings.append(f"case {case.name!r}: a value of an unknown variable")
+                self.refi.warnings.append(
+                    _("case {name}: a value of an unknown variable").format(name=repr(case.name))
+                )
                 continue
             if variable.type == "date" and "T" in value:
                 value = value.split("T", 1)[0]
             try:
                 cases.set_value(self.session, case, variable.name, value)
             except InvalidValue as exc:
-                self.refi.warnings.append(f"{exc}; left out")
+                self.refi.warnings.append(_("{error}; left out").format(error=exc))
                 continue
             self.report.values += 1
 

@@ -479,6 +479,16 @@ def _variable_value(parent: etree._Element, variable: Variable, value: str) -> N
     etree.SubElement(element, _q(tag)).text = _x(text)
 
 
+#: The kinds of things a GUID belongs to, as the GUID-conflict error names them.
+_GUID_KINDS = {
+    "coder": N_("a coder"),
+    "code": N_("a code"),
+    "place": N_("a place"),
+    "attribute": N_("an attribute"),
+    "case": N_("a case"),
+}
+
+
 def _check_unique(kind_guids: Sequence[tuple[str, str]]) -> None:
     """GUIDs that references point to must be unique (compared like REFI: case, braces)."""
     seen: dict[str, str] = {}
@@ -487,9 +497,9 @@ def _check_unique(kind_guids: Sequence[tuple[str, str]]) -> None:
         if key in seen:
             raise Conflict(
                 _(
-                    "the GUID {guid} is used by a {first} and a {second}; the export would be "
+                    "the GUID {guid} is used by {first} and {second}; the export would be "
                     "ambiguous (was the same file imported twice?)"
-                ).format(guid=guid, first=seen[key], second=kind)
+                ).format(guid=guid, first=_(_GUID_KINDS[seen[key]]), second=_(_GUID_KINDS[kind]))
             )
         seen[key] = kind
 

@@ -403,9 +403,15 @@ class PlaceForm(Form[PlaceEdit]):
         *,
         kinds: Sequence[str],
         statuses: Sequence[str] = PLACE_STATUS_NAMES,
+        kind_label: Callable[[str], str] = str,
+        status_label: Callable[[str], str] = str,
     ) -> None:
         super().__init__()
         self.place = place
+        self.kind_label = kind_label
+        """How a kind is shown (its codebook label where the interface shows labels)."""
+        self.status_label = status_label
+        """How a status is shown."""
         """The place to edit, or None for a new one."""
         self.kinds = tuple(kinds)
         """The place kinds of the codebook."""
@@ -427,7 +433,7 @@ class PlaceForm(Form[PlaceEdit]):
         yield field_label(_("Kind"))
         if kinds:
             yield Select(
-                [(kind, kind) for kind in kinds],
+                [(self.kind_label(kind), kind) for kind in kinds],
                 value=place.kind if place else ("other" if "other" in kinds else kinds[0]),
                 allow_blank=False,
                 compact=True,
@@ -437,7 +443,7 @@ class PlaceForm(Form[PlaceEdit]):
             yield Input("other", id="place-kind", compact=True)
         yield field_label(_("Status"))
         yield Select(
-            [(status, status) for status in self.statuses],
+            [(self.status_label(status), status) for status in self.statuses],
             value=place.status if place and place.status in self.statuses else self.statuses[0],
             allow_blank=False,
             compact=True,

@@ -100,7 +100,7 @@ class PurgeDialog(Dialog[bool]):
 
 def _purge(project: Project) -> ChangeWritten:
     done = purge_service.purge(project)
-    summary = "; ".join([done.summary, *done.notes])
+    summary = "; ".join([done.summary, *done.shown_notes])
     return ChangeWritten(WriteDone(summary))
 
 

@@ -28,7 +28,14 @@ from workbench.services.project import Project
 from workbench.services.reading import AreaSummary, FragmentList, Overview, PlaceRow
 from workbench.tui.dialogs.forms import PlaceEdit, PlaceForm
 from workbench.tui.messages import ChangeWritten, WriteDone
-from workbench.tui.widgets.panels import FragmentsView, Pane, PlacesTable, number, row_name
+from workbench.tui.widgets.panels import (
+    FragmentsView,
+    Pane,
+    PlacesTable,
+    PlaceWords,
+    number,
+    row_name,
+)
 
 FRAGMENT_LIMIT = 1000
 """The most fragments listed for one place or area."""
@@ -67,11 +74,14 @@ def area_name(area: AreaSummary) -> str:
     return name or _("(no area)")
 
 
-def place_details(place: PlaceRow) -> Content:
+def place_details(place: PlaceRow, words: PlaceWords | None = None) -> Content:
     """A place's details for the panel beside the table."""
+    words = words or PlaceWords()
     lines = [
         Content.assemble(
-            (place.name, "bold"), (f"  {place.kind} · ", "dim"), (place.status, "bold")
+            (place.name, "bold"),
+            (f"  {words.kind(place.kind)} · ", "dim"),
+            (words.status(place.status), "bold"),
         )
     ]
     area = ", ".join(p for p in (place.neighbourhood, place.municipality) if p)
@@ -87,8 +97,9 @@ def place_details(place: PlaceRow) -> Content:
     return Content("\n").join(lines)
 
 
-def area_details(area: AreaSummary) -> Content:
+def area_details(area: AreaSummary, words: PlaceWords | None = None) -> Content:
     """An area's summary for the panel beside the table."""
+    words = words or PlaceWords()
     lines = [
         Content.assemble(
             (area_name(area), "bold"),
@@ -101,7 +112,8 @@ def area_details(area: AreaSummary) -> Content:
             ),
         ),
         Content.assemble(
-            (_("By kind") + ": ", "bold"), ", ".join(f"{kind} {n}" for kind, n in area.kinds)
+            (_("By kind") + ": ", "bold"),
+            ", ".join(f"{words.kind(kind)} {n}" for kind, n in area.kinds),
         ),
     ]
     for label, names, style in (
@@ -133,12 +145,13 @@ class AreasTable(DataTable[object]):
         self.add_column(_("Segments"), key="segments")
         self.add_column(_("Kinds"), key="kinds")
 
-    def show_areas(self, areas: tuple[AreaSummary, ...]) -> None:
+    def show_areas(self, areas: tuple[AreaSummary, ...], words: PlaceWords | None = None) -> None:
         """Fill the table, keeping the cursor on the same area."""
+        words = words or PlaceWords()
         keep = row_name(self)
         self.clear()
         for area in areas:
-            kinds = ", ".join(f"{kind} {n}" for kind, n in area.kinds)
+            kinds = ", ".join(f"{words.kind(kind)} {n}" for kind, n in area.kinds)
             self.add_row(
                 area_name(area),
                 number(area.places),
@@ -194,6 +207,8 @@ class PlacesPane(Pane):
         self.areas: tuple[AreaSummary, ...] = ()
         """The summary per area, from the places."""
         self.kinds: tuple[str, ...] = ()
+        self.words = PlaceWords()
+        """How kinds and statuses are shown (labels in the codebook's language)."""
         """The place kinds of the codebook."""
         self.statuses: tuple[str, ...] = PLACE_STATUS_NAMES
         """The place statuses."""
@@ -235,13 +250,14 @@ class PlacesPane(Pane):
     def show_overview(self, overview: Overview) -> None:
         """Fill both tables and read the one under the cursor again."""
         self.places = overview.places
+        self.words = PlaceWords.of(overview)
         self.areas = reading.area_summary(overview.places)
         table = self.query_one(PlacesTable)
-        table.show_places(overview.places)
+        table.show_places(overview.places, self.words)
         if self._select_after is not None:
             table.select_name(self._select_after)
             self._select_after = None
-        self.query_one(AreasTable).show_areas(self.areas)
+        self.query_one(AreasTable).show_areas(self.areas, self.words)
         if self.project is not None:
             self.load_vocabulary(self.project)
         self.call_after_refresh(self._load_current)
@@ -275,7 +291,7 @@ class PlacesPane(Pane):
             scroll.border_title = _("Area")
             if area is None:
                 return
-            detail.update(area_details(area))
+            detail.update(area_details(area, self.words))
             names = [p.name for p in self.places if area_key_of(p) == area_key(area)]
             self.load_fragments(
                 project,
@@ -288,7 +304,7 @@ class PlacesPane(Pane):
             scroll.border_title = _("Place")
             if place is None:
                 return
-            detail.update(place_details(place))
+            detail.update(place_details(place, self.words))
             self.load_fragments(project, place.name, "", [place.name])
 
     @work(thread=True, exclusive=True, group="place-view", exit_on_error=False)
@@ -334,7 +350,13 @@ class PlacesPane(Pane):
 
     def action_add(self) -> None:
         """Add a place."""
-        form = PlaceForm(None, kinds=self.kinds, statuses=self.statuses)
+        form = PlaceForm(
+            None,
+            kinds=self.kinds,
+            statuses=self.statuses,
+            kind_label=self.words.kind,
+            status_label=self.words.status,
+        )
         self.app.push_screen(form, self._save)
 
     def action_edit(self) -> None:
@@ -346,7 +368,13 @@ class PlacesPane(Pane):
         if place is None:
             self.notify(_("Choose a place in the table first."), severity="warning", timeout=3)
             return
-        form = PlaceForm(place, kinds=self.kinds, statuses=self.statuses)
+        form = PlaceForm(
+            place,
+            kinds=self.kinds,
+            statuses=self.statuses,
+            kind_label=self.words.kind,
+            status_label=self.words.status,
+        )
         self.app.push_screen(form, self._save)
 
 

@@ -5,7 +5,7 @@ the list of what lies under the transcript's cursor, and the list of fragments; 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -58,6 +58,41 @@ def shown_codes(overview: Overview) -> tuple[CodeRow, ...]:
     if shows_labels(overview.labels_language):
         return overview.codes
     return tuple(replace(code, label="") if code.label else code for code in overview.codes)
+
+
+#: The statuses every project has, in the interface's language where the codebook gives no
+#: label to show.
+_STATUS_WORDS = {
+    "existing": N_("existing"),
+    "lost": N_("lost"),
+    "missed": N_("missed"),
+    "wished": N_("wished"),
+}
+
+
+@dataclass(frozen=True)
+class PlaceWords:
+    """How place kinds and statuses are shown: by the codebook's label where the interface
+    shows its labels (a Dutch codebook's "Bibliotheek" in a Dutch interface), else by name
+    (the four usual statuses in the interface's language)."""
+
+    kinds: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, overview: Overview) -> PlaceWords:
+        if not shows_labels(overview.labels_language):
+            return cls()
+        return cls(dict(overview.kind_labels), dict(overview.status_labels))
+
+    def kind(self, name: str) -> str:
+        return self.kinds.get(name) or name
+
+    def status(self, name: str) -> str:
+        label = self.statuses.get(name)
+        if label:
+            return label
+        return _(_STATUS_WORDS[name]) if name in _STATUS_WORDS else name
 
 
 def row_name(table: DataTable[object]) -> str | None:
@@ -204,8 +239,9 @@ class PlacesTable(DataTable[object]):
         self.add_column(_("Segments"), key="segments")
         self.add_column(_("Area"), key="area")
 
-    def show_places(self, places: Sequence[PlaceRow]) -> None:
+    def show_places(self, places: Sequence[PlaceRow], words: PlaceWords | None = None) -> None:
         """Fill the table, keeping the cursor on the same place when it is still there."""
+        words = words or PlaceWords()
         keep = self.current_name
         self.clear()
         # At 80 columns every column fits: long names are cut in the middle and the area
@@ -219,8 +255,8 @@ class PlacesTable(DataTable[object]):
                 name = name[:15] + "…" + name[-8:]
             self.add_row(
                 name,
-                Text(place.status, style=self._status_style(place.status)),
-                place.kind,
+                Text(words.status(place.status), style=self._status_style(place.status)),
+                words.kind(place.kind),
                 number(place.segments),
                 area,
                 key=place.name,

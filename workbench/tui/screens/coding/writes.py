@@ -73,7 +73,7 @@ def removed(project: Project, segment: int, *, code: str | None, place: str | No
         view = coding_service.unlink(project, segment, place)
         summary = _("unlink segment {segment} from {place}").format(segment=segment, place=place)
     else:
-        raise InvalidValue("name the code or the place to remove")
+        raise InvalidValue(_("name the code or the place to remove"))
     left = bool(view.codes or view.places) or reading.segment_exists(project, segment)
     return WriteDone(summary, segment if left else None)
 
