@@ -74,6 +74,34 @@ def test_the_watch_tells_who_did_what_and_keeps_quiet_about_its_own_writes(demo:
         theirs.dispose()
 
 
+def test_who_did_what_is_told_in_the_interface_language(demo: Path) -> None:
+    """The lines name the coders and quote the change log's summaries as stored (English);
+    the rest is in the interface's language."""
+    from workbench import i18n
+
+    mine = db.open_project(demo)
+    theirs = db.open_project(demo)
+    i18n.set_language("nl")
+    try:
+        watch = Watch(mine, coder="tester")
+        coding.code_span(theirs, DOC, 200, 260, ["safety"], coder="bram")
+        coding.code_span(theirs, DOC, 300, 320, ["routine"], coder="bram")
+        rename_code(theirs, "routine", "daily routine", coder="anouk")
+        seen = watch.poll()
+        assert seen is not None
+        assert seen.lines == (
+            f"bram codeerde 2 passages in {DOC}",
+            "anouk maakte een wijziging: rename code routine to daily routine",
+        )
+        undone = history.step(theirs, undo=True, coder="anouk")
+        seen = watch.poll()
+        assert seen is not None and seen.lines == (f"anouk maakte ongedaan: {undone.summary}",)
+    finally:
+        i18n.set_language("en")
+        mine.dispose()
+        theirs.dispose()
+
+
 def test_imports_move_the_mark(demo: Path, tmp_path: Path) -> None:
     project = db.open_project(demo)
     try:

@@ -222,8 +222,10 @@ def build_report(
             fragment = found.get(segment)
             if fragment is None or code.name not in fragment.codes:
                 warnings.append(
-                    f"the anchor quote of {apply(code.name)} (segment {segment}) no longer "
-                    "carries the code; it is left out"
+                    _(
+                        "the anchor quote of {code} (segment {segment}) no longer carries the"
+                        " code; it is left out"
+                    ).format(code=apply(code.name), segment=segment)
                 )
             else:
                 if names:

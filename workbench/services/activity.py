@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from workbench.i18n import tally
+from workbench.i18n import N_, _, counted, ngettext, number
 from workbench.project import changelog, coders
 from workbench.project.changelog import ChangeInfo
 from workbench.project.db import Project
@@ -81,18 +81,21 @@ class Activity:
     """Who did what, one line per coder, leaving out the watching coder's own changes."""
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _in_documents(names: Sequence[str]) -> str:
-    if not names:
-        return ""
-    if len(names) == 1:
-        return f" in {names[0]}"
-    if len(names) == 2:
-        return f" in {names[0]} and {names[1]}"
-    return f" in {tally(len(names), 'document')}"
+def _coded(count: int, documents: Sequence[str]) -> str:
+    """``coded 3 passages in P07`` (and P08; in 3 documents), in the interface's language."""
+    if not documents:
+        return ngettext("coded {count} passage", "coded {count} passages", count).format(
+            count=number(count)
+        )
+    if len(documents) == 1:
+        where = documents[0]
+    elif len(documents) == 2:
+        where = _("{first} and {second}").format(first=documents[0], second=documents[1])
+    else:
+        where = counted(len(documents), "document", "documents")
+    return ngettext(
+        "coded {count} passage in {where}", "coded {count} passages in {where}", count
+    ).format(count=number(count), where=where)
 
 
 def describe(
@@ -114,7 +117,7 @@ def describe(
     order: dict[str, None] = {}
 
     def who(coder: str | None) -> str | None:
-        name = coder or "someone"
+        name = coder or _("someone")
         if coder is not None and coder == leave_out:
             return None
         order.setdefault(name, None)
@@ -147,11 +150,11 @@ def describe(
                 .where(segment.c.id.in_(sorted(wanted)))
             )
             segment_documents = {int(row[0]): str(row[1]) for row in found}
-    for verb, infos in (("undid", undone), ("redid", redone)):
+    for verb, infos in ((N_("undid {what}"), undone), (N_("redid {what}"), redone)):
         for info in infos:
             name = who(info.coder)
             if name is not None:
-                steps.setdefault(name, []).append(f"{verb} {info.summary or info.action}")
+                steps.setdefault(name, []).append(_(verb).format(what=info.summary or info.action))
     imports: dict[str, list[str]] = {}
     for document_name, coder in imported:
         name = who(coder)
@@ -165,24 +168,34 @@ def describe(
             documents = list(
                 dict.fromkeys(segment_documents[i] for i in ids if i in segment_documents)
             )
-            clauses.append(f"coded {_plural(len(ids), 'passage')}{_in_documents(documents)}")
+            clauses.append(_coded(len(ids), documents))
         if name in others:
             last = others[name][-1]
             what = last.summary or last.action
             if len(others[name]) == 1:
-                clauses.append(f"made a change: {what}")
+                clauses.append(_("made a change: {what}").format(what=what))
             else:
-                clauses.append(f"made {_plural(len(others[name]), 'change')}, the last: {what}")
+                clauses.append(
+                    _("made {count} changes, the last: {what}").format(
+                        count=number(len(others[name])), what=what
+                    )
+                )
         clauses.extend(steps.get(name, ()))
         if name in imports:
             names = imports[name]
             clauses.append(
-                f"imported {names[0]}" if len(names) == 1 else f"imported {len(names)} documents"
+                _("imported {document}").format(document=names[0])
+                if len(names) == 1
+                else _("imported {count} documents").format(count=number(len(names)))
             )
         if clauses:
-            lines.append(f"{name} {'; '.join(clauses)}")
+            lines.append(_("{coder} {actions}").format(coder=name, actions="; ".join(clauses)))
     if removed_documents:
-        lines.append(f"{_plural(removed_documents, 'document')} removed")
+        lines.append(
+            ngettext(
+                "{count} document removed", "{count} documents removed", removed_documents
+            ).format(count=number(removed_documents))
+        )
     return tuple(lines)
 
 

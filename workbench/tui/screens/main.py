@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
+from textual.widgets import DataTable, Header, TabbedContent, TabPane, Tabs
 
 from workbench.i18n import N_, _
 from workbench.tui.messages import OverviewLoaded, ProjectChanged
@@ -20,6 +20,7 @@ from workbench.tui.panes.codebook import CodebookPane
 from workbench.tui.panes.documents import DocumentsPane
 from workbench.tui.panes.places import PlacesPane
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.widgets.footer import FittingFooter
 from workbench.tui.widgets.panels import FragmentChosen, Pane
 
 TABS: dict[str, tuple[str, str, type[Pane]]] = {
@@ -70,7 +71,7 @@ class MainScreen(WorkbenchScreen):
             for tab, (key, title, pane) in TABS.items():
                 with TabPane(tab_label(key, title), id=tab):
                     yield pane(id=f"{tab}-pane")
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._tabs_take_no_focus()

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane, TextArea
+from textual.widgets import TabbedContent, TabPane, TextArea
 from textual.widgets.text_area import Selection
 from textual.worker import Worker, get_current_worker
 
@@ -44,6 +44,7 @@ from workbench.tui.screens.coding.selection import SelectionMixin
 from workbench.tui.screens.coding.speakers import SpeakersMixin
 from workbench.tui.screens.coding.suggestions import SuggestionPanel, SuggestionsMixin
 from workbench.tui.screens.coding.writes import read_back
+from workbench.tui.widgets.footer import FittingFooter
 from workbench.tui.widgets.panels import CodeTree, HerePanel, PlacesTable, shown_codes
 from workbench.tui.widgets.transcript import LineIndex, TranscriptArea
 
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from workbench.tui.app import AfterWrite
 
 
-class SteadyFooter(Footer):
+class SteadyFooter(FittingFooter):
     """A footer that builds its keys again only when they changed.
 
     Textual's footer composes all its keys anew whenever the screen's bindings may have
