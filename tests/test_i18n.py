@@ -527,13 +527,13 @@ async def test_place_kinds_and_statuses_show_in_the_interface_language(
         assert str(areas.get_row(areas.coordinate_to_cell_key((0, 0)).row_key)[-1]) == area_kinds
 
 
-@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
 async def test_the_footer_shows_only_whole_keys_in_dutch(
     targets: Targets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
     """Dutch descriptions are longer: at 80 columns the keys that do not fit whole are hidden
     (no "^z Ongedaan ma"), the palette key stays at the right; at 200 columns all show."""
-    from textual.widgets._footer import FooterKey
+    from textual.widgets._footer import FooterKey, FooterLabel
 
     from tests.test_tui_day import footer_line
     from workbench.tui.widgets.footer import PALETTE, FittingFooter
@@ -543,8 +543,8 @@ async def test_the_footer_shows_only_whole_keys_in_dutch(
     app = WorkbenchApp(target)
     hidden = 0
     async with app.run_test(size=size) as pilot:
-        for tab in ("1", "2", "3", "4"):
-            await pilot.press(tab)
+        for key in ("2", "3", "4", "1", "enter"):  # the four tabs, then a transcript
+            await pilot.press(key)
             await _settle(app, pilot)
             await pilot.pause()
             footer = app.screen.query_one(FittingFooter)
@@ -552,13 +552,22 @@ async def test_the_footer_shows_only_whole_keys_in_dutch(
             (palette,) = [key for key in footer.query(FooterKey) if key.has_class(PALETTE)]
             assert line.rstrip().endswith("^p opdrachten"), line
             keys = [key for key in footer.query(FooterKey) if not key.has_class(PALETTE)]
-            shown = [key for key in keys if key.display]
+            shown = [key for key in keys if key.region.width]  # hidden, or in a hidden group
             assert len(shown) >= 3, line
             for key in shown:
                 assert key.region.right <= palette.region.x, (key.description, line)
-                assert f"{key.key_display} {key.description}" in line, (key.description, line)
+                whole = f"{key.key_display} {key.description}".strip()  # grouped: no description
+                assert whole in line, (whole, line)
+            for label in footer.query(FooterLabel):  # a group's description ("n N Segment")
+                if label.region.width:
+                    assert label.region.right <= palette.region.x, (label.content, line)
+                    assert f" {label.content}" in line, (label.content, line)
+            children = list(footer.children)
+            for group, after in zip(children, children[1:], strict=False):
+                if isinstance(after, FooterLabel) and group.region.width:
+                    assert after.region.width, line  # a group shows with its description
             hidden += len(keys) - len(shown)
-    assert (hidden > 0) is (size[0] == 80)
+    assert (hidden > 0) is (size[0] < 200)
 
 
 async def test_the_code_picker_shows_labels_only_in_their_language(

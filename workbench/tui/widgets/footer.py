@@ -14,7 +14,7 @@ from __future__ import annotations
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel
 
 __all__ = ["FittingFooter"]
 
@@ -23,13 +23,27 @@ PALETTE = "-command-palette"
 
 
 def _name(child: Widget) -> str:
-    """What identifies a key's (or a group of keys') width: the keys and descriptions."""
+    """What identifies a widget's width: its keys and descriptions, or a label's text."""
+    if isinstance(child, FooterLabel):
+        return f"\x02{child.content}"
     keys = [child] if isinstance(child, FooterKey) else list(child.query(FooterKey))
     return "\x01".join(
         f"{key.key}\x00{key.key_display}\x00{key.description}"
         for key in keys
         if isinstance(key, FooterKey)
     )
+
+
+def _units(children: list[Widget]) -> list[list[Widget]]:
+    """The footer's keys as shown together: a key, or a group of keys with the label after
+    it (``n N Segment``), which is hidden whole or shown whole."""
+    units: list[list[Widget]] = []
+    for child in children:
+        if isinstance(child, FooterLabel) and units:
+            units[-1].append(child)
+        else:
+            units.append([child])
+    return units
 
 
 class FittingFooter(Footer):
@@ -68,10 +82,11 @@ class FittingFooter(Footer):
             return
         left = self._available()
         fitting = True
-        for key in keys:
-            width = self._widths[_name(key)]
+        for unit in _units(keys):
+            width = sum(self._widths[_name(part)] for part in unit)
             fitting = fitting and width <= left
-            key.display = fitting
+            for part in unit:
+                part.display = fitting
             if fitting:
                 left -= width
 
