@@ -570,6 +570,39 @@ async def test_the_footer_shows_only_whole_keys_in_dutch(
     assert (hidden > 0) is (size[0] < 200)
 
 
+@pytest.mark.parametrize(
+    ("language", "titles", "placeholder"),
+    [
+        ("nl", {"Thema", "Afsluiten", "Toetsen", "Schermafbeelding"}, "Opdrachten zoeken…"),
+        ("en", {"Theme", "Quit", "Keys", "Screenshot"}, "Search for commands…"),
+    ],
+)
+async def test_the_command_palette_speaks_the_interface_language(
+    targets: Targets,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    titles: set[str],
+    placeholder: str,
+) -> None:
+    """Textual's own commands (theme, quit, keys, screenshot) and the search field."""
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    target = _study(targets, tmp_path, "nl")
+    monkeypatch.setenv("WORKBENCH_LANGUAGE", language)
+    app = WorkbenchApp(target)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        commands = list(app.get_system_commands(app.screen))
+        assert titles <= {command.title for command in commands}
+        assert all(command.help for command in commands)
+        await pilot.press("ctrl+p")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == placeholder
+
+
 async def test_the_code_picker_shows_labels_only_in_their_language(
     targets: Targets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import gc
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -93,6 +95,26 @@ def binding_ids() -> set[str]:
                 if isinstance(binding, Binding) and binding.id:
                     ids.add(binding.id)
     return ids
+
+
+#: Textual's own commands in the palette (title and help), shown in the interface's language.
+TEXTUAL_COMMANDS = frozenset(
+    {
+        N_("Theme"),
+        N_("Change the current theme"),
+        N_("Quit"),
+        N_("Quit the application as soon as possible"),
+        N_("Keys"),
+        N_("Hide the keys and widget help panel"),
+        N_("Show help for the focused widget and a summary of available keys"),
+        N_("Minimize"),
+        N_("Minimize the widget and restore to normal size"),
+        N_("Maximize"),
+        N_("Maximize the focused widget"),
+        N_("Screenshot"),
+        N_("Save an SVG 'screenshot' of the current screen"),
+    }
+)
 
 
 class WorkbenchApp(App[None]):
@@ -480,6 +502,22 @@ class WorkbenchApp(App[None]):
                     ).format(count=count),
                     "\n".join(report.shown_conflicts),
                 )
+            )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's commands in the palette (theme, keys, screenshot...), in the interface's
+        language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(
+                title=_(command.title) if command.title in TEXTUAL_COMMANDS else command.title,
+                help=_(command.help) if command.help in TEXTUAL_COMMANDS else command.help,
+            )
+
+    def action_command_palette(self) -> None:
+        """The command palette, its search field in the interface's language."""
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
             )
 
     def action_export(self) -> None:
