@@ -120,6 +120,26 @@ def test_figure_commands_on_the_demo(demo: ProjectTarget, cli, tmp_path: Path) -
     svg = tmp_path / "m.svg"
     cli("figure", "matrix", demo, "-o", svg, "--cols", "attr:wijk")
     assert {"Hatert", "Lindenholt"} <= set(svg_texts(svg))
+    # The demo is a Dutch study: its figures speak Dutch, whatever the interface's language.
+    assert "Samen voorkomen van codes (c-coëfficiënt, bereik paragraph)" in svg_texts(out)
+    assert "Gecodeerde segmenten per code en wijk" in svg_texts(svg)
+    assert not any("segments" in text or "Coded" in text for text in svg_texts(svg))
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "note"),
+    [
+        ("en", "Co-occurrence of codes (c-coefficient, scope overlap)", "In brackets: n(A)"),
+        ("nl", "Samen voorkomen van codes (c-coëfficiënt, bereik overlap)", "Tussen haakjes"),
+    ],
+)
+def test_a_figure_speaks_the_studys_language(
+    tmp_path: Path, language: str, title: str, note: str
+) -> None:
+    drawing = figures.cooccurrence_figure(cooccurrence(), language=language)
+    texts = svg_texts(figures.save(drawing, tmp_path / "co.svg"))
+    assert title in texts
+    assert any(text.startswith(note) for text in texts), texts
 
 
 def test_figure_matrix_with_pseudonyms(demo: ProjectTarget, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

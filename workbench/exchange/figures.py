@@ -49,6 +49,53 @@ _RC: dict[RcKeyType, Any] = {
 }
 
 
+#: The words a figure draws, per language of the project (like the fragments' and the
+#: codebook report's: a publication's language is the study's, not the interface's).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "cooccur title": "Co-occurrence of codes ({value}, scope {scope})",
+        "c": "c-coefficient",
+        "n": "n",
+        "cooccurrences": "co-occurrences ({unit})",
+        "unit overlap": "segments",
+        "unit turn": "turns",
+        "unit sentence": "sentences",
+        "unit paragraph": "paragraphs",
+        "unit document": "documents",
+        "n(A) overlap": "In brackets: n(A), the segments coded with the code.",
+        "n(A)": "In brackets: n(A), the {unit} with a segment coded with the code.",
+        "many-to-many": "* c > 1 or undefined: segments overlap many-to-many.",
+        "matrix title place": "Coded segments by code and place",
+        "matrix title": "Coded segments by code and {attribute}",
+        "segments": "segments",
+        "matrix note": "In brackets: the segments coded with the code in any column.",
+    },
+    "nl": {
+        "cooccur title": "Samen voorkomen van codes ({value}, bereik {scope})",
+        "c": "c-coëfficiënt",
+        "n": "n",
+        "cooccurrences": "keren samen ({unit})",
+        "unit overlap": "segmenten",
+        "unit turn": "beurten",
+        "unit sentence": "zinnen",
+        "unit paragraph": "alinea's",
+        "unit document": "documenten",
+        "n(A) overlap": "Tussen haakjes: n(A), de segmenten gecodeerd met de code.",
+        "n(A)": "Tussen haakjes: n(A), de {unit} met een segment gecodeerd met de code.",
+        "many-to-many": "* c > 1 of onbepaald: segmenten overlappen veel-op-veel.",
+        "matrix title place": "Gecodeerde segmenten per code en plek",
+        "matrix title": "Gecodeerde segmenten per code en {attribute}",
+        "segments": "segmenten",
+        "matrix note": "Tussen haakjes: de segmenten gecodeerd met de code, in alle kolommen.",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    """A figure's words in ``language`` (English when there are none for it)."""
+    return WORDS.get(language, WORDS["en"])
+
+
 def figure_format(path: Path) -> str:
     """``svg``, ``png`` or ``pdf`` from the file's suffix; InvalidValue otherwise."""
     fmt = FIGURE_FORMATS.get(Path(path).suffix.lower())
@@ -171,6 +218,7 @@ def cooccurrence_figure(
     cmap: str = "Greys",
     title: str | None = None,
     rename: Callable[[str], str] | None = None,
+    language: str = "en",
 ) -> Figure:
     """The co-occurrence heatmap of a :func:`workbench.analysis.cooccurrence.cooccur` result.
 
@@ -221,10 +269,9 @@ def cooccurrence_figure(
 
     label = rename or (lambda name: name)
     labels = [f"{label(c.code)} ({c.n})" for c in counts]
-    unit = {"overlap": "segments"}.get(result.scope, f"{result.scope}s")
-    heading = title or (
-        f"Co-occurrence of codes ({'c-coefficient' if value == 'c' else 'n'}, scope {result.scope})"
-    )
+    w = words(language)
+    unit = w.get(f"unit {result.scope}", result.scope)
+    heading = title or w["cooccur title"].format(value=w[value], scope=result.scope)
     figure = _new_figure(_side(size) + 1.2, _side(size))
     axes = _draw_grid(
         figure,
@@ -233,7 +280,7 @@ def cooccurrence_figure(
         labels,
         cmap=cmap,
         vmax=vmax,
-        colorbar_label="c-coefficient" if value == "c" else f"co-occurrences ({unit})",
+        colorbar_label=w["c"] if value == "c" else w["cooccurrences"].format(unit=unit),
         annotate=annotate,
         title=heading,
     )
@@ -243,14 +290,9 @@ def cooccurrence_figure(
         axes.add_patch(
             Rectangle((i - 0.5, i - 0.5), 1, 1, hatch="///", fill=False, edgecolor="#aaaaaa", lw=0)
         )
-    counted = (
-        "segments coded with the code"
-        if result.scope == "overlap"
-        else (f"{unit} with a segment coded with the code")
-    )
-    notes = [f"In brackets: n(A), the {counted}."]
+    notes = [w["n(A) overlap"] if result.scope == "overlap" else w["n(A)"].format(unit=unit)]
     if marked:
-        notes.append("* c > 1 or undefined: segments overlap many-to-many.")
+        notes.append(w["many-to-many"])
     axes.set_xlabel(" ".join(notes), fontsize=MIN_FONT)
     return figure
 
@@ -262,6 +304,7 @@ def matrix_figure(
     cmap: str = "Greys",
     title: str | None = None,
     rename: Callable[[str], str] | None = None,
+    language: str = "en",
 ) -> Figure:
     """The code × place (or code × attribute value) matrix of
     :func:`workbench.analysis.cooccurrence.matrix` as a heatmap of segment counts.
@@ -296,8 +339,12 @@ def matrix_figure(
         v = values[i][j]
         return f"{int(v)}" if v else ""
 
-    what = "place" if result.cols_spec == "place" else result.cols_spec[5:]
-    heading = title or f"Coded segments by code and {what}"
+    w = words(language)
+    heading = title or (
+        w["matrix title place"]
+        if result.cols_spec == "place"
+        else w["matrix title"].format(attribute=result.cols_spec[5:])
+    )
     figure = _new_figure(_side(len(cols)) + 1.5, _side(len(rows)))
     axes = _draw_grid(
         figure,
@@ -306,11 +353,9 @@ def matrix_figure(
         col_labels,
         cmap=cmap,
         vmax=float(vmax),
-        colorbar_label="segments",
+        colorbar_label=w["segments"],
         annotate=annotate,
         title=heading,
     )
-    axes.set_xlabel(
-        "In brackets: the segments coded with the code in any column.", fontsize=MIN_FONT
-    )
+    axes.set_xlabel(w["matrix note"], fontsize=MIN_FONT)
     return figure

@@ -523,6 +523,7 @@ def export_figure(
         names = _pseudonym_table(session, pseudonyms, pseudonym_file, warnings)
         if strict and names is None:
             raise InvalidValue(_(STRICT_NEEDS_PSEUDONYMS))
+        language = str(settings.get(session, "language", "en"))
     drawn: list[str] = []
     title = options.title
 
@@ -541,10 +542,16 @@ def export_figure(
             cmap=options.cmap,
             title=title,
             rename=renamed,
+            language=language,
         )
     else:
         drawing = figures.matrix_figure(
-            counts, top=options.top, cmap=options.cmap, title=title, rename=renamed
+            counts,
+            top=options.top,
+            cmap=options.cmap,
+            title=title,
+            rename=renamed,
+            language=language,
         )
     if names is not None:  # the labels drawn (a PNG or PDF cannot be read back as text)
         leaks = _check_written(names, [(output.name, "\n".join([title or "", *drawn]).encode())])
