@@ -601,6 +601,12 @@ async def test_the_command_palette_speaks_the_interface_language(
         await _settle(app, pilot)
         assert isinstance(app.screen, CommandPalette)
         assert app.screen.query_one(Input).placeholder == placeholder
+        await pilot.press("escape")
+        app.search_themes()  # what the palette's Theme command opens
+        await _settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        themes = app.screen.query_one(Input).placeholder
+        assert themes == ("Thema's zoeken…" if language == "nl" else "Search for themes…")
 
 
 async def test_the_code_picker_shows_labels_only_in_their_language(

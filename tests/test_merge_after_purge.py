@@ -22,7 +22,8 @@ from click.testing import Result
 
 from tests.backends import Backend, Template
 from tests.conftest import Targets, as_json, sql_rows
-from tests.test_purge import found_in_tables
+from tests.test_purge import ERASED as ERASED_TEXT
+from tests.test_purge import KEPT, found_in_tables
 from workbench.analysis.integrity import check_project
 from workbench.project import db, erasures, settings
 from workbench.project.target import ProjectTarget
@@ -31,17 +32,8 @@ from workbench.services.importing import import_files
 
 Cli = Callable[..., Result]
 
-#: Fictional transcripts written for this test; the odd words are what must not come back.
-MARKET = """I: Where do you go on Saturdays?
-R: To the market square. The fishmonger knows what I like.
-I: Anything else?
-R: The reading room in the library, when it rains.
-"""
-STREET = """I: Tell me about your street.
-R: My neighbour Zyrkowitz brings soup when I am ill. We sit on the Quorandel bench.
-I: And the park?
-R: Too dark in winter. I stay in.
-"""
+#: The fictional transcripts of the purge tests; the odd words must not come back.
+MARKET, STREET = KEPT, ERASED_TEXT
 MEMO_DELETED = "Vexmoorian remark about the neighbour"
 MEMO_REWRITTEN = "first draft mentions Wexcombe"
 CODE_DELETED = "Thurlowick club"

@@ -520,6 +520,14 @@ class WorkbenchApp(App[None]):
                 CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
             )
 
+    def search_themes(self) -> None:
+        """The theme list of the palette's Theme command, its search field translated."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
     def action_export(self) -> None:
         """Open the export dialog."""
         from workbench.tui.dialogs.export import AnalysisSettings, ExportDialog
