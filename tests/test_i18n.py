@@ -280,6 +280,17 @@ def test_the_shipped_mo_is_compiled_from_the_po() -> None:
             assert catalog.ngettext(msgid, plural, 0) == forms[1]
 
 
+def test_the_catalog_holds_only_texts_the_source_marks() -> None:
+    """A text the source no longer marks is dropped (``--update`` does it), so the catalog
+    does not grow stale translations a translator would keep up for nothing."""
+    marked = _compiler().source_texts()
+    stale = [key for key in _po_entries() if key[0] and key not in marked]
+    assert len(marked) > 1000
+    assert not stale, "run: python tools/compile_translations.py --update\n" + "\n".join(
+        repr(msgid) for msgid, _plural in stale
+    )
+
+
 def test_the_catalogs_are_in_the_package_data() -> None:
     """The wheel takes every file of the package folder that git does not ignore."""
     ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
@@ -546,8 +557,13 @@ async def test_the_footer_shows_only_whole_keys_in_dutch(
         for key in ("2", "3", "4", "1", "enter"):  # the four tabs, then a transcript
             await pilot.press(key)
             await _settle(app, pilot)
-            await pilot.pause()
             footer = app.screen.query_one(FittingFooter)
+            for _wait in range(1000):  # the fitting follows the footer's refreshes
+                await pilot.pause(0.02)
+                if footer.fitted and footer_line(app).strip():
+                    break
+            await pilot.pause()
+            assert footer.fitted, "the footer was not fitted within 20 s"
             line = footer_line(app)
             (palette,) = [key for key in footer.query(FooterKey) if key.has_class(PALETTE)]
             assert line.rstrip().endswith("^p opdrachten"), line

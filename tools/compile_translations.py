@@ -3,7 +3,8 @@
     python tools/compile_translations.py            # write every workbench.mo from its .po
     python tools/compile_translations.py --check    # exit 1 if a .mo differs from its .po
     python tools/compile_translations.py --update   # add the texts the source marks and the
-                                                    # .po lacks (empty msgstr: to translate)
+                                                    # .po lacks (empty msgstr: to translate),
+                                                    # drop the ones it no longer marks
 
 Standard library only (no Babel, no CPython's ``Tools/i18n/msgfmt.py``). The ``.mo`` written is
 byte-for-byte the same for the same ``.po`` (entries sorted, no hash table), so a test can
@@ -277,15 +278,20 @@ def catalogs() -> list[Path]:
     return sorted(LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def update(po: Path) -> int:
-    """Add the marked texts the catalog lacks (untranslated); the number added."""
+def update(po: Path) -> tuple[int, int]:
+    """Add the marked texts the catalog lacks (untranslated) and drop the ones the source no
+    longer marks; the numbers added and dropped."""
     language = po.parents[1].name
     entries = parse_po(po.read_text(encoding="utf-8")) if po.exists() else []
     if not entries or entries[0].msgid != "":
         entries.insert(0, Entry("", msgstr=[HEADER.format(language=language)]))
+    marked_now = source_texts()
+    kept = [e for e in entries if not e.msgid or (e.msgid, e.msgid_plural) in marked_now]
+    dropped = len(entries) - len(kept)
+    entries = kept
     have = {(entry.msgid, entry.msgid_plural) for entry in entries}
     added = 0
-    for (msgid, plural), places in source_texts().items():
+    for (msgid, plural), places in marked_now.items():
         if (msgid, plural) in have:
             continue
         entry = Entry(msgid, plural, ["", ""] if plural else [""])
@@ -294,7 +300,7 @@ def update(po: Path) -> int:
         added += 1
     po.parent.mkdir(parents=True, exist_ok=True)
     po.write_text(format_po(entries), encoding="utf-8")
-    return added
+    return added, dropped
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for po in catalogs():
         if options.update:
-            print(f"{po.relative_to(REPO)}: {update(po)} new texts")
+            added, dropped = update(po)
+            print(f"{po.relative_to(REPO)}: {added} new texts, {dropped} no longer used")
         mo = po.with_suffix(".mo")
         compiled = compile_mo(parse_po(po.read_text(encoding="utf-8")))
         if options.check:

@@ -722,18 +722,16 @@ class AnalysisPane(Pane):
         line = self._cell_line()
         fragments = self.query_one(FragmentsView)
         if line is not None and fragments.listed is not None:
-            count = len(fragments.listed.fragments)
-            line.update(
-                Content.assemble(
-                    ("↓ ", "bold"),
-                    (counted(count, "fragment", "fragments"), "bold"),
-                    _(" below, the cursor is there: "),
-                    ("Enter", "bold"),
-                    _(" opens one, "),
-                    ("Esc", "bold"),
-                    _(" back to the table"),
+            count = counted(len(fragments.listed.fragments), "fragment", "fragments")
+            hint = (
+                _(
+                    "[b]↓ {fragments}[/b] below, the cursor is there: [b]Enter[/b] opens one,"
+                    " [b]Esc[/b] back to the table"
                 )
+                if self.size.width >= 100
+                else _("[b]↓ {fragments}[/b] below: [b]Enter[/b] opens one, [b]Esc[/b] back")
             )
+            line.update(Content.from_markup(hint.format(fragments=count)))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The table again: its cell line shows the cell (not the fragments' keys)."""

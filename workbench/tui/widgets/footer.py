@@ -5,13 +5,15 @@ Textual's footer lays its keys out in a row and cuts the row at the edge, so a n
 not fit whole is hidden, with every key after it; each key is still in the help (``?``) and in
 the command palette, whose key stays at the right.
 
-Widths are measured once per key (its key and description), with every key shown for one
-refresh; after that, fitting on a resize or a new set of keys needs no second layout.
+A key's width is worked out from its text and its styles, as the footer's horizontal layout
+places it (margins between neighbours collapse to the larger one), so fitting needs no layout
+pass of its own: it runs once the keys are mounted, and again on a resize.
 """
 
 from __future__ import annotations
 
 from textual import events
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel
@@ -20,18 +22,6 @@ __all__ = ["FittingFooter"]
 
 PALETTE = "-command-palette"
 """The class of the command palette's key (docked at the right)."""
-
-
-def _name(child: Widget) -> str:
-    """What identifies a widget's width: its keys and descriptions, or a label's text."""
-    if isinstance(child, FooterLabel):
-        return f"\x02{child.content}"
-    keys = [child] if isinstance(child, FooterKey) else list(child.query(FooterKey))
-    return "\x01".join(
-        f"{key.key}\x00{key.key_display}\x00{key.description}"
-        for key in keys
-        if isinstance(key, FooterKey)
-    )
 
 
 def _units(children: list[Widget]) -> list[list[Widget]]:
@@ -51,51 +41,57 @@ class FittingFooter(Footer):
 
     def __init__(self, *, compact: bool = True) -> None:
         super().__init__(compact=compact)
-        self._widths: dict[str, int] = {}
+        self.fitted = False
+        """Whether the keys shown now were fitted to the width (False from a new set of keys
+        or a new width until the refresh after it)."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.fitted = False  # Textual's footer composes its keys anew after a refresh
+        super().bindings_changed(screen)
 
     async def recompose(self) -> None:
+        self.fitted = False
         await super().recompose()
         self.call_after_refresh(self._fit)
 
     def on_resize(self, event: events.Resize) -> None:
+        self.fitted = False
         self.call_after_refresh(self._fit)
 
-    def _keys(self) -> list[Widget]:
-        return [child for child in self.children if not child.has_class(PALETTE)]
-
-    def _available(self) -> int:
-        width = self.size.width
-        for child in self.children:
-            if child.has_class(PALETTE) and child.display:
-                width -= child.outer_size.width + child.styles.margin.width
-        return width
+    def _width(self, widget: Widget) -> int:
+        """The columns ``widget`` takes in a row, its own margins included."""
+        if isinstance(widget, (FooterKey, FooterLabel)):
+            inner = widget.get_content_width(self.size, self.app.size)
+        else:  # a group of keys: its keys side by side, margins between them collapsed
+            parts = list(widget.children)
+            inner = sum(
+                part.get_content_width(self.size, self.app.size) + part.styles.gutter.width
+                for part in parts
+            )
+            if parts:
+                inner += parts[0].styles.margin.left + parts[-1].styles.margin.right
+                inner += sum(
+                    max(left.styles.margin.right, right.styles.margin.left)
+                    for left, right in zip(parts, parts[1:], strict=False)
+                )
+        return inner + widget.styles.gutter.width + widget.styles.margin.width
 
     def _fit(self) -> None:
         """Show the keys, in order, as long as each fits whole; hide the rest."""
         if not self.is_attached:
             return
-        keys = self._keys()
-        if any(_name(key) not in self._widths for key in keys):
-            for key in keys:
-                key.display = True
-            self.call_after_refresh(self._measure)
-            return
-        left = self._available()
+        children = list(self.children)
+        left = self.size.width
+        for child in children:
+            if child.has_class(PALETTE) and child.display:
+                left -= self._width(child)
         fitting = True
-        for unit in _units(keys):
-            width = sum(self._widths[_name(part)] for part in unit)
+        for unit in _units([child for child in children if not child.has_class(PALETTE)]):
+            width = sum(self._width(part) for part in unit)
             fitting = fitting and width <= left
             for part in unit:
                 part.display = fitting
             if fitting:
                 left -= width
-
-    def _measure(self) -> None:
-        """Remember the widths of the keys shown, then fit."""
-        if not self.is_attached:
-            return
-        for key in self._keys():
-            if key.display and key.outer_size.width:
-                self._widths[_name(key)] = key.outer_size.width + key.styles.margin.width
-        if all(_name(key) in self._widths for key in self._keys()):
-            self._fit()
+        self.fitted = True
