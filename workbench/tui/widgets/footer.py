@@ -13,7 +13,6 @@ pass of its own: it runs once the keys are mounted, and again on a resize.
 from __future__ import annotations
 
 from textual import events
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel
@@ -41,23 +40,16 @@ class FittingFooter(Footer):
 
     def __init__(self, *, compact: bool = True) -> None:
         super().__init__(compact=compact)
-        self.fitted = False
-        """Whether the keys shown now were fitted to the width (False from a new set of keys
-        or a new width until the refresh after it)."""
-
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self.fitted = False  # Textual's footer composes its keys anew after a refresh
-        super().bindings_changed(screen)
+        self._fitted_width = -1
 
     async def recompose(self) -> None:
-        self.fitted = False
         await super().recompose()
-        self.call_after_refresh(self._fit)
+        self.call_after_refresh(self.fit)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.fitted = False
-        self.call_after_refresh(self._fit)
+        # Only a new width: hiding keys changes the row's virtual size, which is a resize too.
+        if event.size.width != self._fitted_width:
+            self.call_after_refresh(self.fit)
 
     def _width(self, widget: Widget) -> int:
         """The columns ``widget`` takes in a row, its own margins included."""
@@ -77,12 +69,12 @@ class FittingFooter(Footer):
                 )
         return inner + widget.styles.gutter.width + widget.styles.margin.width
 
-    def _fit(self) -> None:
+    def fit(self) -> None:
         """Show the keys, in order, as long as each fits whole; hide the rest."""
         if not self.is_attached:
             return
         children = list(self.children)
-        left = self.size.width
+        self._fitted_width = left = self.size.width
         for child in children:
             if child.has_class(PALETTE) and child.display:
                 left -= self._width(child)
@@ -91,7 +83,7 @@ class FittingFooter(Footer):
             width = sum(self._width(part) for part in unit)
             fitting = fitting and width <= left
             for part in unit:
-                part.display = fitting
+                if part.display != fitting:  # setting it again would lay the row out again
+                    part.display = fitting
             if fitting:
                 left -= width
-        self.fitted = True
