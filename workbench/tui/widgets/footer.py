@@ -77,9 +77,7 @@ class FittingFooter(Footer):
         self._fitted_width = left = self.size.width
         for child in children:
             if child.has_class(PALETTE) and child.display:
-                # docked, so laid out with the footer: its width as laid out, once it is
-                laid_out = child.outer_size.width
-                left -= laid_out + child.styles.margin.width if laid_out else self._width(child)
+                left -= self._width(child)
         fitting = True
         for unit in _units([child for child in children if not child.has_class(PALETTE)]):
             width = sum(self._width(part) for part in unit)
