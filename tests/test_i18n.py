@@ -557,11 +557,12 @@ async def test_the_footer_shows_only_whole_keys_in_dutch(
             await pilot.press(key)
             await _settle(app, pilot)
             footer = app.screen.query_one(FittingFooter)
-            # Textual composes, lays out and paints the footer's keys over a few refreshes
-            # (more under load): look until a whole, settled footer is seen, then check it
-            # without waiting in between. A footer that cuts a key is never accepted.
-            for _wait in range(600):  # Textual composes the keys over a few refreshes
-                if [k for k in footer.query(FooterKey) if k.has_class(PALETTE)]:
+            # Textual recomposes the footer over a few refreshes (more under load): while it
+            # does, the old keys are being removed and read as hidden (`display` is False for a
+            # widget being removed), the palette key's too, which the footer never hides. Look
+            # until the palette key is there and shown, then check without waiting in between.
+            for _wait in range(600):
+                if [k for k in footer.query(FooterKey) if k.has_class(PALETTE) and k.display]:
                     break
                 await pilot.pause(0.05)
             footer.fit()
