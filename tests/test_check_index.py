@@ -153,7 +153,7 @@ def _add_posting(
 def test_postings_past_the_end_of_the_text(indexed: ProjectTarget) -> None:
     _add_posting(indexed, "walk", len(WALK) + 2, 3, chunk=None)
     assert _problems(indexed) == [
-        f"document 'walk': 1 word(s) of the lemma index lie outside its text "
+        f"document 'walk': 1 word of the lemma index lies outside its text "
         f"(which has {len(WALK)} characters)"
     ]
 

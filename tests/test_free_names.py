@@ -328,7 +328,8 @@ def test_every_refi_sample_keeps_its_code_names(sample: Path, cli: Any, targets:
     assert expected, sample
     target = targets.new("sample")
     result = cli("import-qdpx", sample, target)
-    assert "name(s) changed" not in result.stderr
+    assert "name changed" not in result.stderr
+    assert "names changed" not in result.stderr
     assert sorted(row[0] for row in sql_rows(target, "SELECT name FROM code")) == expected
 
 

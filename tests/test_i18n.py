@@ -1116,11 +1116,11 @@ def test_a_bad_taguette_codebook_is_refused_in_dutch_and_in_english() -> None:
     assert said["en"] == [
         "tags.csv: empty file: a Taguette codebook starts with a header row",
         "tags.csv: line 1: no 'tag', 'name' or 'path' column (a Taguette codebook's header)",
-        "tags.csv: line 2: 1 column(s), the header has 2",
+        "tags.csv: line 2: 1 column, the header has 2",
     ]
     assert said["nl"] == [
         "tags.csv: leeg bestand: een Taguette-codeboek begint met een kopregel",
         "tags.csv: regel 1: geen kolom 'tag', 'name' of 'path' (de kopregel van een "
         "Taguette-codeboek)",
-        "tags.csv: regel 2: 1 kolom(men), de kopregel heeft er 2",
+        "tags.csv: regel 2: 1 kolom, de kopregel heeft er 2",
     ]

@@ -89,7 +89,7 @@ def test_formula_like_names_are_written_exactly_with_a_warning(
         cli("codebook", "add", target, "--", name)  # (-- : a name may start with -)
     out = tmp_path / "codes.csv"
     result = cli("codebook", "export", target, "-o", out)
-    assert "4 code(s) have a name or description starting with = + - or @" in result.stderr
+    assert "4 codes have a name or description starting with = + - or @" in result.stderr
     names = [tag for tag, _ in taguette_reads(out.read_bytes())]
     assert names == ["=SUM(A1)", "- other", "+Internationale organisaties, (WHO, EU)", "@home"]
 
@@ -164,7 +164,7 @@ def test_load_makes_clashing_and_unusable_names_visible(
     assert 'line 3: a second tag "lost  PLACE" loaded as "lost  PLACE (2)"' in warnings
     assert 'line 4: tag "tab\\x09here" loaded as "tab here"' in warnings
     assert 'line 5: a tag without a name loaded as "Tag on line 5"' in warnings
-    assert "the 'parent' column was ignored: 1 tag(s)" in warnings
+    assert "the 'parent' column was ignored: 1 tag loaded" in warnings
     assert all(line.startswith("workbench: warning: ") for line in warnings.splitlines())
 
 
@@ -174,10 +174,10 @@ def test_load_makes_clashing_and_unusable_names_visible(
         (b"code,description\nx,y\n", "no 'tag', 'name' or 'path' column"),
         (b"tag,name\nx,y\n", "columns 'tag', 'name' both could hold the tag name"),
         (b"tag,description\ncaf\xe9,latin-1\n", "not UTF-8 text"),
-        (b"description,tag\nonly one cell\n", "line 2: 1 column(s), the header has 2"),
+        (b"description,tag\nonly one cell\n", "line 2: 1 column, the header has 2"),
         (b"", "empty file"),
         (b"tag,description\nx," + b"y" * 200_000 + b"\n", "not valid CSV (field larger"),
-        (b'tag,description\n"never closed,x\n', "line 2: 1 column(s), the header has 2"),
+        (b'tag,description\n"never closed,x\n', "line 2: 1 column, the header has 2"),
     ],
 )
 def test_a_bad_file_is_refused_in_one_line(

@@ -14,7 +14,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlmodel import col
 
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.project.db import Project
 from workbench.project.models import (
     Document,
@@ -149,9 +149,12 @@ def check_lemma_index(connection: sa.Connection) -> list[str]:
             outside = int(len(starts) - np.count_nonzero(inside))
             if outside:
                 problems.append(
-                    _(
-                        "document {name}: {count} word(s) of the lemma index lie outside "
-                        "its text (which has {length} characters)"
+                    ngettext(
+                        "document {name}: {count} word of the lemma index lies outside "
+                        "its text (which has {length} characters)",
+                        "document {name}: {count} words of the lemma index lie outside "
+                        "its text (which has {length} characters)",
+                        outside,
                     ).format(name=repr(name), count=outside, length=len(text))
                 )
             differ = spelling.differences(text, starts[inside], ends[inside], form_ids[inside])

@@ -42,6 +42,7 @@ from workbench.exchange import csvsafe
 from workbench.exchange.files import folder_beside, write_new
 from workbench.exchange.pseudonyms import Entry, OffsetMap, PseudonymTable
 from workbench.exchange.publish import W_NS, xml_safe
+from workbench.i18n import tally
 from workbench.project.models import Code, Coding, Document, Turn
 
 #: The files of an archive besides the transcripts.
@@ -295,15 +296,23 @@ def _readme(
     attributes: Sequence[str],
 ) -> str:
     attribute_list = ", ".join(attributes) if attributes else "(none)"
+    counts = ", ".join(
+        (
+            tally(documents, "transcript"),
+            tally(segments, "coded segment"),
+            tally(codes, "code"),
+            tally(cases, "case"),
+        )
+    )
     return f"""Pseudonymised interview transcripts and their qualitative coding
 =================================================================
 
 Made by the workbench {__version__} on {made.strftime("%Y-%m-%d")} (UTC) from one project:
-{documents} transcript(s), {segments} coded segment(s), {codes} code(s), {cases} case(s).
+{counts}.
 
 Pseudonymisation
 ----------------
-Real names of people and places were replaced by pseudonyms ({names} name(s) in the
+Real names of people and places were replaced by pseudonyms ({tally(names, "name")} in the
 pseudonym table, with their spelling variants) in every file: the transcripts, speaker
 labels, memos, and code, place, case and attribute names and values. Every file was checked
 for the listed names (in any letter case, with or without accents, inside file names and

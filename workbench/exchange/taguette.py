@@ -106,9 +106,9 @@ def taguette_csv(session: Session) -> tuple[str, int, list[str]]:
         warnings.append(
             ngettext(
                 "the code tree is flattened: Taguette's CSV codebook has no hierarchy "
-                "({count} code(s) under a parent are listed at the top)",
+                "({count} code under a parent is listed at the top)",
                 "the code tree is flattened: Taguette's CSV codebook has no hierarchy "
-                "({count} code(s) under a parent are listed at the top)",
+                "({count} codes under a parent are listed at the top)",
                 nested,
             ).format(count=number(nested))
         )
@@ -120,10 +120,10 @@ def taguette_csv(session: Session) -> tuple[str, int, list[str]]:
             )
         warnings.append(
             ngettext(
-                "{count} code(s) have a name or description starting with = + - or @, which a "
-                "spreadsheet would read as a formula: {items} (written as they are, for "
+                "{count} code has a name or description starting with = + - or @, which a "
+                "spreadsheet would read as a formula: {items} (written as it is, for "
                 "Taguette; do not open the file in a spreadsheet)",
-                "{count} code(s) have a name or description starting with = + - or @, which a "
+                "{count} codes have a name or description starting with = + - or @, which a "
                 "spreadsheet would read as a formula: {items} (written as they are, for "
                 "Taguette; do not open the file in a spreadsheet)",
                 len(formula_like),
@@ -183,9 +183,11 @@ def parse_taguette(text: str, source: str = "<codebook>") -> TaguetteCodebook:
             if len(row) < needed:
                 raise InputError(
                     source,
-                    _("line {line}: {count} column(s), the header has {needed}").format(
-                        line=line, count=len(row), needed=needed
-                    ),
+                    ngettext(
+                        "line {line}: {count} column, the header has {needed}",
+                        "line {line}: {count} columns, the header has {needed}",
+                        len(row),
+                    ).format(line=line, count=number(len(row)), needed=number(needed)),
                 )
             raw = row[name_at]
             name = fit_name(raw)
@@ -222,8 +224,8 @@ def parse_taguette(text: str, source: str = "<codebook>") -> TaguetteCodebook:
     if with_parent:
         book.warnings.append(
             ngettext(
-                "the 'parent' column was ignored: {count} tag(s) loaded at the top of the tree",
-                "the 'parent' column was ignored: {count} tag(s) loaded at the top of the tree",
+                "the 'parent' column was ignored: {count} tag loaded at the top of the tree",
+                "the 'parent' column was ignored: {count} tags loaded at the top of the tree",
                 with_parent,
             ).format(count=number(with_parent))
         )

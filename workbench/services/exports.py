@@ -159,8 +159,8 @@ def export_project(
         warnings = (
             (
                 ngettext(
-                    "{count} place(s) without coordinates are not on the map: {places}",
-                    "{count} place(s) without coordinates are not on the map: {places}",
+                    "{count} place without coordinates is not on the map: {places}",
+                    "{count} places without coordinates are not on the map: {places}",
                     len(left),
                 ).format(count=number(len(left)), places=", ".join(left)),
             )
@@ -284,18 +284,16 @@ class NamesLeft(WorkbenchError):
         shown = [f"{name!r} ({', '.join(kinds)})" for name, kinds in list(where.items())[:3]]
         if len(where) > 3:
             message = ngettext(
-                "{count} listed real name(s) still present: {names} and {more} more;"
+                "{count} listed real name still present: {names} and {more} more;"
                 " nothing was written (--strict)",
-                "{count} listed real name(s) still present: {names} and {more} more;"
+                "{count} listed real names still present: {names} and {more} more;"
                 " nothing was written (--strict)",
                 len(where),
             )
         else:
             message = ngettext(
-                "{count} listed real name(s) still present: {names}; nothing was written"
-                " (--strict)",
-                "{count} listed real name(s) still present: {names}; nothing was written"
-                " (--strict)",
+                "{count} listed real name still present: {names}; nothing was written (--strict)",
+                "{count} listed real names still present: {names}; nothing was written (--strict)",
                 len(where),
             )
         text = message.format(

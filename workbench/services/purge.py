@@ -107,9 +107,9 @@ class PurgePlan:
         if self.documents:
             lines.append(
                 ngettext(
-                    "delete {count} document(s) for good: {names} (with their {segments},"
-                    " their codings and memos)",
-                    "delete {count} document(s) for good: {names} (with their {segments},"
+                    "delete {count} document for good: {names} (with its {segments},"
+                    " its codings and memos)",
+                    "delete {count} documents for good: {names} (with their {segments},"
                     " their codings and memos)",
                     len(self.documents),
                 ).format(
@@ -122,12 +122,16 @@ class PurgePlan:
             tables = ", ".join(f"{name} {count}" for name, count in sorted(self.log_rows.items()))
             lines.append(
                 ngettext(
+                    "remove {count} image of erased data from the change log ({tables}),"
+                    " from {changes}; undo will not reach past the purge",
                     "remove {count} images of erased data from the change log ({tables}),"
-                    " from {changes} changes; undo will not reach past the purge",
-                    "remove {count} images of erased data from the change log ({tables}),"
-                    " from {changes} changes; undo will not reach past the purge",
+                    " from {changes}; undo will not reach past the purge",
                     self.rows,
-                ).format(count=number(self.rows), tables=tables, changes=number(self.changes))
+                ).format(
+                    count=number(self.rows),
+                    tables=tables,
+                    changes=counted(self.changes, "change", "changes"),
+                )
             )
         elif not self.documents:
             lines.append(_("the change log holds no erased data"))
@@ -208,24 +212,20 @@ class Purged:
         if self.documents:
             parts.append(
                 ngettext(
-                    "deleted {count} document(s)",
-                    "deleted {count} document(s)",
+                    "deleted {count} document",
+                    "deleted {count} documents",
                     len(self.documents),
                 ).format(count=number(len(self.documents)))
             )
         parts.append(
             ngettext(
-                "removed {count} log rows of erased data",
+                "removed {count} log row of erased data",
                 "removed {count} log rows of erased data",
                 self.log.rows,
             ).format(count=number(self.log.rows))
         )
         if self.log.changes_removed:
-            parts.append(
-                ngettext("{count} changes", "{count} changes", self.log.changes_removed).format(
-                    count=number(self.log.changes_removed)
-                )
-            )
+            parts.append(counted(self.log.changes_removed, "change", "changes"))
         parts.append(_(self.compacted))
         return _("purged: {done}").format(done=", ".join(parts))
 

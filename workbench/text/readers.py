@@ -196,19 +196,19 @@ def _left_out_note(path: Path, missing: int, where: str) -> list[str]:
         return []
     if where == "boxes":
         note = ngettext(
-            "{name}: {count} word(s) in text boxes or fields were not imported (only "
-            "paragraphs and tables are); copy them into the text if they belong to the "
+            "{name}: {count} word in text boxes or fields was not imported (only "
+            "paragraphs and tables are); copy it into the text if it belongs to the "
             "transcript",
-            "{name}: {count} word(s) in text boxes or fields were not imported (only "
+            "{name}: {count} words in text boxes or fields were not imported (only "
             "paragraphs and tables are); copy them into the text if they belong to the "
             "transcript",
             missing,
         )
     else:
         note = ngettext(
-            "{name}: {count} word(s) outside paragraphs were not imported (only paragraphs "
-            "and tables are); copy them into the text if they belong to the transcript",
-            "{name}: {count} word(s) outside paragraphs were not imported (only paragraphs "
+            "{name}: {count} word outside paragraphs was not imported (only paragraphs "
+            "and tables are); copy it into the text if it belongs to the transcript",
+            "{name}: {count} words outside paragraphs were not imported (only paragraphs "
             "and tables are); copy them into the text if they belong to the transcript",
             missing,
         )

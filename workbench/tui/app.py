@@ -342,8 +342,18 @@ class WorkbenchApp(App[None]):
 
     @property
     def busy(self) -> bool:
-        """True while a write runs or waits, or the screens are still to be told of one."""
-        return self._writing or bool(self._writes) or self._change_timer is not None
+        """True while a write runs or waits, the screens are still to be told of one, or a
+        screen's redraw waits on a timer."""
+        return (
+            self._writing
+            or bool(self._writes)
+            or self._change_timer is not None
+            or any(
+                screen.pending
+                for screen in self.screen_stack
+                if isinstance(screen, WorkbenchScreen)
+            )
+        )
 
     def _next_write(self) -> None:
         if self._writing or not self._writes or self.project is None:

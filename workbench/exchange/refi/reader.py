@@ -854,8 +854,8 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
     if missing:
         refi.warnings.append(
             ngettext(
-                "{count} text source(s) left out: their text is not in the file: {items}",
-                "{count} text source(s) left out: their text is not in the file: {items}",
+                "{count} text source left out: its text is not in the file: {items}",
+                "{count} text sources left out: their text is not in the file: {items}",
                 len(missing),
             ).format(count=number(len(missing)), items=_listing(missing))
         )
@@ -887,8 +887,8 @@ def _read_project(root: etree._Element, refi: RefiFile, texts: _Texts) -> None:
     if missing_notes:
         refi.warnings.append(
             ngettext(
-                "{count} note(s) left out: their text is not in the file: {items}",
-                "{count} note(s) left out: their text is not in the file: {items}",
+                "{count} note left out: its text is not in the file: {items}",
+                "{count} notes left out: their text is not in the file: {items}",
                 len(missing_notes),
             ).format(count=number(len(missing_notes)), items=_listing(missing_notes))
         )
@@ -942,9 +942,9 @@ def _report_sets(root: etree._Element, refi: RefiFile) -> None:
     if described:
         refi.warnings.append(
             ngettext(
-                "{count} set(s) left out (a workbench project has no groups of codes or "
+                "{count} set left out (a workbench project has no groups of codes or "
                 "documents): {sets}",
-                "{count} set(s) left out (a workbench project has no groups of codes or "
+                "{count} sets left out (a workbench project has no groups of codes or "
                 "documents): {sets}",
                 len(described),
             ).format(count=number(len(described)), sets="; ".join(described))
@@ -1134,9 +1134,9 @@ def read_refi(
         refi.warnings.insert(
             0,
             ngettext(
-                "{count} code name(s) changed: a name cannot be empty or hold control "
+                "{count} code name changed: a name cannot be empty or hold control "
                 "characters (imported: {items})",
-                "{count} code name(s) changed: a name cannot be empty or hold control "
+                "{count} code names changed: a name cannot be empty or hold control "
                 "characters (imported: {items})",
                 len(refi.renamed_codes),
             ).format(count=number(len(refi.renamed_codes)), items=_listing(refi.renamed_codes)),
@@ -1174,8 +1174,8 @@ def _convert_offsets(refi: RefiFile, offsets: str) -> None:
     if bad:
         refi.warnings.append(
             ngettext(
-                "{count} selection(s) out of range or blank, left out: {items}",
-                "{count} selection(s) out of range or blank, left out: {items}",
+                "{count} selection out of range or blank, left out: {items}",
+                "{count} selections out of range or blank, left out: {items}",
                 len(bad),
             ).format(count=number(len(bad)), items=_listing(bad))
         )
@@ -1522,8 +1522,8 @@ class _Store:
             if dangling:
                 self.refi.warnings.append(
                     ngettext(
-                        "{count} coding(s) in {document} refer to no code of the file; left out",
-                        "{count} coding(s) in {document} refer to no code of the file; left out",
+                        "{count} coding in {document} refers to no code of the file; left out",
+                        "{count} codings in {document} refer to no code of the file; left out",
                         dangling,
                     ).format(count=number(dangling), document=repr(source.name))
                 )

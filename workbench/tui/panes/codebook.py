@@ -232,7 +232,13 @@ class CodebookPane(Pane):
             self._debounce.stop()
         self._debounce = self.set_timer(0.12, self._load_current)
 
+    @property
+    def pending(self) -> bool:
+        """True while a read waits for the cursor to rest."""
+        return self._debounce is not None
+
     def _load_current(self) -> None:
+        self._debounce = None
         name = self.code_tree.current_name
         if name is not None and self.project is not None:
             self.load_code(self.project, name)

@@ -280,7 +280,13 @@ class PlacesPane(Pane):
             self._debounce.stop()
         self._debounce = self.set_timer(0.12, self._load_current)
 
+    @property
+    def pending(self) -> bool:
+        """True while a read waits for the cursor to rest."""
+        return self._debounce is not None
+
     def _load_current(self) -> None:
+        self._debounce = None
         project = self.project
         if project is None:
             return

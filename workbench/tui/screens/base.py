@@ -123,6 +123,12 @@ class WorkbenchScreen(Screen[None]):
             self.workbench.report_error(event.worker.error)
             self.worker_failed(event.worker)
 
+    @property
+    def pending(self) -> bool:
+        """True while a redraw of this screen waits on a timer (a debounce): the app is not
+        settled until it ran (see ``WorkbenchApp.busy``)."""
+        return False
+
     def worker_failed(self, worker: Worker[None]) -> None:
         """Called after a worker of this screen failed (and the error was shown)."""
 

@@ -91,6 +91,10 @@ class MainScreen(WorkbenchScreen):
         if self.AUTO_FOCUS:
             self.query_one(self.AUTO_FOCUS).focus()
 
+    @property
+    def pending(self) -> bool:
+        return any(self.pane(tab).pending for tab in TABS)
+
     def pane(self, tab: str) -> Pane:
         """The pane of a tab."""
         return self.query_one(f"#{tab}-pane", Pane)

@@ -462,6 +462,11 @@ class Pane(Vertical):
             self.workbench.report_error(event.worker.error)
             self.worker_failed(event.worker)
 
+    @property
+    def pending(self) -> bool:
+        """True while a read of this pane waits on a timer (see ``WorkbenchScreen.pending``)."""
+        return False
+
     def worker_failed(self, worker: Worker[object]) -> None:
         """Called after a worker of this pane failed (and the error was shown)."""
 

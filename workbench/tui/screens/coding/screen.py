@@ -158,7 +158,12 @@ class CodingScreen(
         await self.query_one("#sidebar").mount(SideTabs())
         self._fill_side_tabs()
 
+    @property
+    def pending(self) -> bool:
+        return self._side_timer is not None
+
     def _fill_side_tabs(self) -> None:
+        self._side_timer = None
         if self._overview is not None and self.query(SideTabs):
             self.query_one(CodeTree).show_codes(self._overview.codes)
             self.query_one(PlacesTable).show_places(self._overview.places)
