@@ -31,6 +31,7 @@ test-postgres: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks migrations
+	$(BIN)/ruff format --check workbench tests benchmarks migrations tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -193,9 +193,9 @@ def hostile_transcripts(folder: Path) -> list[tuple[Path, str]]:
     rezip(
         good,
         folder / "doctype.docx",
-        lambda name, data: doctype + data.split(b"?>", 1)[1]
-        if name == "word/document.xml"
-        else None,
+        lambda name, data: (
+            doctype + data.split(b"?>", 1)[1] if name == "word/document.xml" else None
+        ),
     )
     files.append((folder / "doctype.docx", "DOCTYPE"))
     zip_bomb(folder / "bomb.docx", "word/document.xml", 64 << 20, {"[Content_Types].xml": b""})
@@ -253,9 +253,7 @@ def test_1_a_question_mark_never_writes_into_another_project(cli: Any, tmp_path:
 
 
 @SQLITE_ONLY
-def test_2_a_failed_init_leaves_nothing_and_a_later_one_cleans_up(
-    cli: Any, tmp_path: Path
-) -> None:
+def test_2_a_failed_init_leaves_nothing_and_a_later_one_cleans_up(cli: Any, tmp_path: Path) -> None:
     from workbench.project import files
 
     # A temporary of a writer that is gone (a killed init): removed by the next writer.
@@ -547,9 +545,7 @@ def test_8_long_chains_within_the_limit_work(cli: Any, tmp_path: Path) -> None:
         assert '"welcome"' in result.stdout
     deep = "(" * 30 + "welcome" + ")" * 30
     assert '"welcome"' in cli("fragments", study, deep, "--format", "json").stdout
-    one_line_error(
-        cli("fragments", study, "(" * 200 + "welcome" + ")" * 200, ok=False), "limit"
-    )
+    one_line_error(cli("fragments", study, "(" * 200 + "welcome" + ")" * 200, ok=False), "limit")
 
 
 def test_8_a_codebook_nested_250_deep_names_the_limit(tmp_path: Path) -> None:
@@ -642,9 +638,13 @@ def test_10_a_zip_bomb_is_refused_before_it_is_decompressed(
     cli: Any, tmp_path: Path, kind: str
 ) -> None:
     study = project(cli, tmp_path)
-    member, other = ("word/document.xml", "[Content_Types].xml") if kind == "docx" else (
-        "content.xml",
-        "mimetype",
+    member, other = (
+        ("word/document.xml", "[Content_Types].xml")
+        if kind == "docx"
+        else (
+            "content.xml",
+            "mimetype",
+        )
     )
     bomb = zip_bomb(tmp_path / f"bomb.{kind}", member, 1 << 30, {other: b""})
     assert bomb.stat().st_size < 10 << 20

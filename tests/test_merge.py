@@ -241,10 +241,14 @@ def test_work_removed_here_is_not_brought_back(copies) -> None:  # type: ignore[
         report = merge(project, theirs, coder="ann")
         assert report.not_restored == 1
         with project.session() as session:
-            left = session.connection().exec_driver_sql(
-                "SELECT count(*) FROM coding JOIN code ON code.id = coding.code_id"
-                " WHERE code.name = 'loneliness'"
-            ).scalar()
+            left = (
+                session.connection()
+                .exec_driver_sql(
+                    "SELECT count(*) FROM coding JOIN code ON code.id = coding.code_id"
+                    " WHERE code.name = 'loneliness'"
+                )
+                .scalar()
+            )
         assert left == 0
     finally:
         project.dispose()

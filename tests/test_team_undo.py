@@ -214,9 +214,13 @@ def test_no_step_of_one_coder_touches_the_other_coders_codings(
                         continue
                     start, end, name = mine[span % len(mine)]
                     with project.session() as session:
-                        segment = session.connection().exec_driver_sql(
-                            f'SELECT id FROM segment WHERE start = {start} AND "end" = {end}'
-                        ).scalar()
+                        segment = (
+                            session.connection()
+                            .exec_driver_sql(
+                                f'SELECT id FROM segment WHERE start = {start} AND "end" = {end}'
+                            )
+                            .scalar()
+                        )
                     assert isinstance(segment, int)
                     coding.uncode(project, segment, [name], coder=coder)
                 else:

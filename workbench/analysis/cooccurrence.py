@@ -1118,9 +1118,7 @@ def _columns(
         return [(row[0], row[1]) for row in places], None
     variable = _find_variable(session, key or "")
     values = session.execute(
-        sa.select(col(CaseValue.value))
-        .where(col(CaseValue.variable_id) == variable.id)
-        .distinct()
+        sa.select(col(CaseValue.value)).where(col(CaseValue.variable_id) == variable.id).distinct()
     ).scalars()
     ordered = sorted(values, key=lambda v: _value_sort_key(variable.type, v))
     return [(v, v) for v in ordered], variable

@@ -47,9 +47,7 @@ def places_feature_collection(session: Session) -> tuple[dict[str, Any], list[st
     )
     codes: dict[int, dict[str, int]] = {}
     for place_id, code_name, count in session.execute(
-        select(
-            SegmentPlace.place_id, Code.name, sa.func.count(sa.distinct(col(Coding.segment_id)))
-        )
+        select(SegmentPlace.place_id, Code.name, sa.func.count(sa.distinct(col(Coding.segment_id))))
         .join(Coding, col(Coding.segment_id) == SegmentPlace.segment_id)
         .join(Code, col(Code.id) == Coding.code_id)
         .group_by(col(SegmentPlace.place_id), col(Code.name))
