@@ -511,6 +511,7 @@ async def test_place_kinds_and_statuses_show_in_the_interface_language(
     """The Places tab shows a kind and a status by the (Dutch) codebook's label in a Dutch
     interface, by name in an English one, as it does for codes."""
     from workbench.services import places as places_service
+    from workbench.tui.dialogs.common import PlacePicker
     from workbench.tui.panes.places import AreasTable, PlacesPane
     from workbench.tui.widgets.panels import PlacesTable
 
@@ -536,6 +537,19 @@ async def test_place_kinds_and_statuses_show_in_the_interface_language(
         assert pane.words.status("existing") == ("Bestaand" if language == "nl" else "existing")
         areas = app.screen.query_one(AreasTable)
         assert str(areas.get_row(areas.coordinate_to_cell_key((0, 0)).row_key)[-1]) == area_kinds
+        # The same words beside a transcript: its places list and the place picker.
+        await pilot.press("1")
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        side = app.screen.query_one(PlacesTable)
+        assert [str(cell) for cell in side.get_row("De Boekenkast")][1:3] == [status, kind]
+        await pilot.press("full_stop", "p")  # a sentence to link
+        await _settle(app, pilot)
+        picker = app.screen.picker  # type: ignore[attr-defined]
+        assert isinstance(picker, PlacePicker)
+        (choice,) = [c for c in picker.choices if c.key == "De Boekenkast"]
+        assert choice.detail == f"{kind} · {status}"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])

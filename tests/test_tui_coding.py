@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.strip import Strip
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Footer, Input, OptionList, TextArea
 from textual.widgets.text_area import Selection
 from textual.worker import WorkerCancelled
 
@@ -696,6 +696,46 @@ async def test_the_code_picker_offers_to_create_only_a_new_name(hard_path: Proje
         await pilot.pause()
         assert offered() == ["\x00create"]
         await pilot.press("escape")
+
+
+async def test_the_pickers_open_on_the_code_and_the_place_used_last(demo: ProjectTarget) -> None:
+    """A day's coding applies one code many times: the code picker opens on the code picked
+    last, in this document or another, so ``c`` Enter codes with it again; the place picker
+    likewise for ``p`` Enter. Before anything was picked, they open on their first choice."""
+    first, second = "interview-03-bemmel", "interview-05-nijmegen-oost"
+    code, place = "routine", "Buurthuis De Meiboom"
+    done: list[tuple[str, int, int]] = []
+    app = WorkbenchApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        for document, typed in ((first, True), (first, False), (second, False)):
+            if not done or done[-1][0] != document:
+                while isinstance(app.screen, CodingScreen):  # back to the documents
+                    await pilot.press("escape")
+                    await settle(app, pilot)
+                transcript = await open_coding(app, pilot, document)
+            start, end = free_sentence(demo, document)
+            await select_with_keys(pilot, transcript, start, end)
+            for key, picker_type, name in (("c", CodePicker, code), ("p", PlacePicker, place)):
+                await pilot.press(key)
+                await settle(app, pilot)
+                picker = front(app)
+                assert isinstance(picker, picker_type)
+                options = picker.query_one("#picker-options", OptionList)
+                highlighted = options.highlighted_option
+                assert highlighted is not None
+                if typed:
+                    assert highlighted.id == picker.choices[0].key != name
+                    await type_text(pilot, name)
+                else:
+                    assert highlighted.id == name
+                await pilot.press("enter")
+                await settle(app, pilot)
+                assert isinstance(front(app), CodingScreen)
+            done.append((document, start, end))
+    for document, start, end in done:
+        view = view_of(demo, document, start, end)
+        assert view is not None, (document, start, end)
+        assert (view.codes, view.places) == ([code], [place])
 
 
 async def test_search_marks_the_matches_and_enter_walks_through_them(demo: ProjectTarget) -> None:

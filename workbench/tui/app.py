@@ -185,6 +185,9 @@ class WorkbenchApp(App[None]):
         self.watcher: Watch | None = None
         """Watches the project for changes made elsewhere; None until it is open."""
         self._watch_failing = False
+        self.last_picked: dict[str, str] = {}
+        """The code and the place picked last ("code", "place" → name), in any document: a
+        picker opens on it, so Enter applies it again."""
         self.sub_title = target.name if isinstance(target, Path) else display_name(target)
         # The language the setting or the locale choose, before any screen is built; the
         # project's own language (when no setting overrides it) is known once it is open.

@@ -488,7 +488,16 @@ def _title(verb: str, excerpt: str) -> Content:
 class CodePicker(FuzzyPicker):
     """Choose a code of the code tree (its description as help), or type a new code's name."""
 
-    def __init__(self, codes: Sequence[CodeRow], *, excerpt: str = "", create: bool = True) -> None:
+    def __init__(
+        self,
+        codes: Sequence[CodeRow],
+        *,
+        excerpt: str = "",
+        create: bool = True,
+        initial: str | None = None,
+    ) -> None:
+        """``initial``: the code the cursor starts on (the one last used: Enter codes with it
+        again)."""
         choices = [
             Choice(
                 key=code.name,
@@ -503,14 +512,30 @@ class CodePicker(FuzzyPicker):
             for code in codes
         ]
         super().__init__(
-            choices, title=_title(_("Code"), excerpt), noun="code", create=create, verb="code"
+            choices,
+            title=_title(_("Code"), excerpt),
+            noun="code",
+            create=create,
+            verb="code",
+            initial=initial,
         )
 
 
 class PlacePicker(FuzzyPicker):
     """Choose a place by its name or an alias (kind and status shown), or type a new name."""
 
-    def __init__(self, places: Sequence[PlaceRow], *, excerpt: str = "") -> None:
+    def __init__(
+        self,
+        places: Sequence[PlaceRow],
+        *,
+        excerpt: str = "",
+        initial: str | None = None,
+        kind_label: Callable[[str], str] = str,
+        status_label: Callable[[str], str] = str,
+    ) -> None:
+        """``initial``: the place the cursor starts on (the one last linked); ``kind_label``
+        and ``status_label`` show a kind and a status (by the codebook's label in a Dutch
+        interface: see ``PlaceWords``)."""
         choices = []
         for place in places:
             area = ", ".join(p for p in (place.neighbourhood, place.municipality) if p)
@@ -524,12 +549,17 @@ class PlacePicker(FuzzyPicker):
                     key=place.name,
                     name=place.name,
                     aliases=place.aliases,
-                    detail=f"{place.kind} · {place.status}",
+                    detail=f"{kind_label(place.kind)} · {status_label(place.status)}",
                     help=" — ".join(part for part in (area, aliases) if part),
                 )
             )
         super().__init__(
-            choices, title=_title(_("Link"), excerpt), noun="place", create=True, verb="link"
+            choices,
+            title=_title(_("Link"), excerpt),
+            noun="place",
+            create=True,
+            verb="link",
+            initial=initial,
         )
 
 

@@ -26,6 +26,7 @@ from workbench.tui.dialogs.common import (
 from workbench.tui.messages import ChangeWritten, SpanCoded
 from workbench.tui.screens.coding.selection import SelectionMixin, Target
 from workbench.tui.screens.coding.writes import linked, memo_saved, removed
+from workbench.tui.widgets.panels import PlaceWords
 
 NEW_MEMO = "\x00new memo"
 """The memo picker's choice for writing another memo (no memo id looks like it)."""
@@ -45,6 +46,7 @@ class PickersMixin(SelectionMixin):
             def picked(result: Picked | None) -> None:
                 if result is None:
                     return
+                self.workbench.last_picked["code"] = result.key
                 self._paint_pending(target.start, target.end, result.key)
                 self._write(
                     lambda project: SpanCoded(
@@ -60,7 +62,9 @@ class PickersMixin(SelectionMixin):
                     after_paint=True,
                 )
 
-            self.open_picker(CodePicker(self.codes, excerpt=self._excerpt(target)), picked)
+            last = self.workbench.last_picked.get("code")
+            picker = CodePicker(self.codes, excerpt=self._excerpt(target), initial=last)
+            self.open_picker(picker, picked)
 
         self._target("code", chosen)
 
@@ -91,6 +95,7 @@ class PickersMixin(SelectionMixin):
             def picked(result: Picked | None) -> None:
                 if result is None:
                     return
+                self.workbench.last_picked["place"] = result.key
                 if not result.new:
                     link(result.key, None)
                 elif not self.kinds:  # no codebook: the core learns the kind
@@ -110,7 +115,15 @@ class PickersMixin(SelectionMixin):
                         kind_picked,
                     )
 
-            self.open_picker(PlacePicker(self.places, excerpt=self._excerpt(target)), picked)
+            words = PlaceWords() if self._overview is None else PlaceWords.of(self._overview)
+            picker = PlacePicker(
+                self.places,
+                excerpt=self._excerpt(target),
+                initial=self.workbench.last_picked.get("place"),
+                kind_label=words.kind,
+                status_label=words.status,
+            )
+            self.open_picker(picker, picked)
 
         self._target("link to a place", chosen)
 

@@ -45,7 +45,13 @@ from workbench.tui.screens.coding.speakers import SpeakersMixin
 from workbench.tui.screens.coding.suggestions import SuggestionPanel, SuggestionsMixin
 from workbench.tui.screens.coding.writes import read_back
 from workbench.tui.widgets.footer import FittingFooter
-from workbench.tui.widgets.panels import CodeTree, HerePanel, PlacesTable, shown_codes
+from workbench.tui.widgets.panels import (
+    CodeTree,
+    HerePanel,
+    PlacesTable,
+    PlaceWords,
+    shown_codes,
+)
 from workbench.tui.widgets.transcript import LineIndex, TranscriptArea
 
 if TYPE_CHECKING:
@@ -166,7 +172,8 @@ class CodingScreen(
         self._side_timer = None
         if self._overview is not None and self.query(SideTabs):
             self.query_one(CodeTree).show_codes(self._overview.codes)
-            self.query_one(PlacesTable).show_places(self._overview.places)
+            words = PlaceWords.of(self._overview)
+            self.query_one(PlacesTable).show_places(self._overview.places, words)
 
     # --- reading -------------------------------------------------------------------------
 
